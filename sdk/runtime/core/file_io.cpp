@@ -1,0 +1,71 @@
+#include "core/file_io.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace tessera {
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, fmt::format("cannot open for reading: {}", std::strerror(errno)));
+    std::string contents;
+    in.seekg(0, std::ios::end);
+    const auto size = in.tellg();
+    if (size < 0) fail(path, "cannot determine the file size");
+    contents.resize(static_cast<std::size_t>(size));
+    in.seekg(0);
+    in.read(contents.data(), size);
+    if (!in) fail(path, "read failed");
+    return contents;
+}
+
+namespace {
+
+void fsync_or_fail(int fd, const std::filesystem::path& path) {
+    if (::fsync(fd) != 0) {
+        const int err = errno;
+        ::close(fd);
+        fail(path, fmt::format("fsync failed: {}", std::strerror(err)));
+    }
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail(tmp, fmt::format("cannot create: {}", std::strerror(errno)));
+    std::size_t written = 0;
+    while (written < contents.size()) {
+        const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            const int err = errno;
+            ::close(fd);
+            fail(tmp, fmt::format("write failed: {}", std::strerror(err)));
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    fsync_or_fail(fd, tmp);
+    ::close(fd);
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) fail(path, fmt::format("cannot replace: {}", ec.message()));
+    const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
+    const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        fsync_or_fail(dir, parent);
+        ::close(dir);
+    }
+}
+
+}  // namespace tessera

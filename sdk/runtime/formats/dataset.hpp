@@ -1,0 +1,41 @@
+#pragma once
+// What a format reader produces and the store consumes: items named as the
+// file names them, their annotations, and the labels the file declares.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/data_api.hpp"
+
+namespace tessera::formats {
+
+/// One item of an annotation file with its annotations.
+struct ImportedItem {
+    /// The media reference exactly as written in the file (COCO file_name,
+    /// VOC filename, labelme imagePath, YOLO image path); used in messages and
+    /// to match existing items by path suffix.
+    std::string name;
+    /// The media file on disk when the reader could locate it; empty otherwise.
+    std::filesystem::path media_path;
+    /// Kind and size as the file states them (0 = not stated). media.uri is
+    /// filled in by the importer, not by the reader.
+    v1::MediaT media;
+    /// Item metadata the format keeps (keys prefixed "coco:", "voc:", ...).
+    std::vector<std::unique_ptr<v1::KeyValueT>> metadata;
+    /// Annotations. Ids are local to the Dataset (1, 2, ...) and unique across
+    /// it; parent and relation targets refer to those local ids. The importer
+    /// replaces them with project-wide ids.
+    std::vector<std::unique_ptr<v1::AnnotationT>> annotations;
+};
+
+/// Everything read from one annotation file or folder.
+struct Dataset {
+    /// Classes (keys = label names as in the file, with metadata such as
+    /// "coco:category_id") and skeletons the file declares.
+    v1::LabelSchemaT schema;
+    std::vector<ImportedItem> items;
+};
+
+}  // namespace tessera::formats

@@ -1,0 +1,49 @@
+#pragma once
+// A file format: a reader producing a Dataset and a writer consuming items
+// from an ItemSource. Built-in formats live in plugins/formats/<name>/.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string_view>
+
+#include "core/data_api.hpp"
+#include "core/progress.hpp"
+#include "formats/dataset.hpp"
+
+namespace tessera::formats {
+
+/// Read access to what is exported. Buffers handed out are verified and stay
+/// valid only during the callback.
+class ItemSource {
+public:
+    virtual ~ItemSource() = default;
+    /// The label schema (never null).
+    [[nodiscard]] virtual const v1::LabelSchema& schema() const = 0;
+    /// Number of items visit() will report.
+    [[nodiscard]] virtual std::uint64_t item_count() const = 0;
+    /// Calls `visit` for every item in id order with its annotations.
+    virtual void for_each_item(
+        const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit) const = 0;
+};
+
+struct ReadOptions {
+    ProgressFn progress;
+};
+
+struct WriteOptions {
+    ProgressFn progress;
+};
+
+/// One format. `read` throws Error ("file:line:col: what was expected") on bad
+/// input; `write` throws Error when the output cannot be written.
+struct Format {
+    std::string_view name;         ///< command-line name, e.g. "coco"
+    std::string_view description;  ///< one line for `tessera --help`
+    Dataset (*read)(const std::filesystem::path& input, const ReadOptions& options);
+    void (*write)(const ItemSource& source, const std::filesystem::path& out,
+                  const WriteOptions& options);
+};
+
+}  // namespace tessera::formats

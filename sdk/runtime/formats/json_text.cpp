@@ -1,0 +1,76 @@
+#include "formats/json_text.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+
+namespace tessera::formats {
+
+JsonText::JsonText(std::filesystem::path path) : path_(std::move(path)) {
+    text_ = simdjson::padded_string(read_file(path_));
+}
+
+JsonText::JsonText(std::filesystem::path path, std::string_view text)
+    : path_(std::move(path)), text_(text) {}
+
+std::size_t JsonText::offset_of(const char* location) const {
+    if (location == nullptr || location < text_.data()) return text_.size();
+    const auto offset = static_cast<std::size_t>(location - text_.data());
+    return offset > text_.size() ? text_.size() : offset;
+}
+
+void JsonText::fail(const char* location, std::string_view message) const {
+    tessera::fail_at(path_, text(), offset_of(location), message);
+}
+
+void JsonText::fail_simdjson(const char* location, simdjson::error_code error,
+                             std::string_view context) const {
+    std::string_view expected;
+    switch (error) {
+        case simdjson::INCORRECT_TYPE: expected = "a value of another type"; break;
+        case simdjson::NUMBER_ERROR: expected = "a valid number"; break;
+        case simdjson::NUMBER_OUT_OF_RANGE: expected = "a number in range"; break;
+        case simdjson::NO_SUCH_FIELD: expected = "a required field"; break;
+        case simdjson::TAPE_ERROR:
+        case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: expected = "well-formed JSON"; break;
+        case simdjson::UTF8_ERROR: expected = "valid UTF-8"; break;
+        case simdjson::STRING_ERROR:
+        case simdjson::UNCLOSED_STRING: expected = "a well-formed string"; break;
+        case simdjson::EMPTY: expected = "a JSON document, found an empty file"; break;
+        default: expected = "valid JSON"; break;
+    }
+    fail(location, fmt::format("{}: expected {} ({})", context, expected,
+                               simdjson::error_message(error)));
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+    out.push_back('"');
+    for (const char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20)
+                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+                else
+                    out.push_back(c);
+        }
+    }
+    out.push_back('"');
+}
+
+void append_json_number(std::string& out, double value) {
+    if (!std::isfinite(value)) {
+        out += "null";  // JSON has no NaN or infinity
+        return;
+    }
+    fmt::format_to(std::back_inserter(out), "{}", value);
+}
+
+}  // namespace tessera::formats

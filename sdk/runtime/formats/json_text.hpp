@@ -1,0 +1,55 @@
+#pragma once
+// What the JSON formats (COCO, labelme) share: positioned errors over a
+// simdjson document and writing JSON text.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+namespace tessera::formats {
+
+/// A JSON file loaded for simdjson's on-demand parser, able to turn a
+/// position inside the document into "file:line:col" errors.
+class JsonText {
+public:
+    /// Loads `path`; throws Error naming it when it cannot be read.
+    explicit JsonText(std::filesystem::path path);
+    /// Wraps text already in memory (tests, fuzzing); `path` names it in messages.
+    JsonText(std::filesystem::path path, std::string_view text);
+
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    [[nodiscard]] const simdjson::padded_string& padded() const { return text_; }
+    [[nodiscard]] std::string_view text() const { return {text_.data(), text_.size()}; }
+
+    /// Byte offset of `location` (a pointer into padded()), clamped to the text.
+    [[nodiscard]] std::size_t offset_of(const char* location) const;
+    /// Throws Error "file:line:col: message" at `location`.
+    [[noreturn]] void fail(const char* location, std::string_view message) const;
+    /// Throws Error "file:line:col: message" at the current location of `value`.
+    template <class V>
+    [[noreturn]] void fail_at(V& value, std::string_view message) const {
+        const char* location = nullptr;
+        if (value.current_location().get(location) != simdjson::SUCCESS) location = nullptr;
+        fail(location, message);
+    }
+    /// Throws Error for a simdjson error code at `location`, with `context`
+    /// ("annotation 17: bbox") saying what was being read.
+    [[noreturn]] void fail_simdjson(const char* location, simdjson::error_code error,
+                                    std::string_view context) const;
+
+private:
+    std::filesystem::path path_;
+    simdjson::padded_string text_;
+};
+
+/// Appends `text` as a JSON string literal (quoted, escaped; UTF-8 kept as is).
+void append_json_string(std::string& out, std::string_view text);
+
+/// Appends a double in the shortest form that reads back to the same value;
+/// integers print without a fraction ("12", "12.5").
+void append_json_number(std::string& out, double value);
+
+}  // namespace tessera::formats

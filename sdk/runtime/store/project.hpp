@@ -1,0 +1,146 @@
+#pragma once
+// A Tessera project: a folder holding a human-readable project file
+// (tessera-project.json) and an SQLite database (project.db) in WAL mode with
+// synchronous=FULL. Every write is one transaction; a killed process loses
+// nothing that was reported as committed.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/data_api.hpp"
+
+namespace tessera::store {
+
+using ItemId = std::uint64_t;
+using AnnotationId = std::uint64_t;
+using Bytes = std::vector<std::uint8_t>;
+
+/// Version of the database layout this program reads and writes.
+inline constexpr int kDatabaseVersion = 1;
+/// Name of the project file inside a project folder.
+inline constexpr std::string_view kProjectFileName = "tessera-project.json";
+/// Name of the database inside a project folder.
+inline constexpr std::string_view kDatabaseFileName = "project.db";
+
+/// One row of the item list.
+struct ItemSummary {
+    ItemId id = 0;
+    std::string uri;
+    v1::MediaKind kind = v1::MediaKind::Unknown;
+    v1::ItemState state = v1::ItemState::New;
+};
+
+/// Settings of the project file.
+struct ProjectSettings {
+    std::string name;
+    /// "FULL" (default) or "NORMAL"; FULL makes every commit survive power loss.
+    std::string synchronous = "FULL";
+};
+
+class Transaction;
+
+/// An open project. Not thread-safe: use one Project per thread; several
+/// processes may open the same project, one writing while others read.
+class Project {
+public:
+    /// Creates a new project in `dir` (created if missing; must not already hold a project).
+    [[nodiscard]] static Project create(const std::filesystem::path& dir, std::string_view name);
+    /// Opens an existing project; throws Error when `dir` is not a project, or was
+    /// written by a newer program (database version above kDatabaseVersion).
+    [[nodiscard]] static Project open(const std::filesystem::path& dir);
+
+    Project(Project&&) noexcept;
+    Project& operator=(Project&&) noexcept;
+    ~Project();
+
+    [[nodiscard]] const std::filesystem::path& dir() const;
+    [[nodiscard]] const ProjectSettings& settings() const;
+
+    // --- Items -------------------------------------------------------------
+    /// Number of items.
+    [[nodiscard]] std::size_t item_count() const;
+    /// All items ordered by id.
+    [[nodiscard]] std::vector<ItemSummary> items() const;
+    /// The item whose media URI is exactly `uri`, if any.
+    [[nodiscard]] std::optional<ItemId> find_item(std::string_view uri) const;
+    /// The item as a verified tessera.v1.Item buffer; throws Error if it does not exist.
+    [[nodiscard]] Bytes item(ItemId id) const;
+    /// The item's annotations as a verified AnnotationSet buffer (an empty set
+    /// when it has none); throws Error if the item does not exist.
+    [[nodiscard]] Bytes annotations(ItemId id) const;
+    /// Number of items in each workflow state.
+    [[nodiscard]] std::map<v1::ItemState, std::size_t> state_counts() const;
+
+    // --- Label schema ------------------------------------------------------
+    /// The project's label schema as a verified LabelSchema buffer; an empty
+    /// schema (no classes) when none was set.
+    [[nodiscard]] Bytes label_schema() const;
+
+    // --- Edits -------------------------------------------------------------
+    /// Applies one EditBatch buffer (verified first) in one transaction and
+    /// appends it to the journal; returns its journal sequence number. Annotation
+    /// ids of 0 in AddAnnotation are assigned. Throws Error and changes nothing
+    /// if any edit is invalid (unknown item, unknown annotation id, ...).
+    std::uint64_t apply(std::span<const std::uint8_t> edit_batch);
+
+    /// Number of journal entries.
+    [[nodiscard]] std::uint64_t journal_size() const;
+    /// Journal entry `seq` (1-based, in commit order) as a verified EditBatch buffer.
+    [[nodiscard]] Bytes journal_entry(std::uint64_t seq) const;
+
+    /// Stores a review record (verified) and sets the item's state to Accepted
+    /// or Rejected in one transaction.
+    void add_review(std::span<const std::uint8_t> review_record);
+    /// Review records of one item, oldest first, as verified buffers.
+    [[nodiscard]] std::vector<Bytes> reviews(ItemId id) const;
+
+    /// Starts a write transaction for bulk work (imports). Nothing is visible to
+    /// other connections until Transaction::commit(); dropping it rolls back.
+    [[nodiscard]] Transaction begin();
+
+    struct Impl;
+
+private:
+    explicit Project(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+    friend class Transaction;
+};
+
+/// A write transaction on a project (BEGIN IMMEDIATE ... COMMIT).
+class Transaction {
+public:
+    Transaction(Transaction&&) noexcept;
+    Transaction& operator=(Transaction&&) = delete;
+    /// Rolls back unless committed.
+    ~Transaction();
+
+    /// Adds an item (its id is assigned and returned; media.uri must be unique).
+    ItemId add_item(const v1::ItemT& item);
+    /// Reserves `count` fresh annotation ids; returns the first of a consecutive run.
+    AnnotationId allocate_annotation_ids(std::uint64_t count);
+    /// Replaces the whole annotation set of an item (ids must already be assigned).
+    void set_annotations(ItemId item, const v1::AnnotationSetT& annotations);
+    /// Replaces the project's label schema.
+    void set_label_schema(const v1::LabelSchemaT& schema);
+    /// Sets an item's workflow state.
+    void set_state(ItemId item, v1::ItemState state);
+    /// Appends an EditBatch buffer to the journal; returns its sequence number.
+    std::uint64_t append_journal(std::span<const std::uint8_t> edit_batch);
+    /// Makes everything durable (synchronous=FULL) and visible.
+    void commit();
+
+private:
+    friend class Project;
+    explicit Transaction(Project::Impl* impl);
+    Project::Impl* impl_;
+    bool done_ = false;
+};
+
+}  // namespace tessera::store
