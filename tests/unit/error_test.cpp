@@ -20,6 +20,6 @@ TEST_CASE("fail_at formats file:line:col: message") {
         tessera::fail_at("dir/coco.json", "{\n  \"x\": 1}", 4, "bbox has 3 numbers, expected 4");
         FAIL("fail_at returned");
     } catch (const tessera::Error& e) {
-        CHECK(std::string(e.what()) == "dir/coco.json:2:2: bbox has 3 numbers, expected 4");
+        CHECK(std::string(e.what()) == "dir/coco.json:2:3: bbox has 3 numbers, expected 4");
     }
 }
