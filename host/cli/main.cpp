@@ -1,1 +1,87 @@
-int main() { return 0; }
+// `tessera`: the headless host. Exit codes: 0 ok, 1 findings or bad input, 2 usage.
+
+#include <cstdio>
+#include <functional>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "builtin_formats.hpp"
+#include "cli.hpp"
+#include "core/error.hpp"
+
+namespace {
+
+using namespace tessera::cli;
+
+struct Command {
+    std::string_view name;
+    std::string_view synopsis;
+    int (*run)(const Context&, const Args&);
+    std::set<std::string> with_value;
+    std::set<std::string> switches;
+};
+
+const Command kCommands[] = {
+    {"init", "init DIR [--name NAME]", run_init, {"--name"}, {}},
+    {"add", "add DIR PATH...", run_add, {"--author"}, {}},
+    {"import", "import DIR --format FORMAT PATH [--merge] [--author NAME]", run_import,
+     {"--format", "--author"}, {"--merge"}},
+    {"export", "export DIR --format FORMAT --out PATH", run_export, {"--format", "--out"}, {}},
+    {"info", "info DIR [--json]", run_info, {}, {"--json"}},
+    {"validate", "validate DIR [--json]", run_validate, {}, {"--json"}},
+    {"formats", "formats", run_formats, {}, {}},
+};
+
+void print_usage(std::FILE* to) {
+    fmt::print(to, "usage: tessera COMMAND [ARGS]\n\ncommands:\n");
+    for (const Command& c : kCommands) fmt::print(to, "  tessera {}\n", c.synopsis);
+    fmt::print(to,
+               "\nexit codes: 0 ok, 1 findings or bad input, 2 usage\n"
+               "see README.md for the reference of every command\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> all(argv + 1, argv + argc);
+    if (all.empty()) {
+        print_usage(stderr);
+        return kUsage;
+    }
+    if (all[0] == "--help" || all[0] == "-h" || all[0] == "help") {
+        print_usage(stdout);
+        return kOk;
+    }
+    if (all[0] == "--version") {
+        fmt::print("tessera {}\n", TESSERA_VERSION);
+        return kOk;
+    }
+    const Command* command = nullptr;
+    for (const Command& c : kCommands)
+        if (c.name == all[0]) command = &c;
+    if (command == nullptr) {
+        fmt::print(stderr, "tessera: unknown command '{}'\n", all[0]);
+        print_usage(stderr);
+        return kUsage;
+    }
+
+    tessera::formats::Registry formats;
+    tessera::formats::register_builtin_formats(formats);
+    const Context context{formats};
+    try {
+        const Args args = parse_args({all.begin() + 1, all.end()}, command->with_value,
+                                     command->switches);
+        return command->run(context, args);
+    } catch (const UsageError& e) {
+        fmt::print(stderr, "tessera {}: {}\nusage: tessera {}\n", command->name, e.what(),
+                   command->synopsis);
+        return kUsage;
+    } catch (const tessera::Error& e) {
+        fmt::print(stderr, "{}\n", e.what());
+        return kFindings;
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "tessera {}: internal error: {}\n", command->name, e.what());
+        return kFindings;
+    }
+}

@@ -1,1 +1,212 @@
-// placeholder
+#include "formats/import.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/verify.hpp"
+#include "formats/project_source.hpp"
+#include "media/image_header.hpp"
+
+namespace tessera::formats {
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+/// Finds project items by exact URI or by path suffix, loading the item list once.
+class ItemMatcher {
+public:
+    explicit ItemMatcher(const store::Project& project) {
+        for (store::ItemSummary& item : project.items()) {
+            const std::size_t slash = item.uri.rfind('/');
+            const std::string base = slash == std::string::npos ? item.uri : item.uri.substr(slash + 1);
+            by_uri_.emplace(item.uri, item.id);
+            by_base_.emplace(base, std::move(item.uri));
+        }
+    }
+
+    [[nodiscard]] std::optional<store::ItemId> exact(const std::string& uri) const {
+        const auto it = by_uri_.find(uri);
+        return it == by_uri_.end() ? std::nullopt : std::optional(it->second);
+    }
+
+    /// The item whose URI ends with "/" + name (or equals it); throws when several do.
+    [[nodiscard]] std::optional<store::ItemId> by_suffix(const std::string& name) const {
+        if (auto found = exact(name)) return found;
+        const std::size_t slash = name.rfind('/');
+        const std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+        std::vector<const std::string*> hits;
+        const auto [first, last] = by_base_.equal_range(base);
+        for (auto it = first; it != last; ++it)
+            if (it->second.ends_with("/" + name)) hits.push_back(&it->second);
+        if (hits.size() > 1)
+            throw Error(fmt::format("'{}' matches {} project items ({}, {}, ...); name the media "
+                                    "file by a longer path",
+                                    name, hits.size(), *hits[0], *hits[1]));
+        if (hits.empty()) return std::nullopt;
+        return exact(*hits[0]);
+    }
+
+    void add(const std::string& uri, store::ItemId id) { by_uri_.emplace(uri, id); }
+
+private:
+    std::unordered_map<std::string, store::ItemId> by_uri_;
+    std::unordered_multimap<std::string, std::string> by_base_;
+};
+
+std::size_t merge_schema(v1::LabelSchemaT& into, v1::LabelSchemaT& from) {
+    std::map<std::string, v1::LabelClassT*> classes;
+    for (auto& c : into.classes) classes[c->key] = c.get();
+    std::size_t added = 0;
+    for (auto& c : from.classes) {
+        const auto it = classes.find(c->key);
+        if (it == classes.end()) {
+            classes[c->key] = c.get();
+            into.classes.push_back(std::move(c));
+            ++added;
+            continue;
+        }
+        // Keep the project's definition; only learn metadata it lacks
+        // (e.g. the COCO category id, so that exports keep ids stable).
+        for (auto& kv : c->metadata) {
+            auto& existing = it->second->metadata;
+            const bool known = std::any_of(existing.begin(), existing.end(),
+                                           [&](const auto& e) { return e->key == kv->key; });
+            if (!known) existing.push_back(std::move(kv));
+        }
+        if (it->second->skeleton.empty()) it->second->skeleton = c->skeleton;
+    }
+    for (auto& s : from.skeletons) {
+        const bool known = std::any_of(into.skeletons.begin(), into.skeletons.end(),
+                                       [&](const auto& e) { return e->key == s->key; });
+        if (!known) into.skeletons.push_back(std::move(s));
+    }
+    return added;
+}
+
+v1::LabelSchemaT unpack_schema(const store::Project& project) {
+    const store::Bytes bytes = project.label_schema();
+    v1::LabelSchemaT schema;
+    flatbuffers::GetRoot<v1::LabelSchema>(bytes.data())->UnPackTo(&schema);
+    return schema;
+}
+
+}  // namespace
+
+std::string project_uri(const store::Project& project, const std::filesystem::path& media_path) {
+    std::error_code ec;
+    const auto media = std::filesystem::weakly_canonical(std::filesystem::absolute(media_path), ec);
+    const auto root = std::filesystem::weakly_canonical(std::filesystem::absolute(project.dir()), ec);
+    return media.lexically_relative(root).generic_string();
+}
+
+ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::string_view source,
+                             const ImportOptions& options) {
+    ImportSummary summary;
+    v1::LabelSchemaT schema = unpack_schema(project);
+    summary.classes_added = merge_schema(schema, dataset.schema);
+
+    // Resolve every file item to a project item (existing or new) before writing.
+    ItemMatcher matcher(project);
+    struct Target {
+        store::ItemId id = 0;                // 0 = to be created
+        std::string uri;
+        ImportedItem* first = nullptr;       // the file item that creates it
+        std::vector<ImportedItem*> sources;  // all file items naming it
+    };
+    std::vector<Target> targets;
+    std::unordered_map<std::string, std::size_t> target_of_uri;
+    std::size_t annotation_count = 0;
+    for (ImportedItem& item : dataset.items) {
+        annotation_count += item.annotations.size();
+        std::string uri = item.media_path.empty() ? std::filesystem::path(item.name).generic_string()
+                                                  : project_uri(project, item.media_path);
+        std::optional<store::ItemId> id =
+            item.media_path.empty() ? matcher.by_suffix(uri) : matcher.exact(uri);
+        if (!id && !item.media_path.empty()) id = matcher.by_suffix(std::filesystem::path(item.name).generic_string());
+        const std::string key = id ? fmt::format("#{}", *id) : uri;
+        const auto [it, inserted] = target_of_uri.emplace(key, targets.size());
+        if (inserted) targets.push_back(Target{id.value_or(0), uri, &item, {}});
+        targets[it->second].sources.push_back(&item);
+    }
+
+    store::Transaction tx = project.begin();
+    tx.set_label_schema(schema);
+    const std::int64_t now = now_ms();
+    store::AnnotationId next_id = annotation_count ? tx.allocate_annotation_ids(annotation_count) : 0;
+    std::uint64_t done = 0;
+    for (Target& target : targets) {
+        if (target.id == 0) {
+            v1::ItemT item;
+            item.media = std::make_unique<v1::MediaT>(target.first->media);
+            item.media->uri = target.uri;
+            if (item.media->kind == v1::MediaKind::Unknown)
+                item.media->kind = media::media_kind_from_extension(target.uri);
+            if (!target.first->media_path.empty() && item.media->kind == v1::MediaKind::Image &&
+                item.media->width == 0)
+                if (const auto header = media::read_image_header(target.first->media_path)) {
+                    item.media->width = header->width;
+                    item.media->height = header->height;
+                }
+            item.metadata = std::move(target.first->metadata);
+            target.id = tx.add_item(item);
+            matcher.add(target.uri, target.id);
+            ++summary.items_created;
+        } else {
+            ++summary.items_matched;
+        }
+
+        v1::AnnotationSetT set;
+        if (options.merge) {
+            const store::Bytes existing = project.annotations(target.id);
+            flatbuffers::GetRoot<v1::AnnotationSet>(existing.data())->UnPackTo(&set);
+        }
+        for (ImportedItem* source : target.sources) {
+            // Local ids are unique across the dataset; give each a project id.
+            std::unordered_map<std::uint64_t, std::uint64_t> ids;
+            for (auto& a : source->annotations) ids[a->id] = next_id++;
+            for (auto& a : source->annotations) {
+                a->id = ids[a->id];
+                if (a->parent) a->parent = ids.count(a->parent) ? ids[a->parent] : 0;
+                for (auto& r : a->relations) r->target = ids.count(r->target) ? ids[r->target] : 0;
+                if (!a->provenance) a->provenance = std::make_unique<v1::ProvenanceT>();
+                a->provenance->source = v1::Source::Import;
+                if (a->provenance->author.empty()) a->provenance->author = options.author;
+                if (a->provenance->created == 0) a->provenance->created = now;
+                if (a->provenance->modified == 0) a->provenance->modified = now;
+                set.annotations.push_back(std::move(a));
+                ++summary.annotations;
+            }
+        }
+        tx.set_annotations(target.id, set);
+        if (options.progress) options.progress(++done, targets.size());
+    }
+
+    v1::EditBatchT note;
+    note.author = options.author;
+    note.time = now;
+    note.comment = fmt::format("import {}: {} items ({} new), {} annotations, {} classes added", source,
+                               targets.size(), summary.items_created, summary.annotations,
+                               summary.classes_added);
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(v1::EditBatch::Pack(fbb, &note), v1::EditBatchIdentifier());
+    tx.append_journal({fbb.GetBufferPointer(), fbb.GetSize()});
+    tx.commit();
+    return summary;
+}
+
+void export_project(const store::Project& project, const Format& format,
+                    const std::filesystem::path& out, const WriteOptions& options) {
+    const ProjectSource source(project);
+    format.write(source, out, options);
+}
+
+}  // namespace tessera::formats

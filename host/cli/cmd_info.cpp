@@ -1,0 +1,102 @@
+// tessera info DIR [--json] — items by state, annotations by label.
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "formats/json_text.hpp"
+#include "progress_bar.hpp"
+#include "store/project.hpp"
+
+namespace tessera::cli {
+namespace {
+
+constexpr v1::ItemState kStates[] = {v1::ItemState::New, v1::ItemState::InProgress,
+                                     v1::ItemState::Submitted, v1::ItemState::Accepted,
+                                     v1::ItemState::Rejected};
+
+struct Summary {
+    std::map<v1::ItemState, std::size_t> states;
+    std::map<std::string, std::size_t> kinds;
+    std::map<std::string, std::size_t> labels;
+    std::size_t annotations = 0;
+    std::size_t classes = 0;
+};
+
+Summary summarize(const store::Project& project) {
+    Summary s;
+    s.states = project.state_counts();
+    const store::Bytes schema = project.label_schema();
+    const auto* classes = flatbuffers::GetRoot<v1::LabelSchema>(schema.data())->classes();
+    s.classes = classes ? classes->size() : 0;
+    const std::vector<store::ItemSummary> items = project.items();
+    ProgressBar bar("counting");
+    std::uint64_t done = 0;
+    for (const store::ItemSummary& item : items) {
+        ++s.kinds[v1::EnumNameMediaKind(item.kind)];
+        const store::Bytes set = project.annotations(item.id);
+        if (const auto* annotations = flatbuffers::GetRoot<v1::AnnotationSet>(set.data())->annotations())
+            for (const v1::Annotation* a : *annotations) {
+                ++s.labels[a->label() ? a->label()->str() : ""];
+                ++s.annotations;
+            }
+        bar.update(++done, items.size());
+    }
+    return s;
+}
+
+void print_json(const store::Project& project, const Summary& s) {
+    std::string out = "{\"name\":";
+    formats::append_json_string(out, project.settings().name);
+    out += fmt::format(",\"items\":{},\"annotations\":{},\"classes\":{},\"journal_entries\":{}",
+                       project.item_count(), s.annotations, s.classes, project.journal_size());
+    out += ",\"states\":{";
+    for (std::size_t i = 0; i < std::size(kStates); ++i) {
+        const auto it = s.states.find(kStates[i]);
+        out += fmt::format("{}\"{}\":{}", i ? "," : "", v1::EnumNameItemState(kStates[i]),
+                           it == s.states.end() ? 0 : it->second);
+    }
+    out += "},\"kinds\":{";
+    bool first = true;
+    for (const auto& [kind, count] : s.kinds) {
+        out += fmt::format("{}\"{}\":{}", first ? "" : ",", kind, count);
+        first = false;
+    }
+    out += "},\"labels\":{";
+    first = true;
+    for (const auto& [label, count] : s.labels) {
+        if (!first) out += ',';
+        formats::append_json_string(out, label);
+        out += fmt::format(":{}", count);
+        first = false;
+    }
+    out += "}}\n";
+    fmt::print("{}", out);
+}
+
+}  // namespace
+
+int run_info(const Context&, const Args& args) {
+    if (args.positional.size() != 1) throw UsageError("expected one project folder");
+    const store::Project project = store::Project::open(args.positional[0]);
+    const Summary s = summarize(project);
+    if (args.flag("--json")) {
+        print_json(project, s);
+        return kOk;
+    }
+    fmt::print("project      {}\nfolder       {}\nitems        {}\n", project.settings().name,
+               project.dir().string(), project.item_count());
+    for (const v1::ItemState state : kStates) {
+        const auto it = s.states.find(state);
+        fmt::print("  {:<11}{}\n", v1::EnumNameItemState(state), it == s.states.end() ? 0 : it->second);
+    }
+    fmt::print("media       ");
+    for (const auto& [kind, count] : s.kinds) fmt::print(" {} {}", count, kind);
+    fmt::print("\nannotations  {}\n", s.annotations);
+    for (const auto& [label, count] : s.labels) fmt::print("  {:<11}{}\n", label, count);
+    fmt::print("classes      {}\njournal      {} entries\n", s.classes, project.journal_size());
+    return kOk;
+}
+
+}  // namespace tessera::cli

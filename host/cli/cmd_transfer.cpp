@@ -1,0 +1,72 @@
+// tessera import / export / formats: moving annotations through file formats.
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "formats/import.hpp"
+#include "progress_bar.hpp"
+#include "store/project.hpp"
+
+namespace tessera::cli {
+namespace {
+
+const formats::Format& format_of(const Context& context, const Args& args) {
+    const std::string name = args.value("--format");
+    if (name.empty()) throw UsageError("--format is required");
+    const formats::Format* format = context.formats.find(name);
+    if (format == nullptr) {
+        std::string known;
+        for (const formats::Format& f : context.formats.all()) known += (known.empty() ? "" : ", ") + std::string(f.name);
+        throw UsageError(fmt::format("unknown format '{}' (known: {})", name, known));
+    }
+    return *format;
+}
+
+}  // namespace
+
+int run_import(const Context& context, const Args& args) {
+    if (args.positional.size() != 2) throw UsageError("expected a project folder and one input path");
+    const formats::Format& format = format_of(context, args);
+    store::Project project = store::Project::open(args.positional[0]);
+    const std::filesystem::path input = args.positional[1];
+
+    formats::Dataset dataset;
+    {
+        ProgressBar bar(fmt::format("reading {}", input.filename().string()));
+        dataset = format.read(input, {bar.callback()});
+    }
+    formats::ImportOptions options;
+    options.author = author_of(args);
+    options.merge = args.flag("--merge");
+    ProgressBar bar("importing");
+    options.progress = bar.callback();
+    const formats::ImportSummary summary = formats::import_dataset(
+        project, dataset, fmt::format("{} {}", format.name, input.string()), options);
+    fmt::print("imported {} {}: {} items ({} matched, {} new), {} annotations, {} classes added\n",
+               format.name, input.string(), summary.items_matched + summary.items_created,
+               summary.items_matched, summary.items_created, summary.annotations,
+               summary.classes_added);
+    return kOk;
+}
+
+int run_export(const Context& context, const Args& args) {
+    if (args.positional.size() != 1) throw UsageError("expected one project folder");
+    const formats::Format& format = format_of(context, args);
+    const std::string out = args.value("--out");
+    if (out.empty()) throw UsageError("--out is required");
+    const store::Project project = store::Project::open(args.positional[0]);
+    {
+        ProgressBar bar("exporting");
+        formats::export_project(project, format, out, {bar.callback()});
+    }
+    fmt::print("exported {} items as {} to {}\n", project.item_count(), format.name, out);
+    return kOk;
+}
+
+int run_formats(const Context& context, const Args& args) {
+    if (!args.positional.empty()) throw UsageError("expected no arguments");
+    for (const formats::Format& f : context.formats.all()) fmt::print("{:10} {}\n", f.name, f.description);
+    return kOk;
+}
+
+}  // namespace tessera::cli

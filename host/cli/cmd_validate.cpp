@@ -1,0 +1,40 @@
+// tessera validate DIR [--json] — exit 1 when anything is wrong.
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "formats/json_text.hpp"
+#include "progress_bar.hpp"
+#include "store/validate.hpp"
+
+namespace tessera::cli {
+
+int run_validate(const Context&, const Args& args) {
+    if (args.positional.size() != 1) throw UsageError("expected one project folder");
+    const store::Project project = store::Project::open(args.positional[0]);
+    std::vector<store::Problem> problems;
+    {
+        ProgressBar bar("validating");
+        problems = store::validate(project, bar.callback());
+    }
+    if (args.flag("--json")) {
+        std::string out = fmt::format("{{\"items\":{},\"problems\":[", project.item_count());
+        for (std::size_t i = 0; i < problems.size(); ++i) {
+            out += fmt::format("{}{{\"item\":{},\"message\":", i ? "," : "", problems[i].item);
+            formats::append_json_string(out, problems[i].message);
+            out += '}';
+        }
+        out += "]}\n";
+        fmt::print("{}", out);
+    } else {
+        for (const store::Problem& p : problems) fmt::print("{}\n", p.message);
+        if (problems.empty())
+            fmt::print("ok: {} items, no problems\n", project.item_count());
+        else
+            fmt::print("{} problem{} in {} items\n", problems.size(), problems.size() == 1 ? "" : "s",
+                       project.item_count());
+    }
+    return problems.empty() ? kOk : kFindings;
+}
+
+}  // namespace tessera::cli

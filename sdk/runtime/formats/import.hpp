@@ -1,0 +1,53 @@
+#pragma once
+// Bringing a Dataset read by a format into a project, and exporting a
+// project through a format.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "core/progress.hpp"
+#include "formats/dataset.hpp"
+#include "formats/format.hpp"
+#include "store/project.hpp"
+
+namespace tessera::formats {
+
+struct ImportOptions {
+    /// Recorded as the author of the imported annotations and the journal entry.
+    std::string author;
+    /// false: the file's annotations replace those of each item it names;
+    /// true: they are added to the existing ones.
+    bool merge = false;
+    ProgressFn progress;
+};
+
+/// What an import did.
+struct ImportSummary {
+    std::size_t items_matched = 0;  ///< items of the file found in the project
+    std::size_t items_created = 0;  ///< items of the file added to the project
+    std::size_t annotations = 0;    ///< annotations written
+    std::size_t classes_added = 0;  ///< label classes added to the project's schema
+};
+
+/// Imports `dataset` (read from `source`, named in the journal) in one
+/// transaction: all of it or, on any Error, nothing.
+///
+/// Each file item is matched to a project item by the URI of its media file
+/// (relative to the project folder) when the reader located it, else by its
+/// name: an item whose URI equals the name or ends with "/" + name. A name
+/// matching several items is an error; an unmatched item is created. Classes
+/// and skeletons the project's schema lacks are added to it.
+ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::string_view source,
+                             const ImportOptions& options);
+
+/// The URI of a media file as the project stores it: relative to the project
+/// folder, '/'-separated (may start with "../").
+[[nodiscard]] std::string project_uri(const store::Project& project,
+                                      const std::filesystem::path& media_path);
+
+/// Writes every item of `project` through `format` to `out`.
+void export_project(const store::Project& project, const Format& format,
+                    const std::filesystem::path& out, const WriteOptions& options);
+
+}  // namespace tessera::formats
