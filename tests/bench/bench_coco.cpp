@@ -1,0 +1,72 @@
+// COCO throughput: MB/s of COCO JSON read, imported into a project, and written.
+//
+//   bench_coco FILE.json [--runs N]
+//
+// Prints for each stage the best of N runs (default 3):
+//   read    parse the file into a Dataset (simdjson on-demand)
+//   import  read + write every item and annotation into a fresh project
+//           (one transaction, synchronous=FULL)
+//   export  write the project back as COCO JSON
+// Throughput is the input file's size divided by the stage's wall time.
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "builtin_formats.hpp"
+#include "formats/import.hpp"
+#include "store/project.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: bench_coco FILE.json [--runs N]\n");
+        return 2;
+    }
+    const std::filesystem::path input = argv[1];
+    const int runs = argc >= 4 && std::strcmp(argv[2], "--runs") == 0 ? std::atoi(argv[3]) : 3;
+    const double mb = static_cast<double>(std::filesystem::file_size(input)) / 1e6;
+    const auto& coco = tessera::formats::coco_format();
+    const auto work = std::filesystem::temp_directory_path() / "tessera-bench-coco";
+
+    double best_read = 1e9, best_import = 1e9, best_export = 1e9;
+    std::size_t annotations = 0;
+    try {
+        for (int run = 0; run < runs; ++run) {
+            std::filesystem::remove_all(work);
+            auto start = Clock::now();
+            tessera::formats::Dataset dataset = coco.read(input, {});
+            best_read = std::min(best_read, seconds_since(start));
+
+            start = Clock::now();
+            dataset = coco.read(input, {});
+            auto project = tessera::store::Project::create(work / "project", "bench");
+            const auto summary = tessera::formats::import_dataset(project, dataset, "bench", {"bench", false, {}});
+            best_import = std::min(best_import, seconds_since(start));
+            annotations = summary.annotations;
+
+            start = Clock::now();
+            tessera::formats::export_project(project, coco, work / "out.json", {});
+            best_export = std::min(best_export, seconds_since(start));
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        return 1;
+    }
+    std::filesystem::remove_all(work);
+    std::printf("input   %s: %.1f MB, %zu annotations, best of %d runs\n", input.c_str(), mb, annotations, runs);
+    std::printf("read    %7.3f s  %7.1f MB/s\n", best_read, mb / best_read);
+    std::printf("import  %7.3f s  %7.1f MB/s  (read + store)\n", best_import, mb / best_import);
+    std::printf("export  %7.3f s  %7.1f MB/s  (of input size)\n", best_export, mb / best_export);
+    return 0;
+}
