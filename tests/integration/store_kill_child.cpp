@@ -1,1 +1,75 @@
-int main() { return 0; }
+// store_kill_child PROJECT_DIR START_SEQ
+//
+// The writer of the durability test: applies the deterministic batches
+// START_SEQ, START_SEQ+1, ... to the project for ever, printing
+// "committed <n>" (unbuffered) after each apply() returned. The test kills it
+// with SIGKILL at a random moment and checks what survived.
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include <unistd.h>
+
+#include "core/data_api.hpp"
+#include "store/project.hpp"
+#include "store_batches.hpp"
+
+namespace {
+
+void write_line(const std::string& line) {
+    std::size_t written = 0;
+    while (written < line.size()) {
+        const ssize_t n = ::write(STDOUT_FILENO, line.data() + written, line.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) std::exit(3);
+        written += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    using namespace tessera;
+    if (argc != 3) {
+        std::fprintf(stderr, "usage: store_kill_child PROJECT_DIR START_SEQ\n");
+        return 2;
+    }
+    try {
+        std::uint64_t n = std::stoull(argv[2]);
+        store::Project project = store::Project::open(argv[1]);
+        if (project.item_count() != test::kill::kItemCount) {
+            std::fprintf(stderr, "store_kill_child: expected a project of %llu items\n",
+                         static_cast<unsigned long long>(test::kill::kItemCount));
+            return 1;
+        }
+        flatbuffers::FlatBufferBuilder builder;
+        for (;; ++n) {
+            const store::ItemId item = test::kill::item_of(n);
+            std::uint64_t to_delete = 0;
+            if (test::kill::deletes(n)) {
+                const store::Bytes bytes = project.annotations(item);
+                const auto* set = flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data());
+                if (set->annotations() != nullptr && set->annotations()->size() > 0)
+                    to_delete = set->annotations()->Get(0)->id();
+            }
+            const v1::EditBatchT batch = test::kill::make_batch(n, to_delete);
+            builder.Clear();
+            v1::FinishEditBatchBuffer(builder, v1::CreateEditBatch(builder, &batch));
+            const std::uint64_t seq =
+                project.apply({builder.GetBufferPointer(), builder.GetSize()});
+            if (seq != n) {
+                std::fprintf(stderr, "store_kill_child: batch %llu got journal seq %llu\n",
+                             static_cast<unsigned long long>(n),
+                             static_cast<unsigned long long>(seq));
+                return 1;
+            }
+            write_line("committed " + std::to_string(n) + "\n");
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "store_kill_child: %s\n", e.what());
+        return 1;
+    }
+}

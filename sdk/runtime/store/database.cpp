@@ -1,1 +1,182 @@
-// placeholder
+#include "store/database.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace tessera::store {
+namespace {
+
+[[noreturn]] void fail_sqlite(const std::filesystem::path& path, sqlite3* db, int rc,
+                              std::string_view doing) {
+    const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    const std::string text = fmt::format("{} ({})", message, doing);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        throw ConstraintError(fmt::format("{}: {}", path.generic_string(), text));
+    fail(path, text);
+}
+
+std::string_view first_line(std::string_view sql) {
+    const auto start = sql.find_first_not_of(" \n\t");
+    sql = start == std::string_view::npos ? std::string_view() : sql.substr(start);
+    return sql.substr(0, std::min(sql.find('\n'), std::size_t{60}));
+}
+
+}  // namespace
+
+// --- Database ---------------------------------------------------------------
+
+Database::Database(std::filesystem::path path, OpenMode mode) : path_(std::move(path)) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (mode == OpenMode::ReadWriteCreate) flags |= SQLITE_OPEN_CREATE;
+    const int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        sqlite3_close_v2(db_);
+        db_ = nullptr;
+        fail(path_, fmt::format("cannot open the database: {}", message));
+    }
+    sqlite3_extended_result_codes(db_, 1);
+}
+
+Database::Database(Database&& other) noexcept
+    : path_(std::move(other.path_)), db_(std::exchange(other.db_, nullptr)) {}
+
+Database& Database::operator=(Database&& other) noexcept {
+    if (this != &other) {
+        sqlite3_close_v2(db_);
+        path_ = std::move(other.path_);
+        db_ = std::exchange(other.db_, nullptr);
+    }
+    return *this;
+}
+
+// sqlite3_close_v2 defers the close until the last statement is finalized, so
+// statements and the connection may be destroyed in any order.
+Database::~Database() {
+    sqlite3_close_v2(db_);
+}
+
+void Database::exec(std::string_view sql) {
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+        const std::string reason = message != nullptr ? message : sqlite3_errstr(rc);
+        sqlite3_free(message);
+        const std::string what = fmt::format("{} ({})", reason, first_line(sql));
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+            throw ConstraintError(fmt::format("{}: {}", path_.generic_string(), what));
+        fail(path_, what);
+    }
+}
+
+Statement Database::prepare(std::string_view sql) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sql.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+        fail(path_, "SQL statement too long");
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        fail_sqlite(path_, db_, rc, fmt::format("preparing \"{}\"", first_line(sql)));
+    return Statement(stmt, path_);
+}
+
+std::int64_t Database::changes() const {
+    return sqlite3_changes64(db_);
+}
+
+bool Database::in_transaction() const {
+    return sqlite3_get_autocommit(db_) == 0;
+}
+
+// --- Statement --------------------------------------------------------------
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), db_path_(std::move(other.db_path_)) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+    if (this != &other) {
+        sqlite3_finalize(stmt_);
+        stmt_ = std::exchange(other.stmt_, nullptr);
+        db_path_ = std::move(other.db_path_);
+    }
+    return *this;
+}
+
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
+
+void Statement::check_bind(int rc, int index) const {
+    if (rc != SQLITE_OK)
+        fail_sqlite(
+            db_path_, sqlite3_db_handle(stmt_), rc,
+            fmt::format("binding parameter {} of \"{}\"", index, first_line(sqlite3_sql(stmt_))));
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    check_bind(sqlite3_bind_int64(stmt_, index, value), index);
+    return *this;
+}
+
+Statement& Statement::bind_text(int index, std::string_view text) {
+    check_bind(
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8),
+        index);
+    return *this;
+}
+
+Statement& Statement::bind_blob(int index, std::span<const std::uint8_t> blob) {
+    // SQLite binds NULL for a null pointer; an empty blob must stay a blob.
+    static constexpr std::uint8_t kEmpty = 0;
+    const void* data = blob.empty() ? &kEmpty : blob.data();
+    check_bind(sqlite3_bind_blob64(stmt_, index, data, blob.size(), SQLITE_STATIC), index);
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    check_bind(sqlite3_bind_null(stmt_, index), index);
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail_sqlite(db_path_, sqlite3_db_handle(stmt_), rc,
+                fmt::format("running \"{}\"", first_line(sqlite3_sql(stmt_))));
+}
+
+void Statement::reset() noexcept {
+    // The error of a failed step was already reported by step().
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::column_int64(int index) const {
+    return sqlite3_column_int64(stmt_, index);
+}
+
+std::string_view Statement::column_text(int index) const {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
+    const int size = sqlite3_column_bytes(stmt_, index);
+    return text != nullptr ? std::string_view(text, static_cast<std::size_t>(size))
+                           : std::string_view();
+}
+
+std::span<const std::uint8_t> Statement::column_blob(int index) const {
+    const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, index));
+    const int size = sqlite3_column_bytes(stmt_, index);
+    return data != nullptr ? std::span<const std::uint8_t>(data, static_cast<std::size_t>(size))
+                           : std::span<const std::uint8_t>();
+}
+
+bool Statement::column_is_null(int index) const {
+    return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+}  // namespace tessera::store

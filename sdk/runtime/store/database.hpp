@@ -1,0 +1,124 @@
+#pragma once
+// A small RAII wrapper over SQLite3: a connection, prepared statements and
+// errors that name the database file and SQLite's message. Only the store
+// uses it; sqlite3.h stays out of this header.
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tessera::store {
+
+/// A statement failed because it would break a constraint (UNIQUE, FOREIGN KEY, CHECK).
+class ConstraintError : public Error {
+  public:
+    using Error::Error;
+};
+
+/// How a database file is opened.
+enum class OpenMode {
+    ReadWrite,        ///< the file must exist
+    ReadWriteCreate,  ///< created when missing
+};
+
+class Statement;
+
+/// An open SQLite connection. Movable, not copyable; not thread-safe.
+class Database {
+  public:
+    /// Opens `path`; throws Error naming it when SQLite cannot.
+    Database(std::filesystem::path path, OpenMode mode);
+    Database(Database&& other) noexcept;
+    Database& operator=(Database&& other) noexcept;
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+    ~Database();
+
+    /// Runs one or more statements that return no rows needed by the caller.
+    void exec(std::string_view sql);
+    /// Compiles one statement for repeated use.
+    [[nodiscard]] Statement prepare(std::string_view sql);
+    /// Number of rows changed by the last INSERT, UPDATE or DELETE.
+    [[nodiscard]] std::int64_t changes() const;
+    /// True while a transaction is open on this connection.
+    [[nodiscard]] bool in_transaction() const;
+
+    /// The file this connection opened, as given to the constructor.
+    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+    /// The raw handle, for tests and tools that need an SQLite call not wrapped here.
+    [[nodiscard]] sqlite3* handle() const { return db_; }
+
+  private:
+    std::filesystem::path path_;
+    sqlite3* db_ = nullptr;
+};
+
+/// A prepared statement. Parameters are 1-based, columns 0-based, as in SQLite.
+/// Text and blobs bound are borrowed: they must stay valid until step() ran.
+class Statement {
+  public:
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&& other) noexcept;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement();
+
+    /// Binds an integer to parameter `index`.
+    Statement& bind(int index, std::int64_t value);
+    /// Binds UTF-8 text to parameter `index`.
+    Statement& bind_text(int index, std::string_view text);
+    /// Binds a blob to parameter `index` (an empty span binds an empty blob, not NULL).
+    Statement& bind_blob(int index, std::span<const std::uint8_t> blob);
+    /// Binds NULL to parameter `index`.
+    Statement& bind_null(int index);
+
+    /// Advances: true when a row is available, false when done. Throws
+    /// ConstraintError or Error (naming the database file) on failure.
+    bool step();
+    /// Rewinds for another execution and clears the bindings. A statement left
+    /// mid-result keeps a read snapshot open, so reset it when done.
+    void reset() noexcept;
+
+    /// Integer value of column `index` of the current row (0 for NULL).
+    [[nodiscard]] std::int64_t column_int64(int index) const;
+    /// Text of column `index`, valid until the next step() or reset().
+    [[nodiscard]] std::string_view column_text(int index) const;
+    /// Blob of column `index`, valid until the next step() or reset().
+    [[nodiscard]] std::span<const std::uint8_t> column_blob(int index) const;
+    /// True when column `index` of the current row is NULL.
+    [[nodiscard]] bool column_is_null(int index) const;
+
+  private:
+    friend class Database;
+    Statement(sqlite3_stmt* stmt, std::filesystem::path db_path)
+        : stmt_(stmt), db_path_(std::move(db_path)) {}
+    void check_bind(int rc, int index) const;
+
+    sqlite3_stmt* stmt_ = nullptr;
+    std::filesystem::path db_path_;  ///< names the database in error messages
+};
+
+/// Resets a statement when leaving a scope, even by an exception, so that no
+/// cached statement keeps a read snapshot or stale bindings.
+class ResetGuard {
+  public:
+    explicit ResetGuard(Statement& statement) : statement_(statement) {}
+    ResetGuard(const ResetGuard&) = delete;
+    ResetGuard& operator=(const ResetGuard&) = delete;
+    ~ResetGuard() { statement_.reset(); }
+
+    Statement* operator->() const { return &statement_; }
+    Statement& operator*() const { return statement_; }
+
+  private:
+    Statement& statement_;
+};
+
+}  // namespace tessera::store

@@ -1,0 +1,220 @@
+#pragma once
+// Private to the store (included by project.cpp only): Project::Impl, the
+// connection with its cached statements and the storage primitives the public
+// operations are built from.
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/data_api.hpp"
+#include "core/error.hpp"
+#include "core/verify.hpp"
+#include "store/database.hpp"
+#include "store/project.hpp"
+
+namespace tessera::store {
+namespace detail {
+
+// One row when the item exists; revision and data are NULL while it has no set.
+constexpr std::string_view kSetOfItem =
+    "SELECT s.revision, s.data FROM items i LEFT JOIN annotation_sets s ON s.item = i.id "
+    "WHERE i.id = ?1";
+
+inline Bytes to_bytes(std::span<const std::uint8_t> span) {
+    return Bytes(span.begin(), span.end());
+}
+
+inline std::span<const std::uint8_t> finished(const flatbuffers::FlatBufferBuilder& builder) {
+    return {builder.GetBufferPointer(), builder.GetSize()};
+}
+
+inline std::int64_t as_sql(std::uint64_t value) {
+    return static_cast<std::int64_t>(value);
+}
+
+inline bool valid_state(v1::ItemState state) {
+    return state >= v1::ItemState::MIN && state <= v1::ItemState::MAX;
+}
+
+inline auto find_annotation(v1::AnnotationSetT& set, AnnotationId id) {
+    return std::find_if(set.annotations.begin(), set.annotations.end(),
+                        [id](const auto& a) { return a && a->id == id; });
+}
+
+}  // namespace detail
+
+struct Project::Impl {
+    /// An item's annotation set, unpacked for editing.
+    struct LoadedSet {
+        std::uint64_t revision = 0;
+        v1::AnnotationSetT set;
+    };
+
+    Impl(std::filesystem::path dir_, std::filesystem::path db_path_, ProjectSettings settings_)
+        : dir(std::move(dir_)),
+          db_path(std::move(db_path_)),
+          settings(std::move(settings_)),
+          db(db_path, OpenMode::ReadWrite) {}
+
+    std::filesystem::path dir;
+    std::filesystem::path db_path;
+    ProjectSettings settings;
+    Database db;
+    /// Prepared statements by SQL text (the text is always a literal, so views stay valid).
+    std::unordered_map<std::string_view, Statement> statements;
+    flatbuffers::FlatBufferBuilder builder{4096};
+    bool transaction_open = false;
+    std::optional<ItemId> next_item_id;  ///< cached during one transaction
+
+    /// Throws Error "DIR/project.db: message".
+    [[noreturn]] void fail(std::string_view message) const { tessera::fail(db_path, message); }
+
+    /// "DIR/project.db: thing", naming a buffer for verified_root.
+    std::string what(std::string_view thing) const {
+        return fmt::format("{}: {}", db_path.generic_string(), thing);
+    }
+
+    /// The cached statement for `text`, prepared on first use.
+    Statement& sql(std::string_view text) {
+        auto it = statements.find(text);
+        if (it == statements.end()) it = statements.emplace(text, db.prepare(text)).first;
+        return it->second;
+    }
+
+    /// Busy timeout, durability level, foreign keys and WAL mode for this connection.
+    void configure() {
+        db.exec(
+            fmt::format("PRAGMA busy_timeout = 10000; PRAGMA synchronous = {}; "
+                        "PRAGMA foreign_keys = ON;",
+                        settings.synchronous));
+        Statement mode = db.prepare("PRAGMA journal_mode = WAL");
+        if (!mode.step() || mode.column_text(0) != "wal")
+            fail(fmt::format("cannot switch the database to WAL mode (journal mode is \"{}\")",
+                             mode.column_text(0)));
+    }
+
+    /// Refuses databases that are not Tessera's or are newer than this program.
+    void check_version() {
+        {
+            Statement has_meta = db.prepare(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
+            if (!has_meta.step() || has_meta.column_int64(0) == 0)
+                fail("not a Tessera database (it has no meta table)");
+        }
+        Statement version = db.prepare("SELECT value FROM meta WHERE key = 'database_version'");
+        if (!version.step()) fail("not a Tessera database (no database_version in its meta table)");
+        const std::int64_t found = version.column_int64(0);
+        if (found > kDatabaseVersion)
+            fail(
+                fmt::format("database version {} is newer than this program supports ({}); "
+                            "use a newer tessera",
+                            found, kDatabaseVersion));
+        if (found < 1) fail(fmt::format("database version {} is not valid", found));
+    }
+
+    /// Throws unless the item exists; `context` prefixes the message.
+    void require_item(ItemId id, std::string_view context = {}) {
+        ResetGuard q(sql(detail::kSetOfItem));
+        q->bind(1, detail::as_sql(id));
+        if (!q->step()) fail(fmt::format("{}item {} does not exist", context, id));
+    }
+
+    /// The item's set, verified and unpacked; throws when the item does not exist.
+    LoadedSet load_set(ItemId item, std::string_view context = {}) {
+        ResetGuard q(sql(detail::kSetOfItem));
+        q->bind(1, detail::as_sql(item));
+        if (!q->step()) fail(fmt::format("{}item {} does not exist", context, item));
+        LoadedSet loaded;
+        loaded.set.item = item;
+        if (q->column_is_null(1)) return loaded;
+        loaded.revision = static_cast<std::uint64_t>(q->column_int64(0));
+        verified_set(q->column_blob(1), item)->UnPackTo(&loaded.set);
+        return loaded;
+    }
+
+    /// Verifies a stored set and that it belongs to `item`.
+    const v1::AnnotationSet* verified_set(std::span<const std::uint8_t> blob, ItemId item) {
+        const auto* set = verified_root<v1::AnnotationSet>(
+            blob, v1::AnnotationSetIdentifier(), what(fmt::format("annotations of item {}", item)));
+        if (set->item() != item)
+            fail(fmt::format("annotations of item {} are stored as belonging to item {}", item,
+                             set->item()));
+        return set;
+    }
+
+    /// Packs `set` with the given item and revision and stores it.
+    void write_set(ItemId item, std::uint64_t revision, const v1::AnnotationSetT& set) {
+        builder.Clear();
+        std::vector<flatbuffers::Offset<v1::Annotation>> offsets;
+        offsets.reserve(set.annotations.size());
+        for (const auto& annotation : set.annotations)
+            if (annotation) offsets.push_back(v1::CreateAnnotation(builder, annotation.get()));
+        const auto vector = builder.CreateVector(offsets);
+        v1::FinishAnnotationSetBuffer(builder,
+                                      v1::CreateAnnotationSet(builder, item, revision, vector));
+        ResetGuard q(
+            sql("INSERT INTO annotation_sets(item, revision, data) VALUES (?1, ?2, ?3) ON "
+                "CONFLICT(item) DO UPDATE SET revision = excluded.revision, data = excluded.data"));
+        q->bind(1, detail::as_sql(item))
+            .bind(2, detail::as_sql(revision))
+            .bind_blob(3, detail::finished(builder));
+        q->step();
+    }
+
+    /// The first annotation id not handed out yet.
+    AnnotationId next_annotation_id() {
+        ResetGuard q(sql("SELECT value FROM meta WHERE key = 'next_annotation_id'"));
+        if (!q->step()) fail("the meta table has no next_annotation_id");
+        return static_cast<AnnotationId>(q->column_int64(0));
+    }
+
+    /// Hands out `count` consecutive ids; returns the first.
+    AnnotationId allocate_annotation_ids(std::uint64_t count) {
+        ResetGuard q(
+            sql("UPDATE meta SET value = value + ?1 WHERE key = 'next_annotation_id' RETURNING "
+                "value - ?1"));
+        q->bind(1, detail::as_sql(count));
+        if (!q->step()) fail("the meta table has no next_annotation_id");
+        return static_cast<AnnotationId>(q->column_int64(0));
+    }
+
+    /// Sets an item's workflow state; throws for unknown items and states.
+    void set_state(ItemId item, v1::ItemState state, std::string_view context = {}) {
+        if (!detail::valid_state(state))
+            fail(fmt::format("{}item state {} is not a known state", context,
+                             static_cast<int>(state)));
+        ResetGuard q(sql("UPDATE items SET state = ?2 WHERE id = ?1"));
+        q->bind(1, detail::as_sql(item)).bind(2, static_cast<std::int64_t>(state));
+        q->step();
+        if (db.changes() == 0) fail(fmt::format("{}item {} does not exist", context, item));
+    }
+
+    /// Appends a verified batch to the journal; returns its sequence number.
+    std::uint64_t append_journal(std::span<const std::uint8_t> batch_bytes,
+                                 const v1::EditBatch& batch) {
+        ResetGuard q(
+            sql("INSERT INTO journal(author, time, batch) VALUES (?1, ?2, ?3) RETURNING seq"));
+        q->bind_text(1, batch.author() != nullptr ? batch.author()->string_view() : "")
+            .bind(2, batch.time())
+            .bind_blob(3, batch_bytes);
+        if (!q->step()) fail("appending to the journal returned no sequence number");
+        return static_cast<std::uint64_t>(q->column_int64(0));
+    }
+
+    /// Applies one unpacked edit to the sets loaded so far; `next_id` is the
+    /// first id never handed out before this batch, `fresh` the next id to assign.
+    void apply_edit(v1::EditOpT& op, std::size_t index, std::map<ItemId, LoadedSet>& sets,
+                    AnnotationId next_id, AnnotationId& fresh);
+};
+
+}  // namespace tessera::store
