@@ -9,6 +9,7 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include "core/data_api.hpp"
 #include "core/error.hpp"
 
 namespace tessera {
@@ -20,6 +21,19 @@ struct VerifyLimits {
     std::uint32_t max_tables = 50'000'000;
     std::size_t max_size = FLATBUFFERS_MAX_BUFFER_SIZE;
 };
+
+/// FlatBuffers 2.0.8's Verifier checks the alignment of a vector's length but
+/// not of its elements (google/flatbuffers#8397), so a hostile buffer can pass
+/// with misaligned 8-byte structs or integers, and reading them is undefined
+/// behaviour. These check every such vector of the roots that hold one.
+[[nodiscard]] bool element_vectors_aligned(const v1::AnnotationSet& root);
+[[nodiscard]] bool element_vectors_aligned(const v1::EditBatch& root);
+[[nodiscard]] bool element_vectors_aligned(const v1::QaReport& root);
+/// Roots without vectors of 8-byte elements need no extra check.
+template <class Root>
+[[nodiscard]] bool element_vectors_aligned(const Root&) {
+    return true;
+}
 
 /// Returns the root of `bytes` as `Root` after verifying it carries
 /// `identifier` and passes the Verifier; throws Error naming `what` otherwise.
@@ -35,7 +49,10 @@ template <class Root>
     flatbuffers::Verifier verifier(bytes.data(), bytes.size(), limits.max_depth, limits.max_tables);
     if (!verifier.VerifyBuffer<Root>(identifier))
         throw Error(std::string(what) + ": buffer fails FlatBuffers verification (truncated or corrupt)");
-    return flatbuffers::GetRoot<Root>(bytes.data());
+    const Root* root = flatbuffers::GetRoot<Root>(bytes.data());
+    if (!element_vectors_aligned(*root))
+        throw Error(std::string(what) + ": buffer holds misaligned vectors (corrupt)");
+    return root;
 }
 
 }  // namespace tessera
