@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <fstream>
+#include <ostream>
 
 #include "core/file_io.hpp"
 #include "store/project.hpp"
@@ -20,8 +22,19 @@ const std::string kSample = std::string(TESSERA_SOURCE_DIR) + "/samples/projects
 struct Shape {
     std::string label;
     double left, top, right, bottom;
-    bool operator==(const Shape&) const = default;
+    /// Equal labels, coordinates within 1e-6 relative (formats like YOLO store fractions).
+    bool operator==(const Shape& o) const {
+        const auto close = [](double a, double b) {
+            return std::abs(a - b) <= 1e-6 * std::max({1.0, std::abs(a), std::abs(b)});
+        };
+        return label == o.label && close(left, o.left) && close(top, o.top) &&
+               close(right, o.right) && close(bottom, o.bottom);
+    }
 };
+
+std::ostream& operator<<(std::ostream& os, const Shape& s) {
+    return os << s.label << " [" << s.left << ", " << s.top << ", " << s.right << ", " << s.bottom << "]";
+}
 
 /// Every annotation of the project as label + bounding box, by item file name.
 std::map<std::string, std::vector<Shape>> shapes_of(const std::filesystem::path& dir) {

@@ -1,14 +1,18 @@
-// Placeholder until the labelme module lands; replaced by the real implementation.
+// The labelme format descriptor. The module is described in labelme.hpp.
+
+#include "labelme/labelme.hpp"
 #include "builtin_formats.hpp"
-#include "core/error.hpp"
 
 namespace tessera::formats {
-namespace {
-Dataset read_placeholder(const std::filesystem::path& p, const ReadOptions&) { fail(p, "labelme: not built yet"); }
-void write_placeholder(const ItemSource&, const std::filesystem::path& p, const WriteOptions&) { fail(p, "labelme: not built yet"); }
-}  // namespace
+
 const Format& labelme_format() {
-    static const Format format{"labelme", "placeholder", read_placeholder, write_placeholder};
+    static const Format format{
+        .name = "labelme",
+        .description = "labelme JSON: one .json per image, a file or a folder of them",
+        .read = labelme::read,
+        .write = labelme::write,
+    };
     return format;
 }
+
 }  // namespace tessera::formats

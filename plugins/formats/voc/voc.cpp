@@ -1,14 +1,18 @@
-// Placeholder until the voc module lands; replaced by the real implementation.
+// The Pascal VOC format descriptor. The module is described in voc.hpp.
+
+#include "voc/voc.hpp"
 #include "builtin_formats.hpp"
-#include "core/error.hpp"
 
 namespace tessera::formats {
-namespace {
-Dataset read_placeholder(const std::filesystem::path& p, const ReadOptions&) { fail(p, "voc: not built yet"); }
-void write_placeholder(const ItemSource&, const std::filesystem::path& p, const WriteOptions&) { fail(p, "voc: not built yet"); }
-}  // namespace
+
 const Format& voc_format() {
-    static const Format format{"voc", "placeholder", read_placeholder, write_placeholder};
+    static const Format format{
+        .name = "voc",
+        .description = "Pascal VOC XML: one .xml per image, a file or a folder of them",
+        .read = voc::read,
+        .write = voc::write,
+    };
     return format;
 }
+
 }  // namespace tessera::formats

@@ -1,0 +1,282 @@
+// Reading Pascal VOC XML. See voc.hpp for what is implemented and what is missing.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <pugixml.hpp>
+
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "voc/voc.hpp"
+
+namespace tessera::formats::voc {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool valid_utf8(std::string_view text) {
+    static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};  // by sequence length
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80             ? 1
+                                   : (lead & 0xE0) == 0xC0 ? 2
+                                   : (lead & 0xF0) == 0xE0 ? 3
+                                   : (lead & 0xF8) == 0xF0 ? 4
+                                                           : 0;
+        if (length == 0 || i + length > text.size()) return false;
+        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0) != 0x80) return false;
+            code = (code << 6) | (next & 0x3F);
+        }
+        if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+            return false;
+        i += length;
+    }
+    return true;
+}
+
+std::string_view trimmed(std::string_view text) {
+    const std::size_t begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string_view::npos) return {};
+    return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
+}
+
+std::unique_ptr<v1::KeyValueT> key_value(std::string key, std::string value) {
+    auto kv = std::make_unique<v1::KeyValueT>();
+    kv->key = std::move(key);
+    kv->value = std::move(value);
+    return kv;
+}
+
+/// Reads one document, turning pugixml offsets into "file:line:col" errors.
+class DocumentReader {
+  public:
+    DocumentReader(const fs::path& file, std::string_view text, DatasetBuilder& builder)
+        : file_(file), text_(text), builder_(builder) {}
+
+    void read() {
+        pugi::xml_document doc;
+        const pugi::xml_parse_result result =
+            doc.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_auto);
+        if (!result)
+            fail_at(file_, text_,
+                    static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
+                    fmt::format("expected well-formed XML ({})", result.description()));
+        const pugi::xml_node root = doc.document_element();
+        if (std::string_view(root.name()) != "annotation")
+            fail(root,
+                 fmt::format("expected <annotation> as the root element, found <{}>", root.name()));
+
+        ImportedItem item;
+        item.media.kind = v1::MediaKind::Image;
+        const std::string path(text_of(root.child("path")));
+        item.name = text_of(root.child("filename"));
+        if (item.name.empty()) item.name = fs::path(path).filename().string();
+        if (item.name.empty()) fail(root, "expected <filename> naming the image");
+        if (const pugi::xml_node size = root.child("size")) {
+            item.media.width = pixels(size, "width");
+            item.media.height = pixels(size, "height");
+        }
+        // Keys in sorted order, as the store keeps them.
+        const std::string_view depth = text_of(root.child("size").child("depth"));
+        if (!depth.empty()) item.metadata.push_back(key_value("voc:depth", std::string(depth)));
+        if (const std::string_view folder = text_of(root.child("folder")); !folder.empty())
+            item.metadata.push_back(key_value("voc:folder", std::string(folder)));
+        if (!path.empty()) item.metadata.push_back(key_value("voc:path", path));
+        if (const std::string_view segmented = text_of(root.child("segmented")); !segmented.empty())
+            item.metadata.push_back(key_value("voc:segmented", std::string(segmented)));
+        item.media_path = locate_image(item.name, path);
+
+        std::size_t number = 0;
+        for (const pugi::xml_node object : root.children("object")) {
+            const std::string context = fmt::format("object {}", ++number);
+            auto annotation = box(object, context);
+            const std::uint64_t parent = annotation->id;
+            if (const pugi::xml_node pose_element = object.child("pose")) {
+                auto pose = std::make_unique<v1::AttributeT>();
+                pose->key = "pose";
+                pose->type = v1::AttributeType::String;
+                pose->string_value = text_of(pose_element);
+                annotation->attributes.push_back(std::move(pose));
+            }
+            for (const char* key : {"truncated", "difficult", "occluded"})
+                flag(object, key, context, *annotation);
+            std::sort(annotation->attributes.begin(), annotation->attributes.end(),
+                      [](const auto& a, const auto& b) { return a->key < b->key; });
+            item.annotations.push_back(std::move(annotation));
+
+            std::size_t part_number = 0;
+            for (const pugi::xml_node part : object.children("part")) {
+                auto child = box(part, fmt::format("{}: part {}", context, ++part_number));
+                child->parent = parent;
+                item.annotations.push_back(std::move(child));
+            }
+        }
+        builder_.dataset.items.push_back(std::move(item));
+    }
+
+  private:
+    [[noreturn]] void fail(const pugi::xml_node& node, std::string_view message) const {
+        const std::ptrdiff_t offset = node ? node.offset_debug() : -1;
+        fail_at(file_, text_, offset < 0 ? 0 : static_cast<std::size_t>(offset), message);
+    }
+
+    /// The element's text without surrounding white space; "" when absent.
+    static std::string_view text_of(const pugi::xml_node& element) {
+        return trimmed(element.child_value());
+    }
+
+    /// The node holding an element's text (for positions), else the element.
+    static pugi::xml_node text_node(const pugi::xml_node& element) {
+        for (const pugi::xml_node child : element.children())
+            if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) return child;
+        return element;
+    }
+
+    double number(const pugi::xml_node& parent, const char* name, std::string_view context) const {
+        const pugi::xml_node element = parent.child(name);
+        if (!element) fail(parent, fmt::format("{}: {} has no {}", context, parent.name(), name));
+        const std::string_view text = text_of(element);
+        double value = 0;
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() ||
+            !std::isfinite(value))
+            fail(text_node(element),
+                 fmt::format("{}: {}: expected a number, found \"{}\"", context, name, text));
+        return value;
+    }
+
+    std::uint32_t pixels(const pugi::xml_node& size, const char* name) const {
+        if (!size.child(name)) return 0;
+        const double value = number(size, name, "size");
+        if (value < 0 || value > 4294967295.0 || value != std::floor(value))
+            fail(text_node(size.child(name)),
+                 fmt::format("size: {}: expected a whole number of pixels, found \"{}\"", name,
+                             text_of(size.child(name))));
+        return static_cast<std::uint32_t>(value);
+    }
+
+    /// An object or part: its name and bndbox as a Box annotation.
+    std::unique_ptr<v1::AnnotationT> box(const pugi::xml_node& element,
+                                         const std::string& context) {
+        const pugi::xml_node name = element.child("name");
+        if (!name) fail(element, fmt::format("{}: expected <name>", context));
+        const std::string_view label = text_of(name);
+        if (label.empty()) fail(name, fmt::format("{}: <name> is empty", context));
+        if (!valid_utf8(label))
+            fail(text_node(name), fmt::format("{}: name is not valid UTF-8", context));
+        const pugi::xml_node bndbox = element.child("bndbox");
+        if (!bndbox) fail(element, fmt::format("{}: expected <bndbox>", context));
+        const double xmin = number(bndbox, "xmin", context), ymin = number(bndbox, "ymin", context);
+        const double xmax = number(bndbox, "xmax", context), ymax = number(bndbox, "ymax", context);
+        // xmax == xmin - 1 is an empty box (1-based inclusive); anything less is reversed.
+        if (xmax < xmin - 1)
+            fail(bndbox,
+                 fmt::format("{}: bndbox xmax {} is less than xmin {}", context, xmax, xmin));
+        if (ymax < ymin - 1)
+            fail(bndbox,
+                 fmt::format("{}: bndbox ymax {} is less than ymin {}", context, ymax, ymin));
+
+        auto annotation = std::make_unique<v1::AnnotationT>();
+        annotation->id = builder_.take_id();
+        annotation->label = label;
+        builder_.add_class(annotation->label);
+        v1::BoxT geometry;
+        geometry.left = xmin - 1;
+        geometry.top = ymin - 1;
+        geometry.right = xmax;
+        geometry.bottom = ymax;
+        annotation->geometry.Set(std::move(geometry));
+        annotation->provenance = std::make_unique<v1::ProvenanceT>();
+        annotation->provenance->source = v1::Source::Import;
+        return annotation;
+    }
+
+    void flag(const pugi::xml_node& object, const char* key, std::string_view context,
+              v1::AnnotationT& annotation) const {
+        const pugi::xml_node element = object.child(key);
+        if (!element) return;
+        std::string text(text_of(element));
+        std::transform(text.begin(), text.end(), text.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        bool value = false;
+        if (text == "1" || text == "true")
+            value = true;
+        else if (text != "0" && text != "false")
+            fail(text_node(element), fmt::format("{}: {}: expected 0 or 1, found \"{}\"", context,
+                                                 key, text_of(element)));
+        auto attribute = std::make_unique<v1::AttributeT>();
+        attribute->key = key;
+        attribute->type = v1::AttributeType::Bool;
+        attribute->bool_value = value;
+        annotation.attributes.push_back(std::move(attribute));
+    }
+
+    fs::path locate_image(const std::string& filename, const std::string& path) const {
+        const fs::path dir = file_.parent_path();
+        std::vector<fs::path> candidates{dir / filename, dir / ".." / "JPEGImages" / filename};
+        if (!path.empty())
+            candidates.push_back(fs::path(path).is_absolute() ? fs::path(path) : dir / path);
+        for (const fs::path& candidate : candidates) {
+            std::error_code ec;
+            if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal();
+        }
+        return {};
+    }
+
+    const fs::path& file_;
+    std::string_view text_;
+    DatasetBuilder& builder_;
+};
+
+}  // namespace
+
+void DatasetBuilder::add_class(const std::string& label) {
+    if (!classes_.insert(label).second) return;
+    auto label_class = std::make_unique<v1::LabelClassT>();
+    label_class->key = label;
+    dataset.schema.classes.push_back(std::move(label_class));
+}
+
+void read_document(const fs::path& file, std::string_view text, DatasetBuilder& builder) {
+    DocumentReader(file, text, builder).read();
+}
+
+Dataset read(const fs::path& input, const ReadOptions& options) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    if (fs::is_directory(input, ec)) {
+        fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied,
+                                            ec);
+        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            std::string ext = it->path().extension().string();
+            std::transform(ext.begin(), ext.end(), ext.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            std::error_code type_ec;
+            if (ext == ".xml" && it->is_regular_file(type_ec)) files.push_back(it->path());
+        }
+        if (ec) fail(input, fmt::format("cannot list the folder: {}", ec.message()));
+        if (files.empty()) fail(input, "expected Pascal VOC .xml files in this folder, found none");
+        std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
+            return a.generic_string() < b.generic_string();
+        });
+    } else if (fs::is_regular_file(input, ec)) {
+        files.push_back(input);
+    } else {
+        fail(input, "expected a Pascal VOC .xml file or a folder of them");
+    }
+    DatasetBuilder builder;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const std::string text = read_file(files[i]);
+        read_document(files[i], text, builder);
+        if (options.progress) options.progress(i + 1, files.size());
+    }
+    return std::move(builder.dataset);
+}
+
+}  // namespace tessera::formats::voc
