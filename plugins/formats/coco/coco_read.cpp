@@ -1,14 +1,458 @@
-// Placeholder until the coco module lands; replaced by the real implementation.
+// Reading COCO instances JSON into a Dataset: one forward pass with simdjson
+// on-demand over the top-level object, collecting images, categories and
+// annotations in whatever order they come, then resolving ids. See coco.hpp for
+// what the COCO module implements and what it does not, and the conventions.
+
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
 #include "builtin_formats.hpp"
-#include "core/error.hpp"
+#include "coco.hpp"
+#include "coco_read_internal.hpp"
+
+namespace tessera::formats::coco {
+namespace {
+
+using namespace detail;
+namespace fs = std::filesystem;
+
+/// Looks for image files next to the annotation file.
+class MediaFinder {
+  public:
+    explicit MediaFinder(const fs::path& json_dir) {
+        const fs::path base = json_dir.empty() ? fs::path(".") : json_dir;
+        for (const fs::path& dir :
+             {base, base / "images", (base / ".." / "images").lexically_normal()}) {
+            std::error_code ec;
+            if (!fs::is_directory(dir, ec)) continue;
+            dirs_.emplace_back();
+            dirs_.back().path = dir;
+        }
+    }
+    /// The file if found at <dir>/file_name, <dir>/images/file_name or <dir>/../images/file_name.
+    [[nodiscard]] fs::path find(std::string_view file_name) {
+        if (file_name.empty()) return {};
+        // Past a few images, one listing per folder is much cheaper than a stat per image.
+        const bool by_listing = ++lookups_ > 64 && file_name.find('/') == std::string_view::npos;
+        for (Dir& dir : dirs_) {
+            if (by_listing) {
+                if (!dir.listed) list(dir);
+                if (dir.names.count(std::string(file_name))) return dir.path / file_name;
+                continue;
+            }
+            fs::path candidate = dir.path / file_name;
+            std::error_code ec;
+            if (fs::is_regular_file(candidate, ec)) return candidate;
+        }
+        return {};
+    }
+
+  private:
+    struct Dir {
+        fs::path path;
+        bool listed = false;
+        std::unordered_set<std::string> names;  // regular files, once listed
+    };
+
+    static void list(Dir& dir) {
+        dir.listed = true;
+        std::error_code ec;
+        for (fs::directory_iterator it(dir.path, ec), end; !ec && it != end; it.increment(ec)) {
+            std::error_code type_error;
+            if (it->is_regular_file(type_error)) dir.names.insert(it->path().filename().string());
+        }
+    }
+
+    std::vector<Dir> dirs_;
+    std::size_t lookups_ = 0;
+};
+
+/// One element of "categories" as read.
+struct Category {
+    std::int64_t id = 0;
+    std::string name;
+    std::string supercategory;
+    std::vector<std::string> keypoints;
+    std::vector<v1::SkeletonEdge> skeleton;  // 0-based
+    std::vector<std::unique_ptr<v1::KeyValueT>> metadata;
+    const char* at = nullptr;
+    const char* supercategory_at = nullptr;
+    std::size_t index = 0;
+};
+
+class Reader {
+  public:
+    Reader(const JsonText& text, const fs::path& json_dir, const ReadOptions& options)
+        : text_(text), media_(json_dir), options_(options) {}
+
+    Dataset read() {
+        od::parser parser;
+        od::document document;
+        // Windows tools often start UTF-8 files with a byte order mark; simdjson does not skip it.
+        const simdjson::padded_string& padded = text_.padded();
+        const std::size_t bom = text_.text().starts_with("\xEF\xBB\xBF") ? 3 : 0;
+        const simdjson::padded_string_view json(padded.data() + bom, padded.size() - bom,
+                                                padded.size() + simdjson::SIMDJSON_PADDING - bom);
+        if (const auto error = parser.iterate(json).get(document))
+            text_.fail_simdjson(error == simdjson::UTF8_ERROR ? first_invalid_utf8() : nullptr,
+                                error, "document");
+        Cursor cursor(text_, document);
+        const Context top{"document"};
+        od::object root;
+        od::json_type type{};
+        if (const auto error = document.type().get(type)) cursor.fail_json(error, {"document"});
+        if (type != od::json_type::object)
+            text_.fail(text_.padded().data(),
+                       "expected a JSON object {\"images\": [...], \"annotations\": [...], "
+                       "\"categories\": [...]}");
+        if (const auto error = document.get_object().get(root)) {
+            // simdjson checks the brackets of the top level up front: a truncated file.
+            if (error == simdjson::INCOMPLETE_ARRAY_OR_OBJECT || error == simdjson::TAPE_ERROR)
+                text_.fail_simdjson(nullptr, error, "document");
+            cursor.fail_json(error, {"document"});
+        }
+        bool has_images = false;
+        cursor.for_each_field(root, top, [&](std::string_view key, od::value& value) {
+            if (key == "annotations") {
+                read_annotations(cursor, value);
+            } else if (key == "images") {
+                read_images(cursor, value);
+                has_images = true;
+            } else if (key == "categories") {
+                read_categories(cursor, value);
+            } else {
+                dataset_.schema.metadata.push_back(coco_metadata(key, cursor.raw(value, {key})));
+            }
+        });
+        const char* trailing = nullptr;
+        if (document.current_location().get(trailing) == simdjson::SUCCESS)
+            text_.fail(trailing, "expected the end of the file after the top-level object");
+        if (!has_images)
+            text_.fail(text_.padded().data(), "missing \"images\" (not a COCO instances file?)");
+        build_schema();
+        resolve_annotations();
+        report(text_.text().size());
+        return std::move(dataset_);
+    }
+
+  private:
+    void report(std::size_t offset) const {
+        if (options_.progress) options_.progress(offset, text_.text().size());
+    }
+
+    /// Where the first byte that is not valid UTF-8 is (simdjson only says there is one).
+    const char* first_invalid_utf8() const {
+        const std::string_view text = text_.text();
+        std::size_t i = 0;
+        while (i < text.size()) {
+            const auto lead = static_cast<unsigned char>(text[i]);
+            if (lead < 0x80) {
+                ++i;
+                continue;
+            }
+            std::size_t extra = 0;
+            std::uint32_t code = 0;
+            if ((lead & 0xE0) == 0xC0)
+                extra = 1, code = lead & 0x1F;
+            else if ((lead & 0xF0) == 0xE0)
+                extra = 2, code = lead & 0x0F;
+            else if ((lead & 0xF8) == 0xF0)
+                extra = 3, code = lead & 0x07;
+            else
+                return text.data() + i;
+            for (std::size_t k = 1; k <= extra; ++k) {
+                if (i + k >= text.size() ||
+                    (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
+                    return text.data() + i;
+                code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+            }
+            constexpr std::uint32_t smallest[] = {0, 0x80, 0x800, 0x10000};
+            if (code < smallest[extra] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
+                return text.data() + i;
+            i += extra + 1;
+        }
+        return nullptr;
+    }
+
+    void read_images(const Cursor& cursor, od::value& value) {
+        const Context where{"images"};
+        od::array list = cursor.array(value, where);
+        std::size_t index = 0;
+        cursor.for_each_element(list, where, [&](od::value& element) {
+            read_image(cursor, element, ++index);
+            if (index % 4096 == 0) report(cursor.offset());
+        });
+    }
+
+    void read_image(const Cursor& cursor, od::value& value, std::size_t index) {
+        const Context where{"image", index};
+        const char* start = Cursor::at(value);
+        od::object object = cursor.object(value, where);
+        ImportedItem item;
+        item.media.kind = v1::MediaKind::Image;
+        const char* id_at = nullptr;
+        std::int64_t id = 0;
+        bool has_name = false;
+        cursor.for_each_field(object, where, [&](std::string_view key, od::value& field) {
+            if (key == "id") {
+                id_at = Cursor::at(field);
+                id = cursor.integer(field, where.with("id"));
+            } else if (key == "file_name") {
+                item.name = cursor.string(field, where.with("file_name"));
+                has_name = true;
+            } else if (key == "width") {
+                item.media.width = cursor.size(field, where.with("width"));
+            } else if (key == "height") {
+                item.media.height = cursor.size(field, where.with("height"));
+            } else {
+                item.metadata.push_back(coco_metadata(key, cursor.raw(field, where.with(key))));
+            }
+        });
+        if (id_at == nullptr) cursor.fail(start, where, "missing required field \"id\"");
+        if (!has_name) cursor.fail(start, where, "missing required field \"file_name\"");
+        const auto [it, added] = images_.emplace(id, dataset_.items.size());
+        if (!added)
+            cursor.fail(id_at, where,
+                        fmt::format("id {} is already used by image {}", id, it->second + 1));
+        item.media_path = media_.find(item.name);
+        dataset_.items.push_back(std::move(item));
+    }
+
+    void read_annotations(const Cursor& cursor, od::value& value) {
+        const Context where{"annotations"};
+        od::array list = cursor.array(value, where);
+        std::size_t index = 0;
+        cursor.for_each_element(list, where, [&](od::value& element) {
+            pending_.push_back(read_annotation(cursor, element, ++index, scratch_));
+            if (index % 4096 == 0) report(cursor.offset());
+        });
+    }
+
+    void read_categories(const Cursor& cursor, od::value& value) {
+        const Context where{"categories"};
+        od::array list = cursor.array(value, where);
+        std::size_t index = 0;
+        cursor.for_each_element(
+            list, where, [&](od::value& element) { read_category(cursor, element, ++index); });
+    }
+
+    void read_category(const Cursor& cursor, od::value& value, std::size_t index) {
+        const Context where{"category", index};
+        Category category;
+        category.index = index;
+        category.at = Cursor::at(value);
+        od::object object = cursor.object(value, where);
+        const char* id_at = nullptr;
+        const char* name_at = nullptr;
+        const char* skeleton_at = nullptr;
+        std::vector<std::pair<std::int64_t, std::int64_t>> edges;  // 1-based, as in the file
+        cursor.for_each_field(object, where, [&](std::string_view key, od::value& field) {
+            if (key == "id") {
+                id_at = Cursor::at(field);
+                category.id = cursor.integer(field, where.with("id"));
+            } else if (key == "name") {
+                name_at = Cursor::at(field);
+                category.name = cursor.string(field, where.with("name"));
+            } else if (key == "supercategory") {
+                category.supercategory_at = Cursor::at(field);
+                if (cursor.type(field, where) != od::json_type::null)
+                    category.supercategory = cursor.string(field, where.with("supercategory"));
+            } else if (key == "keypoints") {
+                const Context names = where.with("keypoints");
+                od::array list = cursor.array(field, names);
+                category.keypoints.clear();
+                cursor.for_each_element(list, names, [&](od::value& element) {
+                    category.keypoints.emplace_back(cursor.string(element, names));
+                });
+            } else if (key == "skeleton") {
+                const Context pairs = where.with("skeleton");
+                skeleton_at = Cursor::at(field);
+                od::array list = cursor.array(field, pairs);
+                edges.clear();
+                cursor.for_each_element(list, pairs, [&](od::value& element) {
+                    const char* at = Cursor::at(element);
+                    od::array pair = cursor.array(element, pairs);
+                    std::int64_t ends[2] = {0, 0};
+                    std::size_t n = 0;
+                    cursor.for_each_element(pair, pairs, [&](od::value& end) {
+                        const std::int64_t k = cursor.integer(end, pairs);
+                        if (n < 2) ends[n] = k;
+                        ++n;
+                    });
+                    if (n != 2)
+                        cursor.fail(at, pairs, fmt::format("edge has {} numbers, expected 2", n));
+                    edges.emplace_back(ends[0], ends[1]);
+                });
+            } else {
+                category.metadata.push_back(coco_metadata(key, cursor.raw(field, where.with(key))));
+            }
+        });
+        if (id_at == nullptr) cursor.fail(category.at, where, "missing required field \"id\"");
+        if (name_at == nullptr) cursor.fail(category.at, where, "missing required field \"name\"");
+        if (category.name.empty())
+            cursor.fail(name_at, where, "name is empty, expected a label name");
+        const std::int64_t count = static_cast<std::int64_t>(category.keypoints.size());
+        for (std::size_t e = 0; e < edges.size(); ++e) {
+            const auto [from, to] = edges[e];
+            if (from < 1 || from > count || to < 1 || to > count)
+                cursor.fail(
+                    skeleton_at, where,
+                    fmt::format("skeleton edge {} joins keypoints {} and {}, expected 1 to {} "
+                                "(1-based, {} keypoints declared)",
+                                e + 1, from, to, count, count));
+            category.skeleton.emplace_back(static_cast<std::uint16_t>(from - 1),
+                                           static_cast<std::uint16_t>(to - 1));
+        }
+        if (const auto [it, added] = category_ids_.emplace(category.id, categories_.size()); !added)
+            cursor.fail(id_at, where,
+                        fmt::format("id {} is already used by category {}", category.id,
+                                    categories_[it->second].index));
+        if (const auto [it, added] = category_names_.emplace(category.name, categories_.size());
+            !added)
+            cursor.fail(name_at, where,
+                        fmt::format("name \"{}\" is already used by category {}", category.name,
+                                    categories_[it->second].index));
+        categories_.push_back(std::move(category));
+    }
+
+    /// Classes in an order where parents come first; supercategories not declared as
+    /// categories become classes of their own.
+    void build_schema() {
+        enum class State { New, Visiting, Done };
+        std::vector<State> state(categories_.size(), State::New);
+        std::unordered_set<std::string> groups;
+        std::vector<std::size_t> chain;
+        for (std::size_t i = 0; i < categories_.size(); ++i) {
+            // Walk up the supercategories until a class already emitted or a root.
+            chain.clear();
+            for (std::size_t j = i; state[j] == State::New;) {
+                state[j] = State::Visiting;
+                chain.push_back(j);
+                const Category& category = categories_[j];
+                if (category.supercategory.empty() || category.supercategory == category.name)
+                    break;
+                const auto parent = category_names_.find(category.supercategory);
+                if (parent == category_names_.end()) {
+                    if (groups.insert(category.supercategory).second) {
+                        auto group = std::make_unique<v1::LabelClassT>();
+                        group->key = category.supercategory;
+                        dataset_.schema.classes.push_back(std::move(group));
+                    }
+                    break;
+                }
+                if (state[parent->second] == State::Visiting)
+                    text_.fail(category.supercategory_at,
+                               fmt::format("category {}: supercategory \"{}\" leads back to \"{}\"",
+                                           category.index, category.supercategory, category.name));
+                j = parent->second;
+            }
+            for (auto j = chain.rbegin(); j != chain.rend(); ++j) {
+                add_class(categories_[*j]);
+                state[*j] = State::Done;
+            }
+        }
+    }
+
+    void add_class(Category& category) {
+        auto cls = std::make_unique<v1::LabelClassT>();
+        cls->key = category.name;
+        if (category.supercategory != category.name) cls->parent = category.supercategory;
+        cls->metadata.push_back(coco_metadata("category_id", fmt::format("{}", category.id)));
+        for (auto& kv : category.metadata) cls->metadata.push_back(std::move(kv));
+        if (!category.keypoints.empty()) {
+            auto skeleton = std::make_unique<v1::SkeletonT>();
+            skeleton->key = category.name;
+            skeleton->points = category.keypoints;
+            skeleton->edges = category.skeleton;
+            dataset_.schema.skeletons.push_back(std::move(skeleton));
+            cls->skeleton = category.name;
+        }
+        dataset_.schema.classes.push_back(std::move(cls));
+    }
+
+    void resolve_annotations() {
+        std::uint64_t next_id = 1;
+        for (PendingAnnotation& pending : pending_) {
+            const Context where{"annotation", pending.index};
+            const auto image = images_.find(pending.image_id);
+            if (image == images_.end())
+                text_.fail(pending.image_id_at, fmt::format("{}: image_id {} is not in \"images\"",
+                                                            where.describe(), pending.image_id));
+            const auto found = category_ids_.find(pending.category_id);
+            if (found == category_ids_.end())
+                text_.fail(pending.category_id_at,
+                           fmt::format("{}: category_id {} is not in \"categories\"",
+                                       where.describe(), pending.category_id));
+            const Category& category = categories_[found->second];
+            ImportedItem& item = dataset_.items[image->second];
+            if (pending.shape) {
+                pending.shape->id = next_id++;
+                pending.shape->label = category.name;
+            }
+            if (pending.keypoints) {
+                auto& keypoints = *pending.keypoints->geometry.AsKeypoints();
+                if (!category.keypoints.empty()) {
+                    if (keypoints.points.size() != category.keypoints.size())
+                        text_.fail(pending.keypoints_at,
+                                   fmt::format("{}: keypoints has {} points, category \"{}\" "
+                                               "declares {}",
+                                               where.describe(), keypoints.points.size(),
+                                               category.name, category.keypoints.size()));
+                    keypoints.skeleton = category.name;
+                }
+                pending.keypoints->id = next_id++;
+                pending.keypoints->label = category.name;
+                if (pending.shape) pending.keypoints->parent = pending.shape->id;
+            }
+            if (pending.shape) item.annotations.push_back(std::move(pending.shape));
+            if (pending.keypoints) item.annotations.push_back(std::move(pending.keypoints));
+        }
+        pending_.clear();
+    }
+
+    const JsonText& text_;
+    MediaFinder media_;
+    const ReadOptions& options_;
+    Dataset dataset_;
+    std::unordered_map<std::int64_t, std::size_t> images_;        // id -> item index
+    std::unordered_map<std::int64_t, std::size_t> category_ids_;  // id -> categories_ index
+    std::unordered_map<std::string, std::size_t> category_names_;
+    std::vector<Category> categories_;
+    std::vector<PendingAnnotation> pending_;
+    AnnotationScratch scratch_;
+};
+
+Dataset read_format(const fs::path& input, const ReadOptions& options) {
+    return read_coco_file(input, options);
+}
+
+void write_format(const ItemSource& source, const fs::path& out, const WriteOptions& options) {
+    (void)write_coco_file(source, out, options);
+}
+
+}  // namespace
+
+Dataset read_coco_file(const fs::path& path, const ReadOptions& options) {
+    const JsonText text(path);
+    return Reader(text, path.parent_path(), options).read();
+}
+
+Dataset read_coco_text(const fs::path& name, std::string_view text, const ReadOptions& options) {
+    const JsonText json(name, text);
+    return Reader(json, name.parent_path(), options).read();
+}
+
+}  // namespace tessera::formats::coco
 
 namespace tessera::formats {
-namespace {
-Dataset read_placeholder(const std::filesystem::path& p, const ReadOptions&) { fail(p, "coco: not built yet"); }
-void write_placeholder(const ItemSource&, const std::filesystem::path& p, const WriteOptions&) { fail(p, "coco: not built yet"); }
-}  // namespace
+
 const Format& coco_format() {
-    static const Format format{"coco", "placeholder", read_placeholder, write_placeholder};
+    static const Format format{"coco",
+                               "COCO instances JSON (boxes, polygons, RLE masks, keypoints)",
+                               coco::read_format, coco::write_format};
     return format;
 }
+
 }  // namespace tessera::formats

@@ -1,1 +1,546 @@
-// placeholder
+// Writing COCO instances JSON from an ItemSource, with fmt into one string that is
+// then replaced atomically on disk. See coco.hpp for what the COCO module implements
+// and what it does not, and the conventions it keeps.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "coco.hpp"
+#include "core/file_io.hpp"
+#include "formats/geometry.hpp"
+#include "formats/json_text.hpp"
+
+namespace tessera::formats::coco {
+namespace {
+
+using Points = flatbuffers::Vector<const v1::Point2*>;
+constexpr std::string_view prefix = "coco:";
+
+template <class... Args>
+void append(std::string& out, fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+}
+
+std::string_view view(const flatbuffers::String* s) {
+    return s == nullptr ? std::string_view{} : std::string_view(s->data(), s->size());
+}
+
+template <class Integer>
+void append_integer(std::string& out, Integer value) {
+    const fmt::format_int text(value);
+    out.append(text.data(), text.size());
+}
+
+/// A Float attribute keeps its fraction ("3.0") so that it reads back as a Float.
+void append_float(std::string& out, double value) {
+    const std::size_t start = out.size();
+    append_json_number(out, value);
+    if (out.find_first_of(".eEn", start) == std::string::npos) out += ".0";
+}
+
+/// Appends `"field":value` for metadata "coco:<field>" not in `reserved`; values that are
+/// not JSON (set by something other than this reader) are written as strings.
+void append_metadata(std::string& out,
+                     const flatbuffers::Vector<flatbuffers::Offset<v1::KeyValue>>* metadata,
+                     std::initializer_list<std::string_view> reserved) {
+    if (metadata == nullptr) return;
+    for (std::uint32_t i = 0; i < metadata->size(); ++i) {
+        const std::string_view key = view(metadata->Get(i)->key());
+        if (!key.starts_with(prefix)) continue;
+        const std::string_view field = key.substr(prefix.size());
+        if (field.empty() || std::find(reserved.begin(), reserved.end(), field) != reserved.end())
+            continue;
+        bool repeated = false;  // keys are unique in JSON objects: keep the first
+        for (std::uint32_t j = 0; j < i && !repeated; ++j)
+            repeated = view(metadata->Get(j)->key()) == key;
+        if (repeated) continue;
+        out += ',';
+        append_json_string(out, field);
+        out += ':';
+        const std::string_view value = view(metadata->Get(i)->value());
+        if (is_json(value))
+            out += value;
+        else
+            append_json_string(out, value);
+    }
+}
+
+void append_ring(std::string& out, const Points& points, std::uint32_t end) {
+    out += '[';
+    for (std::uint32_t i = 0; i < end; ++i) {
+        if (i > 0) out += ',';
+        append_number(out, points.Get(i)->x());
+        out += ',';
+        append_number(out, points.Get(i)->y());
+    }
+    out += ']';
+}
+
+/// One category to write.
+struct Category {
+    std::string_view key;
+    std::string_view parent;
+    const v1::LabelClass* cls = nullptr;  // null for labels the schema does not declare
+    std::int64_t id = 0;
+    bool has_id = false;      // ids may be 0 (files converted from 0-based class lists)
+    bool group_only = false;  // only a parent of others: written only when used
+    bool used = false;
+};
+
+class Writer {
+  public:
+    Writer(const ItemSource& source, WriteStats& stats, const WriteOptions& options)
+        : source_(source), schema_(source.schema()), stats_(stats), options_(options) {}
+
+    std::string write() {
+        plan_categories();
+        const std::uint64_t total = source_.item_count();
+        std::uint64_t done = 0;
+        source_.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
+            write_image(item);
+            write_annotations(set);
+            if (++done % 256 == 0 && options_.progress) options_.progress(done, total);
+        });
+        write_categories();
+
+        std::string head = "{";
+        if (const auto* metadata = schema_.metadata()) {
+            // Other top-level fields ("info", "licenses") go first, as in COCO's own files.
+            std::string fields;
+            append_metadata(fields, metadata, {"images", "annotations", "categories"});
+            if (!fields.empty()) head.append(fields, 1).append(",\n");
+        }
+        head += "\"images\":[\n";
+        head += images_;
+        head += "],\n\"annotations\":[\n";
+        // The annotations are most of the text: put the rest around them in place
+        // rather than copying them once more.
+        std::string out = std::move(annotations_);
+        out.insert(0, head);
+        out += "],\n\"categories\":[\n";
+        out += categories_text_;
+        out += "]}\n";
+        if (options_.progress) options_.progress(total, total);
+        return out;
+    }
+
+  private:
+    void plan_categories() {
+        std::unordered_set<std::string_view> parents;
+        if (const auto* classes = schema_.classes()) {
+            for (const v1::LabelClass* cls : *classes) parents.insert(view(cls->parent()));
+            for (const v1::LabelClass* cls : *classes) {
+                if (by_key_.count(view(cls->key()))) continue;  // keys are unique; keep the first
+                Category category{view(cls->key()), view(cls->parent()), cls};
+                category.group_only = parents.count(category.key) != 0;
+                if (const auto* kv = find_metadata(cls->metadata(), "coco:category_id")) {
+                    const std::string_view text = view(kv->value());
+                    std::int64_t id = 0;
+                    const auto [end, error] =
+                        std::from_chars(text.data(), text.data() + text.size(), id);
+                    if (error == std::errc() && end == text.data() + text.size() &&
+                        taken_.insert(id).second) {
+                        category.id = id;
+                        category.has_id = true;
+                    }
+                    category.group_only = false;  // it was a category: keep it one
+                }
+                by_key_.emplace(category.key, categories_.size());
+                categories_.push_back(category);
+            }
+        }
+        if (const auto* skeletons = schema_.skeletons())
+            for (const v1::Skeleton* skeleton : *skeletons)
+                skeletons_.emplace(view(skeleton->key()), skeleton);
+        // Free ids go to real categories first, then to groups, so unused groups leave no gap.
+        for (Category& category : categories_)
+            if (!category.has_id && !category.group_only) assign_free_id(category);
+        for (Category& category : categories_)
+            if (!category.has_id) assign_free_id(category);
+    }
+
+    static const v1::KeyValue* find_metadata(
+        const flatbuffers::Vector<flatbuffers::Offset<v1::KeyValue>>* metadata,
+        std::string_view key) {
+        if (metadata == nullptr) return nullptr;
+        for (const v1::KeyValue* kv : *metadata)
+            if (view(kv->key()) == key) return kv;
+        return nullptr;
+    }
+
+    void assign_free_id(Category& category) {
+        while (taken_.count(next_id_)) ++next_id_;
+        taken_.insert(next_id_);
+        category.id = next_id_;
+        category.has_id = true;
+    }
+
+    /// The category of `label`, declared on the fly when the schema lacks it.
+    Category& category_of(std::string_view label) {
+        const auto found = by_key_.find(label);
+        if (found != by_key_.end()) return categories_[found->second];
+        const std::string& key = extra_keys_.emplace_back(label);
+        Category category{key, {}};
+        assign_free_id(category);
+        by_key_.emplace(key, categories_.size());
+        categories_.push_back(category);
+        return categories_.back();
+    }
+
+    void write_image(const v1::Item& item) {
+        ++stats_.images;
+        std::string& out = images_;
+        if (stats_.images > 1) out += ",\n";
+        const v1::Media* media = item.media();
+        append(out, "{{\"id\":{},\"file_name\":", stats_.images);
+        append_json_string(out, media ? view(media->uri()) : std::string_view{});
+        append(out, ",\"width\":{},\"height\":{}", media ? media->width() : 0,
+               media ? media->height() : 0);
+        append_metadata(out, item.metadata(), {"id", "file_name", "width", "height"});
+        out += '}';
+    }
+
+    static bool expressible(v1::Geometry kind) {
+        switch (kind) {
+            case v1::Geometry::Box:
+            case v1::Geometry::RotatedBox:
+            case v1::Geometry::Polygon:
+            case v1::Geometry::MultiPolygon:
+            case v1::Geometry::Mask:
+            case v1::Geometry::Keypoints:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    void write_annotations(const v1::AnnotationSet& set) {
+        const auto* annotations = set.annotations();
+        if (annotations == nullptr) return;
+        const std::uint32_t n = annotations->size();
+        // Keypoints whose parent is a shape written here merge into that shape's object.
+        merged_into_.assign(n, UINT32_MAX);   // keypoints index -> parent index
+        keypoints_of_.assign(n, UINT32_MAX);  // parent index -> keypoints index
+        ids_.clear();
+        for (std::uint32_t k = 0; k < n; ++k) {
+            const v1::Annotation* a = annotations->Get(k);
+            if (a->geometry_type() != v1::Geometry::Keypoints || a->parent() == 0) continue;
+            if (ids_.empty()) {
+                for (std::uint32_t p = 0; p < n; ++p)
+                    ids_.emplace_back(annotations->Get(p)->id(), p);
+                std::sort(ids_.begin(), ids_.end());
+            }
+            const auto found = std::lower_bound(
+                ids_.begin(), ids_.end(), std::pair<std::uint64_t, std::uint32_t>{a->parent(), 0});
+            if (found == ids_.end() || found->first != a->parent()) continue;
+            const std::uint32_t p = found->second;
+            const v1::Annotation* parent = annotations->Get(p);
+            const v1::Geometry parent_kind = parent->geometry_type();
+            if (parent_kind != v1::Geometry::Keypoints && expressible(parent_kind) &&
+                view(parent->label()) == view(a->label()) && keypoints_of_[p] == UINT32_MAX) {
+                keypoints_of_[p] = k;
+                merged_into_[k] = p;
+            }
+        }
+        for (std::uint32_t i = 0; i < n; ++i) {
+            if (merged_into_[i] != UINT32_MAX) continue;
+            const v1::Annotation* a = annotations->Get(i);
+            const v1::Annotation* keypoints =
+                keypoints_of_[i] == UINT32_MAX ? nullptr : annotations->Get(keypoints_of_[i]);
+            if (const std::string_view skipped = write_annotation(*a, keypoints);
+                !skipped.empty()) {
+                ++stats_.skipped[std::string(skipped)];
+                // Keypoints meant to merge into a shape that cannot be written stand alone.
+                if (keypoints != nullptr)
+                    if (const std::string_view also = write_annotation(*keypoints, nullptr);
+                        !also.empty())
+                        ++stats_.skipped[std::string(also)];
+            }
+        }
+    }
+
+    /// Writes one annotation object; returns why COCO cannot express `a`, or "" when written.
+    std::string_view write_annotation(const v1::Annotation& a, const v1::Annotation* keypoints) {
+        const v1::Geometry kind = a.geometry_type();
+        if (!expressible(kind)) return v1::EnumNameGeometry(kind);
+        if (view(a.label()).empty()) return "no label";
+        std::string& out = scratch_;
+        out.clear();
+        if (!append_segmentation(out, a)) return "empty shape";
+
+        Category& category = category_of(view(a.label()));
+        category.used = true;
+        const std::optional<Bounds> bounds = bounds_of(a);
+        const Bounds box = bounds.value_or(Bounds{});
+        // area_of is 0 for keypoints; COCO's keypoint evaluation needs an object scale.
+        const double area =
+            kind == v1::Geometry::Keypoints ? box.width() * box.height() : area_of(a);
+
+        ++stats_.annotations;
+        std::string& dst = annotations_;
+        if (stats_.annotations > 1) dst += ",\n";
+        append(dst, "{{\"id\":{},\"image_id\":{},\"category_id\":{}", stats_.annotations,
+               stats_.images, category.id);
+        dst += out;
+        dst += ",\"area\":";
+        append_number(dst, area);
+        dst += ",\"bbox\":[";
+        append_number(dst, box.left);
+        dst += ',';
+        append_number(dst, box.top);
+        dst += ',';
+        append_number(dst, box.width());
+        dst += ',';
+        append_number(dst, box.height());
+        dst += ']';
+        append_attributes(dst, a.attributes());
+        if (kind == v1::Geometry::Keypoints)
+            append_keypoints(dst, *a.geometry_as_Keypoints());
+        else if (keypoints != nullptr)
+            append_keypoints(dst, *keypoints->geometry_as_Keypoints());
+        append_metadata(dst, a.metadata(),
+                        {"id", "image_id", "category_id", "bbox", "segmentation", "area", "iscrowd",
+                         "keypoints", "num_keypoints", "attributes"});
+        dst += '}';
+        return {};
+    }
+
+    /// Appends ,"segmentation":... for shapes that have one; false for empty shapes.
+    bool append_segmentation(std::string& out, const v1::Annotation& a) {
+        switch (a.geometry_type()) {
+            case v1::Geometry::Polygon:
+            case v1::Geometry::MultiPolygon: {
+                std::vector<const v1::Polygon*> parts;
+                if (const auto* polygon = a.geometry_as_Polygon())
+                    parts.push_back(polygon);
+                else if (const auto* list = a.geometry_as_MultiPolygon()->polygons())
+                    parts.assign(list->begin(), list->end());
+                out += ",\"segmentation\":[";
+                bool any = false;
+                for (const v1::Polygon* polygon : parts) {
+                    const Points* points = polygon->points();
+                    std::uint32_t end = points ? points->size() : 0;
+                    if (const auto* rings = polygon->ring_ends(); rings && rings->size() > 0) {
+                        end = std::min(end, rings->Get(0));
+                        stats_.holes_dropped += rings->size() - 1;
+                    }
+                    if (end == 0) continue;
+                    if (any) out += ',';
+                    append_ring(out, *points, end);
+                    any = true;
+                }
+                out += ']';
+                return any;
+            }
+            case v1::Geometry::RotatedBox: {
+                const auto* r = a.geometry_as_RotatedBox();
+                const double cx = r->center() ? r->center()->x() : 0;
+                const double cy = r->center() ? r->center()->y() : 0;
+                const double c = std::cos(r->angle()), s = std::sin(r->angle());
+                out += ",\"segmentation\":[[";
+                const double corners[4][2] = {{-0.5, -0.5}, {0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}};
+                for (int i = 0; i < 4; ++i) {
+                    const double dx = corners[i][0] * r->width(), dy = corners[i][1] * r->height();
+                    if (i > 0) out += ',';
+                    append_number(out, cx + dx * c - dy * s);
+                    out += ',';
+                    append_number(out, cy + dx * s + dy * c);
+                }
+                out += "]]";
+                return true;
+            }
+            case v1::Geometry::Mask: {
+                const auto* mask = a.geometry_as_Mask();
+                append(out, ",\"segmentation\":{{\"size\":[{},{}],\"counts\":[", mask->height(),
+                       mask->width());
+                if (const auto* counts = mask->counts())
+                    for (std::uint32_t i = 0; i < counts->size(); ++i) {
+                        if (i > 0) out += ',';
+                        append_integer(out, counts->Get(i));
+                    }
+                out += "]}";
+                return true;
+            }
+            default:
+                return true;  // Box and Keypoints: bbox only
+        }
+    }
+
+    void append_attributes(
+        std::string& out,
+        const flatbuffers::Vector<flatbuffers::Offset<v1::Attribute>>* attributes) {
+        bool crowd = false;
+        std::size_t opened = 0;
+        if (attributes != nullptr) {
+            for (const v1::Attribute* attribute : *attributes) {
+                const std::string_view key = view(attribute->key());
+                if (key == "iscrowd") {
+                    crowd = attribute->type() == v1::AttributeType::Bool
+                                ? attribute->bool_value()
+                                : attribute->int_value() != 0;
+                    continue;
+                }
+                out += opened++ == 0 ? ",\"attributes\":{" : ",";
+                append_json_string(out, key);
+                out += ':';
+                append_attribute_value(out, *attribute);
+            }
+        }
+        if (opened > 0) out += '}';
+        out += crowd ? ",\"iscrowd\":1" : ",\"iscrowd\":0";
+    }
+
+    static void append_attribute_value(std::string& out, const v1::Attribute& attribute) {
+        switch (attribute.type()) {
+            case v1::AttributeType::Bool:
+                out += attribute.bool_value() ? "true" : "false";
+                break;
+            case v1::AttributeType::Int:
+                append(out, "{}", attribute.int_value());
+                break;
+            case v1::AttributeType::Float:
+                append_float(out, attribute.float_value());
+                break;
+            case v1::AttributeType::MultiEnum: {
+                out += '[';
+                if (const auto* strings = attribute.strings())
+                    for (std::uint32_t i = 0; i < strings->size(); ++i) {
+                        if (i > 0) out += ',';
+                        append_json_string(out, view(strings->Get(i)));
+                    }
+                out += ']';
+                break;
+            }
+            default:
+                append_json_string(out, view(attribute.string_value()));
+                break;
+        }
+    }
+
+    static void append_keypoints(std::string& out, const v1::Keypoints& keypoints) {
+        out += ",\"keypoints\":[";
+        std::size_t labelled = 0;
+        if (const Points* points = keypoints.points()) {
+            const auto* visibility = keypoints.visibility();
+            for (std::uint32_t i = 0; i < points->size(); ++i) {
+                const auto v = visibility && i < visibility->size() ? visibility->Get(i)
+                                                                    : v1::Visibility::Visible;
+                if (i > 0) out += ',';
+                if (v == v1::Visibility::NotLabeled) {
+                    out += "0,0,0";  // COCO's convention for points not labelled
+                    continue;
+                }
+                append_number(out, points->Get(i)->x());
+                out += ',';
+                append_number(out, points->Get(i)->y());
+                append(out, ",{}", static_cast<int>(v));
+                ++labelled;
+            }
+        }
+        append(out, "],\"num_keypoints\":{}", labelled);
+    }
+
+    void write_categories() {
+        std::string& out = categories_text_;
+        for (const Category& category : categories_) {
+            if (category.group_only && !category.used) continue;
+            ++stats_.categories;
+            if (stats_.categories > 1) out += ",\n";
+            append(out, "{{\"id\":{},\"name\":", category.id);
+            append_json_string(out, category.key);
+            out += ",\"supercategory\":";
+            append_json_string(out, category.parent.empty() ? category.key : category.parent);
+            const v1::LabelClass* cls = category.cls;
+            const auto skeleton = cls ? skeletons_.find(view(cls->skeleton())) : skeletons_.end();
+            if (skeleton != skeletons_.end()) {
+                out += ",\"keypoints\":[";
+                if (const auto* names = skeleton->second->points())
+                    for (std::uint32_t i = 0; i < names->size(); ++i) {
+                        if (i > 0) out += ',';
+                        append_json_string(out, view(names->Get(i)));
+                    }
+                out += "],\"skeleton\":[";
+                if (const auto* edges = skeleton->second->edges())
+                    for (std::uint32_t i = 0; i < edges->size(); ++i) {
+                        if (i > 0) out += ',';
+                        append(out, "[{},{}]", edges->Get(i)->from() + 1, edges->Get(i)->to() + 1);
+                    }
+                out += ']';
+            }
+            if (cls != nullptr)
+                append_metadata(
+                    out, cls->metadata(),
+                    {"id", "category_id", "name", "supercategory", "keypoints", "skeleton"});
+            out += '}';
+        }
+        if (!out.empty()) out += '\n';
+    }
+
+    const ItemSource& source_;
+    const v1::LabelSchema& schema_;
+    WriteStats& stats_;
+    const WriteOptions& options_;
+    std::vector<Category> categories_;
+    std::unordered_map<std::string_view, std::size_t> by_key_;
+    std::unordered_map<std::string_view, const v1::Skeleton*> skeletons_;
+    std::deque<std::string> extra_keys_;  // stable storage for labels not in the schema
+    std::unordered_set<std::int64_t> taken_;
+    std::int64_t next_id_ = 1;
+    std::vector<std::uint32_t> merged_into_, keypoints_of_;
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> ids_;  // annotation id -> index
+    std::string images_, annotations_, categories_text_, scratch_;
+};
+
+}  // namespace
+
+void append_number(std::string& out, double value) {
+    // If k/100 rounds to `value`, the decimal k/100 reads back as `value`; below 1e9 two
+    // such decimals are farther apart than the doubles around them, so no shorter text
+    // reads back as `value` either: this is the text the shortest-form formatter writes.
+    if (std::abs(value) < 1e9 && !(value == 0 && std::signbit(value))) {
+        const auto k = static_cast<std::int64_t>(std::nearbyint(value * 100));
+        if (static_cast<double>(k) / 100 == value) {
+            char text[24];
+            char* p = text + sizeof text;
+            std::uint64_t magnitude =
+                k < 0 ? static_cast<std::uint64_t>(-k) : static_cast<std::uint64_t>(k);
+            const auto cents = static_cast<unsigned>(magnitude % 100);
+            magnitude /= 100;
+            if (cents != 0) {
+                if (cents % 10 != 0) *--p = static_cast<char>('0' + cents % 10);
+                *--p = static_cast<char>('0' + cents / 10);
+                *--p = '.';
+            }
+            do {
+                *--p = static_cast<char>('0' + magnitude % 10);
+                magnitude /= 10;
+            } while (magnitude != 0);
+            if (k < 0) *--p = '-';
+            out.append(p, static_cast<std::size_t>(text + sizeof text - p));
+            return;
+        }
+    }
+    append_json_number(out, value);
+}
+
+std::string write_coco_text(const ItemSource& source, WriteStats* stats,
+                            const WriteOptions& options) {
+    WriteStats local;
+    return Writer(source, stats ? *stats : local, options).write();
+}
+
+WriteStats write_coco_file(const ItemSource& source, const std::filesystem::path& out,
+                           const WriteOptions& options) {
+    WriteStats stats;
+    const std::string text = write_coco_text(source, &stats, options);
+    write_file_atomic(out, text);
+    return stats;
+}
+
+}  // namespace tessera::formats::coco

@@ -1,0 +1,129 @@
+#pragma once
+// COCO instances JSON: reading into a Dataset and writing from an ItemSource.
+//
+// Implemented
+//  [X] Read with simdjson on-demand in one forward pass; "images", "annotations" and
+//      "categories" in any order (collected, then resolved). Errors are one line:
+//      "coco.json:LINE:COL: annotation 17: bbox has 3 numbers, expected 4", where
+//      "annotation 17" / "image 3" / "category 2" is the 1-based position in its array.
+//  [X] Images -> items: name = file_name, media Image with width/height (absent = 0,
+//      unknown), media_path = the file if found at <json dir>/file_name,
+//      <json dir>/images/file_name or <json dir>/../images/file_name. Every other image
+//      field except "id" is kept as item metadata "coco:<field>" = its raw JSON text.
+//  [X] Categories -> schema classes: key = name; parent = supercategory when non-empty
+//      and different from the name (an undeclared supercategory becomes a class of its
+//      own); metadata "coco:category_id" = id, other category fields "coco:<field>" raw.
+//      keypoints + skeleton -> a Skeleton keyed by the category name (COCO's 1-based
+//      edges become 0-based), class.skeleton = that key.
+//  [X] Annotations -> annotations with local ids 1, 2, ... in file order: label = category
+//      name; geometry = segmentation when present and non-empty (one polygon -> Polygon,
+//      several -> MultiPolygon, RLE with counts as a list or as pycocotools' compressed
+//      string -> Mask), else bbox [x,y,w,h] -> Box{x, y, x+w, y+h}. Coordinates are taken
+//      as is (COCO's are continuous pixels, like DESIGN.md §3). iscrowd=1 -> Bool
+//      attribute "iscrowd" (absent when 0). CVAT's "attributes" object -> typed attributes
+//      (bool, integer, other number, string; an array of strings -> MultiEnum; null is
+//      ignored). Other fields except id, image_id, category_id, bbox, segmentation, area,
+//      iscrowd, keypoints, num_keypoints -> annotation metadata "coco:<field>" raw.
+//      keypoints [x,y,v]*n -> a second annotation with the same label, geometry Keypoints
+//      (skeleton = category name when the category declares keypoints), parent = the
+//      main annotation; without bbox and segmentation it stands alone. Provenance Import.
+//      Attributes and extra fields go to the shape when there is one.
+//  [X] Other top-level fields ("info", "licenses", ...) -> schema metadata "coco:<field>" raw.
+//  [X] Positioned errors for wrong types, missing required fields (image id / file_name,
+//      category id / name, annotation image_id / category_id), negative sizes, duplicate
+//      image or category ids or names, unknown image_id / category_id, RLE counts not
+//      summing to height*width, malformed compressed RLE, bad skeleton edges, keypoint
+//      counts differing from the category's, supercategory cycles, truncated JSON and
+//      invalid UTF-8 (at the first bad byte: GBK files are common).
+//  [X] Write {"images":[...],"annotations":[...],"categories":[...]}, one object per line,
+//      other top-level "coco:" schema metadata first: image ids 1..n in item order,
+//      file_name = media.uri, width/height and "coco:" item metadata raw; categories from
+//      the schema classes (id from "coco:category_id" when an integer not yet taken, else
+//      the smallest free id; labels the schema lacks get one too). supercategory = the
+//      parent key, or the class's own key for a root class, as COCO's own files do
+//      ("person"/"person"); reading maps supercategory == name back to no parent, so the
+//      round trip keeps the tree. A class that is only a parent (no category id, no
+//      annotation) is not written. Annotations get ids 1..n: Polygon / MultiPolygon ->
+//      list of outer rings, Mask -> uncompressed RLE, Box -> bbox only, RotatedBox -> its
+//      4 corners as a polygon; bbox always (formats::bounds_of), area (formats::area_of,
+//      holes subtracted; the bbox area for standalone keypoints), iscrowd 0/1, other
+//      attributes -> "attributes" (a Float keeps a fraction, "2.0", to read back as a
+//      Float), "coco:" metadata raw (checked to be JSON, else written as a string).
+//      Keypoints whose parent is written here with the same label merge into the
+//      parent's object ("keypoints", "num_keypoints" = points with v > 0); others stand
+//      alone with bbox = their bounds. Reading a bbox that equals the bounds of its
+//      keypoints (all zero when none is labelled) therefore gives standalone keypoints,
+//      not a Box plus keypoints: such a box says nothing the keypoints do not.
+//
+// Missing
+//  [ ] Polygon holes: COCO polygons have no holes; only the outer ring is written
+//      (counted in WriteStats::holes_dropped).
+//  [ ] Polylines, points, circles, cuboids, time and text spans and tag annotations
+//      without geometry cannot be expressed; they are skipped and counted in WriteStats.
+//  [ ] Enum attributes come back as String attributes (COCO has no attribute schema).
+//  [ ] Writing compressed RLE strings (masks are written uncompressed; both are read).
+//  [ ] String image / category ids (only integers), COCO results files (a bare array),
+//      captions and panoptic files. "area" is recomputed on export, not kept.
+//  [ ] Class trees deeper than one level survive only through the classes written.
+//  [ ] Attributes and metadata of keypoints merged into their parent's object are not
+//      written (the reader gives them to the parent).
+//  [ ] The RLE size is not checked against the image size (pycocotools does not either).
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "formats/dataset.hpp"
+#include "formats/format.hpp"
+
+namespace tessera::formats::coco {
+
+/// Reads a COCO instances file; throws Error "file:line:col: what was expected".
+[[nodiscard]] Dataset read_coco_file(const std::filesystem::path& path,
+                                     const ReadOptions& options = {});
+
+/// Reads COCO JSON held in memory; `name` names it in messages and its folder is
+/// where media files are looked for.
+[[nodiscard]] Dataset read_coco_text(const std::filesystem::path& name, std::string_view text,
+                                     const ReadOptions& options = {});
+
+/// What an export wrote and what COCO could not express.
+struct WriteStats {
+    std::uint64_t images = 0;         ///< image objects written
+    std::uint64_t annotations = 0;    ///< annotation objects written
+    std::uint64_t categories = 0;     ///< category objects written
+    std::uint64_t holes_dropped = 0;  ///< polygon holes left out
+    /// Annotations left out, by geometry kind name ("Polyline", "NONE", ...).
+    std::map<std::string, std::uint64_t> skipped;
+};
+
+/// Renders the items of `source` as COCO JSON text.
+[[nodiscard]] std::string write_coco_text(const ItemSource& source, WriteStats* stats = nullptr,
+                                          const WriteOptions& options = {});
+
+/// Writes the items of `source` to `out` (atomically); returns what was written.
+WriteStats write_coco_file(const ItemSource& source, const std::filesystem::path& out,
+                           const WriteOptions& options = {});
+
+/// Decodes pycocotools' compressed RLE string into run lengths. Returns false with
+/// `error` set ("character 5 ...") on malformed input.
+[[nodiscard]] bool decode_rle_string(std::string_view text, std::vector<std::uint32_t>& counts,
+                                     std::string& error);
+
+/// Encodes run lengths as pycocotools' compressed RLE string.
+[[nodiscard]] std::string encode_rle_string(std::span<const std::uint32_t> counts);
+
+/// Appends `value` as formats::append_json_number does (shortest text that reads back
+/// to the same double), faster for values with at most two decimals, which most COCO
+/// coordinates have.
+void append_number(std::string& out, double value);
+
+/// True when `text` is exactly one JSON value (surrounding whitespace allowed): the
+/// writer checks raw "coco:" metadata with it before copying it into the output.
+[[nodiscard]] bool is_json(std::string_view text);
+
+}  // namespace tessera::formats::coco
