@@ -522,3 +522,69 @@ TEST_CASE("store: another connection reads the committed data while a write is o
     CHECK(reader.item_count() == 3);
     CHECK(reader.items()[0].state == v1::ItemState::Submitted);
 }
+
+TEST_CASE("store: every field of an annotation survives storage, shared or not", "[store]") {
+    // The store packs annotations itself (sharing strings and provenance), so
+    // this sets every field of v1::AnnotationT to a non-default value.
+    const auto full = [](std::uint64_t id, std::string author) {
+        auto a = std::make_unique<v1::AnnotationT>();
+        a->id = id;
+        a->label = "traffic_light";
+        v1::PolygonT polygon;
+        polygon.points = {{0, 0}, {10, 0}, {10, 10}, {0, 10}, {2, 2}, {4, 2}, {3, 4}};
+        polygon.ring_ends = {4, 7};
+        a->geometry.Set(std::move(polygon));
+        for (const auto type : {v1::AttributeType::Bool, v1::AttributeType::MultiEnum}) {
+            auto attr = std::make_unique<v1::AttributeT>();
+            attr->key = type == v1::AttributeType::Bool ? "occluded" : "lamps";
+            attr->type = type;
+            attr->bool_value = true;
+            attr->int_value = -7;
+            attr->float_value = 15.5;
+            attr->string_value = "red";
+            attr->strings = {"red", "amber"};
+            a->attributes.push_back(std::move(attr));
+        }
+        a->text = "ꆈꌠ 彝文";
+        a->parent = id + 100;
+        a->group = 3;
+        auto relation = std::make_unique<v1::RelationT>();
+        relation->kind = "attached-to";
+        relation->target = id + 200;
+        a->relations.push_back(std::move(relation));
+        a->provenance = std::make_unique<v1::ProvenanceT>();
+        a->provenance->author = std::move(author);
+        a->provenance->created = 1764000000000;
+        a->provenance->modified = 1764000000500;
+        a->provenance->source = v1::Source::Model;
+        a->provenance->model = "yolo-v9";
+        a->provenance->confidence = 0.75f;
+        a->frame = 42;
+        a->track = 9;
+        a->tier = "yi-transcription";
+        auto kv = std::make_unique<v1::KeyValueT>();
+        kv->key = "coco:area";
+        kv->value = "100";
+        a->metadata.push_back(std::move(kv));
+        return a;
+    };
+    test::TempDir temp;
+    Project project = Project::create(temp / "p", "p");
+    v1::AnnotationSetT expected;
+    {
+        Transaction transaction = project.begin();
+        const store::ItemId item = transaction.add_item(make_item("a.png"));
+        const store::AnnotationId first = transaction.allocate_annotation_ids(3);
+        expected.annotations.push_back(full(first, "li"));
+        expected.annotations.push_back(full(first + 1, "li"));    // same provenance as before
+        expected.annotations.push_back(full(first + 2, "wang"));  // a different one
+        transaction.set_annotations(item, expected);
+        transaction.commit();
+    }
+    const v1::AnnotationSetT stored = annotations_of(project, 1);
+    REQUIRE(stored.annotations.size() == 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        INFO("annotation " << i);
+        CHECK(*stored.annotations[i] == *expected.annotations[i]);
+    }
+}

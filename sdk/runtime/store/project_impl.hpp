@@ -19,6 +19,7 @@
 #include "core/data_api.hpp"
 #include "core/error.hpp"
 #include "core/verify.hpp"
+#include "store/annotation_packer.hpp"
 #include "store/database.hpp"
 #include "store/project.hpp"
 
@@ -157,8 +158,9 @@ struct Project::Impl {
         builder.Clear();
         std::vector<flatbuffers::Offset<v1::Annotation>> offsets;
         offsets.reserve(set.annotations.size());
+        AnnotationPacker packer(builder);
         for (const auto& annotation : set.annotations)
-            if (annotation) offsets.push_back(v1::CreateAnnotation(builder, annotation.get()));
+            if (annotation) offsets.push_back(packer.pack(*annotation));
         const auto vector = builder.CreateVector(offsets);
         v1::FinishAnnotationSetBuffer(builder,
                                       v1::CreateAnnotationSet(builder, item, revision, vector));

@@ -1,0 +1,31 @@
+#pragma once
+// Packing annotations for storage, smaller than the generated object API does:
+// labels, keys and authors repeat on every annotation of a set, and imported
+// annotations share one provenance, so strings and identical provenance
+// tables are written once and referenced (both legal in FlatBuffers).
+
+#include <flatbuffers/flatbuffers.h>
+
+#include "core/data_api.hpp"
+
+namespace tessera::store {
+
+/// Packs annotations into one builder; create one per buffer being built.
+/// Every field of v1::AnnotationT is written: a field added to the schema must
+/// be added here too (the store tests round-trip an annotation with every field set).
+class AnnotationPacker {
+public:
+    explicit AnnotationPacker(flatbuffers::FlatBufferBuilder& builder) : builder_(builder) {}
+
+    [[nodiscard]] flatbuffers::Offset<v1::Annotation> pack(const v1::AnnotationT& annotation);
+
+private:
+    flatbuffers::Offset<flatbuffers::String> shared(const std::string& text);
+    flatbuffers::Offset<v1::Provenance> provenance(const v1::ProvenanceT* provenance);
+
+    flatbuffers::FlatBufferBuilder& builder_;
+    const v1::ProvenanceT* last_provenance_ = nullptr;
+    flatbuffers::Offset<v1::Provenance> last_provenance_offset_;
+};
+
+}  // namespace tessera::store
