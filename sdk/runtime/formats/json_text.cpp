@@ -10,7 +10,9 @@
 namespace tessera::formats {
 
 JsonText::JsonText(std::filesystem::path path) : path_(std::move(path)) {
-    text_ = simdjson::padded_string(read_file(path_));
+    // Loads straight into simdjson's padded buffer: no second copy of large files.
+    if (simdjson::padded_string::load(path_.string()).get(text_) != simdjson::SUCCESS)
+        text_ = simdjson::padded_string(read_file(path_));  // read_file names the failure
 }
 
 JsonText::JsonText(std::filesystem::path path, std::string_view text)
