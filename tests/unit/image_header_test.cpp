@@ -112,6 +112,12 @@ TEST_CASE("malformed or oversized headers are refused") {
     CHECK_FALSE(parse_image_header(truncated));
     CHECK_FALSE(parse_image_header(png(0, 10)));
     CHECK_FALSE(parse_image_header(png(100000, 10)));  // over kMaxImageSide
+    for (const std::uint32_t ifd : {0xFFFFFFFEu, 0xFFFFFFFFu, 0x7FFFFFFFu}) {
+        Bytes tiff{'I', 'I', 42, 0};  // an IFD offset that wraps 32-bit arithmetic
+        put_le32(tiff, ifd);
+        tiff.resize(16, 0);
+        CHECK_FALSE(parse_image_header(tiff));
+    }
     Bytes cut_jpeg = jpeg(100, 100);
     cut_jpeg.resize(cut_jpeg.size() - 6);
     CHECK_FALSE(parse_image_header(cut_jpeg));

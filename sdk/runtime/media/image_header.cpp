@@ -109,11 +109,11 @@ std::optional<ImageHeader> tiff(Bytes b) {
     const auto u16 = [&](std::size_t at) { return little ? le16(b, at) : be16(b, at); };
     const auto u32 = [&](std::size_t at) { return little ? le32(b, at) : be32(b, at); };
     const std::uint32_t ifd = u32(4);
-    if (ifd < 8 || ifd + 2 > b.size()) return std::nullopt;
+    if (ifd < 8 || std::size_t{ifd} + 2 > b.size()) return std::nullopt;
     const std::uint32_t entries = u16(ifd);
     std::uint64_t width = 0, height = 0;
     for (std::uint32_t i = 0; i < entries; ++i) {
-        const std::size_t entry = ifd + 2 + std::size_t{i} * 12;
+        const std::size_t entry = std::size_t{ifd} + 2 + std::size_t{i} * 12;
         if (entry + 12 > b.size()) return std::nullopt;
         const std::uint32_t tag = u16(entry), type = u16(entry + 2);
         // SHORT (3) values sit in the first two bytes of the value field, LONG (4) in all four.
