@@ -258,3 +258,36 @@ TEST_CASE("verify: the verifier's bounds stop buffers that are too large or too 
     CHECK_THROWS_AS(
         verified_root<v1::AnnotationSet>(bytes, v1::AnnotationSetIdentifier(), "x", small), Error);
 }
+
+TEST_CASE("verify: a union naming a member but holding no table is rejected", "[verify]") {
+    // The Verifier accepts these (VerifyTable of null passes); readers would
+    // dereference null. verified_root refuses them.
+    flatbuffers::FlatBufferBuilder b;
+    v1::AnnotationBuilder annotation(b);
+    annotation.add_id(1);
+    annotation.add_geometry_type(v1::Geometry::Polygon);  // but no geometry
+    const auto offset = annotation.Finish();
+    v1::FinishAnnotationSetBuffer(b, v1::CreateAnnotationSet(b, 1, 1, b.CreateVector(&offset, 1)));
+    const Bytes set(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize());
+    CHECK_THROWS_WITH(verify_set(set, set.size()), Contains("empty union members"));
+
+    const auto batch_of = [](auto&& make_op) {
+        flatbuffers::FlatBufferBuilder fbb;
+        const auto op = make_op(fbb);
+        v1::FinishEditBatchBuffer(fbb, v1::CreateEditBatch(fbb, 0, 0, fbb.CreateVector(&op, 1)));
+        return Bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+    };
+    const Bytes no_edit = batch_of([](flatbuffers::FlatBufferBuilder& fbb) {
+        v1::EditOpBuilder op(fbb);
+        op.add_edit_type(v1::Edit::DeleteAnnotation);
+        return op.Finish();
+    });
+    const Bytes add_without_annotation = batch_of([](flatbuffers::FlatBufferBuilder& fbb) {
+        const auto add = v1::CreateAddAnnotation(fbb, 1);
+        return v1::CreateEditOp(fbb, v1::Edit::AddAnnotation, add.Union());
+    });
+    for (const Bytes& batch : {no_edit, add_without_annotation})
+        CHECK_THROWS_WITH(
+            verified_root<v1::EditBatch>(batch, v1::EditBatchIdentifier(), "batch.tedit"),
+            Contains("batch.tedit") && Contains("empty union members"));
+}

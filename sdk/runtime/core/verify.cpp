@@ -14,8 +14,9 @@ bool polygon_aligned(const v1::Polygon* polygon) {
     return polygon == nullptr || aligned(polygon->points());
 }
 
-bool annotation_aligned(const v1::Annotation* a) {
-    if (a == nullptr) return true;
+bool annotation_sound(const v1::Annotation* a) {
+    if (a == nullptr) return false;
+    if (a->geometry_type() != v1::Geometry::NONE && a->geometry() == nullptr) return false;
     switch (a->geometry_type()) {
         case v1::Geometry::Polygon: return polygon_aligned(a->geometry_as_Polygon());
         case v1::Geometry::MultiPolygon: {
@@ -33,30 +34,31 @@ bool annotation_aligned(const v1::Annotation* a) {
 
 }  // namespace
 
-bool element_vectors_aligned(const v1::AnnotationSet& root) {
+bool complete_and_aligned(const v1::AnnotationSet& root) {
     if (root.annotations() == nullptr) return true;
     for (const v1::Annotation* a : *root.annotations())
-        if (!annotation_aligned(a)) return false;
+        if (!annotation_sound(a)) return false;
     return true;
 }
 
-bool element_vectors_aligned(const v1::EditBatch& root) {
+bool complete_and_aligned(const v1::EditBatch& root) {
     if (root.ops() == nullptr) return true;
     for (const v1::EditOp* op : *root.ops()) {
-        if (op == nullptr) continue;
-        if (const auto* add = op->edit_as_AddAnnotation(); add && !annotation_aligned(add->annotation()))
+        if (op->edit_type() != v1::Edit::NONE && op->edit() == nullptr) return false;
+        // Adds and updates carry a whole annotation; without one they mean nothing.
+        if (const auto* add = op->edit_as_AddAnnotation(); add && !annotation_sound(add->annotation()))
             return false;
         if (const auto* update = op->edit_as_UpdateAnnotation();
-            update && !annotation_aligned(update->annotation()))
+            update && !annotation_sound(update->annotation()))
             return false;
     }
     return true;
 }
 
-bool element_vectors_aligned(const v1::QaReport& root) {
+bool complete_and_aligned(const v1::QaReport& root) {
     if (root.findings() == nullptr) return true;
     for (const v1::Finding* f : *root.findings())
-        if (f != nullptr && !aligned(f->annotations())) return false;
+        if (!aligned(f->annotations())) return false;
     return true;
 }
 

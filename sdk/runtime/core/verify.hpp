@@ -22,16 +22,17 @@ struct VerifyLimits {
     std::size_t max_size = FLATBUFFERS_MAX_BUFFER_SIZE;
 };
 
-/// FlatBuffers 2.0.8's Verifier checks the alignment of a vector's length but
-/// not of its elements (google/flatbuffers#8397), so a hostile buffer can pass
-/// with misaligned 8-byte structs or integers, and reading them is undefined
-/// behaviour. These check every such vector of the roots that hold one.
-[[nodiscard]] bool element_vectors_aligned(const v1::AnnotationSet& root);
-[[nodiscard]] bool element_vectors_aligned(const v1::EditBatch& root);
-[[nodiscard]] bool element_vectors_aligned(const v1::QaReport& root);
-/// Roots without vectors of 8-byte elements need no extra check.
+/// What FlatBuffers 2.0.8's Verifier lets through but readers must not meet:
+/// vector elements aligned only to 4 bytes where they hold 8-byte structs or
+/// integers (google/flatbuffers#8397; reading them is undefined behaviour),
+/// and a union that names a member type but holds no table (VerifyTable of
+/// null passes). These check the roots that hold such vectors or unions.
+[[nodiscard]] bool complete_and_aligned(const v1::AnnotationSet& root);
+[[nodiscard]] bool complete_and_aligned(const v1::EditBatch& root);
+[[nodiscard]] bool complete_and_aligned(const v1::QaReport& root);
+/// Roots without such vectors or unions need no extra check.
 template <class Root>
-[[nodiscard]] bool element_vectors_aligned(const Root&) {
+[[nodiscard]] bool complete_and_aligned(const Root&) {
     return true;
 }
 
@@ -50,8 +51,9 @@ template <class Root>
     if (!verifier.VerifyBuffer<Root>(identifier))
         throw Error(std::string(what) + ": buffer fails FlatBuffers verification (truncated or corrupt)");
     const Root* root = flatbuffers::GetRoot<Root>(bytes.data());
-    if (!element_vectors_aligned(*root))
-        throw Error(std::string(what) + ": buffer holds misaligned vectors (corrupt)");
+    if (!complete_and_aligned(*root))
+        throw Error(std::string(what) +
+                    ": buffer holds misaligned vectors or empty union members (corrupt)");
     return root;
 }
 
