@@ -191,3 +191,82 @@ TEST_CASE("validate finds a missing media file and exits 1") {
     CHECK(r.exit_code == 1);
     CHECK(r.out.find("../media/a.png: media file is missing") != std::string::npos);
 }
+
+TEST_CASE("a malformed file of every format changes nothing in the project") {
+    TempDir tmp;
+    const auto dir = tmp / "p";
+    make_sample_project(dir);
+    const auto before = run_cli({"info", dir.string(), "--json"});
+    REQUIRE(before.exit_code == 0);
+
+    struct Case {
+        std::string format;
+        std::filesystem::path input;  // what `tessera import` is given
+        std::filesystem::path named;  // the file the error must name
+        std::string expected;         // part of the message
+    };
+    std::vector<Case> cases;
+    // YOLO: a box line with four numbers.
+    const auto yolo = tmp / "yolo";
+    std::filesystem::create_directories(yolo / "images");
+    std::filesystem::create_directories(yolo / "labels");
+    std::filesystem::copy_file(kSample + "/images/crossing-001.png", yolo / "images" / "crossing-001.png");
+    tessera::write_file_atomic(yolo / "classes.txt", "车辆\n行人\n");
+    tessera::write_file_atomic(yolo / "labels" / "crossing-001.txt", "0 0.5 0.5 0.2 0.2\n1 0.5 0.5 0.2\n");
+    cases.push_back({"yolo", yolo, yolo / "labels" / "crossing-001.txt", ":2:"});
+    // VOC: an object whose bndbox lacks ymax.
+    const auto voc = tmp / "voc";
+    std::filesystem::create_directories(voc);
+    tessera::write_file_atomic(voc / "crossing-001.xml", R"(<annotation>
+  <filename>crossing-001.png</filename>
+  <size><width>320</width><height>240</height><depth>3</depth></size>
+  <object><name>车辆</name><bndbox><xmin>41</xmin><ymin>121</ymin><xmax>120</xmax></bndbox></object>
+</annotation>
+)");
+    cases.push_back({"voc", voc, voc / "crossing-001.xml", "ymax"});
+    // labelme: a shape type labelme does not have.
+    const auto labelme = tmp / "labelme";
+    std::filesystem::create_directories(labelme);
+    tessera::write_file_atomic(labelme / "crossing-001.json", R"({"version": "5.2.1", "flags": {},
+  "shapes": [{"label": "车辆", "points": [[40, 120], [120, 170]], "shape_type": "blob", "flags": {}}],
+  "imagePath": "crossing-001.png", "imageData": null, "imageHeight": 240, "imageWidth": 320})");
+    cases.push_back({"labelme", labelme, labelme / "crossing-001.json", "blob"});
+
+    for (const Case& c : cases) {
+        DYNAMIC_SECTION(c.format) {
+            const auto r = run_cli({"import", dir.string(), "--format", c.format, c.input.string()});
+            INFO(r.err);
+            CHECK(r.exit_code == 1);
+            CHECK(r.err.rfind(c.named.string() + ":", 0) == 0);  // starts with the file's name
+            CHECK(r.err.find(c.expected) != std::string::npos);
+            CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+            CHECK(run_cli({"info", dir.string(), "--json"}).out == before.out);
+        }
+    }
+}
+
+TEST_CASE("an import never puts annotations on another file of the same name") {
+    TempDir tmp;
+    for (const char* split : {"train", "val"}) {
+        std::filesystem::create_directories(tmp / split / "images");
+        std::filesystem::copy_file(kSample + "/images/crossing-001.png", tmp / split / "images" / "x.png");
+    }
+    const auto dir = tmp / "p";
+    require_ok(run_cli({"init", dir.string()}));
+    require_ok(run_cli({"add", dir.string(), (tmp / "train" / "images").string()}));
+    // A labelme file for val/images/x.png, which exists on disk but is not in the project.
+    tessera::write_file_atomic(tmp / "val" / "x.json", R"({"version": "5.2.1", "flags": {},
+  "shapes": [{"label": "car", "points": [[1, 2], [30, 40]], "shape_type": "rectangle", "flags": {}}],
+  "imagePath": "images/x.png", "imageData": null, "imageHeight": 240, "imageWidth": 320})");
+    const auto r = run_cli({"import", dir.string(), "--format", "labelme", (tmp / "val" / "x.json").string()});
+    require_ok(r);
+    CHECK(r.out.find("1 items (0 matched, 1 new)") != std::string::npos);
+    const auto shapes = shapes_of(dir);  // keyed by file name: both are x.png
+    const auto project = tessera::store::Project::open(dir);
+    REQUIRE(project.item_count() == 2);
+    const auto items = project.items();
+    CHECK(items[0].uri == "../train/images/x.png");
+    CHECK(items[1].uri == "../val/images/x.png");
+    const auto train = project.annotations(items[0].id);
+    CHECK(flatbuffers::GetRoot<v1::AnnotationSet>(train.data())->annotations() == nullptr);
+}

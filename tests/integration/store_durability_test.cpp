@@ -23,6 +23,7 @@
 #include "core/data_api.hpp"
 #include "store/project.hpp"
 #include "store_batches.hpp"
+#include "support/run.hpp"
 #include "support/temp_dir.hpp"
 
 extern char** environ;
@@ -234,4 +235,44 @@ TEST_CASE(
     }
     INFO("batches reported committed over all rounds: " << total_reported);
     CHECK(total_reported >= 25);
+}
+
+TEST_CASE("store durability: another process reads the project while a writer commits",
+          "[store][durability]") {
+    test::TempDir temp;
+    const std::filesystem::path dir = temp / "project";
+    {
+        store::Project project = store::Project::create(dir, "readers");
+        store::Transaction transaction = project.begin();
+        for (std::uint64_t i = 1; i <= test::kill::kItemCount; ++i) {
+            v1::ItemT item;
+            item.media = std::make_unique<v1::MediaT>();
+            item.media->uri = "images/" + std::to_string(i) + ".jpg";
+            (void)transaction.add_item(item);
+        }
+        transaction.commit();
+    }
+    Child writer(TESSERA_KILL_CHILD, {dir.string(), "1"});
+    const auto limit = Clock::now() + std::chrono::seconds(10);
+    while (writer.output().empty() && Clock::now() < limit &&
+           writer.read_until(Clock::now() + std::chrono::milliseconds(50))) {
+    }
+    REQUIRE_FALSE(writer.output().empty());
+    // The real CLI, in its own process, reads consistent snapshots while commits go on.
+    std::uint64_t previous = 0;
+    for (int i = 0; i < 5; ++i) {
+        const auto info = test::run_cli({"info", dir.string(), "--json"});
+        INFO(info.err);
+        REQUIRE(info.exit_code == 0);
+        const auto at = info.out.find("\"journal_entries\":");
+        REQUIRE(at != std::string::npos);
+        const std::uint64_t entries = std::stoull(info.out.substr(at + 18));
+        CHECK(entries >= previous);
+        previous = entries;
+        writer.read_until(Clock::now() + std::chrono::milliseconds(20));
+    }
+    CHECK(previous > 0);
+    const auto validate = test::run_cli({"validate", dir.string()});
+    CHECK(validate.err.find("locked") == std::string::npos);
+    (void)writer.kill_and_wait();
 }

@@ -129,9 +129,14 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
         annotation_count += item.annotations.size();
         std::string uri = item.media_path.empty() ? std::filesystem::path(item.name).generic_string()
                                                   : project_uri(project, item.media_path);
-        std::optional<store::ItemId> id =
-            item.media_path.empty() ? matcher.by_suffix(uri) : matcher.exact(uri);
-        if (!id && !item.media_path.empty()) id = matcher.by_suffix(std::filesystem::path(item.name).generic_string());
+        // A media file found on disk is that file: matched by its path only, so
+        // val/images/x.png never lands on an item train/images/x.png.
+        std::optional<store::ItemId> id;
+        try {
+            id = item.media_path.empty() ? matcher.by_suffix(uri) : matcher.exact(uri);
+        } catch (const Error& e) {
+            throw Error(fmt::format("{}: {}", source, e.what()));
+        }
         const std::string key = id ? fmt::format("#{}", *id) : uri;
         const auto [it, inserted] = target_of_uri.emplace(key, targets.size());
         if (inserted) targets.push_back(Target{id.value_or(0), uri, &item, {}});

@@ -34,9 +34,9 @@ struct ImportSummary {
 /// transaction: all of it or, on any Error, nothing.
 ///
 /// Each file item is matched to a project item by the URI of its media file
-/// (relative to the project folder) when the reader located it, else by its
-/// name: an item whose URI equals the name or ends with "/" + name. A name
-/// matching several items is an error; an unmatched item is created. Classes
+/// (relative to the project folder) when the reader located it on disk, else
+/// by its name: an item whose URI equals the name or ends with "/" + name. A
+/// name matching several items is an error; an unmatched item is created. Classes
 /// and skeletons the project's schema lacks are added to it.
 ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::string_view source,
                              const ImportOptions& options);
