@@ -270,3 +270,19 @@ TEST_CASE("an import never puts annotations on another file of the same name") {
     const auto train = project.annotations(items[0].id);
     CHECK(flatbuffers::GetRoot<v1::AnnotationSet>(train.data())->annotations() == nullptr);
 }
+
+TEST_CASE("validate checks the database the project file names") {
+    TempDir tmp;
+    const auto dir = tmp / "p";
+    make_sample_project(dir);
+    std::filesystem::rename(dir / "project.db", dir / "renamed.db");
+    std::string file = tessera::read_file(dir / "tessera-project.json");
+    const auto at = file.find("\"project.db\"");
+    REQUIRE(at != std::string::npos);
+    file.replace(at, 12, "\"renamed.db\"");
+    tessera::write_file_atomic(dir / "tessera-project.json", file);
+    const auto r = run_cli({"validate", dir.string()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("ok: 3 items") != std::string::npos);
+}

@@ -14,6 +14,7 @@ std::uint64_t ProjectSource::item_count() const { return project_.item_count(); 
 
 void ProjectSource::for_each_item(
     const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit) const {
+    const store::ReadSnapshot snapshot(project_);  // one state, whatever others commit meanwhile
     for (const store::ItemSummary& summary : project_.items()) {
         const store::Bytes item = project_.item(summary.id);
         const store::Bytes set = project_.annotations(summary.id);

@@ -116,6 +116,33 @@ const std::filesystem::path& Project::dir() const {
 const ProjectSettings& Project::settings() const {
     return impl_->settings;
 }
+const std::filesystem::path& Project::database_path() const {
+    return impl_->db_path;
+}
+
+std::vector<std::string> Project::integrity_problems() const {
+    std::vector<std::string> problems;
+    ResetGuard q(impl_->sql("PRAGMA integrity_check"));
+    while (q->step()) {
+        const std::string line(q->column_text(0));
+        if (line != "ok") problems.push_back(fmt::format("{}: {}", impl_->db_path.string(), line));
+    }
+    return problems;
+}
+
+void Project::begin_snapshot() const {
+    if (impl_->transaction_open) impl_->fail("a snapshot cannot start inside a write transaction");
+    ResetGuard begin(impl_->sql("BEGIN DEFERRED"));
+    begin->step();
+    // A deferred transaction takes its snapshot at the first read.
+    ResetGuard read(impl_->sql("SELECT count(*) FROM items"));
+    read->step();
+}
+
+void Project::end_snapshot() const {
+    ResetGuard q(impl_->sql("COMMIT"));
+    q->step();
+}
 
 // --- Reading -----------------------------------------------------------------
 

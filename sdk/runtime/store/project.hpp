@@ -62,6 +62,17 @@ public:
 
     [[nodiscard]] const std::filesystem::path& dir() const;
     [[nodiscard]] const ProjectSettings& settings() const;
+    /// The SQLite database file (the project file's "database" key).
+    [[nodiscard]] const std::filesystem::path& database_path() const;
+    /// SQLite's integrity check: empty when the database is sound, else one
+    /// line per problem, each naming the database file.
+    [[nodiscard]] std::vector<std::string> integrity_problems() const;
+
+    /// Reads between begin_snapshot() and end_snapshot() see one consistent
+    /// state of the project, whatever other processes commit meanwhile.
+    /// Use ReadSnapshot rather than calling these directly.
+    void begin_snapshot() const;
+    void end_snapshot() const;
 
     // --- Items -------------------------------------------------------------
     /// Number of items.
@@ -113,7 +124,25 @@ private:
     friend class Transaction;
 };
 
-/// A write transaction on a project (BEGIN IMMEDIATE ... COMMIT).
+/// A consistent view of a project for a series of reads (exports, reports).
+class ReadSnapshot {
+public:
+    explicit ReadSnapshot(const Project& project) : project_(project) { project_.begin_snapshot(); }
+    ~ReadSnapshot() {
+        try {
+            project_.end_snapshot();
+        } catch (...) {  // ending a read-only transaction loses nothing
+        }
+    }
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+
+private:
+    const Project& project_;
+};
+
+/// A write transaction on a project (BEGIN IMMEDIATE ... COMMIT). It must not
+/// outlive its Project.
 class Transaction {
 public:
     Transaction(Transaction&&) noexcept;

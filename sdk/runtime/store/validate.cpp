@@ -6,38 +6,12 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
-#include <sqlite3.h>
 
 #include "core/error.hpp"
 #include "core/verify.hpp"
 
 namespace tessera::store {
 namespace {
-
-std::vector<Problem> integrity_problems(const Project& project) {
-    const std::string path = (project.dir() / kDatabaseFileName).string();
-    sqlite3* db = nullptr;
-    std::vector<Problem> problems;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        problems.push_back({0, fmt::format("{}: cannot open: {}", path, sqlite3_errmsg(db))});
-        sqlite3_close(db);
-        return problems;
-    }
-    sqlite3_busy_timeout(db, 10000);
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK) {
-        while (sqlite3_step(stmt) == SQLITE_ROW) {
-            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-            if (text != nullptr && std::string_view(text) != "ok")
-                problems.push_back({0, fmt::format("{}: integrity check: {}", path, text)});
-        }
-    } else {
-        problems.push_back({0, fmt::format("{}: integrity check failed: {}", path, sqlite3_errmsg(db))});
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return problems;
-}
 
 /// Checks one annotation set against the schema; reports through `report`.
 class SetChecker {
@@ -148,7 +122,9 @@ private:
 }  // namespace
 
 std::vector<Problem> validate(const Project& project, const ProgressFn& progress) {
-    std::vector<Problem> problems = integrity_problems(project);
+    std::vector<Problem> problems;
+    const ReadSnapshot snapshot(project);
+    for (std::string& line : project.integrity_problems()) problems.push_back({0, std::move(line)});
     const auto guarded = [&](ItemId item, auto&& body) {
         try {
             body();
