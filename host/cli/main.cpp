@@ -24,7 +24,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"init", "init DIR [--name NAME]", run_init, {"--name"}, {}},
-    {"add", "add DIR PATH...", run_add, {"--author"}, {}},
+    {"add", "add DIR PATH...", run_add, {}, {}},
     {"import", "import DIR --format FORMAT PATH [--merge] [--author NAME]", run_import,
      {"--format", "--author"}, {"--merge"}},
     {"export", "export DIR --format FORMAT --out PATH", run_export, {"--format", "--out"}, {}},
