@@ -94,8 +94,9 @@ int run_info(const Context&, const Args& args) {
     fmt::print("media       ");
     for (const auto& [kind, count] : s.kinds) fmt::print(" {} {}", count, kind);
     fmt::print("\nannotations  {}\n", s.annotations);
-    for (const auto& [label, count] : s.labels) fmt::print("  {:<11}{}\n", label, count);
-    fmt::print("classes      {}\njournal      {} entries\n", s.classes, project.journal_size());
+    for (const auto& [label, count] : s.labels) fmt::print("  {:<10} {}\n", label, count);
+    fmt::print("classes      {}\njournal      {} {}\n", s.classes, project.journal_size(),
+               project.journal_size() == 1 ? "entry" : "entries");
     return kOk;
 }
 

@@ -118,7 +118,8 @@ TEST_CASE("every format's export imports back to the same shapes") {
 
     for (const std::string format : {"coco", "yolo", "voc", "labelme"}) {
         DYNAMIC_SECTION(format) {
-            const auto out = tmp / ("export-" + format + (format == "coco" ? ".json" : ""));
+            // Into a folder that does not exist yet: export creates it.
+            const auto out = tmp / "exports" / format / ("export-" + format + (format == "coco" ? ".json" : ""));
             require_ok(run_cli({"export", source.string(), "--format", format, "--out", out.string()}));
             if (format == "yolo") {
                 // A YOLO dataset finds its images under images/ beside labels/.

@@ -210,6 +210,11 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
 
 void export_project(const store::Project& project, const Format& format,
                     const std::filesystem::path& out, const WriteOptions& options) {
+    // Writers create their own output folders; a file's parent is made here so
+    // that `--out new/dir/instances.json` works for every format alike.
+    std::error_code ec;
+    if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ec);
+    if (ec) fail(out.parent_path(), fmt::format("cannot create folder: {}", ec.message()));
     const ProjectSource source(project);
     format.write(source, out, options);
 }
