@@ -153,6 +153,20 @@ std::uint64_t last_reported(const std::string& output, std::uint64_t first) {
     return expected - 1;
 }
 
+/// A project with the items the writer child edits (ids 1..kItemCount).
+void create_project_for_child(const std::filesystem::path& dir) {
+    store::Project project = store::Project::create(dir, "durability");
+    store::Transaction transaction = project.begin();
+    for (std::uint64_t i = 1; i <= test::kill::kItemCount; ++i) {
+        v1::ItemT item;
+        item.media = std::make_unique<v1::MediaT>();
+        item.media->kind = v1::MediaKind::Image;
+        item.media->uri = "images/" + std::to_string(i) + ".jpg";
+        REQUIRE(transaction.add_item(item) == i);
+    }
+    transaction.commit();
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -168,18 +182,7 @@ TEST_CASE(
 
     test::TempDir temp;
     const std::filesystem::path dir = temp / "project";
-    {
-        store::Project project = store::Project::create(dir, "durability");
-        store::Transaction transaction = project.begin();
-        for (std::uint64_t i = 1; i <= test::kill::kItemCount; ++i) {
-            v1::ItemT item;
-            item.media = std::make_unique<v1::MediaT>();
-            item.media->kind = v1::MediaKind::Image;
-            item.media->uri = "images/" + std::to_string(i) + ".jpg";
-            REQUIRE(transaction.add_item(item) == i);
-        }
-        transaction.commit();
-    }
+    create_project_for_child(dir);
 
     Model model;
     std::uint64_t total_reported = 0;
@@ -241,17 +244,7 @@ TEST_CASE("store durability: another process reads the project while a writer co
           "[store][durability]") {
     test::TempDir temp;
     const std::filesystem::path dir = temp / "project";
-    {
-        store::Project project = store::Project::create(dir, "readers");
-        store::Transaction transaction = project.begin();
-        for (std::uint64_t i = 1; i <= test::kill::kItemCount; ++i) {
-            v1::ItemT item;
-            item.media = std::make_unique<v1::MediaT>();
-            item.media->uri = "images/" + std::to_string(i) + ".jpg";
-            (void)transaction.add_item(item);
-        }
-        transaction.commit();
-    }
+    create_project_for_child(dir);
     Child writer(TESSERA_KILL_CHILD, {dir.string(), "1"});
     const auto limit = Clock::now() + std::chrono::seconds(10);
     while (writer.output().empty() && Clock::now() < limit &&
