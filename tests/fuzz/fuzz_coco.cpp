@@ -89,7 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
 
-    (void)coco::is_json(text);
+    (void)tessera::formats::is_json(text);
 
     std::vector<std::uint32_t> counts, again;
     std::string error;

@@ -303,26 +303,6 @@ TEST_CASE("coco: compressed RLE strings decode as pycocotools encodes them") {
     CHECK(error == "run 2 at character 2 decodes to -1, expected 0 to 4294967295");
 }
 
-TEST_CASE("coco: numbers are written as append_json_number writes them") {
-    std::vector<double> values{0,       -0.0,   0.01, -0.05,     0.1 + 0.2, 1e-5,         12,
-                               12.5,    -12.5,  100,  123.45,    1230,      999999999.99, 1e9,
-                               1e9 + 1, 2.5e15, 1e20, 1.0 / 3.0, -7.07,     640.1,        0.005};
-    std::mt19937_64 random(7);
-    std::uniform_int_distribution<std::int64_t> cents(-100000000, 100000000);
-    std::uniform_real_distribution<double> any(-5000, 5000);
-    for (int i = 0; i < 20000; ++i) {
-        values.push_back(static_cast<double>(cents(random)) / 100);
-        values.push_back(any(random));
-    }
-    for (const double value : values) {
-        std::string fast, reference;
-        coco::append_number(fast, value);
-        tessera::formats::append_json_number(reference, value);
-        INFO(reference);
-        REQUIRE(fast == reference);
-    }
-}
-
 TEST_CASE("coco: read, write, read keeps annotations, labels and attributes") {
     const Dataset first = read(sample);
     coco::WriteStats stats;

@@ -79,6 +79,7 @@
 
 #include "formats/dataset.hpp"
 #include "formats/format.hpp"
+#include "formats/json_text.hpp"
 
 namespace tessera::formats::coco {
 
@@ -116,14 +117,5 @@ WriteStats write_coco_file(const ItemSource& source, const std::filesystem::path
 
 /// Encodes run lengths as pycocotools' compressed RLE string.
 [[nodiscard]] std::string encode_rle_string(std::span<const std::uint32_t> counts);
-
-/// Appends `value` as formats::append_json_number does (shortest text that reads back
-/// to the same double), faster for values with at most two decimals, which most COCO
-/// coordinates have.
-void append_number(std::string& out, double value);
-
-/// True when `text` is exactly one JSON value (surrounding whitespace allowed): the
-/// writer checks raw "coco:" metadata with it before copying it into the output.
-[[nodiscard]] bool is_json(std::string_view text);
 
 }  // namespace tessera::formats::coco

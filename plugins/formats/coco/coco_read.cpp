@@ -11,6 +11,7 @@
 #include "builtin_formats.hpp"
 #include "coco.hpp"
 #include "coco_read_internal.hpp"
+#include "formats/text.hpp"
 
 namespace tessera::formats::coco {
 namespace {
@@ -144,36 +145,8 @@ class Reader {
 
     /// Where the first byte that is not valid UTF-8 is (simdjson only says there is one).
     const char* first_invalid_utf8() const {
-        const std::string_view text = text_.text();
-        std::size_t i = 0;
-        while (i < text.size()) {
-            const auto lead = static_cast<unsigned char>(text[i]);
-            if (lead < 0x80) {
-                ++i;
-                continue;
-            }
-            std::size_t extra = 0;
-            std::uint32_t code = 0;
-            if ((lead & 0xE0) == 0xC0)
-                extra = 1, code = lead & 0x1F;
-            else if ((lead & 0xF0) == 0xE0)
-                extra = 2, code = lead & 0x0F;
-            else if ((lead & 0xF8) == 0xF0)
-                extra = 3, code = lead & 0x07;
-            else
-                return text.data() + i;
-            for (std::size_t k = 1; k <= extra; ++k) {
-                if (i + k >= text.size() ||
-                    (static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
-                    return text.data() + i;
-                code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-            }
-            constexpr std::uint32_t smallest[] = {0, 0x80, 0x800, 0x10000};
-            if (code < smallest[extra] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
-                return text.data() + i;
-            i += extra + 1;
-        }
-        return nullptr;
+        const std::optional<std::size_t> offset = formats::first_invalid_utf8(text_.text());
+        return offset ? text_.text().data() + *offset : nullptr;
     }
 
     void read_images(const Cursor& cursor, od::value& value) {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <deque>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -71,13 +71,14 @@ void append_metadata(std::string& out,
     }
 }
 
-void append_ring(std::string& out, const Points& points, std::uint32_t end) {
+/// Appends [x1,y1,x2,y2,...]: a polygon ring as COCO writes it.
+void append_ring(std::string& out, std::span<const v1::Point2> points) {
     out += '[';
-    for (std::uint32_t i = 0; i < end; ++i) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
         if (i > 0) out += ',';
-        append_number(out, points.Get(i)->x());
+        append_json_number(out, points[i].x());
         out += ',';
-        append_number(out, points.Get(i)->y());
+        append_json_number(out, points[i].y());
     }
     out += ']';
 }
@@ -289,15 +290,15 @@ class Writer {
                stats_.images, category.id);
         dst += out;
         dst += ",\"area\":";
-        append_number(dst, area);
+        append_json_number(dst, area);
         dst += ",\"bbox\":[";
-        append_number(dst, box.left);
+        append_json_number(dst, box.left);
         dst += ',';
-        append_number(dst, box.top);
+        append_json_number(dst, box.top);
         dst += ',';
-        append_number(dst, box.width());
+        append_json_number(dst, box.width());
         dst += ',';
-        append_number(dst, box.height());
+        append_json_number(dst, box.height());
         dst += ']';
         append_attributes(dst, a.attributes());
         if (kind == v1::Geometry::Keypoints)
@@ -324,37 +325,22 @@ class Writer {
                 out += ",\"segmentation\":[";
                 bool any = false;
                 for (const v1::Polygon* polygon : parts) {
-                    const Points* points = polygon->points();
-                    std::uint32_t end = points ? points->size() : 0;
-                    if (const auto* rings = polygon->ring_ends(); rings && rings->size() > 0) {
-                        end = std::min(end, rings->Get(0));
+                    if (const auto* rings = polygon->ring_ends(); rings && rings->size() > 0)
                         stats_.holes_dropped += rings->size() - 1;
-                    }
-                    if (end == 0) continue;
+                    const std::span<const v1::Point2> ring = outer_ring(*polygon);
+                    if (ring.empty()) continue;
                     if (any) out += ',';
-                    append_ring(out, *points, end);
+                    append_ring(out, ring);
                     any = true;
                 }
                 out += ']';
                 return any;
             }
-            case v1::Geometry::RotatedBox: {
-                const auto* r = a.geometry_as_RotatedBox();
-                const double cx = r->center() ? r->center()->x() : 0;
-                const double cy = r->center() ? r->center()->y() : 0;
-                const double c = std::cos(r->angle()), s = std::sin(r->angle());
-                out += ",\"segmentation\":[[";
-                const double corners[4][2] = {{-0.5, -0.5}, {0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}};
-                for (int i = 0; i < 4; ++i) {
-                    const double dx = corners[i][0] * r->width(), dy = corners[i][1] * r->height();
-                    if (i > 0) out += ',';
-                    append_number(out, cx + dx * c - dy * s);
-                    out += ',';
-                    append_number(out, cy + dx * s + dy * c);
-                }
-                out += "]]";
+            case v1::Geometry::RotatedBox:
+                out += ",\"segmentation\":[";
+                append_ring(out, corners_of(*a.geometry_as_RotatedBox()));
+                out += ']';
                 return true;
-            }
             case v1::Geometry::Mask: {
                 const auto* mask = a.geometry_as_Mask();
                 append(out, ",\"segmentation\":{{\"size\":[{},{}],\"counts\":[", mask->height(),
@@ -436,9 +422,9 @@ class Writer {
                     out += "0,0,0";  // COCO's convention for points not labelled
                     continue;
                 }
-                append_number(out, points->Get(i)->x());
+                append_json_number(out, points->Get(i)->x());
                 out += ',';
-                append_number(out, points->Get(i)->y());
+                append_json_number(out, points->Get(i)->y());
                 append(out, ",{}", static_cast<int>(v));
                 ++labelled;
             }
@@ -498,36 +484,6 @@ class Writer {
 };
 
 }  // namespace
-
-void append_number(std::string& out, double value) {
-    // If k/100 rounds to `value`, the decimal k/100 reads back as `value`; below 1e9 two
-    // such decimals are farther apart than the doubles around them, so no shorter text
-    // reads back as `value` either: this is the text the shortest-form formatter writes.
-    if (std::abs(value) < 1e9 && !(value == 0 && std::signbit(value))) {
-        const auto k = static_cast<std::int64_t>(std::nearbyint(value * 100));
-        if (static_cast<double>(k) / 100 == value) {
-            char text[24];
-            char* p = text + sizeof text;
-            std::uint64_t magnitude =
-                k < 0 ? static_cast<std::uint64_t>(-k) : static_cast<std::uint64_t>(k);
-            const auto cents = static_cast<unsigned>(magnitude % 100);
-            magnitude /= 100;
-            if (cents != 0) {
-                if (cents % 10 != 0) *--p = static_cast<char>('0' + cents % 10);
-                *--p = static_cast<char>('0' + cents / 10);
-                *--p = '.';
-            }
-            do {
-                *--p = static_cast<char>('0' + magnitude % 10);
-                magnitude /= 10;
-            } while (magnitude != 0);
-            if (k < 0) *--p = '-';
-            out.append(p, static_cast<std::size_t>(text + sizeof text - p));
-            return;
-        }
-    }
-    append_json_number(out, value);
-}
 
 std::string write_coco_text(const ItemSource& source, WriteStats* stats,
                             const WriteOptions& options) {

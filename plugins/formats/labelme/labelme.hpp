@@ -31,11 +31,8 @@
 //    on-demand parser checks; on write, a value that is not valid JSON is written
 //    as a JSON string.
 
-#include <cstdint>
 #include <filesystem>
-#include <string>
 #include <string_view>
-#include <unordered_set>
 
 #include "formats/format.hpp"
 
@@ -44,22 +41,8 @@ namespace tessera::formats::labelme {
 /// The labelme version written into exported files.
 inline constexpr std::string_view kVersion = "5.2.1";
 
-/// What reading several labelme files accumulates: the Dataset, label classes in
-/// first-seen order and the next annotation id.
-class DatasetBuilder {
-  public:
-    /// Adds class `label` to the schema unless it is there.
-    void add_class(const std::string& label);
-    /// A new annotation id (1, 2, ... across the Dataset).
-    [[nodiscard]] std::uint64_t take_id() { return next_id_++; }
-
-    /// What has been read so far.
-    Dataset dataset;
-
-  private:
-    std::uint64_t next_id_ = 1;
-    std::unordered_set<std::string> classes_;
-};
+/// What reading several documents accumulates (shared by the formats).
+using formats::DatasetBuilder;
 
 /// Parses the labelme document held in `text` and adds its item to `builder`;
 /// `file` names it in errors and anchors imagePath. Throws Error on bad input.

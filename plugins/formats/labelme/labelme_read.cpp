@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "formats/files.hpp"
 #include "formats/json_text.hpp"
 #include "labelme/labelme.hpp"
 
@@ -398,41 +399,13 @@ class DocumentReader {
 
 }  // namespace
 
-void DatasetBuilder::add_class(const std::string& label) {
-    if (!classes_.insert(label).second) return;
-    auto label_class = std::make_unique<v1::LabelClassT>();
-    label_class->key = label;
-    dataset.schema.classes.push_back(std::move(label_class));
-}
-
 void read_document(const fs::path& file, std::string_view text, DatasetBuilder& builder) {
     const JsonText json(file, text);
     DocumentReader(json, builder).read();
 }
 
 Dataset read(const fs::path& input, const ReadOptions& options) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    if (fs::is_directory(input, ec)) {
-        fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied,
-                                            ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            std::string ext = it->path().extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            std::error_code type_ec;
-            if (ext == ".json" && it->is_regular_file(type_ec)) files.push_back(it->path());
-        }
-        if (ec) fail(input, fmt::format("cannot list the folder: {}", ec.message()));
-        if (files.empty()) fail(input, "expected labelme .json files in this folder, found none");
-        std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
-            return a.generic_string() < b.generic_string();
-        });
-    } else if (fs::is_regular_file(input, ec)) {
-        files.push_back(input);
-    } else {
-        fail(input, "expected a labelme .json file or a folder of them");
-    }
+    const std::vector<fs::path> files = annotation_files(input, ".json", "labelme");
     DatasetBuilder builder;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const JsonText json(files[i]);

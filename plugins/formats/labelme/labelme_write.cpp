@@ -1,13 +1,12 @@
 // Writing labelme JSON. See labelme.hpp for what is implemented and what is missing.
 
-#include <cmath>
+#include <initializer_list>
 #include <map>
+#include <span>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
-#include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "formats/files.hpp"
 #include "formats/geometry.hpp"
 #include "formats/json_text.hpp"
 #include "labelme/labelme.hpp"
@@ -16,15 +15,6 @@ namespace tessera::formats::labelme {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A path under the output folder for media `uri`: folders kept, never escaping
-/// the folder (a leading "../" or "/" is dropped).
-fs::path inside(std::string_view uri) {
-    fs::path out;
-    for (const fs::path& part : fs::path(uri).lexically_normal().relative_path())
-        if (!(out.empty() && (part == ".." || part == "."))) out /= part;
-    return out;
-}
 
 std::string string_of(const flatbuffers::String* text) {
     return text != nullptr ? text->str() : std::string();
@@ -51,9 +41,7 @@ class JsonWriter {
 
     /// Appends metadata kept as raw JSON; text that is not JSON goes out as a string.
     void raw(std::string_view text) {
-        simdjson::dom::element element;
-        if (!text.empty() &&
-            parser_.parse(text.data(), text.size(), true).get(element) == simdjson::SUCCESS)
+        if (is_json(text))
             out_ += text;
         else
             append_json_string(out_, text);
@@ -67,9 +55,15 @@ class JsonWriter {
         out_ += "]";
     }
 
+    /// The same, for points listed in place.
+    void shape(const v1::Annotation& annotation, std::string_view type,
+               std::initializer_list<v1::Point2> points, bool& first_shape) {
+        shape(annotation, type, std::span(points.begin(), points.size()), first_shape);
+    }
+
     /// One shape of `annotation` with `points` and labelme `type`.
     void shape(const v1::Annotation& annotation, std::string_view type,
-               const std::vector<v1::Point2>& points, bool& first_shape) {
+               std::span<const v1::Point2> points, bool& first_shape) {
         out_ += first_shape ? "\n    {\n      \"label\": " : ",\n    {\n      \"label\": ";
         first_shape = false;
         append_json_string(out_, string_of(annotation.label()));
@@ -109,18 +103,7 @@ class JsonWriter {
 
   private:
     std::string& out_;
-    simdjson::dom::parser parser_;
 };
-
-std::vector<v1::Point2> ring(const v1::Polygon& polygon) {
-    std::vector<v1::Point2> out;
-    if (polygon.points() == nullptr) return out;
-    std::uint32_t end = polygon.points()->size();
-    if (polygon.ring_ends() != nullptr && polygon.ring_ends()->size() > 0)
-        end = std::min(end, polygon.ring_ends()->Get(0));
-    for (std::uint32_t i = 0; i < end; ++i) out.push_back(*polygon.points()->Get(i));
-    return out;
-}
 
 bool is_line(const v1::Annotation& annotation) {
     if (annotation.metadata() == nullptr) return false;
@@ -142,14 +125,14 @@ void shapes(JsonWriter& json, const v1::Annotation& a, bool& first) {
             return;
         }
         case v1::Geometry::Polygon: {
-            const std::vector<v1::Point2> points = ring(*a.geometry_as_Polygon());
+            const auto points = outer_ring(*a.geometry_as_Polygon());
             if (points.size() >= 3) return json.shape(a, "polygon", points, first);
             break;
         }
         case v1::Geometry::MultiPolygon:
             if (const auto* parts = a.geometry_as_MultiPolygon()->polygons())
                 for (const v1::Polygon* part : *parts)
-                    if (const auto points = ring(*part); points.size() >= 3)
+                    if (const auto points = outer_ring(*part); points.size() >= 3)
                         json.shape(a, "polygon", points, first);
             return;
         case v1::Geometry::Polyline: {
@@ -173,19 +156,8 @@ void shapes(JsonWriter& json, const v1::Annotation& a, bool& first) {
                 json.shape(a, "circle", {*c, {c->x() + circle->radius(), c->y()}}, first);
             return;
         }
-        case v1::Geometry::RotatedBox: {
-            const v1::RotatedBox* r = a.geometry_as_RotatedBox();
-            const double cx = r->center() ? r->center()->x() : 0,
-                         cy = r->center() ? r->center()->y() : 0;
-            const double c = std::cos(r->angle()), s = std::sin(r->angle());
-            std::vector<v1::Point2> corners;
-            for (const auto& [sx, sy] :
-                 {std::pair{-0.5, -0.5}, {0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}}) {
-                const double dx = sx * r->width(), dy = sy * r->height();
-                corners.emplace_back(cx + dx * c - dy * s, cy + dx * s + dy * c);
-            }
-            return json.shape(a, "polygon", corners, first);
-        }
+        case v1::Geometry::RotatedBox:
+            return json.shape(a, "polygon", corners_of(*a.geometry_as_RotatedBox()), first);
         default:
             break;
     }
@@ -240,31 +212,17 @@ std::string document(const v1::Item& item, const v1::AnnotationSet& set,
 }  // namespace
 
 void write(const ItemSource& source, const fs::path& out, const WriteOptions& options) {
-    std::map<fs::path, std::string> written_for;  // relative path → URI it was written for
-    std::uint64_t done = 0;
-    const std::uint64_t total = source.item_count();
-    source.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
-        const std::string uri = item.media() != nullptr ? string_of(item.media()->uri()) : "";
-        fs::path relative = inside(uri);
-        if (relative.empty() || !relative.has_filename())
-            throw Error(fmt::format("item {}: expected a media file name in its URI \"{}\"",
-                                    item.id(), uri));
-        relative.replace_extension(".json");
-        if (const auto [it, inserted] = written_for.emplace(relative, uri); !inserted)
-            fail(uri, fmt::format("has the same labelme file {} as {}", relative.generic_string(),
-                                  it->second));
-        // The image as seen from the JSON file, the output folder standing for the project folder.
-        const fs::path folder = relative.parent_path();
-        fs::path image = folder.empty() ? fs::path(uri) : fs::path(uri).lexically_relative(folder);
-        if (image.empty()) image = uri;
-
-        const fs::path path = out / relative;
-        std::error_code ec;
-        fs::create_directories(path.parent_path(), ec);
-        if (ec) fail(path.parent_path(), fmt::format("cannot create the folder: {}", ec.message()));
-        write_file_atomic(path, document(item, set, image.generic_string()));
-        if (options.progress) options.progress(++done, total);
-    });
+    write_per_item(source, out, ".json", "labelme file", options,
+                   [](const v1::Item& item, const v1::AnnotationSet& set, const std::string& uri,
+                      const fs::path& relative) {
+                       // The image as seen from the JSON file, the output folder standing for
+                       // the project folder.
+                       const fs::path folder = relative.parent_path();
+                       fs::path image = folder.empty() ? fs::path(uri)
+                                                       : fs::path(uri).lexically_relative(folder);
+                       if (image.empty()) image = uri;
+                       return document(item, set, image.generic_string());
+                   });
 }
 
 }  // namespace tessera::formats::labelme

@@ -30,32 +30,15 @@
 //    elements; loaders that require <difficult> must default it.
 //  - Characters XML 1.0 cannot hold (control characters) are written as U+FFFD.
 
-#include <cstdint>
 #include <filesystem>
-#include <string>
 #include <string_view>
-#include <unordered_set>
 
 #include "formats/format.hpp"
 
 namespace tessera::formats::voc {
 
-/// What reading several VOC documents accumulates: the Dataset, label classes
-/// in first-seen order and the next annotation id.
-class DatasetBuilder {
-  public:
-    /// Adds class `label` to the schema unless it is there.
-    void add_class(const std::string& label);
-    /// A new annotation id (1, 2, ... across the Dataset).
-    [[nodiscard]] std::uint64_t take_id() { return next_id_++; }
-
-    /// What has been read so far.
-    Dataset dataset;
-
-  private:
-    std::uint64_t next_id_ = 1;
-    std::unordered_set<std::string> classes_;
-};
+/// What reading several documents accumulates (shared by the formats).
+using formats::DatasetBuilder;
 
 /// Parses the VOC document held in `text` and adds its item to `builder`; `file`
 /// names it in errors and locates the image. Throws Error on bad input.

@@ -9,36 +9,14 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "formats/files.hpp"
+#include "formats/text.hpp"
 #include "voc/voc.hpp"
 
 namespace tessera::formats::voc {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool valid_utf8(std::string_view text) {
-    static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};  // by sequence length
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80             ? 1
-                                   : (lead & 0xE0) == 0xC0 ? 2
-                                   : (lead & 0xF0) == 0xE0 ? 3
-                                   : (lead & 0xF8) == 0xF0 ? 4
-                                                           : 0;
-        if (length == 0 || i + length > text.size()) return false;
-        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3F);
-        }
-        if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-            return false;
-        i += length;
-    }
-    return true;
-}
 
 std::string_view trimmed(std::string_view text) {
     const std::size_t begin = text.find_first_not_of(" \t\r\n");
@@ -168,7 +146,7 @@ class DocumentReader {
         if (!name) fail(element, fmt::format("{}: expected <name>", context));
         const std::string_view label = text_of(name);
         if (label.empty()) fail(name, fmt::format("{}: <name> is empty", context));
-        if (!valid_utf8(label))
+        if (first_invalid_utf8(label).has_value())
             fail(text_node(name), fmt::format("{}: name is not valid UTF-8", context));
         const pugi::xml_node bndbox = element.child("bndbox");
         if (!bndbox) fail(element, fmt::format("{}: expected <bndbox>", context));
@@ -236,40 +214,12 @@ class DocumentReader {
 
 }  // namespace
 
-void DatasetBuilder::add_class(const std::string& label) {
-    if (!classes_.insert(label).second) return;
-    auto label_class = std::make_unique<v1::LabelClassT>();
-    label_class->key = label;
-    dataset.schema.classes.push_back(std::move(label_class));
-}
-
 void read_document(const fs::path& file, std::string_view text, DatasetBuilder& builder) {
     DocumentReader(file, text, builder).read();
 }
 
 Dataset read(const fs::path& input, const ReadOptions& options) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    if (fs::is_directory(input, ec)) {
-        fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied,
-                                            ec);
-        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-            std::string ext = it->path().extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(),
-                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            std::error_code type_ec;
-            if (ext == ".xml" && it->is_regular_file(type_ec)) files.push_back(it->path());
-        }
-        if (ec) fail(input, fmt::format("cannot list the folder: {}", ec.message()));
-        if (files.empty()) fail(input, "expected Pascal VOC .xml files in this folder, found none");
-        std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
-            return a.generic_string() < b.generic_string();
-        });
-    } else if (fs::is_regular_file(input, ec)) {
-        files.push_back(input);
-    } else {
-        fail(input, "expected a Pascal VOC .xml file or a folder of them");
-    }
+    const std::vector<fs::path> files = annotation_files(input, ".xml", "Pascal VOC");
     DatasetBuilder builder;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const std::string text = read_file(files[i]);

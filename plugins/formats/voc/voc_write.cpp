@@ -6,24 +6,15 @@
 
 #include <fmt/format.h>
 
-#include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "formats/files.hpp"
 #include "formats/geometry.hpp"
+#include "formats/text.hpp"
 #include "voc/voc.hpp"
 
 namespace tessera::formats::voc {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A path under the output folder for media `uri`: folders kept, never escaping
-/// the folder (a leading "../" or "/" is dropped).
-fs::path inside(std::string_view uri) {
-    fs::path out;
-    for (const fs::path& part : fs::path(uri).lexically_normal().relative_path())
-        if (!(out.empty() && (part == ".." || part == "."))) out /= part;
-    return out;
-}
 
 /// `text` escaped for XML character data and attribute values.
 std::string xml_escaped(std::string_view text) {
@@ -80,6 +71,11 @@ class DocumentWriter {
     void close(int depth, std::string_view name) {
         fmt::format_to(std::back_inserter(out_), "{:\t>{}}</{}>\n", "", depth, name);
     }
+    void coordinate(int depth, std::string_view name, double value) {
+        std::string text;
+        append_double(text, value);
+        element(depth, name, text);
+    }
 
     /// An object or a part: name, attributes of objects, bndbox in VOC's 1-based pixels.
     void box(int depth, const v1::Annotation& annotation, const Bounds& bounds, bool object) {
@@ -94,10 +90,10 @@ class DocumentWriter {
                     element(depth, key, *value ? "1" : "0");
         }
         open(depth, "bndbox");
-        element(depth + 1, "xmin", fmt::format("{}", bounds.left + 1));
-        element(depth + 1, "ymin", fmt::format("{}", bounds.top + 1));
-        element(depth + 1, "xmax", fmt::format("{}", bounds.right));
-        element(depth + 1, "ymax", fmt::format("{}", bounds.bottom));
+        coordinate(depth + 1, "xmin", bounds.left + 1);
+        coordinate(depth + 1, "ymin", bounds.top + 1);
+        coordinate(depth + 1, "xmax", bounds.right);
+        coordinate(depth + 1, "ymax", bounds.bottom);
         close(depth, "bndbox");
     }
 
@@ -189,26 +185,9 @@ std::string document(const v1::Item& item, const v1::AnnotationSet& set, const s
 }  // namespace
 
 void write(const ItemSource& source, const fs::path& out, const WriteOptions& options) {
-    std::map<fs::path, std::string> written_for;  // relative path → URI it was written for
-    std::uint64_t done = 0;
-    const std::uint64_t total = source.item_count();
-    source.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
-        const std::string uri = item.media() != nullptr ? string_of(item.media()->uri()) : "";
-        fs::path relative = inside(uri);
-        if (relative.empty() || !relative.has_filename())
-            throw Error(fmt::format("item {}: expected a media file name in its URI \"{}\"",
-                                    item.id(), uri));
-        relative.replace_extension(".xml");
-        if (const auto [it, inserted] = written_for.emplace(relative, uri); !inserted)
-            fail(uri, fmt::format("has the same VOC file {} as {}", relative.generic_string(),
-                                  it->second));
-        const fs::path path = out / relative;
-        std::error_code ec;
-        fs::create_directories(path.parent_path(), ec);
-        if (ec) fail(path.parent_path(), fmt::format("cannot create the folder: {}", ec.message()));
-        write_file_atomic(path, document(item, set, uri));
-        if (options.progress) options.progress(++done, total);
-    });
+    write_per_item(source, out, ".xml", "VOC file", options,
+                   [](const v1::Item& item, const v1::AnnotationSet& set, const std::string& uri,
+                      const fs::path&) { return document(item, set, uri); });
 }
 
 }  // namespace tessera::formats::voc

@@ -7,10 +7,6 @@
 
 namespace tessera::formats::yolo::detail {
 
-/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code
-/// points above U+10FFFF).
-[[nodiscard]] bool valid_utf8(std::string_view text);
-
 /// `path` with its last folder named `from` renamed to `to`
 /// ("train/labels/a.txt", "labels", "images" → "train/images/a.txt"); nullopt when
 /// no folder of `path` is named `from`.

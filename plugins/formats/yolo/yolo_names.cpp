@@ -11,35 +11,12 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "formats/text.hpp"
 #include "yolo/yolo.hpp"
 #include "yolo/yolo_detail.hpp"
 
 namespace tessera::formats::yolo {
 namespace detail {
-
-bool valid_utf8(std::string_view text) {
-    static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};  // by sequence length
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80             ? 1
-                                   : (lead & 0xE0) == 0xC0 ? 2
-                                   : (lead & 0xF0) == 0xE0 ? 3
-                                   : (lead & 0xF8) == 0xF0 ? 4
-                                                           : 0;
-        if (length == 0 || i + length > text.size()) return false;
-        char32_t code = length == 1 ? lead : lead & (0x7F >> length);
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0) != 0x80) return false;
-            code = (code << 6) | (next & 0x3F);
-        }
-        if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
-            return false;
-        i += length;
-    }
-    return true;
-}
 
 std::optional<std::filesystem::path> mirror(const std::filesystem::path& path,
                                             std::string_view from, std::string_view to) {
@@ -97,7 +74,7 @@ std::vector<std::string> checked(const std::filesystem::path& file, std::string_
         Name& name = names[i];
         if (name.text.empty())
             fail_at(file, text, name.offset, "expected a class name, found an empty one");
-        if (!detail::valid_utf8(name.text))
+        if (first_invalid_utf8(name.text).has_value())
             fail_at(file, text, name.offset, "class name is not valid UTF-8");
         const auto [it, inserted] = seen.emplace(name.text, i);
         if (!inserted)

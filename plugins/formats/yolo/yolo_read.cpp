@@ -2,7 +2,6 @@
 // See yolo.hpp for what is implemented and what is missing.
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cmath>
 #include <map>
@@ -11,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "formats/files.hpp"
 #include "media/image_header.hpp"
 #include "yolo/yolo.hpp"
 #include "yolo/yolo_detail.hpp"
@@ -20,9 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::array<std::string_view, 8> kImageExtensions{".jpg", ".jpeg", ".png", ".bmp",
-                                                           ".gif", ".webp", ".tif", ".tiff"};
-
 std::string lower_extension(const fs::path& path) {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(),
@@ -31,9 +28,7 @@ std::string lower_extension(const fs::path& path) {
 }
 
 bool is_image(const fs::path& path) {
-    const std::string ext = lower_extension(path);
-    return std::find(kImageExtensions.begin(), kImageExtensions.end(), ext) !=
-           kImageExtensions.end();
+    return media::media_kind_from_extension(path) == v1::MediaKind::Image;
 }
 
 /// A whitespace-separated value of a label line and its offset in the file.
@@ -109,22 +104,6 @@ std::unique_ptr<v1::AnnotationT> make_annotation(std::uint64_t id, const std::st
 
 bool blank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-/// The paths of the files under `root`, relative to it, sorted.
-std::vector<fs::path> files_under(const fs::path& root) {
-    std::vector<fs::path> files;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        std::error_code type_ec;
-        if (it->is_regular_file(type_ec)) files.push_back(it->path().lexically_relative(root));
-    }
-    if (ec) fail(root, fmt::format("cannot list the folder: {}", ec.message()));
-    std::sort(files.begin(), files.end(), [](const fs::path& a, const fs::path& b) {
-        return a.generic_string() < b.generic_string();
-    });
-    return files;
 }
 
 /// Class names from data.yaml, data.yml or classes.txt (at the root or in labels/).
@@ -208,7 +187,8 @@ Dataset read(const fs::path& root, const ReadOptions& options) {
     }
 
     // Label files live in labels/ folders when there are any, else beside the images.
-    const std::vector<fs::path> files = files_under(root);
+    std::vector<fs::path> files = files_under(root);
+    for (fs::path& file : files) file = file.lexically_relative(root);
     const auto in_labels = [](const fs::path& p) {
         return detail::mirror(p, "labels", "images").has_value();
     };

@@ -9,8 +9,9 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "core/file_io.hpp"
+#include "formats/files.hpp"
 #include "formats/geometry.hpp"
+#include "formats/text.hpp"
 #include "yolo/yolo.hpp"
 #include "yolo/yolo_detail.hpp"
 
@@ -19,24 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A path under the output folder for media `uri`: folders kept, never escaping
-/// the folder (a leading "../" or "/" is dropped).
-fs::path inside(std::string_view uri) {
-    fs::path out;
-    for (const fs::path& part : fs::path(uri).lexically_normal().relative_path())
-        if (!(out.empty() && (part == ".." || part == "."))) out /= part;
-    return out;
-}
-
 /// Label file of media `uri`, relative to the output folder. The output is a
 /// dataset root: what follows the URI's last images/ folder is mirrored under
 /// labels/ (…/street/images/train/a.png → labels/train/a.txt, to sit beside
 /// images/train/a.png); a URI without an images/ folder goes to labels/<uri>.txt.
 fs::path label_path(std::uint64_t item, std::string_view uri) {
-    const fs::path relative = inside(uri);
-    if (relative.empty() || !relative.has_filename())
-        throw Error(
-            fmt::format("item {}: expected a media file name in its URI \"{}\"", item, uri));
+    const fs::path relative = output_path(item, uri);
     fs::path below_images;
     bool found = false;
     for (const fs::path& part : relative) {
@@ -101,30 +90,29 @@ class Classes {
 /// The label line of `annotation`, or "" when it has no 2D extent.
 std::string label_line(const v1::Annotation& annotation, std::size_t index, double width,
                        double height) {
-    std::string line;
-    auto out = std::back_inserter(line);
+    std::string line = fmt::format_int(index).str();
+    const auto add = [&](double value) {
+        line.push_back(' ');
+        append_double(line, value);
+    };
     if (annotation.geometry_type() == v1::Geometry::Polygon) {
-        const v1::Polygon* polygon = annotation.geometry_as_Polygon();
-        if (const auto* points = polygon->points()) {
-            std::uint32_t outer = points->size();
-            if (polygon->ring_ends() != nullptr && polygon->ring_ends()->size() > 0)
-                outer = std::min(outer, polygon->ring_ends()->Get(0));
-            // Fewer than 3 points would read back as a box line: such polygons go out as boxes.
-            if (outer >= 3) {
-                fmt::format_to(out, "{}", index);
-                for (std::uint32_t i = 0; i < outer; ++i)
-                    fmt::format_to(out, " {} {}", points->Get(i)->x() / width,
-                                   points->Get(i)->y() / height);
-                line.push_back('\n');
-                return line;
+        // Fewer than 3 points would read back as a box line: such polygons go out as boxes.
+        if (const auto ring = outer_ring(*annotation.geometry_as_Polygon()); ring.size() >= 3) {
+            for (const v1::Point2& point : ring) {
+                add(point.x() / width);
+                add(point.y() / height);
             }
+            line.push_back('\n');
+            return line;
         }
     }
     const std::optional<Bounds> bounds = bounds_of(annotation);
-    if (!bounds) return line;
-    fmt::format_to(out, "{} {} {} {} {}\n", index, (bounds->left + bounds->right) / 2 / width,
-                   (bounds->top + bounds->bottom) / 2 / height, bounds->width() / width,
-                   bounds->height() / height);
+    if (!bounds) return {};
+    add((bounds->left + bounds->right) / 2 / width);
+    add((bounds->top + bounds->bottom) / 2 / height);
+    add(bounds->width() / width);
+    add(bounds->height() / height);
+    line.push_back('\n');
     return line;
 }
 
@@ -154,7 +142,7 @@ std::string data_yaml(const std::vector<std::string>& names,
 void write(const ItemSource& source, const fs::path& out, const WriteOptions& options) {
     Classes classes(source.schema());
     std::map<fs::path, std::string> label_files;  // relative path → contents
-    std::map<fs::path, std::string> written_for;  // relative path → URI it was written for
+    OutputFiles written("label file");
     std::set<std::string> image_folders;
     std::uint64_t done = 0;
     const std::uint64_t total = source.item_count();
@@ -163,9 +151,7 @@ void write(const ItemSource& source, const fs::path& out, const WriteOptions& op
                                     ? item.media()->uri()->str()
                                     : "";
         const fs::path path = label_path(item.id(), uri);
-        if (const auto [it, inserted] = written_for.emplace(path, uri); !inserted)
-            fail(uri, fmt::format("has the same label file {} as {}", path.generic_string(),
-                                  it->second));
+        written.claim(path, uri);
         const std::optional<fs::path> images = detail::mirror(path, "labels", "images");
         image_folders.insert(images ? images->parent_path().generic_string() : "images");
 
@@ -196,13 +182,8 @@ void write(const ItemSource& source, const fs::path& out, const WriteOptions& op
     label_files.emplace("classes.txt", std::move(names_txt));
     label_files.emplace("data.yaml", data_yaml(classes.names(), image_folders));
 
-    for (const auto& [relative, contents] : label_files) {
-        const fs::path path = out / relative;
-        std::error_code ec;
-        fs::create_directories(path.parent_path(), ec);
-        if (ec) fail(path.parent_path(), fmt::format("cannot create the folder: {}", ec.message()));
-        write_file_atomic(path, contents);
-    }
+    for (const auto& [relative, contents] : label_files)
+        write_output_file(out / relative, contents);
 }
 
 }  // namespace tessera::formats::yolo

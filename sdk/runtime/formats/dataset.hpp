@@ -2,9 +2,11 @@
 // What a format reader produces and the store consumes: items named as the
 // file names them, their annotations, and the labels the file declares.
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "core/data_api.hpp"
@@ -36,6 +38,28 @@ struct Dataset {
     /// "coco:category_id") and skeletons the file declares.
     v1::LabelSchemaT schema;
     std::vector<ImportedItem> items;
+};
+
+/// What reading several files into one Dataset accumulates: the Dataset, label
+/// classes in first-seen order and the next annotation id.
+class DatasetBuilder {
+  public:
+    /// Adds class `label` to the schema unless it is there.
+    void add_class(const std::string& label) {
+        if (!classes_.insert(label).second) return;
+        auto label_class = std::make_unique<v1::LabelClassT>();
+        label_class->key = label;
+        dataset.schema.classes.push_back(std::move(label_class));
+    }
+    /// A new annotation id (1, 2, ... across the Dataset).
+    [[nodiscard]] std::uint64_t take_id() { return next_id_++; }
+
+    /// What has been read so far.
+    Dataset dataset;
+
+  private:
+    std::uint64_t next_id_ = 1;
+    std::unordered_set<std::string> classes_;
 };
 
 }  // namespace tessera::formats

@@ -28,12 +28,7 @@ void grow(std::optional<Bounds>& b, const Points* points) {
 void grow(std::optional<Bounds>& b, const v1::Polygon* polygon) {
     if (polygon == nullptr) return;
     // Holes lie inside the outer ring, so the outer ring alone bounds the shape.
-    const Points* points = polygon->points();
-    if (points == nullptr) return;
-    std::uint32_t outer_end = points->size();
-    if (polygon->ring_ends() != nullptr && polygon->ring_ends()->size() > 0)
-        outer_end = std::min(outer_end, polygon->ring_ends()->Get(0));
-    for (std::uint32_t i = 0; i < outer_end; ++i) grow(b, points->Get(i)->x(), points->Get(i)->y());
+    for (const v1::Point2& p : outer_ring(*polygon)) grow(b, p.x(), p.y());
 }
 
 std::optional<Bounds> mask_bounds(const v1::Mask& mask) {
@@ -90,6 +85,29 @@ double polygon_area(const v1::Polygon* polygon) {
 
 }  // namespace
 
+std::array<v1::Point2, 4> corners_of(const v1::RotatedBox& box) {
+    const double cx = box.center() ? box.center()->x() : 0,
+                 cy = box.center() ? box.center()->y() : 0;
+    const double c = std::cos(box.angle()), s = std::sin(box.angle());
+    std::array<v1::Point2, 4> corners;
+    constexpr double kSigns[4][2] = {{-0.5, -0.5}, {0.5, -0.5}, {0.5, 0.5}, {-0.5, 0.5}};
+    for (std::size_t i = 0; i < 4; ++i) {
+        const double dx = kSigns[i][0] * box.width(), dy = kSigns[i][1] * box.height();
+        corners[i] = v1::Point2(cx + dx * c - dy * s, cy + dx * s + dy * c);
+    }
+    return corners;
+}
+
+std::span<const v1::Point2> outer_ring(const v1::Polygon& polygon) {
+    const Points* points = polygon.points();
+    if (points == nullptr || points->size() == 0) return {};
+    std::uint32_t end = points->size();
+    if (polygon.ring_ends() != nullptr && polygon.ring_ends()->size() > 0)
+        end = std::min(end, polygon.ring_ends()->Get(0));
+    // Point2 is a struct: the vector holds the points themselves, one after another.
+    return {points->Get(0), end};
+}
+
 std::optional<Bounds> bounds_of(const v1::Annotation& a) {
     std::optional<Bounds> b;
     switch (a.geometry_type()) {
@@ -99,17 +117,10 @@ std::optional<Bounds> bounds_of(const v1::Annotation& a) {
             grow(b, box->right(), box->bottom());
             break;
         }
-        case v1::Geometry::RotatedBox: {
-            const auto* r = a.geometry_as_RotatedBox();
-            const double cx = r->center() ? r->center()->x() : 0, cy = r->center() ? r->center()->y() : 0;
-            const double c = std::cos(r->angle()), s = std::sin(r->angle());
-            for (const double sx : {-0.5, 0.5})
-                for (const double sy : {-0.5, 0.5}) {
-                    const double dx = sx * r->width(), dy = sy * r->height();
-                    grow(b, cx + dx * c - dy * s, cy + dx * s + dy * c);
-                }
+        case v1::Geometry::RotatedBox:
+            for (const v1::Point2& p : corners_of(*a.geometry_as_RotatedBox()))
+                grow(b, p.x(), p.y());
             break;
-        }
         case v1::Geometry::Polygon: grow(b, a.geometry_as_Polygon()); break;
         case v1::Geometry::MultiPolygon:
             if (const auto* parts = a.geometry_as_MultiPolygon()->polygons())

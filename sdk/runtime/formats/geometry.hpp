@@ -1,7 +1,9 @@
 #pragma once
 // Geometry helpers the formats share.
 
+#include <array>
 #include <optional>
+#include <span>
 
 #include "core/data_api.hpp"
 
@@ -22,5 +24,12 @@ struct Bounds {
 /// Area of a 2D image geometry in square pixels (polygons minus holes, mask
 /// foreground pixels, boxes, circles); 0 for the others.
 [[nodiscard]] double area_of(const v1::Annotation& annotation);
+
+/// The four corners of a rotated box, going round from the one at (-w/2, -h/2)
+/// before rotation; a box without a centre is centred on (0, 0).
+[[nodiscard]] std::array<v1::Point2, 4> corners_of(const v1::RotatedBox& box);
+
+/// The points of a polygon's outer ring (its holes follow them); empty when it has none.
+[[nodiscard]] std::span<const v1::Point2> outer_ring(const v1::Polygon& polygon);
 
 }  // namespace tessera::formats

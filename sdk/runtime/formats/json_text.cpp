@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "formats/text.hpp"
 
 namespace tessera::formats {
 
@@ -72,7 +73,7 @@ void append_json_number(std::string& out, double value) {
         out += "null";  // JSON has no NaN or infinity
         return;
     }
-    fmt::format_to(std::back_inserter(out), "{}", value);
+    append_double(out, value);
 }
 
 }  // namespace tessera::formats

@@ -49,7 +49,13 @@ private:
 void append_json_string(std::string& out, std::string_view text);
 
 /// Appends a double in the shortest form that reads back to the same value;
-/// integers print without a fraction ("12", "12.5").
+/// integers print without a fraction ("12", "12.5"); NaN and infinities as null.
 void append_json_number(std::string& out, double value);
+
+/// True when `text` is exactly one JSON value (surrounding whitespace allowed) that the
+/// readers take back as written: a top-level number must fit a double and a top-level
+/// string hold no lone surrogate escape, as simdjson requires. Writers check raw
+/// metadata with it before copying it into their output and write what fails as a string.
+[[nodiscard]] bool is_json(std::string_view text);
 
 }  // namespace tessera::formats

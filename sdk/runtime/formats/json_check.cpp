@@ -1,12 +1,12 @@
-// A small strict JSON checker for the raw "coco:" metadata the writer copies into its
-// output: values read by this module are JSON already, but metadata set elsewhere may
-// not be, and one bad value must not corrupt the whole export. See coco.hpp.
+// is_json: a small strict JSON checker for the raw metadata writers copy into their
+// output. Values a reader kept are JSON already, but metadata set elsewhere may not be,
+// and one bad value must not corrupt a whole export. See json_text.hpp.
 
 #include <simdjson.h>
 
-#include "coco.hpp"
+#include "formats/json_text.hpp"
 
-namespace tessera::formats::coco {
+namespace tessera::formats {
 namespace {
 
 class Checker {
@@ -21,7 +21,8 @@ class Checker {
     }
 
   private:
-    static constexpr int max_depth = 64;
+    // simdjson's readers stop at 1024 levels; leave room for the document around the value.
+    static constexpr int max_depth = 1000;
 
     void space() {
         while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\n' || *p_ == '\r')) ++p_;
@@ -128,10 +129,43 @@ class Checker {
     const char* end_;
 };
 
+/// Whether simdjson's getters, with which the readers take a top-level number or string,
+/// may refuse `value` although its grammar is right: a number that may not fit a double,
+/// a string with an escape that may be half a surrogate pair.
+bool scalar_needs_parser(std::string_view value) {
+    if (value.front() == '"') {
+        for (std::size_t i = value.find("\\u"); i != std::string_view::npos;
+             i = value.find("\\u", i + 2))
+            if (value[i + 2] == 'd' || value[i + 2] == 'D') return true;
+        return false;
+    }
+    if (value.front() != '-' && (value.front() < '0' || value.front() > '9'))
+        return false;  // true, false or null
+    // Up to 15 digits always fit a double; an exponent may take it out of range.
+    std::size_t digits = 0;
+    for (const char c : value) {
+        if (c == 'e' || c == 'E') return true;
+        digits += c >= '0' && c <= '9';
+    }
+    return digits > 15;
+}
+
 }  // namespace
 
 bool is_json(std::string_view text) {
-    return simdjson::validate_utf8(text.data(), text.size()) && Checker(text).document();
+    if (!simdjson::validate_utf8(text.data(), text.size()) || !Checker(text).document())
+        return false;
+    // Nested values are kept verbatim by the readers, but top-level scalars are read.
+    constexpr std::string_view space = " \t\n\r";
+    const std::size_t begin = text.find_first_not_of(space);
+    const std::string_view value = text.substr(begin, text.find_last_not_of(space) + 1 - begin);
+    if (value.front() == '{' || value.front() == '[' || !scalar_needs_parser(value)) return true;
+    const simdjson::padded_string padded(value);
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document document;
+    if (parser.iterate(padded).get(document) != simdjson::SUCCESS) return false;
+    return (value.front() == '"' ? document.get_string().error() : document.get_double().error()) ==
+           simdjson::SUCCESS;
 }
 
-}  // namespace tessera::formats::coco
+}  // namespace tessera::formats
