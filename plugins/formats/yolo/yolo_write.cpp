@@ -147,9 +147,7 @@ void write(const ItemSource& source, const fs::path& out, const WriteOptions& op
     std::uint64_t done = 0;
     const std::uint64_t total = source.item_count();
     source.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
-        const std::string uri = item.media() != nullptr && item.media()->uri() != nullptr
-                                    ? item.media()->uri()->str()
-                                    : "";
+        const std::string uri = media_uri(item);
         const fs::path path = label_path(item.id(), uri);
         written.claim(path, uri);
         const std::optional<fs::path> images = detail::mirror(path, "labels", "images");

@@ -64,6 +64,11 @@ void OutputFiles::claim(const fs::path& relative, const std::string& uri) {
              fmt::format("has the same {} {} as {}", kind_, relative.generic_string(), it->second));
 }
 
+std::string media_uri(const v1::Item& item) {
+    return item.media() != nullptr && item.media()->uri() != nullptr ? item.media()->uri()->str()
+                                                                     : std::string();
+}
+
 void write_output_file(const fs::path& path, std::string_view contents) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
@@ -78,9 +83,7 @@ void write_per_item(const ItemSource& source, const fs::path& out, std::string_v
     std::uint64_t done = 0;
     const std::uint64_t total = source.item_count();
     source.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
-        const std::string uri = item.media() != nullptr && item.media()->uri() != nullptr
-                                    ? item.media()->uri()->str()
-                                    : "";
+        const std::string uri = media_uri(item);
         fs::path relative = output_path(item.id(), uri);
         relative.replace_extension(extension);
         files.claim(relative, uri);

@@ -28,6 +28,9 @@ namespace tessera::formats {
 [[nodiscard]] std::vector<std::filesystem::path> annotation_files(
     const std::filesystem::path& input, std::string_view extension, std::string_view format);
 
+/// The media URI of `item`; empty when the item has none.
+[[nodiscard]] std::string media_uri(const v1::Item& item);
+
 /// Media `uri` as a path under an output folder: folders kept, never escaping the
 /// folder (a leading "/", "../" or "./" is dropped). Throws Error naming item `item`
 /// when no file name is left.
