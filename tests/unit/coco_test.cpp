@@ -13,6 +13,7 @@
 #include "core/file_io.hpp"
 #include "formats/json_text.hpp"
 #include "support/dataset_source.hpp"
+#include "support/format_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 namespace v1 = tessera::v1;
@@ -21,6 +22,8 @@ using tessera::formats::Dataset;
 using tessera::formats::ImportedItem;
 using tessera::test::DatasetSource;
 using tessera::test::TempDir;
+
+using tessera::test::attribute;
 
 namespace {
 
@@ -71,12 +74,6 @@ std::string metadata(const std::vector<std::unique_ptr<v1::KeyValueT>>& list,
     for (const auto& kv : list)
         if (kv->key == key) return kv->value;
     return "<absent>";
-}
-
-const v1::AttributeT* attribute(const v1::AnnotationT& a, std::string_view key) {
-    for (const auto& attr : a.attributes)
-        if (attr->key == key) return attr.get();
-    return nullptr;
 }
 
 const v1::LabelClassT* find_class(const Dataset& dataset, std::string_view key) {

@@ -6,6 +6,7 @@
 #include "core/file_io.hpp"
 #include "labelme/labelme.hpp"
 #include "support/dataset_source.hpp"
+#include "support/format_helpers.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -14,19 +15,10 @@ namespace v1 = tessera::v1;
 using tessera::formats::Dataset;
 using tessera::test::TempDir;
 
+using tessera::test::put;
+using tessera::test::attribute;
+
 namespace {
-
-void put(const fs::path& path, std::string_view text) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary)
-        .write(text.data(), static_cast<std::streamsize>(text.size()));
-}
-
-const v1::AttributeT* attribute(const v1::AnnotationT& annotation, std::string_view key) {
-    for (const auto& a : annotation.attributes)
-        if (a->key == key) return a.get();
-    return nullptr;
-}
 
 template <class T>
 std::string metadata(const T& holder, std::string_view key) {

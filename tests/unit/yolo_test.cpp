@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "support/dataset_source.hpp"
+#include "support/format_helpers.hpp"
 #include "support/temp_dir.hpp"
 #include "yolo/yolo.hpp"
 
@@ -13,13 +14,9 @@ namespace yolo = tessera::formats::yolo;
 using tessera::formats::Dataset;
 using tessera::test::TempDir;
 
-namespace {
+using tessera::test::put;
 
-void put(const fs::path& path, std::string_view bytes) {
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary)
-        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+namespace {
 
 std::string be32(std::uint32_t v) {
     return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
