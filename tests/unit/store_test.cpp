@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/data_api.hpp"
@@ -247,6 +248,40 @@ TEST_CASE("store: adding a second item with the same media URI is refused", "[st
     Transaction transaction = project.begin();
     require_error([&] { (void)transaction.add_item(make_item("a.jpg")); },
                   "an item with media URI \"a.jpg\" already exists");
+}
+
+TEST_CASE("store: a set packed ahead (on any thread) is stored like an unpacked one", "[store]") {
+    test::TempDir temp;
+    Project project = two_item_project(temp / "p");
+    v1::AnnotationSetT set;
+    {
+        Transaction transaction = project.begin();
+        const store::AnnotationId first = transaction.allocate_annotation_ids(2);
+        set.annotations.push_back(make_box(first, "car", 10.5, 20, 110.25, 80));
+        set.annotations.push_back(make_box(first + 1, "行人", 300, 40, 340, 160));
+        REQUIRE(transaction.annotations_revision(1) == 0);
+        store::PackedAnnotations packed;
+        std::thread([&] { packed = store::pack_annotations(1, 1, set); }).join();
+        transaction.set_annotations(packed);
+        // Packed for a revision the item is no longer at, or with ids missing.
+        require_error([&] { transaction.set_annotations(store::pack_annotations(1, 1, set)); },
+                      "item 1: annotations packed as revision 1, but the stored set is at revision 1");
+        v1::AnnotationSetT unnumbered;
+        unnumbered.annotations.push_back(make_box(0, "bus", 1, 1, 2, 2));
+        require_error(
+            [&] { transaction.set_annotations(store::pack_annotations(2, 1, unnumbered)); },
+            "item 2: annotation \"bus\" has no id (allocate ids first)");
+        require_error([&] { transaction.set_annotations(store::pack_annotations(9, 1, set)); },
+                      "item 9 does not exist");
+        transaction.commit();
+    }
+    const Bytes bytes = project.annotations(1);
+    v1::AnnotationSetT stored;
+    flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data())->UnPackTo(&stored);
+    CHECK(stored.item == 1);
+    CHECK(stored.revision == 1);
+    REQUIRE(stored.annotations.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) CHECK(*stored.annotations[i] == *set.annotations[i]);
 }
 
 TEST_CASE("store: a dropped transaction leaves the project as it was", "[store]") {

@@ -198,7 +198,11 @@ class Reader {
         od::array list = cursor.array(value, where);
         std::size_t index = 0;
         cursor.for_each_element(list, where, [&](od::value& element) {
-            pending_.push_back(read_annotation(cursor, element, ++index, scratch_));
+            PendingAnnotation annotation = read_annotation(cursor, element, ++index, scratch_);
+            // Usually images and categories come first: then the annotation goes to its
+            // item at once. Once one waits, all after it wait too, so ids keep file order.
+            if (!pending_.empty() || !resolve(annotation, false))
+                pending_.push_back(std::move(annotation));
             if (index % 4096 == 0) report(cursor.offset());
         });
     }
@@ -345,44 +349,60 @@ class Reader {
         dataset_.schema.classes.push_back(std::move(cls));
     }
 
+    /// Gives the annotations still waiting their ids, labels and items; throws for the
+    /// first that names an unknown image or category.
     void resolve_annotations() {
-        std::uint64_t next_id = 1;
-        for (PendingAnnotation& pending : pending_) {
-            const Context where{"annotation", pending.index};
-            const auto image = images_.find(pending.image_id);
-            if (image == images_.end())
-                text_.fail(pending.image_id_at, fmt::format("{}: image_id {} is not in \"images\"",
-                                                            where.describe(), pending.image_id));
-            const auto found = category_ids_.find(pending.category_id);
-            if (found == category_ids_.end())
-                text_.fail(pending.category_id_at,
-                           fmt::format("{}: category_id {} is not in \"categories\"",
-                                       where.describe(), pending.category_id));
-            const Category& category = categories_[found->second];
-            ImportedItem& item = dataset_.items[image->second];
-            if (pending.shape) {
-                pending.shape->id = next_id++;
-                pending.shape->label = category.name;
-            }
-            if (pending.keypoints) {
-                auto& keypoints = *pending.keypoints->geometry.AsKeypoints();
-                if (!category.keypoints.empty()) {
-                    if (keypoints.points.size() != category.keypoints.size())
-                        text_.fail(pending.keypoints_at,
-                                   fmt::format("{}: keypoints has {} points, category \"{}\" "
-                                               "declares {}",
-                                               where.describe(), keypoints.points.size(),
-                                               category.name, category.keypoints.size()));
-                    keypoints.skeleton = category.name;
-                }
-                pending.keypoints->id = next_id++;
-                pending.keypoints->label = category.name;
-                if (pending.shape) pending.keypoints->parent = pending.shape->id;
-            }
-            if (pending.shape) item.annotations.push_back(std::move(pending.shape));
-            if (pending.keypoints) item.annotations.push_back(std::move(pending.keypoints));
-        }
+        for (PendingAnnotation& pending : pending_) (void)resolve(pending, true);
         pending_.clear();
+    }
+
+    /// Gives `pending` its ids and label and moves it to its item. When its image or
+    /// category is not known (yet), or its keypoints do not match its category, returns
+    /// false and changes nothing, or throws when `must`.
+    bool resolve(PendingAnnotation& pending, bool must) {
+        const auto image = images_.find(pending.image_id);
+        if (image == images_.end()) {
+            if (!must) return false;
+            text_.fail(pending.image_id_at,
+                       fmt::format("{}: image_id {} is not in \"images\"",
+                                   Context{"annotation", pending.index}.describe(),
+                                   pending.image_id));
+        }
+        const auto found = category_ids_.find(pending.category_id);
+        if (found == category_ids_.end()) {
+            if (!must) return false;
+            text_.fail(pending.category_id_at,
+                       fmt::format("{}: category_id {} is not in \"categories\"",
+                                   Context{"annotation", pending.index}.describe(),
+                                   pending.category_id));
+        }
+        const Category& category = categories_[found->second];
+        if (pending.keypoints && !category.keypoints.empty()) {
+            const auto& keypoints = *pending.keypoints->geometry.AsKeypoints();
+            if (keypoints.points.size() != category.keypoints.size()) {
+                if (!must) return false;
+                text_.fail(pending.keypoints_at,
+                           fmt::format("{}: keypoints has {} points, category \"{}\" declares {}",
+                                       Context{"annotation", pending.index}.describe(),
+                                       keypoints.points.size(), category.name,
+                                       category.keypoints.size()));
+            }
+        }
+        ImportedItem& item = dataset_.items[image->second];
+        if (pending.shape) {
+            pending.shape->id = next_id_++;
+            pending.shape->label = category.name;
+        }
+        if (pending.keypoints) {
+            if (!category.keypoints.empty())
+                pending.keypoints->geometry.AsKeypoints()->skeleton = category.name;
+            pending.keypoints->id = next_id_++;
+            pending.keypoints->label = category.name;
+            if (pending.shape) pending.keypoints->parent = pending.shape->id;
+        }
+        if (pending.shape) item.annotations.push_back(std::move(pending.shape));
+        if (pending.keypoints) item.annotations.push_back(std::move(pending.keypoints));
+        return true;
     }
 
     const JsonText& text_;
@@ -393,7 +413,8 @@ class Reader {
     std::unordered_map<std::int64_t, std::size_t> category_ids_;  // id -> categories_ index
     std::unordered_map<std::string, std::size_t> category_names_;
     std::vector<Category> categories_;
-    std::vector<PendingAnnotation> pending_;
+    std::vector<PendingAnnotation> pending_;  // annotations waiting for images or categories
+    std::uint64_t next_id_ = 1;                // local id of the next annotation resolved
     AnnotationScratch scratch_;
 };
 

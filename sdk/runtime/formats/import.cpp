@@ -2,8 +2,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -92,6 +99,127 @@ std::size_t merge_schema(v1::LabelSchemaT& into, v1::LabelSchemaT& from) {
     return added;
 }
 
+/// Maps the local ids of one file item's annotations to the project ids handed
+/// out for them: the n-th annotation gets first + n. A local id given twice maps
+/// to the last annotation that has it.
+class IdMap {
+public:
+    void assign(const std::vector<std::unique_ptr<v1::AnnotationT>>& annotations,
+                std::uint64_t first) {
+        pairs_.clear();
+        pairs_.reserve(annotations.size());
+        for (std::size_t n = 0; n < annotations.size(); ++n)
+            pairs_.emplace_back(annotations[n]->id, first + n);
+        // By local id, then project id; readers mostly hand out increasing ids.
+        if (!std::is_sorted(pairs_.begin(), pairs_.end())) std::sort(pairs_.begin(), pairs_.end());
+    }
+
+    /// The project id for `local`; 0 when no annotation has that id.
+    [[nodiscard]] std::uint64_t project_id(std::uint64_t local) const {
+        const auto after = std::upper_bound(
+            pairs_.begin(), pairs_.end(), local,
+            [](std::uint64_t id, const std::pair<std::uint64_t, std::uint64_t>& p) {
+                return id < p.first;
+            });
+        if (after == pairs_.begin() || std::prev(after)->first != local) return 0;
+        return std::prev(after)->second;
+    }
+
+private:
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs_;  // (local, project)
+};
+
+/// Packs annotation sets on a second thread: pack(0), pack(1), ... in order, each
+/// once ready() allows it, at most kWindow sets ahead of the one taken last.
+class SetPacker {
+public:
+    using Pack = std::function<store::PackedAnnotations(std::size_t)>;
+
+    SetPacker(std::size_t count, Pack pack)
+        : count_(count), pack_(std::move(pack)), slots_(std::min(count, kWindow)) {
+        if (count_ > 0) thread_ = std::thread([this] { run(); });
+    }
+    SetPacker(const SetPacker&) = delete;
+    SetPacker& operator=(const SetPacker&) = delete;
+    /// Stops packing (after the set being packed) and waits for the thread.
+    ~SetPacker() {
+        {
+            const std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        changed_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    /// Sets [0, count) may be packed from now on.
+    void ready(std::size_t count) {
+        {
+            const std::lock_guard lock(mutex_);
+            ready_ = count;
+        }
+        changed_.notify_all();
+    }
+
+    /// Whether every set was taken.
+    [[nodiscard]] bool done() const { return taken_ == count_; }
+
+    /// The next set in order: waits for it when `wait`, else empty when it is not
+    /// packed yet. Rethrows what packing threw.
+    std::optional<store::PackedAnnotations> next(bool wait) {
+        std::unique_lock lock(mutex_);
+        if (wait) changed_.wait(lock, [&] { return packed_ > taken_ || error_; });
+        if (packed_ <= taken_) {
+            if (error_) std::rethrow_exception(error_);
+            return std::nullopt;
+        }
+        std::optional<store::PackedAnnotations> set = std::move(slots_[taken_ % slots_.size()]);
+        ++taken_;
+        lock.unlock();
+        changed_.notify_all();
+        return set;
+    }
+
+private:
+    static constexpr std::size_t kWindow = 256;
+
+    void run() {
+        try {
+            for (std::size_t index = 0; index < count_; ++index) {
+                {
+                    std::unique_lock lock(mutex_);
+                    changed_.wait(lock, [&] {
+                        return stop_ || (index < ready_ && index < taken_ + slots_.size());
+                    });
+                    if (stop_) return;
+                }
+                store::PackedAnnotations set = pack_(index);
+                {
+                    const std::lock_guard lock(mutex_);
+                    slots_[index % slots_.size()] = std::move(set);
+                    packed_ = index + 1;
+                }
+                changed_.notify_all();
+            }
+        } catch (...) {
+            const std::lock_guard lock(mutex_);
+            error_ = std::current_exception();
+        }
+        changed_.notify_all();
+    }
+
+    const std::size_t count_;
+    Pack pack_;
+    std::vector<store::PackedAnnotations> slots_;  // set i in slot i % size
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::size_t ready_ = 0;   // sets that may be packed
+    std::size_t packed_ = 0;  // sets packed
+    std::size_t taken_ = 0;   // sets taken (only the taking thread writes it)
+    bool stop_ = false;
+    std::exception_ptr error_;
+    std::thread thread_;
+};
+
 v1::LabelSchemaT unpack_schema(const store::Project& project) {
     const store::Bytes bytes = project.label_schema();
     v1::LabelSchemaT schema;
@@ -121,6 +249,8 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
         std::string uri;
         ImportedItem* first = nullptr;       // the file item that creates it
         std::vector<ImportedItem*> sources;  // all file items naming it
+        std::uint64_t revision = 0;          // of the item's stored set
+        store::Bytes existing;               // the stored set, when merging
     };
     std::vector<Target> targets;
     std::unordered_map<std::string, std::size_t> target_of_uri;
@@ -139,16 +269,57 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
         }
         const std::string key = id ? fmt::format("#{}", *id) : uri;
         const auto [it, inserted] = target_of_uri.emplace(key, targets.size());
-        if (inserted) targets.push_back(Target{id.value_or(0), uri, &item, {}});
+        if (inserted) targets.push_back(Target{id.value_or(0), uri, &item, {}, 0, {}});
         targets[it->second].sources.push_back(&item);
     }
 
     store::Transaction tx = project.begin();
     tx.set_label_schema(schema);
     const std::int64_t now = now_ms();
-    store::AnnotationId next_id = annotation_count ? tx.allocate_annotation_ids(annotation_count) : 0;
-    std::uint64_t done = 0;
-    for (Target& target : targets) {
+    const store::AnnotationId first_id =
+        annotation_count ? tx.allocate_annotation_ids(annotation_count) : 0;
+
+    // Sets are packed on a second thread while this one writes items and stores
+    // the sets packed so far; both go through the targets in order, so ids are
+    // handed out exactly as one thread would.
+    store::AnnotationId next_id = first_id;
+    IdMap ids;
+    SetPacker packer(targets.size(), [&](std::size_t index) {
+        Target& target = targets[index];
+        v1::AnnotationSetT set;
+        if (options.merge) {
+            flatbuffers::GetRoot<v1::AnnotationSet>(target.existing.data())->UnPackTo(&set);
+            store::Bytes().swap(target.existing);
+        }
+        std::size_t count = set.annotations.size();
+        for (const ImportedItem* source : target.sources) count += source->annotations.size();
+        set.annotations.reserve(count);
+        for (ImportedItem* source : target.sources) {
+            // Local ids are unique across the dataset; give each a project id.
+            ids.assign(source->annotations, next_id);
+            next_id += source->annotations.size();
+            for (auto& a : source->annotations) {
+                a->id = ids.project_id(a->id);
+                if (a->parent) a->parent = ids.project_id(a->parent);
+                for (auto& r : a->relations) r->target = ids.project_id(r->target);
+                if (!a->provenance) a->provenance = std::make_unique<v1::ProvenanceT>();
+                a->provenance->source = v1::Source::Import;
+                if (a->provenance->author.empty()) a->provenance->author = options.author;
+                if (a->provenance->created == 0) a->provenance->created = now;
+                if (a->provenance->modified == 0) a->provenance->modified = now;
+                set.annotations.push_back(std::move(a));
+            }
+        }
+        return store::pack_annotations(target.id, target.revision + 1, set);
+    });
+
+    std::size_t stored = 0;
+    const auto store_set = [&](const store::PackedAnnotations& set) {
+        tx.set_annotations(set);
+        if (options.progress) options.progress(++stored, targets.size());
+    };
+    for (std::size_t index = 0; index < targets.size(); ++index) {
+        Target& target = targets[index];
         if (target.id == 0) {
             v1::ItemT item;
             item.media = std::make_unique<v1::MediaT>(target.first->media);
@@ -167,33 +338,14 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
             ++summary.items_created;
         } else {
             ++summary.items_matched;
+            target.revision = tx.annotations_revision(target.id);
+            if (options.merge) target.existing = project.annotations(target.id);
         }
-
-        v1::AnnotationSetT set;
-        if (options.merge) {
-            const store::Bytes existing = project.annotations(target.id);
-            flatbuffers::GetRoot<v1::AnnotationSet>(existing.data())->UnPackTo(&set);
-        }
-        for (ImportedItem* source : target.sources) {
-            // Local ids are unique across the dataset; give each a project id.
-            std::unordered_map<std::uint64_t, std::uint64_t> ids;
-            for (auto& a : source->annotations) ids[a->id] = next_id++;
-            for (auto& a : source->annotations) {
-                a->id = ids[a->id];
-                if (a->parent) a->parent = ids.count(a->parent) ? ids[a->parent] : 0;
-                for (auto& r : a->relations) r->target = ids.count(r->target) ? ids[r->target] : 0;
-                if (!a->provenance) a->provenance = std::make_unique<v1::ProvenanceT>();
-                a->provenance->source = v1::Source::Import;
-                if (a->provenance->author.empty()) a->provenance->author = options.author;
-                if (a->provenance->created == 0) a->provenance->created = now;
-                if (a->provenance->modified == 0) a->provenance->modified = now;
-                set.annotations.push_back(std::move(a));
-                ++summary.annotations;
-            }
-        }
-        tx.set_annotations(target.id, set);
-        if (options.progress) options.progress(++done, targets.size());
+        packer.ready(index + 1);
+        while (auto set = packer.next(false)) store_set(*set);
     }
+    while (!packer.done()) store_set(*packer.next(true));
+    summary.annotations = annotation_count;
 
     v1::EditBatchT note;
     note.author = options.author;

@@ -57,4 +57,16 @@ flatbuffers::Offset<v1::Annotation> AnnotationPacker::pack(const v1::AnnotationT
                                 a.frame, a.track, shared(a.tier), metadata);
 }
 
+void finish_annotation_set(flatbuffers::FlatBufferBuilder& builder, std::uint64_t item,
+                           std::uint64_t revision, const v1::AnnotationSetT& set) {
+    builder.Clear();
+    std::vector<flatbuffers::Offset<v1::Annotation>> offsets;
+    offsets.reserve(set.annotations.size());
+    AnnotationPacker packer(builder);
+    for (const auto& annotation : set.annotations)
+        if (annotation) offsets.push_back(packer.pack(*annotation));
+    const auto vector = builder.CreateVector(offsets);
+    v1::FinishAnnotationSetBuffer(builder, v1::CreateAnnotationSet(builder, item, revision, vector));
+}
+
 }  // namespace tessera::store

@@ -4,6 +4,8 @@
 // annotations share one provenance, so strings and identical provenance
 // tables are written once and referenced (both legal in FlatBuffers).
 
+#include <cstdint>
+
 #include <flatbuffers/flatbuffers.h>
 
 #include "core/data_api.hpp"
@@ -27,5 +29,10 @@ private:
     const v1::ProvenanceT* last_provenance_ = nullptr;
     flatbuffers::Offset<v1::Provenance> last_provenance_offset_;
 };
+
+/// Packs `set`'s annotations into `builder` (cleared first) and finishes it as an
+/// AnnotationSet buffer of `item` at `revision`.
+void finish_annotation_set(flatbuffers::FlatBufferBuilder& builder, std::uint64_t item,
+                           std::uint64_t revision, const v1::AnnotationSetT& set);
 
 }  // namespace tessera::store

@@ -3,11 +3,15 @@
 // errors that name the database file and SQLite's message. Only the store
 // uses it; sqlite3.h stays out of this header.
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -119,6 +123,34 @@ class ResetGuard {
 
   private:
     Statement& statement_;
+};
+
+/// While it lives, a thread asks the kernel every few milliseconds to start
+/// writing the files' dirty pages to disk, so that a large transaction's
+/// writes reach the disk while it still runs and the sync at commit finds
+/// little left to write. It neither waits for
+/// the disk nor replaces a sync: durability is SQLite's, as configured. Does
+/// nothing where the system has no sync_file_range.
+///
+/// Only for files SQLite takes no locks on (the WAL): closing any descriptor of
+/// a file drops the process's POSIX locks on it, and SQLite locks the database.
+class BackgroundWriteback {
+  public:
+    /// Starts on `files`; a file that does not exist yet is looked for again later.
+    explicit BackgroundWriteback(std::vector<std::filesystem::path> files);
+    BackgroundWriteback(const BackgroundWriteback&) = delete;
+    BackgroundWriteback& operator=(const BackgroundWriteback&) = delete;
+    /// Stops the thread (without waiting for the disk).
+    ~BackgroundWriteback();
+
+  private:
+    void run();
+
+    std::vector<std::filesystem::path> files_;
+    std::mutex mutex_;
+    std::condition_variable stop_requested_;
+    bool stop_ = false;
+    std::thread thread_;
 };
 
 }  // namespace tessera::store

@@ -388,8 +388,8 @@ Transaction Project::begin() {
 Transaction::Transaction(Project::Impl* impl) : impl_(impl) {
     ResetGuard q(impl_->sql("BEGIN IMMEDIATE"));
     q->step();
+    impl_->clear_transaction_state();
     impl_->transaction_open = true;
-    impl_->next_item_id.reset();
 }
 
 Transaction::Transaction(Transaction&& other) noexcept
@@ -397,8 +397,7 @@ Transaction::Transaction(Transaction&& other) noexcept
 
 Transaction::~Transaction() {
     if (done_) return;
-    impl_->transaction_open = false;
-    impl_->next_item_id.reset();
+    impl_->clear_transaction_state();
     // SQLite may already have rolled back after some errors (disk full, I/O).
     if (!impl_->db.in_transaction()) return;
     try {
@@ -449,28 +448,66 @@ AnnotationId Transaction::allocate_annotation_ids(std::uint64_t count) {
     return impl_->allocate_annotation_ids(count);
 }
 
-void Transaction::set_annotations(ItemId item, const v1::AnnotationSetT& annotations) {
-    Project::Impl& impl = *impl_;
+namespace {
+
+/// Why `annotations` cannot be stored as `item`'s set (an annotation without an
+/// id, an id twice); empty when they can.
+std::string id_problem(ItemId item, const v1::AnnotationSetT& annotations) {
     std::vector<AnnotationId> ids;
     ids.reserve(annotations.annotations.size());
     for (const auto& annotation : annotations.annotations) {
         if (!annotation) continue;
         if (annotation->id == 0)
-            impl.fail(fmt::format("item {}: annotation \"{}\" has no id (allocate ids first)", item,
-                                  annotation->label));
+            return fmt::format("item {}: annotation \"{}\" has no id (allocate ids first)", item,
+                               annotation->label);
         ids.push_back(annotation->id);
     }
     std::sort(ids.begin(), ids.end());
     if (const auto dup = std::adjacent_find(ids.begin(), ids.end()); dup != ids.end())
-        impl.fail(fmt::format("item {}: annotation id {} appears twice", item, *dup));
-    std::uint64_t revision = 0;
-    {
-        ResetGuard q(impl.sql(kSetOfItem));
-        q->bind(1, as_sql(item));
-        if (!q->step()) impl.fail(fmt::format("item {} does not exist", item));
-        revision = static_cast<std::uint64_t>(q->column_int64(0));
-    }
-    impl.write_set(item, revision + 1, annotations);
+        return fmt::format("item {}: annotation id {} appears twice", item, *dup);
+    return {};
+}
+
+}  // namespace
+
+PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
+                                   const v1::AnnotationSetT& annotations) {
+    PackedAnnotations packed;
+    packed.item_ = item;
+    packed.revision_ = revision;
+    packed.problem_ = id_problem(item, annotations);
+    if (!packed.problem_.empty()) return packed;
+    // About 100 bytes per annotation: one allocation for most sets.
+    flatbuffers::FlatBufferBuilder builder(1024 + 128 * annotations.annotations.size());
+    finish_annotation_set(builder, item, revision, annotations);
+    packed.buffer_ = builder.Release();
+    return packed;
+}
+
+void Transaction::set_annotations(ItemId item, const v1::AnnotationSetT& annotations) {
+    Project::Impl& impl = *impl_;
+    if (const std::string problem = id_problem(item, annotations); !problem.empty())
+        impl.fail(problem);
+    impl.write_set(item, impl.set_revision(item) + 1, annotations);
+}
+
+void Transaction::set_annotations(const PackedAnnotations& annotations) {
+    Project::Impl& impl = *impl_;
+    if (!annotations.problem_.empty()) impl.fail(annotations.problem_);
+    if (annotations.buffer_.size() == 0)
+        impl.fail(fmt::format("item {}: the annotation set was not packed (use pack_annotations)",
+                              annotations.item_));
+    const std::uint64_t revision = impl.set_revision(annotations.item_);
+    if (annotations.revision_ != revision + 1)
+        impl.fail(fmt::format("item {}: annotations packed as revision {}, but the stored set "
+                              "is at revision {}",
+                              annotations.item_, annotations.revision_, revision));
+    impl.store_set(annotations.item_, annotations.revision_,
+                   {annotations.buffer_.data(), annotations.buffer_.size()});
+}
+
+std::uint64_t Transaction::annotations_revision(ItemId item) {
+    return impl_->set_revision(item);
 }
 
 void Transaction::set_label_schema(const v1::LabelSchemaT& schema) {
@@ -499,8 +536,7 @@ void Transaction::commit() {
         q->step();
     }
     done_ = true;
-    impl_->transaction_open = false;
-    impl_->next_item_id.reset();
+    impl_->clear_transaction_state();
 }
 
 }  // namespace tessera::store

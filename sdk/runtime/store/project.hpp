@@ -46,6 +46,34 @@ struct ProjectSettings {
 
 class Transaction;
 
+/// An item's annotation set packed for storage by pack_annotations, so that
+/// packing can run on another thread while a Transaction stores earlier sets.
+class PackedAnnotations {
+public:
+    PackedAnnotations() = default;
+
+    /// The item the set belongs to.
+    [[nodiscard]] ItemId item() const { return item_; }
+    /// The revision the set was packed as: the item's current revision + 1.
+    [[nodiscard]] std::uint64_t revision() const { return revision_; }
+
+private:
+    friend PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
+                                              const v1::AnnotationSetT& annotations);
+    friend class Transaction;
+
+    ItemId item_ = 0;
+    std::uint64_t revision_ = 0;
+    std::string problem_;  ///< why the set cannot be stored; empty when it can
+    flatbuffers::DetachedBuffer buffer_;
+};
+
+/// Packs `annotations` as revision `revision` of `item`'s set. Needs no project
+/// and may run on any thread; the checks of Transaction::set_annotations (every
+/// annotation has an id, no id twice) are reported when the set is stored.
+[[nodiscard]] PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
+                                                 const v1::AnnotationSetT& annotations);
+
 /// An open project. Not thread-safe: use one Project per thread; several
 /// processes may open the same project, one writing while others read.
 class Project {
@@ -156,6 +184,12 @@ public:
     AnnotationId allocate_annotation_ids(std::uint64_t count);
     /// Replaces the whole annotation set of an item (ids must already be assigned).
     void set_annotations(ItemId item, const v1::AnnotationSetT& annotations);
+    /// Replaces the annotation set of `annotations.item()` with a packed one, which
+    /// must have been packed as the item's current revision + 1.
+    void set_annotations(const PackedAnnotations& annotations);
+    /// The revision of an item's annotation set (0 while it has none); throws
+    /// Error when the item does not exist.
+    [[nodiscard]] std::uint64_t annotations_revision(ItemId item);
     /// Replaces the project's label schema.
     void set_label_schema(const v1::LabelSchemaT& schema);
     /// Sets an item's workflow state.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -76,6 +77,17 @@ struct Project::Impl {
     flatbuffers::FlatBufferBuilder builder{4096};
     bool transaction_open = false;
     std::optional<ItemId> next_item_id;  ///< cached during one transaction
+    std::uint64_t bytes_stored = 0;      ///< annotation sets stored in this transaction
+    /// Writes the WAL ahead while a transaction stores much (see store_set).
+    std::unique_ptr<BackgroundWriteback> writeback;
+
+    /// Resets what lives for one transaction.
+    void clear_transaction_state() {
+        transaction_open = false;
+        next_item_id.reset();
+        bytes_stored = 0;
+        writeback.reset();
+    }
 
     /// Throws Error "DIR/project.db: message".
     [[noreturn]] void fail(std::string_view message) const { tessera::fail(db_path, message); }
@@ -155,22 +167,34 @@ struct Project::Impl {
 
     /// Packs `set` with the given item and revision and stores it.
     void write_set(ItemId item, std::uint64_t revision, const v1::AnnotationSetT& set) {
-        builder.Clear();
-        std::vector<flatbuffers::Offset<v1::Annotation>> offsets;
-        offsets.reserve(set.annotations.size());
-        AnnotationPacker packer(builder);
-        for (const auto& annotation : set.annotations)
-            if (annotation) offsets.push_back(packer.pack(*annotation));
-        const auto vector = builder.CreateVector(offsets);
-        v1::FinishAnnotationSetBuffer(builder,
-                                      v1::CreateAnnotationSet(builder, item, revision, vector));
+        finish_annotation_set(builder, item, revision, set);
+        store_set(item, revision, detail::finished(builder));
+    }
+
+    /// Stores a packed set as the item's set at `revision`.
+    void store_set(ItemId item, std::uint64_t revision, std::span<const std::uint8_t> data) {
+        // Bulk writes (imports) spill to the WAL as they go; past a few MB, have
+        // the kernel write them out meanwhile rather than all in COMMIT's sync.
+        constexpr std::uint64_t kWritebackAfter = 16 << 20;
+        bytes_stored += data.size();
+        if (!writeback && bytes_stored >= kWritebackAfter)
+            writeback = std::make_unique<BackgroundWriteback>(
+                std::vector<std::filesystem::path>{db_path.string() + "-wal"});
         ResetGuard q(
             sql("INSERT INTO annotation_sets(item, revision, data) VALUES (?1, ?2, ?3) ON "
                 "CONFLICT(item) DO UPDATE SET revision = excluded.revision, data = excluded.data"));
         q->bind(1, detail::as_sql(item))
             .bind(2, detail::as_sql(revision))
-            .bind_blob(3, detail::finished(builder));
+            .bind_blob(3, data);
         q->step();
+    }
+
+    /// The revision of the item's set (0 while it has none); throws when the item does not exist.
+    std::uint64_t set_revision(ItemId item) {
+        ResetGuard q(sql(detail::kSetOfItem));
+        q->bind(1, detail::as_sql(item));
+        if (!q->step()) fail(fmt::format("item {} does not exist", item));
+        return static_cast<std::uint64_t>(q->column_int64(0));
     }
 
     /// The first annotation id not handed out yet.
