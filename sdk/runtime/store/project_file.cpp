@@ -54,6 +54,161 @@ bool is_plain_file_name(std::string_view name) {
            name.find('\0') == std::string_view::npos;
 }
 
+od::object read_object(const JsonText& json, od::value& value, std::string_view path) {
+    od::object object;
+    if (const auto error = value.get_object().get(object)) {
+        if (error == simdjson::INCORRECT_TYPE)
+            json.fail(location_of(value), fmt::format("{}: expected an object", path));
+        json.fail_simdjson(location_of(value), error, path);
+    }
+    return object;
+}
+
+/// Calls `each(key, value)` for every field of `object`; `path` names it in errors.
+template <class Each>
+void for_each_field(const JsonText& json, od::object& object, const char* at, std::string_view path,
+                    Each&& each) {
+    for (auto field_result : object) {
+        od::field field;
+        if (const auto error = std::move(field_result).get(field))
+            json.fail_simdjson(at, error, path);
+        std::string_view key;
+        if (const auto error = field.unescaped_key().get(key))
+            json.fail_simdjson(at, error, fmt::format("{}: key", path));
+        od::value value = field.value();
+        each(std::string(key), value);
+    }
+}
+
+// A rule parameter as text: numbers as written, strings unquoted, booleans as "true"/"false".
+std::string read_param(const JsonText& json, od::value& value, std::string_view path) {
+    const char* at = location_of(value);
+    od::json_type type;
+    if (const auto error = value.type().get(type)) json.fail_simdjson(at, error, path);
+    switch (type) {
+        case od::json_type::string: return read_string(json, value, path);
+        case od::json_type::boolean: {
+            bool flag = false;
+            if (const auto error = value.get_bool().get(flag)) json.fail_simdjson(at, error, path);
+            return flag ? "true" : "false";
+        }
+        case od::json_type::number: {
+            std::string_view token = value.raw_json_token();
+            while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back())))
+                token.remove_suffix(1);
+            return std::string(token);
+        }
+        default: json.fail(at, fmt::format("{}: expected a number, a string or a boolean", path));
+    }
+}
+
+qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::string_view path) {
+    qa::RuleSetting setting;
+    const char* at = location_of(value);
+    od::object object = read_object(json, value, path);
+    for_each_field(json, object, at, path, [&](const std::string& key, od::value& field) {
+        const std::string field_path = fmt::format("{}.{}", path, key);
+        const char* field_at = location_of(field);
+        if (key == "enabled") {
+            bool enabled = false;
+            if (const auto error = field.get_bool().get(enabled)) {
+                if (error == simdjson::INCORRECT_TYPE)
+                    json.fail(field_at, fmt::format("{}: expected true or false", field_path));
+                json.fail_simdjson(field_at, error, field_path);
+            }
+            setting.enabled = enabled;
+        } else if (key == "severity") {
+            std::string_view text;
+            if (field.get_string().get(text) != simdjson::SUCCESS) text = "?";
+            if (text == "error")
+                setting.severity = qa::Severity::Error;
+            else if (text == "warning")
+                setting.severity = qa::Severity::Warning;
+            else if (text == "info")
+                setting.severity = qa::Severity::Info;
+            else
+                json.fail(field_at, fmt::format("{}: expected error, warning or info", field_path));
+        } else if (key == "params") {
+            od::object params = read_object(json, field, field_path);
+            for_each_field(json, params, field_at, field_path,
+                           [&](const std::string& name, od::value& param) {
+                               setting.params[name] =
+                                   read_param(json, param, fmt::format("{}.{}", field_path, name));
+                           });
+        } else {
+            json.fail(field_at, fmt::format("{}: unknown key, expected enabled, severity or params",
+                                            field_path));
+        }
+    });
+    return setting;
+}
+
+// The "qa" object; keys other than "rules" are left to newer programs.
+void read_qa(const JsonText& json, od::value& value, qa::RuleSettings& rules) {
+    const char* at = location_of(value);
+    od::object object = read_object(json, value, "qa");
+    for_each_field(json, object, at, "qa", [&](const std::string& key, od::value& field) {
+        if (key != "rules") return;
+        const char* rules_at = location_of(field);
+        od::object by_rule = read_object(json, field, "qa.rules");
+        for_each_field(json, by_rule, rules_at, "qa.rules",
+                       [&](const std::string& rule, od::value& setting) {
+                           if (rule.empty())
+                               json.fail(location_of(setting), "qa.rules: expected a rule id, found \"\"");
+                           rules[rule] = read_rule_setting(json, setting, "qa.rules." + rule);
+                       });
+    });
+}
+
+// A parameter written back: numbers and booleans bare, everything else as a string.
+void append_param(std::string& out, std::string_view text) {
+    const bool bare = text == "true" || text == "false" ||
+                      (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) &&
+                       formats::is_json(text));
+    if (bare)
+        out += text;
+    else
+        formats::append_json_string(out, text);
+}
+
+void append_qa(std::string& out, const qa::RuleSettings& rules) {
+    out += ",\n  \"qa\": {\n    \"rules\": {";
+    bool first_rule = true;
+    for (const auto& [id, setting] : rules) {
+        out += first_rule ? "\n      " : ",\n      ";
+        first_rule = false;
+        formats::append_json_string(out, id);
+        out += ": {";
+        const char* separator = " ";
+        if (setting.enabled) {
+            out += fmt::format("{}\"enabled\": {}", separator, *setting.enabled);
+            separator = ", ";
+        }
+        if (setting.severity) {
+            const char* name = *setting.severity == qa::Severity::Error     ? "error"
+                               : *setting.severity == qa::Severity::Warning ? "warning"
+                                                                            : "info";
+            out += fmt::format("{}\"severity\": \"{}\"", separator, name);
+            separator = ", ";
+        }
+        if (!setting.params.empty()) {
+            out += separator;
+            out += "\"params\": {";
+            const char* param_separator = " ";
+            for (const auto& [key, text] : setting.params) {
+                out += param_separator;
+                param_separator = ", ";
+                formats::append_json_string(out, key);
+                out += ": ";
+                append_param(out, text);
+            }
+            out += " }";
+        }
+        out += " }";
+    }
+    out += "\n    }\n  }";
+}
+
 }  // namespace
 
 ProjectFile read_project_file(const std::filesystem::path& file) {
@@ -110,6 +265,10 @@ ProjectFile read_project_file(const std::filesystem::path& file) {
                                           "\"EXTRA\" or \"NORMAL\"",
                                           level));
             result.settings.synchronous = level;
+        } else if (key == "schema") {
+            result.schema = read_string(json, value, key);
+        } else if (key == "qa") {
+            read_qa(json, value, result.qa_rules);
         }
         // Unknown keys are skipped: newer programs may add settings.
     }
@@ -131,6 +290,11 @@ void write_project_file(const std::filesystem::path& file, const ProjectFile& co
     formats::append_json_string(text, contents.database);
     text += ",\n  \"synchronous\": ";
     formats::append_json_string(text, contents.settings.synchronous);
+    if (!contents.schema.empty()) {
+        text += ",\n  \"schema\": ";
+        formats::append_json_string(text, contents.schema);
+    }
+    if (!contents.qa_rules.empty()) append_qa(text, contents.qa_rules);
     text += "\n}\n";
     write_file_atomic(file, text);
 }

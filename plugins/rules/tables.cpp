@@ -1,0 +1,140 @@
+// Lookup tables of the built-in rules, built once per checker from the label schema.
+
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "rules_internal.hpp"
+
+namespace tessera::rules {
+
+std::uint64_t KeyIndex::hash(std::string_view key) {
+    // Label keys are short: mix the length with the first and last bytes.
+    const auto* p = reinterpret_cast<const unsigned char*>(key.data());
+    const std::size_t n = key.size();
+    std::uint64_t a = 0, b = 0;
+    if (n >= 8) {
+        std::memcpy(&a, p, 8);
+        std::memcpy(&b, p + n - 8, 8);
+    } else if (n >= 4) {
+        std::uint32_t x = 0, y = 0;
+        std::memcpy(&x, p, 4);
+        std::memcpy(&y, p + n - 4, 4);
+        a = x, b = y;
+    } else if (n > 0) {
+        a = p[0] | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} << 16);
+    }
+    std::uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ull;
+    h ^= a * 0xBF58476D1CE4E5B9ull;
+    h = std::rotl(h, 29) ^ (b * 0x94D049BB133111EBull);
+    return h ^ (h >> 32);
+}
+
+void KeyIndex::build(const std::vector<std::string_view>& keys) {
+    keys_ = keys;
+    slots_.clear();
+    if (keys.empty()) return;
+    const std::size_t size = std::bit_ceil(keys.size() * 2 + 1);
+    slots_.assign(size, -1);
+    mask_ = size - 1;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (find(keys[i]) >= 0) continue;  // a duplicate key: the first one wins
+        std::size_t at = hash(keys[i]) & mask_;
+        while (slots_[at] >= 0) at = (at + 1) & mask_;
+        slots_[at] = static_cast<int>(i);
+    }
+}
+
+namespace {
+
+std::vector<v1::UnicodeRange> ranges_of(
+    const flatbuffers::Vector<const v1::UnicodeRange*>* ranges) {
+    std::vector<v1::UnicodeRange> out;
+    if (ranges)
+        for (const v1::UnicodeRange* range : *ranges) out.push_back(*range);
+    return out;
+}
+
+AttributeScope scope_of(const flatbuffers::Vector<flatbuffers::Offset<v1::AttributeSpec>>* specs,
+                        const std::string& owner) {
+    AttributeScope scope;
+    if (!specs) return scope;
+    scope.attributes.reserve(specs->size());
+    for (const v1::AttributeSpec* spec : *specs) {
+        AttributeRule& rule = scope.attributes.emplace_back();
+        rule.key = std::string(view(spec->key()));
+        rule.owner = owner;
+        rule.type = spec->type();
+        rule.min = spec->min();
+        rule.max = spec->max();
+        rule.required = spec->required();
+        if (const auto* values = spec->values())
+            for (const v1::EnumValue* value : *values)
+                rule.values.emplace_back(view(value->key()));
+        rule.pattern = std::string(view(spec->pattern()));
+        if (!rule.pattern.empty()) {
+            try {
+                rule.regex.emplace(rule.pattern, std::regex::ECMAScript | std::regex::optimize);
+            } catch (const std::regex_error& e) {
+                rule.regex_error = fmt::format("pattern /{}/ of attribute \"{}\" of {} is not a "
+                                               "valid ECMAScript regular expression ({})",
+                                               rule.pattern, rule.key, owner, e.what());
+            }
+        }
+        rule.ranges = ranges_of(spec->unicode_ranges());
+    }
+    std::vector<std::string_view> keys;
+    for (std::size_t i = 0; i < scope.attributes.size(); ++i) {
+        AttributeRule& rule = scope.attributes[i];
+        keys.push_back(rule.key);
+        std::vector<std::string_view> values(rule.values.begin(), rule.values.end());
+        rule.value_index.build(values);
+        if (!rule.required) continue;
+        if (i < 64)
+            scope.required_mask |= std::uint64_t{1} << i;
+        else
+            scope.required_beyond_mask.push_back(i);
+    }
+    scope.index.build(keys);
+    return scope;
+}
+
+}  // namespace
+
+Tables build_tables(const v1::LabelSchema& schema) {
+    Tables tables;
+    if (const auto* classes = schema.classes()) {
+        tables.classes.reserve(classes->size());
+        for (const v1::LabelClass* label : *classes) {
+            ClassRule& rule = tables.classes.emplace_back();
+            rule.key = std::string(view(label->key()));
+            if (const auto* kinds = label->geometry())
+                for (const v1::GeometryKind kind : *kinds)
+                    if (static_cast<unsigned>(kind) < 32)
+                        rule.geometry_mask |= 1u << static_cast<unsigned>(kind);
+            rule.min_width = label->min_width();
+            rule.min_height = label->min_height();
+            rule.scope = scope_of(label->attributes(), "class " + rule.key);
+        }
+    }
+    if (const auto* tiers = schema.tiers()) {
+        tables.tiers.reserve(tiers->size());
+        for (const v1::Tier* tier : *tiers) {
+            TierRule& rule = tables.tiers.emplace_back();
+            rule.key = std::string(view(tier->key()));
+            rule.exclusive = tier->exclusive();
+            rule.ranges = ranges_of(tier->unicode_ranges());
+            rule.scope = scope_of(tier->attributes(), "tier " + rule.key);
+            tables.any_exclusive_tier |= rule.exclusive;
+        }
+    }
+    std::vector<std::string_view> keys;
+    for (const ClassRule& rule : tables.classes) keys.push_back(rule.key);
+    tables.class_index.build(keys);
+    keys.clear();
+    for (const TierRule& rule : tables.tiers) keys.push_back(rule.key);
+    tables.tier_index.build(keys);
+    return tables;
+}
+
+}  // namespace tessera::rules

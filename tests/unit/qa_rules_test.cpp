@@ -1,0 +1,392 @@
+// The built-in QA rules: each one fires on a case it is meant to catch and
+// stays quiet on a valid one, with the message and fix an inspector reads.
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "builtin_rules.hpp"
+#include "core/data_api.hpp"
+#include "qa/engine.hpp"
+
+namespace {
+
+using namespace tessera;
+using Catch::Matchers::Contains;
+
+std::unique_ptr<v1::AnnotationT> annotation(std::uint64_t id, std::string label,
+                                            v1::GeometryUnion geometry = {}) {
+    auto a = std::make_unique<v1::AnnotationT>();
+    a->id = id;
+    a->label = std::move(label);
+    a->geometry = std::move(geometry);
+    return a;
+}
+
+v1::GeometryUnion box(double left, double top, double right, double bottom) {
+    v1::BoxT b;
+    b.left = left, b.top = top, b.right = right, b.bottom = bottom;
+    v1::GeometryUnion u;
+    u.Set(std::move(b));
+    return u;
+}
+
+v1::GeometryUnion polygon(std::vector<v1::Point2> points) {
+    v1::PolygonT p;
+    p.points = std::move(points);
+    v1::GeometryUnion u;
+    u.Set(std::move(p));
+    return u;
+}
+
+v1::GeometryUnion span(double start, double end) {
+    v1::TimeSpanT s;
+    s.start = start, s.end = end;
+    v1::GeometryUnion u;
+    u.Set(std::move(s));
+    return u;
+}
+
+std::unique_ptr<v1::AttributeT> attribute(std::string key, v1::AttributeType type) {
+    auto a = std::make_unique<v1::AttributeT>();
+    a->key = std::move(key);
+    a->type = type;
+    return a;
+}
+
+std::unique_ptr<v1::AttributeSpecT> spec(std::string key, v1::AttributeType type,
+                                         bool required = false) {
+    auto s = std::make_unique<v1::AttributeSpecT>();
+    s->key = std::move(key);
+    s->type = type;
+    s->required = required;
+    return s;
+}
+
+std::unique_ptr<v1::LabelClassT> label_class(std::string key) {
+    auto c = std::make_unique<v1::LabelClassT>();
+    c->key = std::move(key);
+    return c;
+}
+
+/// A schema, an item and its annotations, checked by the built-in rules.
+struct Case {
+    v1::LabelSchemaT schema;
+    v1::ItemT item;
+    v1::AnnotationSetT set;
+    qa::RuleSettings settings;
+
+    Case() {
+        item.id = 7;
+        item.media = std::make_unique<v1::MediaT>();
+        item.media->kind = v1::MediaKind::Image;
+        item.media->uri = "images/a.jpg";
+        item.media->width = 1920;
+        item.media->height = 1080;
+        set.item = 7;
+    }
+
+    v1::AnnotationT& add(std::unique_ptr<v1::AnnotationT> a) {
+        set.annotations.push_back(std::move(a));
+        return *set.annotations.back();
+    }
+
+    /// Findings of rule `rule` only (every built-in rule runs).
+    std::vector<qa::Finding> findings(std::string_view rule) const {
+        std::vector<qa::Finding> out;
+        for (qa::Finding& f : all())
+            if (f.rule == rule) out.push_back(std::move(f));
+        return out;
+    }
+
+    std::vector<qa::Finding> all() const {
+        flatbuffers::FlatBufferBuilder s, i, a;
+        s.Finish(v1::LabelSchema::Pack(s, &schema), v1::LabelSchemaIdentifier());
+        i.Finish(v1::Item::Pack(i, &item), v1::ItemIdentifier());
+        a.Finish(v1::AnnotationSet::Pack(a, &set), v1::AnnotationSetIdentifier());
+        const qa::RuleSet rules({&rules::builtin_rules()}, settings);
+        qa::Checker checker(rules);
+        REQUIRE(checker.setup_failures().empty());
+        return checker.check(qa::ItemInput{
+            {s.GetBufferPointer(), s.GetSize()},
+            {i.GetBufferPointer(), i.GetSize()},
+            {a.GetBufferPointer(), a.GetSize()},
+            *flatbuffers::GetRoot<v1::LabelSchema>(s.GetBufferPointer()),
+            *flatbuffers::GetRoot<v1::Item>(i.GetBufferPointer()),
+            *flatbuffers::GetRoot<v1::AnnotationSet>(a.GetBufferPointer())});
+    }
+};
+
+}  // namespace
+
+TEST_CASE("builtin.label-unknown: a label the schema does not declare", "[qa][rules]") {
+    Case c;
+    c.add(annotation(1, "car", box(10, 10, 50, 50)));
+    c.add(annotation(2, "truck", box(10, 10, 50, 50)));
+    SECTION("without classes in the schema nothing is judged") {
+        CHECK(c.findings("builtin.label-unknown").empty());
+    }
+    SECTION("with classes, the unknown label is reported") {
+        c.schema.classes.push_back(label_class("car"));
+        const auto found = c.findings("builtin.label-unknown");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].item == 7);
+        CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+        CHECK(found[0].severity == qa::Severity::Error);
+        CHECK_THAT(found[0].message, Contains("label \"truck\" is not in the label schema"));
+    }
+}
+
+TEST_CASE("builtin.geometry-kind: a geometry the class does not allow", "[qa][rules]") {
+    Case c;
+    auto car = label_class("car");
+    car->geometry = {v1::GeometryKind::Box};
+    c.schema.classes.push_back(std::move(car));
+    c.add(annotation(1, "car", box(10, 10, 50, 50)));
+    c.add(annotation(2, "car", polygon({{1, 1}, {20, 1}, {20, 20}})));
+    const auto found = c.findings("builtin.geometry-kind");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK_THAT(found[0].message, Contains("Polygon is not allowed for class car (allowed: Box)"));
+}
+
+TEST_CASE("builtin.attribute-required: a required attribute missing", "[qa][rules]") {
+    Case c;
+    auto light = label_class("traffic_light");
+    auto state = spec("state", v1::AttributeType::Enum, true);
+    for (const char* key : {"red", "yellow", "green"}) {
+        auto value = std::make_unique<v1::EnumValueT>();
+        value->key = key;
+        state->values.push_back(std::move(value));
+    }
+    light->attributes.push_back(std::move(state));
+    light->attributes.push_back(spec("note", v1::AttributeType::String));
+    c.schema.classes.push_back(std::move(light));
+    auto& with = c.add(annotation(1, "traffic_light", box(10, 10, 50, 50)));
+    auto value = attribute("state", v1::AttributeType::Enum);
+    value->string_value = "red";
+    with.attributes.push_back(std::move(value));
+    c.add(annotation(2, "traffic_light", box(100, 10, 150, 50)));
+    const auto found = c.findings("builtin.attribute-required");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK_THAT(found[0].message,
+               Contains("required attribute \"state\" of class traffic_light is missing"));
+    CHECK(found[0].fix == "set \"state\" to one of red, yellow, green");
+}
+
+TEST_CASE("builtin.attribute-value: enum, range, pattern and type", "[qa][rules]") {
+    Case c;
+    auto sign = label_class("sign");
+    auto kind = spec("kind", v1::AttributeType::Enum);
+    auto stop = std::make_unique<v1::EnumValueT>();
+    stop->key = "stop";
+    kind->values.push_back(std::move(stop));
+    auto height = spec("height_cm", v1::AttributeType::Float);
+    height->min = 0, height->max = 500;
+    auto code = spec("code", v1::AttributeType::String);
+    code->pattern = "[A-Z]{2}-[0-9]+";
+    sign->attributes.push_back(std::move(kind));
+    sign->attributes.push_back(std::move(height));
+    sign->attributes.push_back(std::move(code));
+    sign->attributes.push_back(spec("lit", v1::AttributeType::Bool));
+    c.schema.classes.push_back(std::move(sign));
+
+    const auto make = [&](std::uint64_t id, std::string kind_value, double height_value,
+                          std::string code_value, v1::AttributeType lit_type) {
+        auto& a = c.add(annotation(id, "sign", box(10, 10, 50, 50)));
+        auto k = attribute("kind", v1::AttributeType::Enum);
+        k->string_value = std::move(kind_value);
+        auto h = attribute("height_cm", v1::AttributeType::Float);
+        h->float_value = height_value;
+        auto s = attribute("code", v1::AttributeType::String);
+        s->string_value = std::move(code_value);
+        auto l = attribute("lit", lit_type);
+        a.attributes.push_back(std::move(s));
+        a.attributes.push_back(std::move(h));
+        a.attributes.push_back(std::move(k));
+        a.attributes.push_back(std::move(l));
+    };
+    make(1, "stop", 120, "CN-42", v1::AttributeType::Bool);   // valid
+    make(2, "yield", 120, "CN-42", v1::AttributeType::Bool);  // not in the enum
+    make(3, "stop", 600, "CN-42", v1::AttributeType::Bool);   // above the range
+    make(4, "stop", 120, "cn42", v1::AttributeType::Bool);    // does not match the pattern
+    make(5, "stop", 120, "CN-42", v1::AttributeType::Int);    // wrong type
+    const auto found = c.findings("builtin.attribute-value");
+    REQUIRE(found.size() == 4);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK_THAT(found[0].message, Contains("\"kind\" is \"yield\", expected one of stop"));
+    CHECK(found[1].annotations == std::vector<std::uint64_t>{3});
+    CHECK_THAT(found[1].message, Contains("\"height_cm\" is 600, expected between 0 and 500"));
+    CHECK(found[1].fix == "set \"height_cm\" to 500");
+    CHECK(found[2].annotations == std::vector<std::uint64_t>{4});
+    CHECK_THAT(found[2].message, Contains("\"code\" is \"cn42\", which does not match"));
+    CHECK(found[3].annotations == std::vector<std::uint64_t>{5});
+    CHECK_THAT(found[3].message, Contains("\"lit\" is an integer, expected a boolean"));
+}
+
+TEST_CASE("builtin.outside-image: geometry beyond the image's border", "[qa][rules]") {
+    Case c;
+    c.add(annotation(1, "car", box(1800, 10, 1920.4, 50)));  // within the 0.5 px tolerance
+    c.add(annotation(2, "car", box(1800, -20, 1930, 50)));
+    c.add(annotation(3, "car", polygon({{10, 10}, {30, 10}, {30, 1200}})));
+    SECTION("reported with a clamped box as the fix") {
+        const auto found = c.findings("builtin.outside-image");
+        REQUIRE(found.size() == 2);
+        CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+        CHECK_THAT(found[0].message, Contains("extends outside the 1920 x 1080 image"));
+        CHECK(found[0].fix == "clamp the box to (1800, 0, 1920, 50)");
+        CHECK(found[1].annotations == std::vector<std::uint64_t>{3});
+        CHECK_THAT(found[1].message, Contains("polygon point 2 (30, 1200) lies outside"));
+    }
+    SECTION("a larger tolerance from the project lets the box pass") {
+        c.settings["builtin.outside-image"].params["tolerance"] = "25";
+        CHECK(c.findings("builtin.outside-image").size() == 1);
+    }
+    SECTION("an item of unknown size has no outside") {
+        c.item.media->width = 0;
+        c.item.media->height = 0;
+        CHECK(c.findings("builtin.outside-image").empty());
+    }
+}
+
+TEST_CASE("builtin.degenerate-geometry: empty boxes, thin and crossed polygons", "[qa][rules]") {
+    Case c;
+    c.add(annotation(1, "car", box(10, 10, 50, 50)));
+    c.add(annotation(2, "car", box(10, 10, 10, 50)));
+    c.add(annotation(3, "car", polygon({{0, 0}, {10, 0}, {10, 10}, {0, 10}})));  // a square
+    c.add(annotation(4, "car", polygon({{0, 0}, {10, 0}})));
+    c.add(annotation(5, "car", polygon({{0, 0}, {10, 10}, {10, 0}, {0, 10}})));  // a bow tie
+    c.add(annotation(6, "car", box(50, 10, 10, 50)));                            // inverted
+    const auto found = c.findings("builtin.degenerate-geometry");
+    REQUIRE(found.size() == 4);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK_THAT(found[0].message, Contains("has zero area (0 x 40 px)"));
+    CHECK(found[1].annotations == std::vector<std::uint64_t>{4});
+    CHECK_THAT(found[1].message, Contains("ring 0 has 2 points, expected at least 3"));
+    CHECK(found[2].annotations == std::vector<std::uint64_t>{5});
+    CHECK_THAT(found[2].message, Contains("crosses itself"));
+    CHECK(found[3].annotations == std::vector<std::uint64_t>{6});
+    CHECK(found[3].fix == "swap the inverted edges, or delete the box");
+}
+
+TEST_CASE("builtin.box-min-size: a box below the class's minimum", "[qa][rules]") {
+    Case c;
+    auto person = label_class("person");
+    person->min_width = 10, person->min_height = 20;
+    c.schema.classes.push_back(std::move(person));
+    c.schema.classes.push_back(label_class("car"));
+    c.add(annotation(1, "person", box(0, 0, 12, 25)));
+    c.add(annotation(2, "person", box(0, 0, 12, 19)));
+    c.add(annotation(3, "car", box(0, 0, 2, 2)));  // car has no minimum
+    const auto found = c.findings("builtin.box-min-size");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK(found[0].severity == qa::Severity::Warning);
+    CHECK_THAT(found[0].message, Contains("box is 12 x 19 px, below the minimum 10 x 20 px"));
+}
+
+TEST_CASE("builtin.near-duplicate: two boxes of one label on the same object", "[qa][rules]") {
+    Case c;
+    c.add(annotation(1, "car", box(100, 100, 200, 200)));
+    c.add(annotation(2, "car", box(300, 100, 400, 200)));
+    c.add(annotation(3, "car", box(101, 100, 200, 200)));    // IoU 0.99 with 1
+    c.add(annotation(4, "truck", box(100, 100, 200, 200)));  // another label
+    c.add(annotation(5, "car", box(305, 100, 400, 200)));    // IoU 0.95 with 2
+    SECTION("with the default threshold 0.95") {
+        const auto found = c.findings("builtin.near-duplicate");
+        REQUIRE(found.size() == 2);
+        CHECK(found[0].annotations == std::vector<std::uint64_t>{1, 3});
+        CHECK_THAT(found[0].message, Contains("IoU 0.990"));
+        CHECK(found[1].annotations == std::vector<std::uint64_t>{2, 5});
+    }
+    SECTION("with a stricter threshold from the project") {
+        c.settings["builtin.near-duplicate"].params["iou"] = "0.98";
+        const auto found = c.findings("builtin.near-duplicate");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].annotations == std::vector<std::uint64_t>{1, 3});
+    }
+}
+
+TEST_CASE("builtin.text-unicode-range: text outside the tier's orthography", "[qa][rules]") {
+    Case c;
+    auto yi = std::make_unique<v1::TierT>();
+    yi->key = "yi";
+    yi->unicode_ranges = {v1::UnicodeRange(0xA000, 0xA48F)};
+    c.schema.tiers.push_back(std::move(yi));
+    auto speaker = label_class("speech");
+    auto name = spec("name", v1::AttributeType::String);
+    name->unicode_ranges = {v1::UnicodeRange('a', 'z')};
+    speaker->attributes.push_back(std::move(name));
+    c.schema.classes.push_back(std::move(speaker));
+
+    auto& good = c.add(annotation(1, "", span(0, 1)));
+    good.tier = "yi", good.text = "ꀀ ꀁ";
+    auto& bad = c.add(annotation(2, "", span(1, 2)));
+    bad.tier = "yi", bad.text = "ꀀa";
+    auto& named = c.add(annotation(3, "speech"));
+    auto value = attribute("name", v1::AttributeType::String);
+    value->string_value = "Ayi";
+    named.attributes.push_back(std::move(value));
+    const auto found = c.findings("builtin.text-unicode-range");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK_THAT(found[0].message, Contains("text has U+0061 \"a\" at code point 1"));
+    CHECK_THAT(found[0].message, Contains("tier yi allows (U+A000–U+A48F)"));
+    CHECK(found[1].annotations == std::vector<std::uint64_t>{3});
+    CHECK_THAT(found[1].message, Contains("attribute \"name\" has U+0041"));
+    CHECK(c.findings("builtin.label-unknown").empty());  // tier text needs no label
+}
+
+TEST_CASE("builtin.text-nfc: text not in NFC or not UTF-8", "[qa][rules]") {
+    Case c;
+    c.add(annotation(1, "note"))
+        .text = "caf\xC3\xA9";  // é precomposed: NFC
+    c.add(annotation(2, "note")).text = "cafe\xCC\x81";  // e + combining acute: NFD
+    c.add(annotation(3, "note")).text = "caf\xFF";
+    const auto found = c.findings("builtin.text-nfc");
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK(found[0].message == "text is not in Unicode NFC");
+    CHECK(found[0].fix == "replace it with its NFC form \"caf\xC3\xA9\"");
+    CHECK(found[1].annotations == std::vector<std::uint64_t>{3});
+    CHECK(found[1].message == "text is not valid UTF-8 (byte 3)");
+}
+
+TEST_CASE("builtin.tier-overlap: overlapping spans in an exclusive tier", "[qa][rules]") {
+    Case c;
+    for (const auto& [key, exclusive] : {std::pair{"words", true}, std::pair{"notes", false}}) {
+        auto tier = std::make_unique<v1::TierT>();
+        tier->key = key;
+        tier->exclusive = exclusive;
+        c.schema.tiers.push_back(std::move(tier));
+    }
+    const auto add = [&](std::uint64_t id, const char* tier, double start, double end) {
+        c.add(annotation(id, "", span(start, end))).tier = tier;
+    };
+    add(1, "words", 0, 1);
+    add(2, "words", 1, 2);  // touching is fine
+    add(3, "words", 1.5, 3);
+    add(4, "notes", 0, 5);  // not exclusive
+    add(5, "notes", 1, 2);
+    const auto found = c.findings("builtin.tier-overlap");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2, 3});
+    CHECK_THAT(found[0].message, Contains("overlap in exclusive tier words"));
+    CHECK(found[0].fix == "move the start of span 3 to 2 s");
+}
+
+TEST_CASE("built-in rules: a valid item has no findings at all", "[qa][rules]") {
+    Case c;
+    auto car = label_class("car");
+    car->geometry = {v1::GeometryKind::Box};
+    car->attributes.push_back(spec("occluded", v1::AttributeType::Bool, true));
+    c.schema.classes.push_back(std::move(car));
+    for (std::uint64_t id = 1; id <= 10; ++id) {
+        const double x = static_cast<double>(id) * 150;
+        auto& a = c.add(annotation(id, "car", box(x, 100, x + 100, 200)));
+        a.attributes.push_back(attribute("occluded", v1::AttributeType::Bool));
+    }
+    CHECK(c.all().empty());
+}
