@@ -1,0 +1,71 @@
+#pragma once
+// Lua plugins (DESIGN.md §4-5, plugins/lua/README.md): a folder whose init.lua
+// returns { api = 1, id = ..., label_schemas = {...}, qa_rules = {...}, views = {...} }.
+// Loading runs init.lua once in a sandbox to read what it declares; every QA
+// worker then gets a sandbox of its own that runs init.lua again.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lua/sandbox.hpp"
+#include "qa/rule.hpp"
+
+namespace tessera::lua {
+
+/// What a Lua plugin declares.
+struct LuaPluginInfo {
+    /// The plugin id (equal to plugin.json's).
+    std::string id;
+    /// Each of label_schemas as a verified tessera.v1.LabelSchema ("TSCH") buffer.
+    std::vector<std::vector<std::uint8_t>> label_schemas;
+    /// The qa_rules, in the order written.
+    std::vector<qa::RuleInfo> rules;
+    /// The view ids of `views`, for the studio.
+    std::vector<std::string> views;
+};
+
+/// A loaded Lua plugin; its QA rules run through make_checker().
+class LuaPlugin final : public qa::RuleProvider {
+  public:
+    /// Use load_lua_plugin().
+    LuaPlugin(std::filesystem::path file, std::string source, Limits limits, LuaPluginInfo info);
+
+    [[nodiscard]] const LuaPluginInfo& info() const { return info_; }
+    /// The init file, as named in messages.
+    [[nodiscard]] const std::filesystem::path& file() const { return file_; }
+    [[nodiscard]] const Limits& limits() const { return limits_; }
+
+    [[nodiscard]] std::string_view plugin_id() const override { return info_.id; }
+    [[nodiscard]] std::span<const qa::RuleInfo> rules() const override { return info_.rules; }
+    /// A checker with a sandbox of its own (init.lua runs again in it). Throws
+    /// Error when init.lua fails there or declares other rules than at load.
+    /// Thread-safe; `config` must outlive the checker.
+    [[nodiscard]] std::unique_ptr<qa::ItemChecker> make_checker(
+        const qa::RunConfig& config) const override;
+
+    /// Opens a sandbox, runs init.lua in it and leaves its table on the stack.
+    /// Throws Error naming the file.
+    void run_init(Sandbox& sandbox) const;
+
+  private:
+    std::filesystem::path file_;
+    std::string source_;
+    Limits limits_;
+    LuaPluginInfo info_;
+};
+
+/// Loads the Lua plugin in `dir` whose plugin.json says `manifest_id`: reads
+/// `file` as text, runs it in a sandbox with `limits`, checks `api == 1` and
+/// `id == manifest_id`, and converts what it declares. Throws Error naming
+/// the file and the path of the first bad value.
+[[nodiscard]] std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
+                                                         std::string_view manifest_id,
+                                                         std::string_view file = "init.lua",
+                                                         Limits limits = {});
+
+}  // namespace tessera::lua

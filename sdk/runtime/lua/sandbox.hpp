@@ -1,0 +1,137 @@
+#pragma once
+// A sandboxed Lua 5.4 state (DESIGN.md §5): a counting allocator with a memory
+// cap, only the allowlisted libraries, text chunks only, `require` limited to
+// host-registered tessera.* modules, and an instruction budget armed for each
+// host-to-Lua call.
+//
+// Implemented: base (allowlisted), string (without dump), table, math, utf8;
+//   load/dofile/loadfile/loadstring removed; collectgarbage("count") only;
+//   setmetatable refuses __gc (finalizers would run outside any budget);
+//   print goes to the sandbox's log function; xpcall's message handler is
+//   skipped once the budget is spent (Lua would run it with hooks off).
+// Missing: a pattern function of the string library (find, match, gmatch,
+//   gsub) runs in C and is not interrupted by the instruction budget.
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <lua.hpp>
+
+namespace tessera::lua {
+
+class Views;
+
+/// Resource limits of one Lua state.
+struct Limits {
+    /// Bytes the state may hold at once (all its allocations together).
+    std::size_t memory = 64u << 20;
+    /// VM instructions one host-to-Lua call may execute.
+    std::uint64_t instructions = 10'000'000;
+};
+
+/// Why a protected call failed.
+enum class Failure { None, Error, Budget, Memory };
+
+/// Outcome of Sandbox::try_call.
+struct CallResult {
+    Failure failure = Failure::None;
+    /// What went wrong, one line ("init.lua:3: boom", "instruction budget of 10000000
+    /// exceeded", "out of memory (limit 64 MiB)"); empty on success.
+    std::string message;
+    [[nodiscard]] bool ok() const { return failure == Failure::None; }
+};
+
+/// One sandboxed lua_State. Not thread-safe: one per plugin and per worker thread.
+class Sandbox {
+  public:
+    /// Opens a state for plugin `name` (used in log lines). Throws Error if
+    /// the state cannot be created within the memory cap.
+    explicit Sandbox(std::string name, Limits limits = {});
+    ~Sandbox();
+    Sandbox(const Sandbox&) = delete;
+    Sandbox& operator=(const Sandbox&) = delete;
+
+    /// The state. Host code that pushes values between calls should hold a HostScope.
+    [[nodiscard]] lua_State* state() const { return state_; }
+    [[nodiscard]] const Limits& limits() const { return limits_; }
+    [[nodiscard]] const std::string& name() const { return name_; }
+    /// True once the current call has spent its instruction budget.
+    [[nodiscard]] bool budget_spent() const { return budget_spent_; }
+    /// Bytes the state holds now.
+    [[nodiscard]] std::size_t memory_used() const { return used_; }
+    /// Runs a full garbage collection (host side, not counted against any budget).
+    void collect_garbage();
+
+    /// Makes `require "NAME"` call `open` (once; its single result is cached).
+    /// NAME must start with "tessera.".
+    void add_module(std::string name, lua_CFunction open);
+
+    /// Where print() writes; by default stderr, each line prefixed with the sandbox name.
+    void set_log(std::function<void(std::string_view)> log) { log_ = std::move(log); }
+
+    /// Compiles `code` as a text chunk (binary chunks are refused) named
+    /// `chunk_name` in messages and pushes it as a function. Throws Error.
+    void load(std::string_view code, const std::string& chunk_name);
+
+    /// Calls the function below `nargs` arguments with the instruction budget
+    /// armed. On success leaves `nresults` results; on failure leaves nothing
+    /// and says why. Never throws.
+    [[nodiscard]] CallResult try_call(int nargs, int nresults);
+    /// As try_call, but throws Error("WHAT: message") on failure.
+    void call(int nargs, int nresults, std::string_view what);
+
+    /// While alive, allocations made by the host (pushing views, reading
+    /// tables, taking references) are not refused by the memory cap: a refused
+    /// allocation outside a protected call would abort the process.
+    class HostScope {
+      public:
+        explicit HostScope(Sandbox& sandbox) : sandbox_(sandbox) { ++sandbox_.host_depth_; }
+        ~HostScope() { --sandbox_.host_depth_; }
+        HostScope(const HostScope&) = delete;
+        HostScope& operator=(const HostScope&) = delete;
+
+      private:
+        Sandbox& sandbox_;
+    };
+
+    /// The sandbox owning `L` (stored in the state's extra space).
+    [[nodiscard]] static Sandbox& of(lua_State* L) {
+        return **static_cast<Sandbox**>(lua_getextraspace(L));
+    }
+
+    /// The views registered on this state, or nullptr.
+    [[nodiscard]] Views* views() const { return views_; }
+    void set_views(Views* views) { views_ = views; }
+
+  private:
+    static void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexcept;
+    static void count_hook(lua_State* L, lua_Debug* ar);
+    static int require(lua_State* L);
+    static int print(lua_State* L);
+    static int collectgarbage(lua_State* L);
+    static int setmetatable(lua_State* L);
+    void open_libraries();
+    [[nodiscard]] std::string memory_message() const;
+
+    std::string name_;
+    Limits limits_;
+    lua_State* state_ = nullptr;
+    std::size_t used_ = 0;
+    int host_depth_ = 0;
+    bool memory_refused_ = false;
+    bool budget_spent_ = false;
+    std::uint64_t budget_left_ = 0;
+    int hook_step_ = 0;
+    std::map<std::string, lua_CFunction, std::less<>> modules_;
+    std::function<void(std::string_view)> log_;
+    Views* views_ = nullptr;
+};
+
+/// "64 MiB", "1.5 KiB", "12 bytes".
+[[nodiscard]] std::string format_bytes(std::size_t bytes);
+
+}  // namespace tessera::lua

@@ -1,0 +1,517 @@
+// Lua plugins (lua/lua_plugin.hpp): label schemas written in Lua become the
+// data API's LabelSchema, QA rules written in Lua report findings, and a
+// rule that fails, loops or eats memory becomes a finding about itself while
+// the run goes on.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/data_api.hpp"
+#include "core/error.hpp"
+#include "lua/lua_plugin.hpp"
+#include "support/format_helpers.hpp"
+#include "support/temp_dir.hpp"
+
+namespace {
+
+using namespace tessera;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using Bytes = std::vector<std::uint8_t>;
+
+struct Config : qa::RunConfig {
+    std::set<std::string, std::less<>> disabled;
+    std::map<std::string, std::string, std::less<>> params;  // of every rule
+    bool enabled(std::string_view rule) const override { return disabled.count(rule) == 0; }
+    std::optional<std::string_view> param(std::string_view, std::string_view key) const override {
+        const auto found = params.find(key);
+        if (found == params.end()) return std::nullopt;
+        return found->second;
+    }
+};
+
+struct Finding {
+    std::string rule;
+    std::vector<std::uint64_t> annotations;
+    std::string message;
+    std::string fix;
+};
+
+struct Recorder : qa::FindingSink {
+    std::vector<Finding> findings;
+    std::vector<std::pair<std::string, std::string>> failures;  // rule, message
+    void report(std::string_view rule, std::span<const std::uint64_t> annotations,
+                std::string_view message, std::string_view fix) override {
+        findings.push_back({std::string(rule),
+                            {annotations.begin(), annotations.end()},
+                            std::string(message),
+                            std::string(fix)});
+    }
+    void rule_failed(std::string_view rule, std::string_view message) override {
+        failures.emplace_back(rule, message);
+    }
+};
+
+/// Item 5 with a car (1), a pedestrian (2) and a unicorn (3), boxes 10 px apart.
+struct Sample {
+    flatbuffers::FlatBufferBuilder schema_builder, item_builder, set_builder;
+    Sample() {
+        v1::FinishLabelSchemaBuffer(schema_builder, v1::CreateLabelSchema(schema_builder));
+        v1::FinishItemBuffer(item_builder, v1::CreateItem(item_builder, 5));
+        std::vector<flatbuffers::Offset<v1::Annotation>> annotations;
+        std::uint64_t id = 0;
+        for (const char* label : {"car", "pedestrian", "unicorn"}) {
+            const double x = 10.0 * static_cast<double>(id++);
+            const auto box = v1::CreateBox(set_builder, x, 0, x + 8, 8);
+            annotations.push_back(v1::CreateAnnotation(
+                set_builder, id, set_builder.CreateString(label), v1::Geometry::Box, box.Union()));
+        }
+        v1::FinishAnnotationSetBuffer(
+            set_builder,
+            v1::CreateAnnotationSet(set_builder, 5, 1, set_builder.CreateVector(annotations)));
+    }
+    [[nodiscard]] qa::ItemInput input() const {
+        return {{schema_builder.GetBufferPointer(), schema_builder.GetSize()},
+                {item_builder.GetBufferPointer(), item_builder.GetSize()},
+                {set_builder.GetBufferPointer(), set_builder.GetSize()},
+                *flatbuffers::GetRoot<v1::LabelSchema>(schema_builder.GetBufferPointer()),
+                *flatbuffers::GetRoot<v1::Item>(item_builder.GetBufferPointer()),
+                *flatbuffers::GetRoot<v1::AnnotationSet>(set_builder.GetBufferPointer())};
+    }
+};
+
+/// A plugin folder holding `code` as init.lua.
+struct Plugin {
+    test::TempDir dir;
+    explicit Plugin(std::string_view code) { test::put(dir / "init.lua", code); }
+    [[nodiscard]] std::string file() const { return (dir / "init.lua").generic_string(); }
+    [[nodiscard]] std::unique_ptr<lua::LuaPlugin> load(lua::Limits limits = {}) const {
+        return lua::load_lua_plugin(dir.path(), "tessera.test", "init.lua", limits);
+    }
+};
+
+/// init.lua of plugin tessera.test with `rules` as its qa_rules.
+std::string with_rules(std::string_view rules) {
+    return "return { api = 1, id = 'tessera.test', qa_rules = {\n" + std::string(rules) + "\n} }\n";
+}
+
+/// The findings of `plugin`'s rules on the sample item.
+Recorder check_sample(const Plugin& plugin, const Config& config = {}) {
+    const Sample sample;
+    Recorder recorder;
+    plugin.load()->make_checker(config)->check(sample.input(), recorder);
+    return recorder;
+}
+
+std::string names(const std::vector<std::unique_ptr<v1::LocalizedTextT>>& texts) {
+    std::string joined;
+    for (const auto& text : texts) joined += text->lang + "=" + text->text + ";";
+    return joined;
+}
+
+}  // namespace
+
+TEST_CASE("lua plugin: a schema with Chinese names becomes a LabelSchema, every field", "[lua]") {
+    const Plugin plugin(R"(
+local function n(zh, en) return { ["zh-CN"] = zh, en = en } end
+return {
+  api = 1, id = "tessera.test", views = { "tessera.view.image" },
+  label_schemas = { {
+    id = "tessera.test", version = "1.2.3", names = n("自动驾驶", "Driving"),
+    metadata = { owner = "路测组" },
+    skeletons = { { key = "person", points = { "head", "neck", "hip" }, edges = { { 0, 1 }, { 1, 2 } } } },
+    classes = {
+      { key = "vehicle", names = n("车辆", "Vehicle"), color = "#FF8000", hotkey = "1",
+        geometry = { "box", "polygon" }, min_width = 4, min_height = 2.5,
+        metadata = { ["coco:category_id"] = "3" },
+        attributes = {
+          { key = "occlusion", names = n("遮挡", "Occlusion"), type = "enum", required = true,
+            default = "none",
+            values = { { key = "none", names = n("无", "None") }, { key = "heavy", names = n("严重", "Heavy") } } },
+          { key = "height_cm", names = n("高度", "Height"), type = "int", min = 0, max = 100, unit = "cm", default = 15 },
+          { key = "speed", type = "float", min = -1.5, default = 2.25 },
+          { key = "parked", type = "bool", default = false },
+          { key = "plate", type = "string", pattern = "^[A-Z]{2}$", unicode_ranges = { { 0x41, 0x5A }, { 0x4E00, 0x9FFF } } },
+          { key = "damage", type = "multi_enum", default = { "dent", "scratch" },
+            values = { { key = "dent" }, { key = "scratch" }, { key = "rust" } } },
+        } },
+      { key = "car", names = n("小汽车", "Car"), color = "#11223344", parent = "vehicle" },
+      { key = "person", skeleton = "person", geometry = { "keypoints" } },
+    },
+    tiers = {
+      { key = "yi", names = n("彝文", "Yi"), exclusive = true, lang = "ii",
+        unicode_ranges = { { 0xA000, 0xA48F } },
+        attributes = { { key = "speaker", type = "string", required = true } } },
+      { key = "yi_zh", names = n("汉译", "Chinese"), parent = "yi", constraint = "symbolic_association", lang = "zh-CN" },
+    },
+    defects = { { key = "loose-box", names = n("框不紧", "Loose box"), descriptions = n("框与目标之间留有空隙", "Gap around the object") } },
+    item_attributes = { { key = "weather", type = "enum", values = { { key = "sunny", names = n("晴", "Sunny") } } } },
+  } },
+})");
+    const auto loaded = plugin.load();
+    const lua::LuaPluginInfo& info = loaded->info();
+    CHECK(info.id == "tessera.test");
+    CHECK(info.views == std::vector<std::string>{"tessera.view.image"});
+    REQUIRE(info.label_schemas.size() == 1);
+    v1::LabelSchemaT schema;
+    flatbuffers::GetRoot<v1::LabelSchema>(info.label_schemas[0].data())->UnPackTo(&schema);
+    CHECK(flatbuffers::BufferHasIdentifier(info.label_schemas[0].data(),
+                                           v1::LabelSchemaIdentifier()));
+
+    CHECK(schema.id == "tessera.test");
+    CHECK(schema.version == "1.2.3");
+    CHECK(names(schema.names) == "en=Driving;zh-CN=自动驾驶;");
+    REQUIRE(schema.metadata.size() == 1);
+    CHECK(schema.metadata[0]->key == "owner");
+    CHECK(schema.metadata[0]->value == "路测组");
+
+    REQUIRE(schema.skeletons.size() == 1);
+    CHECK(schema.skeletons[0]->key == "person");
+    CHECK(schema.skeletons[0]->points == std::vector<std::string>{"head", "neck", "hip"});
+    REQUIRE(schema.skeletons[0]->edges.size() == 2);
+    CHECK(schema.skeletons[0]->edges[1].from() == 1);
+    CHECK(schema.skeletons[0]->edges[1].to() == 2);
+
+    REQUIRE(schema.classes.size() == 3);
+    const v1::LabelClassT& vehicle = *schema.classes[0];
+    CHECK(vehicle.key == "vehicle");
+    CHECK(names(vehicle.names) == "en=Vehicle;zh-CN=车辆;");
+    CHECK(vehicle.color == 0xFF8000FFu);
+    CHECK(vehicle.hotkey == "1");
+    CHECK(vehicle.parent.empty());
+    CHECK(vehicle.geometry ==
+          std::vector<v1::GeometryKind>{v1::GeometryKind::Box, v1::GeometryKind::Polygon});
+    CHECK(vehicle.min_width == 4);
+    CHECK(vehicle.min_height == 2.5);
+    CHECK(vehicle.skeleton.empty());
+    REQUIRE(vehicle.metadata.size() == 1);
+    CHECK(vehicle.metadata[0]->key == "coco:category_id");
+    REQUIRE(vehicle.attributes.size() == 6);
+    const v1::AttributeSpecT& occlusion = *vehicle.attributes[0];
+    CHECK(occlusion.key == "occlusion");
+    CHECK(names(occlusion.names) == "en=Occlusion;zh-CN=遮挡;");
+    CHECK(occlusion.type == v1::AttributeType::Enum);
+    CHECK(occlusion.required);
+    CHECK(occlusion.default_value == "none");
+    REQUIRE(occlusion.values.size() == 2);
+    CHECK(occlusion.values[1]->key == "heavy");
+    CHECK(names(occlusion.values[1]->names) == "en=Heavy;zh-CN=严重;");
+    CHECK(std::isinf(occlusion.min));
+    const v1::AttributeSpecT& height = *vehicle.attributes[1];
+    CHECK(height.type == v1::AttributeType::Int);
+    CHECK(height.min == 0);
+    CHECK(height.max == 100);
+    CHECK(height.unit == "cm");
+    CHECK_FALSE(height.required);
+    CHECK(height.default_value == "15");
+    CHECK(vehicle.attributes[2]->type == v1::AttributeType::Float);
+    CHECK(vehicle.attributes[2]->min == -1.5);
+    CHECK(vehicle.attributes[2]->max == std::numeric_limits<double>::infinity());
+    CHECK(vehicle.attributes[2]->default_value == "2.25");
+    CHECK(vehicle.attributes[3]->type == v1::AttributeType::Bool);
+    CHECK(vehicle.attributes[3]->default_value == "false");
+    const v1::AttributeSpecT& plate = *vehicle.attributes[4];
+    CHECK(plate.type == v1::AttributeType::String);
+    CHECK(plate.pattern == "^[A-Z]{2}$");
+    REQUIRE(plate.unicode_ranges.size() == 2);
+    CHECK(plate.unicode_ranges[1].first() == 0x4E00);
+    CHECK(plate.unicode_ranges[1].last() == 0x9FFF);
+    CHECK(plate.default_value.empty());
+    CHECK(vehicle.attributes[5]->type == v1::AttributeType::MultiEnum);
+    CHECK(vehicle.attributes[5]->default_value == "dent,scratch");
+
+    const v1::LabelClassT& car = *schema.classes[1];
+    CHECK(car.parent == "vehicle");
+    CHECK(car.color == 0x11223344u);
+    CHECK(car.geometry.empty());
+    CHECK(schema.classes[2]->color == 0xFF8000FFu);
+    CHECK(schema.classes[2]->skeleton == "person");
+
+    REQUIRE(schema.tiers.size() == 2);
+    const v1::TierT& yi = *schema.tiers[0];
+    CHECK(yi.key == "yi");
+    CHECK(names(yi.names) == "en=Yi;zh-CN=彝文;");
+    CHECK(yi.exclusive);
+    CHECK(yi.lang == "ii");
+    CHECK(yi.constraint == v1::TierConstraint::None);
+    REQUIRE(yi.unicode_ranges.size() == 1);
+    CHECK(yi.unicode_ranges[0].first() == 0xA000);
+    CHECK(yi.unicode_ranges[0].last() == 0xA48F);
+    REQUIRE(yi.attributes.size() == 1);
+    CHECK(yi.attributes[0]->required);
+    CHECK(schema.tiers[1]->parent == "yi");
+    CHECK(schema.tiers[1]->constraint == v1::TierConstraint::SymbolicAssociation);
+    CHECK_FALSE(schema.tiers[1]->exclusive);
+
+    REQUIRE(schema.defects.size() == 1);
+    CHECK(schema.defects[0]->key == "loose-box");
+    CHECK(names(schema.defects[0]->names) == "en=Loose box;zh-CN=框不紧;");
+    CHECK(names(schema.defects[0]->descriptions) ==
+          "en=Gap around the object;zh-CN=框与目标之间留有空隙;");
+    REQUIRE(schema.item_attributes.size() == 1);
+    CHECK(schema.item_attributes[0]->key == "weather");
+}
+
+TEST_CASE("lua plugin: a bad declaration is refused naming the file and the path", "[lua]") {
+    const std::string schema_head =
+        "return { api = 1, id = 'tessera.test', label_schemas = { { id = 's', version = '1.0.0', "
+        "classes = {\n";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {schema_head + "{ key = 'a' }, { key = 'b' }, { key = 'c', attributes = { { key = 'x', "
+                       "type = 'bool' },"
+                       " { key = 'y', type = 'text' } } } } } } }",
+         "label_schemas[1].classes[3].attributes[2].type: expected one of bool, int, float, "
+         "string, enum, "
+         "multi_enum, got \"text\""},
+        {"return { api = 2, id = 'tessera.test' }",
+         "api: this host reads Lua API 1, the plugin is written for 2"},
+        {"return { api = 1, id = 'tessera.other' }",
+         "id: \"tessera.other\" differs from plugin.json's id \"tessera.test\""},
+        {"return { api = 1, id = 'tessera.test', rules = {} }",
+         "unknown field \"rules\" (expected api, id, label_schemas, qa_rules, views)"},
+        {schema_head + "{ key = 'a', color = 'orange' } } } } }",
+         "label_schemas[1].classes[1].color: expected \"#RRGGBB\" or \"#RRGGBBAA\", got "
+         "\"orange\""},
+        {schema_head + "{ key = 'a', colour = '#FFFFFF' } } } } }",
+         "label_schemas[1].classes[1]: unknown field \"colour\""},
+        {schema_head + "{ key = 'a', attributes = { { key = 'k', type = 'enum' } } } } } } }",
+         "label_schemas[1].classes[1].attributes[1].values: required for enum and multi_enum "
+         "attributes"},
+        {schema_head + "{ key = 'a', attributes = { { key = 'k', type = 'enum', default = 'z', "
+                       "values = { { key = 'v' } } } } } } } } }",
+         "label_schemas[1].classes[1].attributes[1].default: \"z\" is not one of the attribute's "
+         "values"},
+        {schema_head + "{ key = 'a', parent = 'b' }, { key = 'b' } } } } }",
+         "label_schemas[1].classes[1].parent: \"b\" is not a class declared before this one"},
+        {schema_head + "{ key = 'a' }, { key = 'a' } } } } }",
+         "label_schemas[1].classes[2].key: \"a\" is declared twice"},
+        {schema_head + "{ key = 'a', geometry = { 'box', 'square' } } } } } }",
+         "label_schemas[1].classes[1].geometry[2]: expected one of box, rotated_box"},
+        {schema_head + "{ key = 'a', attributes = { { key = 'k', type = 'string', pattern = '[' } "
+                       "} } } } } }",
+         "label_schemas[1].classes[1].attributes[1].pattern: not a valid ECMAScript regular "
+         "expression"},
+        {schema_head + "{ key = 'a', attributes = { { key = 'k', type = 'string', unicode_ranges = "
+                       "{ { 0x9FFF, 0x4E00 } } } } } } } } }",
+         "unicode_ranges[1]: first code point is greater than the last"},
+        {schema_head +
+             "{ key = 'a', attributes = { { key = 'k', type = 'bool', min = 1 } } } } } } }",
+         "attributes[1].min: only for int and float attributes"},
+        {"return { api = 1, id = 'tessera.test', label_schemas = { { id = 's', version = '1.0' } } "
+         "}",
+         "label_schemas[1].version: expected MAJOR.MINOR.PATCH, got \"1.0\""},
+        {"return { api = 1, id = 'tessera.test', label_schemas = { { id = 's', version = '1.0.0', "
+         "skeletons = { { key = 'p', points = { 'a' }, edges = { { 0, 1 } } } } } } }",
+         "label_schemas[1].skeletons[1].edges[1][2]: expected a 0-based point index below 1"},
+        {"return { api = 1, id = 'tessera.test', label_schemas = { [1] = {}, [3] = {} } }",
+         "label_schemas: expected a list"},
+        {with_rules("{ id = 'r' }"), "qa_rules[1].check: expected a function(item, ctx), got nil"},
+        {with_rules("{ id = 'r', severity = 'fatal', check = print }"),
+         "qa_rules[1].severity: expected one of error, warning, info, got \"fatal\""},
+        {with_rules("{ id = 'r', check = print }, { id = 'r', check = print }"),
+         "qa_rules[2].id: \"r\" is declared twice"},
+        {"return 42", "must return the plugin table { api = 1, id = ..., ... }, got number"},
+    };
+    for (const auto& [code, expected] : cases) {
+        INFO(code);
+        const Plugin plugin(code);
+        CHECK_THROWS_WITH(plugin.load(), StartsWith(plugin.file() + ": ") && Contains(expected));
+    }
+}
+
+TEST_CASE("lua plugin: init.lua failing, looping or not Lua source is refused", "[lua]") {
+    const Plugin failing("local t = nil\nreturn t.x");
+    CHECK_THROWS_WITH(failing.load(),
+                      StartsWith(failing.file() + ":2: attempt to index a nil value"));
+    const Plugin looping("while true do end");
+    CHECK_THROWS_WITH(looping.load(lua::Limits{.instructions = 100'000}),
+                      looping.file() + ": instruction budget of 100000 exceeded");
+    const Plugin hungry("local s = string.rep('x', 1 << 30)");
+    CHECK_THROWS_WITH(hungry.load(), hungry.file() + ": out of memory (limit 64 MiB)");
+    const Plugin binary(std::string("\x1bLuaT\x00\x19\x93\r\n\x1a\n", 12));
+    CHECK_THROWS_WITH(binary.load(), Contains("binary (precompiled) chunks are not accepted"));
+    const test::TempDir empty;
+    CHECK_THROWS_AS(lua::load_lua_plugin(empty.path(), "tessera.test"), Error);
+}
+
+TEST_CASE("lua plugin: rules are listed with their descriptions and severities", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.a", description = "first", check = function() end },
+        { id = "test.b", severity = "warning", check = function() end },
+        { id = "test.c", severity = "info", check = function() end })"));
+    const auto loaded = plugin.load();
+    CHECK(loaded->plugin_id() == "tessera.test");
+    REQUIRE(loaded->rules().size() == 3);
+    CHECK(loaded->rules()[0].id == "test.a");
+    CHECK(loaded->rules()[0].description == "first");
+    CHECK(loaded->rules()[0].default_severity == qa::Severity::Error);
+    CHECK(loaded->rules()[1].default_severity == qa::Severity::Warning);
+    CHECK(loaded->rules()[2].default_severity == qa::Severity::Info);
+}
+
+TEST_CASE("lua plugin: findings carry annotation ids, messages and fixes", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.label", check = function(item, ctx)
+            local allowed = { car = true, pedestrian = true }
+            for a in item:annotations() do
+              if not allowed[a.label] then
+                ctx:report(a, "label " .. a.label .. " is not in the schema", "relabel it")
+              end
+            end
+          end },
+        { id = "test.pair", check = function(item, ctx)
+            ctx:report({ item:annotation(1), item:annotation(2) }, "too close")
+          end },
+        { id = "test.item", check = function(item, ctx)
+            if #item < 5 then ctx:report(nil, "item " .. item.id .. " has only " .. #item .. " annotations") end
+          end })"));
+    const Recorder recorder = check_sample(plugin);
+    CHECK(recorder.failures.empty());
+    REQUIRE(recorder.findings.size() == 3);
+    CHECK(recorder.findings[0].rule == "test.label");
+    CHECK(recorder.findings[0].annotations == std::vector<std::uint64_t>{3});
+    CHECK(recorder.findings[0].message == "label unicorn is not in the schema");
+    CHECK(recorder.findings[0].fix == "relabel it");
+    CHECK(recorder.findings[1].rule == "test.pair");
+    CHECK(recorder.findings[1].annotations == std::vector<std::uint64_t>{1, 2});
+    CHECK(recorder.findings[1].fix.empty());
+    CHECK(recorder.findings[2].rule == "test.item");
+    CHECK(recorder.findings[2].annotations.empty());
+    CHECK(recorder.findings[2].message == "item 5 has only 3 annotations");
+}
+
+TEST_CASE("lua plugin: ctx:param reads the project's parameters", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.param", check = function(item, ctx)
+            ctx:report(nil, table.concat({ math.type(ctx:param("limit")), ctx:param("limit"),
+              math.type(ctx:param("ratio")), ctx:param("unit"), ctx:param("missing", 7),
+              tostring(ctx:param("missing")), type(ctx:param("code")) }, " "))
+          end })"));
+    Config config;
+    config.params = {{"limit", "3"}, {"ratio", "0.5"}, {"unit", "mm"}, {"code", "12ab"}};
+    const Recorder recorder = check_sample(plugin, config);
+    REQUIRE(recorder.findings.size() == 1);
+    CHECK(recorder.findings[0].message == "integer 3 float mm 7 nil string");
+}
+
+TEST_CASE("lua plugin: disabled rules do not run", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.on", check = function(item, ctx) ctx:report(nil, "on") end },
+        { id = "test.off", check = function(item, ctx) ctx:report(nil, "off") end })"));
+    Config config;
+    config.disabled = {"test.off"};
+    const Recorder recorder = check_sample(plugin, config);
+    REQUIRE(recorder.findings.size() == 1);
+    CHECK(recorder.findings[0].rule == "test.on");
+}
+
+TEST_CASE("lua plugin: a failing rule becomes a finding about itself and the next rule runs",
+          "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.error", check = function(item, ctx) local t = nil; return t.x end },
+        { id = "test.loop", check = function(item, ctx) while true do end end },
+        { id = "test.huge", check = function(item, ctx) local s = string.rep("x", 1 << 30) end },
+        { id = "test.good", check = function(item, ctx) ctx:report(item:annotation(2), "still here") end })"));
+    const auto loaded = plugin.load();
+    Config config;
+    const Sample sample;
+    const auto checker = loaded->make_checker(config);
+    for (int round = 0; round < 2; ++round) {
+        INFO("item " << round + 1);
+        Recorder recorder;
+        checker->check(sample.input(), recorder);
+        REQUIRE(recorder.findings.size() == 1);
+        CHECK(recorder.findings[0].message == "still here");
+        CHECK(recorder.findings[0].annotations == std::vector<std::uint64_t>{2});
+        REQUIRE(recorder.failures.size() == 3);
+        CHECK(recorder.failures[0].first == "test.error");
+        CHECK_THAT(recorder.failures[0].second,
+                   StartsWith(plugin.file() + ":3: attempt to index a nil value (local 't')"));
+        CHECK(recorder.failures[1] == std::pair<std::string, std::string>(
+                                          "test.loop", "instruction budget of 10000000 exceeded"));
+        CHECK(recorder.failures[2] ==
+              std::pair<std::string, std::string>("test.huge", "out of memory (limit 64 MiB)"));
+    }
+}
+
+TEST_CASE("lua plugin: a view or ctx kept for the next item fails that rule only", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.keep", check = function(item, ctx)
+            if kept then ctx:report(kept, "old") end
+            kept = item:annotation(1)
+          end },
+        { id = "test.old-ctx", check = function(item, ctx)
+            if kept_ctx then kept_ctx:report(nil, "old ctx") end
+            kept_ctx = ctx
+          end },
+        { id = "test.good", check = function(item, ctx) ctx:report(nil, "still here") end })"));
+    const auto loaded = plugin.load();
+    Config config;
+    const Sample sample;
+    const auto checker = loaded->make_checker(config);
+    Recorder first, second;
+    checker->check(sample.input(), first);
+    CHECK(first.failures.empty());
+    checker->check(sample.input(), second);
+    REQUIRE(second.failures.size() == 2);
+    CHECK(second.failures[0].first == "test.keep");
+    CHECK_THAT(second.failures[0].second,
+               Contains("annotation handle used after its item is gone"));
+    CHECK(second.failures[1].first == "test.old-ctx");
+    CHECK_THAT(second.failures[1].second, Contains("ctx used after its check call returned"));
+    REQUIRE(second.findings.size() == 1);
+    CHECK(second.findings[0].message == "still here");
+}
+
+TEST_CASE("lua plugin: a rule that fills its memory gets a fresh state on the next item", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.hoard", check = function(item, ctx)
+            ctx:report(nil, hoard and "hoard survived" or "fresh state")
+            hoard = hoard or {}
+            for i = 1, 1e9 do hoard[#hoard + 1] = ("x"):rep(1000) .. i end
+          end })"));
+    const auto loaded = plugin.load(lua::Limits{.memory = 8u << 20});
+    Config config;
+    const Sample sample;
+    const auto checker = loaded->make_checker(config);
+    for (int round = 0; round < 2; ++round) {
+        Recorder recorder;
+        checker->check(sample.input(), recorder);
+        REQUIRE(recorder.findings.size() == 1);
+        CHECK(recorder.findings[0].message == "fresh state");
+        REQUIRE(recorder.failures.size() == 1);
+        CHECK(recorder.failures[0].second == "out of memory (limit 8 MiB)");
+    }
+}
+
+TEST_CASE("lua plugin: each checker has a state of its own, safe on its own thread", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.count", check = function(item, ctx)
+            seen = (seen or 0) + 1
+            ctx:report(nil, tostring(seen))
+          end })"));
+    const auto loaded = plugin.load();
+    Config config;
+    const Sample sample;
+    std::vector<std::string> last(2);
+    std::vector<std::thread> workers;
+    for (std::size_t worker = 0; worker < 2; ++worker)
+        workers.emplace_back([&, worker] {
+            const auto checker = loaded->make_checker(config);
+            for (std::size_t i = 0; i < 100 + worker * 50; ++i) {
+                Recorder recorder;
+                checker->check(sample.input(), recorder);
+                last[worker] = recorder.findings.at(0).message;
+            }
+        });
+    for (std::thread& worker : workers) worker.join();
+    CHECK(last == std::vector<std::string>{"100", "150"});
+}
