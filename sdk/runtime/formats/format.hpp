@@ -36,14 +36,22 @@ struct WriteOptions {
     ProgressFn progress;
 };
 
+/// Reads `input` (a file or folder) into a Dataset.
+using ReadFn = std::function<Dataset(const std::filesystem::path& input, const ReadOptions& options)>;
+/// Writes every item of `source` under `out`.
+using WriteFn = std::function<void(const ItemSource& source, const std::filesystem::path& out,
+                                   const WriteOptions& options)>;
+
 /// One format. `read` throws Error ("file:line:col: what was expected") on bad
-/// input; `write` throws Error when the output cannot be written.
+/// input; `write` throws Error when the output cannot be written. Built-in
+/// formats use plain functions; a plugin's format (plugins/native_format.cpp)
+/// keeps its plugin alive through what `read` and `write` capture, and `name`
+/// and `description` point into that state.
 struct Format {
     std::string_view name;         ///< command-line name, e.g. "coco"
     std::string_view description;  ///< one line for `tessera --help`
-    Dataset (*read)(const std::filesystem::path& input, const ReadOptions& options);
-    void (*write)(const ItemSource& source, const std::filesystem::path& out,
-                  const WriteOptions& options);
+    ReadFn read;
+    WriteFn write;
 };
 
 }  // namespace tessera::formats
