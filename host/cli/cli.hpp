@@ -8,7 +8,12 @@
 #include <string_view>
 #include <vector>
 
-#include "formats/registry.hpp"
+#include <filesystem>
+#include <memory>
+
+namespace tessera::plugins {
+class PluginHost;
+}
 
 namespace tessera::cli {
 
@@ -36,8 +41,20 @@ struct Args {
                               const std::set<std::string>& switches);
 
 /// What every command gets.
-struct Context {
-    const formats::Registry& formats;
+class Context {
+public:
+    Context();
+    ~Context();
+    /// The host's plugins (built-in formats and rules, then the search path),
+    /// loaded on first use with `project_dir`'s plugins/ folder searched first.
+    [[nodiscard]] plugins::PluginHost& plugins(const std::filesystem::path& project_dir = {}) const;
+    /// Keeps the loader's log lines (refused plugins) off stderr, for commands
+    /// that list them anyway. Call before plugins().
+    void quiet_plugin_log() const { quiet_ = true; }
+
+private:
+    mutable std::unique_ptr<plugins::PluginHost> plugins_;
+    mutable bool quiet_ = false;
 };
 
 /// Exit codes shared by every command.
@@ -52,6 +69,9 @@ int run_export(const Context& context, const Args& args);
 int run_info(const Context& context, const Args& args);
 int run_validate(const Context& context, const Args& args);
 int run_formats(const Context& context, const Args& args);
+int run_plugins(const Context& context, const Args& args);
+int run_schema(const Context& context, const Args& args);
+int run_qa(const Context& context, const Args& args);
 
 /// The user recorded as author: --author, else $USER, else "unknown".
 [[nodiscard]] std::string author_of(const Args& args);

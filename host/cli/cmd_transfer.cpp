@@ -4,19 +4,23 @@
 
 #include "cli.hpp"
 #include "formats/import.hpp"
+#include "plugins/loader.hpp"
 #include "progress_bar.hpp"
 #include "store/project.hpp"
+#include "store/project_file.hpp"
 
 namespace tessera::cli {
 namespace {
 
-const formats::Format& format_of(const Context& context, const Args& args) {
+const formats::Format& format_of(const Context& context, const Args& args,
+                                 const std::filesystem::path& project_dir) {
     const std::string name = args.value("--format");
     if (name.empty()) throw UsageError("--format is required");
-    const formats::Format* format = context.formats.find(name);
+    const formats::Registry& registry = context.plugins(project_dir).formats();
+    const formats::Format* format = registry.find(name);
     if (format == nullptr) {
         std::string known;
-        for (const formats::Format& f : context.formats.all()) known += (known.empty() ? "" : ", ") + std::string(f.name);
+        for (const formats::Format& f : registry.all()) known += (known.empty() ? "" : ", ") + std::string(f.name);
         throw UsageError(fmt::format("unknown format '{}' (known: {})", name, known));
     }
     return *format;
@@ -26,7 +30,7 @@ const formats::Format& format_of(const Context& context, const Args& args) {
 
 int run_import(const Context& context, const Args& args) {
     if (args.positional.size() != 2) throw UsageError("expected a project folder and one input path");
-    const formats::Format& format = format_of(context, args);
+    const formats::Format& format = format_of(context, args, args.positional[0]);
     store::Project project = store::Project::open(args.positional[0]);
     const std::filesystem::path input = args.positional[1];
 
@@ -38,6 +42,11 @@ int run_import(const Context& context, const Args& args) {
     formats::ImportOptions options;
     options.author = author_of(args);
     options.merge = args.flag("--merge");
+    // A project made with a plugin's schema keeps that schema: labels it does
+    // not declare are imported as they are, reported here and by `tessera qa`.
+    const std::string schema_id =
+        store::read_project_file(std::filesystem::path(args.positional[0]) / store::kProjectFileName).schema;
+    options.extend_schema = schema_id.empty();
     ProgressBar bar("importing");
     options.progress = bar.callback();
     const formats::ImportSummary summary = formats::import_dataset(
@@ -46,12 +55,18 @@ int run_import(const Context& context, const Args& args) {
                format.name, input.string(), summary.items_matched + summary.items_created,
                summary.items_matched, summary.items_created, summary.annotations,
                summary.classes_added);
+    if (!summary.unknown_labels.empty()) {
+        std::string labels;
+        for (const std::string& label : summary.unknown_labels) labels += (labels.empty() ? "" : ", ") + label;
+        fmt::print(stderr, "warning: labels not in schema {}: {} (kept; `tessera qa` reports them)\n", schema_id,
+                   labels);
+    }
     return kOk;
 }
 
 int run_export(const Context& context, const Args& args) {
     if (args.positional.size() != 1) throw UsageError("expected one project folder");
-    const formats::Format& format = format_of(context, args);
+    const formats::Format& format = format_of(context, args, args.positional[0]);
     const std::string out = args.value("--out");
     if (out.empty()) throw UsageError("--out is required");
     const store::Project project = store::Project::open(args.positional[0]);
@@ -65,7 +80,7 @@ int run_export(const Context& context, const Args& args) {
 
 int run_formats(const Context& context, const Args& args) {
     if (!args.positional.empty()) throw UsageError("expected no arguments");
-    for (const formats::Format& f : context.formats.all()) fmt::print("{:10} {}\n", f.name, f.description);
+    for (const formats::Format& f : context.plugins().formats().all()) fmt::print("{:10} {}\n", f.name, f.description);
     return kOk;
 }
 

@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-#include "builtin_formats.hpp"
 #include "cli.hpp"
 #include "core/error.hpp"
 
@@ -23,7 +22,7 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {"init", "init DIR [--name NAME]", run_init, {"--name"}, {}},
+    {"init", "init DIR [--name NAME] [--schema ID]", run_init, {"--name", "--schema"}, {}},
     {"add", "add DIR PATH...", run_add, {}, {}},
     {"import", "import DIR --format FORMAT PATH [--merge] [--author NAME]", run_import,
      {"--format", "--author"}, {"--merge"}},
@@ -31,6 +30,11 @@ const Command kCommands[] = {
     {"info", "info DIR [--json]", run_info, {}, {"--json"}},
     {"validate", "validate DIR [--json]", run_validate, {}, {"--json"}},
     {"formats", "formats", run_formats, {}, {}},
+    {"qa", "qa DIR [--rules ID,...] [--threads N] [--json] [--report FILE] [--list]", run_qa,
+     {"--rules", "--threads", "--report"}, {"--json", "--list"}},
+    {"plugins", "plugins list [--project DIR] [--json]", run_plugins, {"--project"}, {"--json"}},
+    {"schema", "schema list [--project DIR] | schema show ID [--project DIR] [--json]", run_schema,
+     {"--project"}, {"--json"}},
 };
 
 void print_usage(std::FILE* to) {
@@ -66,9 +70,7 @@ int main(int argc, char** argv) {
         return kUsage;
     }
 
-    tessera::formats::Registry formats;
-    tessera::formats::register_builtin_formats(formats);
-    const Context context{formats};
+    const Context context;
     try {
         const Args args = parse_args({all.begin() + 1, all.end()}, command->with_value,
                                      command->switches);

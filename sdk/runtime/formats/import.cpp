@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/verify.hpp"
 #include "formats/project_source.hpp"
+#include "formats/schema_conform.hpp"
 #include "media/image_header.hpp"
 
 namespace tessera::formats {
@@ -240,7 +241,11 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
                              const ImportOptions& options) {
     ImportSummary summary;
     v1::LabelSchemaT schema = unpack_schema(project);
-    summary.classes_added = merge_schema(schema, dataset.schema);
+    if (options.extend_schema)
+        summary.classes_added = merge_schema(schema, dataset.schema);
+    else
+        summary.unknown_labels = labels_missing_from(dataset, schema);
+    summary.attributes_converted = conform_attributes(dataset, schema);
 
     // Resolve every file item to a project item (existing or new) before writing.
     ItemMatcher matcher(project);
@@ -274,7 +279,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     }
 
     store::Transaction tx = project.begin();
-    tx.set_label_schema(schema);
+    if (options.extend_schema) tx.set_label_schema(schema);
     const std::int64_t now = now_ms();
     const store::AnnotationId first_id =
         annotation_count ? tx.allocate_annotation_ids(annotation_count) : 0;

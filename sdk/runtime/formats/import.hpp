@@ -3,6 +3,7 @@
 // project through a format.
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -19,6 +20,10 @@ struct ImportOptions {
     /// false: the file's annotations replace those of each item it names;
     /// true: they are added to the existing ones.
     bool merge = false;
+    /// true: classes the file names that the project's schema lacks are added
+    /// to it; false (a project made with `init --schema`): the schema stays as
+    /// it is and such labels are listed in ImportSummary::unknown_labels.
+    bool extend_schema = true;
     ProgressFn progress;
 };
 
@@ -28,6 +33,10 @@ struct ImportSummary {
     std::size_t items_created = 0;  ///< items of the file added to the project
     std::size_t annotations = 0;    ///< annotations written
     std::size_t classes_added = 0;  ///< label classes added to the project's schema
+    /// Attribute values given the type the schema declares (e.g. a string made an enum).
+    std::size_t attributes_converted = 0;
+    /// Labels of the file that the schema does not declare (only when it was not extended).
+    std::set<std::string> unknown_labels;
 };
 
 /// Imports `dataset` (read from `source`, named in the journal) in one
@@ -37,7 +46,9 @@ struct ImportSummary {
 /// (relative to the project folder) when the reader located it on disk, else
 /// by its name: an item whose URI equals the name or ends with "/" + name. A
 /// name matching several items is an error; an unmatched item is created. Classes
-/// and skeletons the project's schema lacks are added to it.
+/// and skeletons the project's schema lacks are added to it unless
+/// options.extend_schema is false. Attribute values are given the types the
+/// schema declares (formats/schema_conform.hpp).
 ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::string_view source,
                              const ImportOptions& options);
 

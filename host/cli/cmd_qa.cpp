@@ -1,0 +1,115 @@
+// tessera qa DIR [--rules ID,...] [--threads N] [--json] [--report FILE] [--list]
+// Runs every enabled QA rule over every item; exit 1 when any error-severity
+// finding exists.
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "core/file_io.hpp"
+#include "plugins/loader.hpp"
+#include "progress_bar.hpp"
+#include "qa/engine.hpp"
+#include "store/project.hpp"
+#include "store/project_file.hpp"
+
+namespace tessera::cli {
+namespace {
+
+std::vector<std::string> split_ids(const std::string& list) {
+    std::vector<std::string> ids;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const std::size_t comma = std::min(list.find(',', start), list.size());
+        if (comma > start) ids.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return ids;
+}
+
+unsigned thread_count(const Args& args) {
+    const std::string text = args.value("--threads", "0");
+    try {
+        std::size_t used = 0;
+        const unsigned long n = std::stoul(text, &used);
+        if (used == text.size() && n <= 256) return static_cast<unsigned>(n);
+    } catch (const std::exception&) {
+    }
+    throw UsageError(fmt::format("--threads {}: expected a number from 0 (all cores) to 256", text));
+}
+
+// Rules of the plugin that provides the project's schema, and of plugins in the
+// project's own plugins/ folder, run without being enabled one by one.
+std::vector<std::string> default_plugins(const plugins::PluginHost& host, const store::ProjectFile& file,
+                                         const std::filesystem::path& dir) {
+    std::vector<std::string> ids;
+    if (const plugins::SchemaRecord* schema = host.find_schema(file.schema)) ids.push_back(schema->plugin_id);
+    const std::filesystem::path local = std::filesystem::weakly_canonical(dir / "plugins");
+    for (const plugins::PluginRecord& p : host.plugins())
+        if (!p.folder.empty() && std::filesystem::weakly_canonical(p.folder).parent_path() == local)
+            ids.push_back(p.id);
+    return ids;
+}
+
+void print_rules(const qa::RuleSet& rules) {
+    for (const qa::RuleProvider* provider : rules.providers())
+        for (const qa::RuleInfo& rule : provider->rules())
+            fmt::print("{:32} {:8} {:3} {}  ({})\n", rule.id, qa::severity_name(rules.severity(rule.id)),
+                       rules.enabled(rule.id) ? "on" : "off", rule.description, provider->plugin_id());
+}
+
+void print_text(const qa::Report& report) {
+    const v1::QaReport& root = report.root();
+    if (root.findings())
+        for (const v1::Finding* f : *root.findings()) {
+            const auto uri = report.uris.find(f->item());
+            std::string where = uri != report.uris.end() ? uri->second : "(project)";
+            if (f->annotations() && f->annotations()->size()) {
+                where += ": annotation";
+                if (f->annotations()->size() > 1) where += 's';
+                for (std::size_t i = 0; i < f->annotations()->size(); ++i)
+                    where += fmt::format("{}{}", i ? ", " : " ", f->annotations()->Get(i));
+            }
+            fmt::print("{}: {}: {}: {}\n", where, qa::severity_name(f->severity()),
+                       f->rule() ? f->rule()->string_view() : "", f->message() ? f->message()->string_view() : "");
+            if (f->fix() && f->fix()->size()) fmt::print("    fix: {}\n", f->fix()->string_view());
+        }
+    fmt::print("checked {} items, {} annotations with {} rules: {} errors, {} warnings, {} infos\n",
+               root.items_checked(), root.annotations_checked(), root.rules() ? root.rules()->size() : 0,
+               report.errors, report.warnings, report.infos);
+}
+
+}  // namespace
+
+int run_qa(const Context& context, const Args& args) {
+    if (args.positional.size() != 1) throw UsageError("expected one project folder");
+    const std::filesystem::path dir = args.positional[0];
+    const store::Project project = store::Project::open(dir);
+    const store::ProjectFile file = store::read_project_file(dir / store::kProjectFileName);
+    plugins::PluginHost& host = context.plugins(dir);
+
+    qa::RunOptions options;
+    options.threads = thread_count(args);
+    options.only_rules = split_ids(args.value("--rules"));
+    options.default_plugins = default_plugins(host, file, dir);
+    const std::vector<const qa::RuleProvider*> providers = host.rule_providers();
+
+    if (args.flag("--list")) {
+        print_rules(qa::RuleSet(providers, file.qa_rules, options.only_rules, options.default_plugins));
+        return kOk;
+    }
+    qa::Report report;
+    {
+        ProgressBar bar("checking");
+        options.progress = bar.callback();
+        report = qa::run(project, providers, file.qa_rules, options);
+    }
+    if (const std::string out = args.value("--report"); !out.empty())
+        write_file_atomic(out, {reinterpret_cast<const char*>(report.buffer.data()), report.buffer.size()});
+    if (args.flag("--json"))
+        fmt::print("{}", qa::report_json(report));
+    else
+        print_text(report);
+    return report.errors > 0 ? kFindings : kOk;
+}
+
+}  // namespace tessera::cli
