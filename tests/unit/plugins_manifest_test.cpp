@@ -136,16 +136,19 @@ TEST_CASE("plugins: the user folder falls back to XDG_DATA_HOME, then HOME", "[p
     CHECK(plugins::plugin_search_path({}, env_of({})).empty());
 }
 
-TEST_CASE("plugins: a plugin is a direct subfolder holding plugin.json", "[plugins]") {
+TEST_CASE("plugins: a plugin is a direct subfolder holding plugin.json, or the search folder itself", "[plugins]") {
     const test::TempDir dir;
     test::put(dir / "zeta" / "plugin.json", "{}");
     test::put(dir / "alpha" / "plugin.json", "{}");
     test::put(dir / "no-manifest" / "README", "not a plugin");
     test::put(dir / "deep" / "inner" / "plugin.json", "{}");  // two levels down: not searched
-    test::put(dir / "plugin.json", "{}");  // the search folder itself: not a plugin
     const auto folders = plugins::plugin_folders(dir.path());
     REQUIRE(folders.size() == 2);
     CHECK(folders[0] == dir / "alpha");
     CHECK(folders[1] == dir / "zeta");
     CHECK(plugins::plugin_folders(dir / "does-not-exist").empty());
+
+    // A search folder holding plugin.json itself is that one plugin.
+    test::put(dir / "plugin.json", "{}");
+    CHECK(plugins::plugin_folders(dir.path()) == std::vector<std::filesystem::path>{dir.path()});
 }

@@ -65,6 +65,8 @@ std::vector<SearchFolder> plugin_search_path(const SearchPathOptions& options,
 std::vector<std::filesystem::path> plugin_folders(const std::filesystem::path& search_folder) {
     std::vector<std::filesystem::path> folders;
     std::error_code ec;
+    // A plugin's own folder on the path (TESSERA_PLUGIN_PATH=build/my-plugin) is that plugin.
+    if (std::filesystem::is_regular_file(search_folder / kManifestFileName, ec)) return {search_folder};
     std::filesystem::directory_iterator it(search_folder, ec);
     if (ec) return folders;
     for (const auto end = std::filesystem::directory_iterator(); it != end; it.increment(ec)) {

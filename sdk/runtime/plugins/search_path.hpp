@@ -8,9 +8,10 @@
 //   3. each folder of $TESSERA_PLUGIN_PATH (':'-separated, empty entries skipped);
 //   4. the host's built-in folder.
 //
-// A plugin is a direct subfolder of a search folder that holds plugin.json.
-// Deeper folders are not searched, and a search folder that itself holds a
-// plugin.json is not a plugin: put the plugin one folder down.
+// A plugin is a direct subfolder of a search folder that holds plugin.json;
+// deeper folders are not searched. A search folder that itself holds a
+// plugin.json is that one plugin (so a plugin's build folder can go on
+// TESSERA_PLUGIN_PATH directly).
 
 #include <filesystem>
 #include <functional>
@@ -53,7 +54,8 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
                                                            const EnvLookup& env = process_env);
 
 /// The plugin folders directly inside `search_folder` (those holding
-/// plugin.json), sorted by name; empty when the folder does not exist.
+/// plugin.json), sorted by name; `search_folder` alone when it holds
+/// plugin.json itself; empty when the folder does not exist.
 [[nodiscard]] std::vector<std::filesystem::path> plugin_folders(
     const std::filesystem::path& search_folder);
 
