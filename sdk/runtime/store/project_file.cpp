@@ -209,10 +209,7 @@ void append_qa(std::string& out, const qa::RuleSettings& rules) {
     out += "\n    }\n  }";
 }
 
-}  // namespace
-
-ProjectFile read_project_file(const std::filesystem::path& file) {
-    const JsonText json(file);
+ProjectFile parse(const JsonText& json) {
     od::parser parser;
     od::document doc;
     if (const auto error = parser.iterate(json.padded()).get(doc))
@@ -280,6 +277,14 @@ ProjectFile read_project_file(const std::filesystem::path& file) {
                   "expected \"tessera_project\": 1 (this is not a Tessera project file)");
     if (!has_name) json.fail(json.text().data(), "expected a \"name\"");
     return result;
+}
+
+}  // namespace
+
+ProjectFile read_project_file(const std::filesystem::path& file) { return parse(JsonText(file)); }
+
+ProjectFile parse_project_file(const std::filesystem::path& file, std::string_view text) {
+    return parse(JsonText(file, text));
 }
 
 void write_project_file(const std::filesystem::path& file, const ProjectFile& contents) {

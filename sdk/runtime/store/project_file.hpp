@@ -51,6 +51,8 @@ struct ProjectFile {
 
 /// Reads and checks a project file; throws Error "FILE:LINE:COL: expected ..." when it is invalid.
 [[nodiscard]] ProjectFile read_project_file(const std::filesystem::path& file);
+/// Same for `text`, the contents of `file` (tests, fuzzing).
+[[nodiscard]] ProjectFile parse_project_file(const std::filesystem::path& file, std::string_view text);
 
 /// Writes a project file atomically (a crash leaves the old or the new file).
 void write_project_file(const std::filesystem::path& file, const ProjectFile& contents);
