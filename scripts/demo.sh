@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Tessera and runs its main job on the bundled
 # sample project: a new project in build/demo/project, then
-# add -> import -> info -> validate -> export.
+# add -> import -> info -> validate -> export; then a project with the
+# autonomous-driving schema (a Lua plugin) inspected 100% by `tessera qa`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,5 +30,15 @@ run export "$demo/project" --format coco --out "$demo/export/instances.json"
 run export "$demo/project" --format yolo --out "$demo/export/yolo"
 run export "$demo/project" --format voc --out "$demo/export/voc"
 run export "$demo/project" --format labelme --out "$demo/export/labelme"
+
+run schema list
+run init "$demo/driving" --schema tessera.driving
+run add "$demo/driving" "$sample/images"
+run import "$demo/driving" --format coco "$sample/annotations/driving.json"
+# The sample has one traffic light without a state: qa reports it and exits 1.
+if run qa "$demo/driving"; then
+  echo "expected a finding about the traffic light without a state" >&2
+  exit 1
+fi
 echo
-echo "done: the project is in $demo/project, the exports in $demo/export"
+echo "done: the projects are in $demo/project and $demo/driving, the exports in $demo/export"
