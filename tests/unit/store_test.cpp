@@ -512,7 +512,7 @@ TEST_CASE("store: a bad project file gives its position and what was expected", 
     require_error([&] { (void)Project::open(dir); },
                   "expected a file name inside the project folder");
     write("{\"tessera_project\": 1, \"name\": 5}");
-    require_error([&] { (void)Project::open(dir); }, ":1:32: \"name\": expected");
+    require_error([&] { (void)Project::open(dir); }, ":1:32: name: expected a string");
 
     // Unknown keys are ignored; NORMAL is honoured.
     write(

@@ -49,6 +49,28 @@ void JsonText::fail_simdjson(const char* location, simdjson::error_code error,
                                simdjson::error_message(error)));
 }
 
+const char* location_of(simdjson::ondemand::value& value) {
+    const char* location = nullptr;
+    if (value.current_location().get(location) != simdjson::SUCCESS) return nullptr;
+    return location;
+}
+
+const char* location_of(simdjson::ondemand::document& doc) {
+    const char* location = nullptr;
+    if (doc.current_location().get(location) != simdjson::SUCCESS) return nullptr;
+    return location;
+}
+
+std::string read_json_string(const JsonText& json, simdjson::ondemand::value& value, std::string_view what) {
+    const char* at = location_of(value);
+    std::string_view text;
+    if (const auto error = value.get_string().get(text)) {
+        if (error == simdjson::INCORRECT_TYPE) json.fail(at, fmt::format("{}: expected a string", what));
+        json.fail_simdjson(at, error, std::string(what));
+    }
+    return std::string(text);
+}
+
 void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
     for (const char c : text) {

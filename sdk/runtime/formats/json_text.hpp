@@ -45,6 +45,14 @@ private:
     simdjson::padded_string text_;
 };
 
+/// Where `value` (or the document's cursor) stands in its text, or nullptr.
+[[nodiscard]] const char* location_of(simdjson::ondemand::value& value);
+[[nodiscard]] const char* location_of(simdjson::ondemand::document& doc);
+
+/// The string `value` holds; throws Error "file:line:col: WHAT: expected a string" otherwise.
+[[nodiscard]] std::string read_json_string(const JsonText& json, simdjson::ondemand::value& value,
+                                           std::string_view what);
+
 /// Appends `text` as a JSON string literal (quoted, escaped; UTF-8 kept as is).
 void append_json_string(std::string& out, std::string_view text);
 

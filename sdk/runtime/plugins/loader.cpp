@@ -151,16 +151,7 @@ const PluginRecord& PluginHost::add_builtin(BuiltinPlugin plugin) {
     record.name = plugin.name.empty() ? plugin.id : plugin.name;
     record.version = plugin.version;
     record.kind = Kind::Builtin;
-    if (const PluginRecord* first = find(record.id);
-        first != nullptr && first->state == State::Loaded)
-        return refuse(std::move(record),
-                      fmt::format("duplicate id {}, already loaded {}", record.id, where(*first)));
-    if (options_.disabled.count(record.id) != 0) {
-        record.state = State::Disabled;
-        record.reason = "disabled by the host's configuration";
-        records_.push_back(std::move(record));
-        return records_.back();
-    }
+    if (const PluginRecord* screened = screen(record)) return *screened;
     Contribution contribution;
     if (!plugin.schemas.empty()) contribution.extensions.emplace_back("tessera.label-schema/1");
     if (plugin.rules != nullptr) contribution.extensions.emplace_back("tessera.qa-rules/1");
@@ -169,6 +160,17 @@ const PluginRecord& PluginHost::add_builtin(BuiltinPlugin plugin) {
     contribution.rules = plugin.rules;
     contribution.formats = std::move(plugin.formats);
     return accept(std::move(record), std::move(contribution));
+}
+
+const PluginRecord* PluginHost::screen(PluginRecord& record) {
+    if (const PluginRecord* first = find(record.id); first != nullptr && first->state == State::Loaded)
+        return &refuse(std::move(record),
+                       fmt::format("duplicate id {}, already loaded {}", record.id, where(*first)));
+    if (options_.disabled.count(record.id) == 0) return nullptr;
+    record.state = State::Disabled;
+    record.reason = "disabled by the host's configuration";
+    records_.push_back(std::move(record));
+    return &records_.back();
 }
 
 void PluginHost::load(std::span<const SearchFolder> search_path) {
@@ -192,16 +194,7 @@ const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir) {
     record.version = manifest.version;
     record.kind = manifest.kind;
 
-    if (const PluginRecord* first = find(record.id);
-        first != nullptr && first->state == State::Loaded)
-        return refuse(std::move(record),
-                      fmt::format("duplicate id {}, already loaded {}", record.id, where(*first)));
-    if (options_.disabled.count(record.id) != 0) {
-        record.state = State::Disabled;
-        record.reason = "disabled by the host's configuration";
-        records_.push_back(std::move(record));
-        return records_.back();
-    }
+    if (const PluginRecord* screened = screen(record)) return *screened;
     const tessera_version_t host_version = options_.sdk_version;
     if (!tessera_version_is_compatible(host_version, manifest.sdk_version))
         return refuse(std::move(record),

@@ -159,6 +159,9 @@ class PluginHost {
 
   private:
     PluginRecord& refuse(PluginRecord record, std::string reason);
+    // Refuses a duplicate id or records a disabled plugin and returns that
+    // record; nullptr when loading may go on.
+    const PluginRecord* screen(PluginRecord& record);
     // Checks that nothing of `contribution` is taken, then publishes it;
     // refuses the plugin otherwise.
     PluginRecord& accept(PluginRecord record, Contribution contribution);

@@ -15,29 +15,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 using formats::JsonText;
-
-const char* location_of(od::value& value) {
-    const char* location = nullptr;
-    if (value.current_location().get(location) != simdjson::SUCCESS) return nullptr;
-    return location;
-}
-
-const char* location_of(od::document& doc) {
-    const char* location = nullptr;
-    if (doc.current_location().get(location) != simdjson::SUCCESS) return nullptr;
-    return location;
-}
-
-std::string read_string(const JsonText& json, od::value& value, std::string_view key) {
-    const char* at = location_of(value);
-    std::string_view text;
-    if (const auto error = value.get_string().get(text)) {
-        if (error == simdjson::INCORRECT_TYPE)
-            json.fail(at, fmt::format("{}: expected a string", key));
-        json.fail_simdjson(at, error, std::string(key));
-    }
-    return std::string(text);
-}
+using formats::location_of;
+using formats::read_json_string;
 
 // "MAJOR.MINOR" or "MAJOR.MINOR.REVISION", decimal without signs or spaces.
 std::optional<tessera_version_t> parse_sdk_version(std::string_view text) {
@@ -122,18 +101,18 @@ Manifest parse_manifest(const std::filesystem::path& file, std::string_view text
         const char* at = location_of(value);
         if (!seen.insert(key).second) json.fail(at, fmt::format("{}: appears twice", key));
         if (key == "id") {
-            manifest.id = read_string(json, value, key);
+            manifest.id = read_json_string(json, value, key);
             if (!is_valid_plugin_id(manifest.id))
                 json.fail(at, fmt::format("id: \"{}\" is not a plugin id; expected lower-case "
                                           "letters, digits, '.', '_' and '-', such as "
                                           "\"com.example.rules\"",
                                           manifest.id));
         } else if (key == "name") {
-            manifest.name = read_string(json, value, key);
+            manifest.name = read_json_string(json, value, key);
         } else if (key == "version") {
-            manifest.version = read_string(json, value, key);
+            manifest.version = read_json_string(json, value, key);
         } else if (key == "sdk_version") {
-            const std::string version = read_string(json, value, key);
+            const std::string version = read_json_string(json, value, key);
             const auto parsed = parse_sdk_version(version);
             if (!parsed)
                 json.fail(at, fmt::format("sdk_version: \"{}\" is not a version; expected "
@@ -149,7 +128,7 @@ Manifest parse_manifest(const std::filesystem::path& file, std::string_view text
             manifest.kind = kind == "lua" ? Kind::Lua : Kind::Native;
             has_kind = true;
         } else if (key == "file") {
-            manifest.file = read_string(json, value, key);
+            manifest.file = read_json_string(json, value, key);
             if (!is_plain_file_name(manifest.file))
                 json.fail(at, fmt::format("file: \"{}\" is not a plain file name; expected the "
                                           "name of a file inside the plugin folder",

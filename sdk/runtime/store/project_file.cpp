@@ -17,29 +17,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 using formats::JsonText;
-
-const char* location_of(od::value& value) {
-    const char* location = nullptr;
-    if (value.current_location().get(location) != simdjson::SUCCESS) return nullptr;
-    return location;
-}
-
-const char* location_of(od::document& doc) {
-    const char* location = nullptr;
-    if (doc.current_location().get(location) != simdjson::SUCCESS) return nullptr;
-    return location;
-}
-
-std::string read_string(const JsonText& json, od::value& value, std::string_view key) {
-    const char* at = location_of(value);
-    std::string_view text;
-    if (const auto error = value.get_string().get(text)) {
-        if (error == simdjson::INCORRECT_TYPE)
-            json.fail(at, fmt::format("\"{}\": expected a string", key));
-        json.fail_simdjson(at, error, fmt::format("\"{}\"", key));
-    }
-    return std::string(text);
-}
+using formats::location_of;
+using formats::read_json_string;
 
 std::string upper(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -86,7 +65,7 @@ std::string read_param(const JsonText& json, od::value& value, std::string_view 
     od::json_type type;
     if (const auto error = value.type().get(type)) json.fail_simdjson(at, error, path);
     switch (type) {
-        case od::json_type::string: return read_string(json, value, path);
+        case od::json_type::string: return read_json_string(json, value, path);
         case od::json_type::boolean: {
             bool flag = false;
             if (const auto error = value.get_bool().get(flag)) json.fail_simdjson(at, error, path);
@@ -247,23 +226,23 @@ ProjectFile parse(const JsonText& json) {
                                           kProjectFileVersion));
             version = number;
         } else if (key == "name") {
-            result.settings.name = read_string(json, value, key);
+            result.settings.name = read_json_string(json, value, key);
             has_name = true;
         } else if (key == "database") {
-            result.database = read_string(json, value, key);
+            result.database = read_json_string(json, value, key);
             if (!is_plain_file_name(result.database))
                 json.fail(at, fmt::format("\"database\" is \"{}\", expected a file name inside "
                                           "the project folder, such as \"{}\"",
                                           result.database, kDatabaseFileName));
         } else if (key == "synchronous") {
-            const std::string level = upper(read_string(json, value, key));
+            const std::string level = upper(read_json_string(json, value, key));
             if (level != "FULL" && level != "EXTRA" && level != "NORMAL")
                 json.fail(at, fmt::format("\"synchronous\" is \"{}\", expected \"FULL\", "
                                           "\"EXTRA\" or \"NORMAL\"",
                                           level));
             result.settings.synchronous = level;
         } else if (key == "schema") {
-            result.schema = read_string(json, value, key);
+            result.schema = read_json_string(json, value, key);
         } else if (key == "qa") {
             read_qa(json, value, result.qa_rules);
         }
