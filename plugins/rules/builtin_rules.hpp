@@ -13,6 +13,23 @@
 //   builtin.text-unicode-range    text outside the allowed Unicode ranges
 //   builtin.text-nfc              text not valid UTF-8 in NFC
 //   builtin.tier-overlap          overlapping time spans in an exclusive tier
+//
+// Limits, each reported rather than silently skipped:
+//   - A String value longer than 4096 bytes is not matched against its
+//     attribute's pattern (std::regex recurses per character); it gets a
+//     builtin.attribute-value finding saying it is too long to check.
+//   - A pattern longer than 512 bytes, or with a repetition count {n} / {n,m}
+//     above 1000, is refused like a pattern that does not compile: never
+//     compiled, builtin.attribute-value fails (rule_failed) naming the class,
+//     attribute and reason.
+//   - A NaN or infinite coordinate (box, polygon, polyline, keypoint other than
+//     NotLabeled, point, circle, rotated box, time span) is a
+//     builtin.degenerate-geometry finding ("non-finite coordinate"); the shape
+//     is left out of the self-intersection, near-duplicate and tier-overlap
+//     tests.
+//   - The self-intersection test of a polygon ring stops after 4,000,000
+//     candidate segment pairs and reports, through builtin.degenerate-geometry
+//     (at that rule's severity), that the ring has too many segments to check.
 
 #include "qa/rule.hpp"
 

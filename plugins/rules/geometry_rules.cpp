@@ -13,8 +13,11 @@ namespace {
 
 using Points = flatbuffers::Vector<const v1::Point2*>;
 
-/// Above this many segment pairs a ring's self-intersection test gives up (no finding).
+/// Above this many candidate segment pairs a ring's self-intersection test
+/// stops and reports the ring as too big to check (see builtin_rules.hpp).
 constexpr std::size_t kMaxSegmentPairs = 4'000'000;
+
+constexpr const char* kNonFiniteFix = "replace the NaN or infinite coordinates, or delete it";
 
 bool finite(double a, double b, double c, double d) {
     return std::isfinite(a) && std::isfinite(b) && std::isfinite(c) && std::isfinite(d);
@@ -67,6 +70,26 @@ void check_box(const Pass& pass, const v1::Annotation& annotation, const v1::Box
             {left, top, right, bottom, id, class_index, view(annotation.label())});
 }
 
+/// Index of the first point with a NaN or infinite coordinate, or -1. Such
+/// points are kept out of every sort and overlap test.
+long first_non_finite(const Points* points) {
+    if (!points) return -1;
+    for (flatbuffers::uoffset_t i = 0; i < points->size(); ++i) {
+        const v1::Point2* p = points->Get(i);
+        if (!std::isfinite(p->x()) || !std::isfinite(p->y())) return i;
+    }
+    return -1;
+}
+
+void report_non_finite(const Pass& pass, std::uint64_t id, const char* what, const Points* points,
+                       long index) {
+    const v1::Point2* p = points->Get(static_cast<flatbuffers::uoffset_t>(index));
+    pass.report(kDegenerate, id,
+                fmt::format("{} point {} ({}, {}) has a non-finite coordinate", what, index, p->x(),
+                            p->y()),
+                kNonFiniteFix);
+}
+
 /// Index of the first point outside the image (with tolerance), or -1.
 long first_outside(const Pass& pass, const Points* points) {
     if (!points || pass.width <= 0) return -1;
@@ -108,12 +131,15 @@ bool segments_intersect(const Scratch::Segment& s, const Scratch::Segment& t) {
            (d4 == 0 && on_segment(s.x0, s.y0, s.x1, s.y1, t.x1, t.y1));
 }
 
-/// True when the closed ring points[first, last) crosses itself: a sweep over
-/// the segments sorted by their left end, testing only pairs whose x extents meet.
-bool self_intersects(const Pass& pass, const Points& points, std::uint32_t first,
-                     std::uint32_t last) {
+enum class Crossing { None, Crosses, TooMany };
+
+/// Whether the closed ring points[first, last) (all finite) crosses itself: a
+/// sweep over the segments sorted by their left end, testing only pairs whose
+/// x extents meet; TooMany after kMaxSegmentPairs candidate pairs.
+Crossing self_intersects(const Pass& pass, const Points& points, std::uint32_t first,
+                         std::uint32_t last) {
     const std::uint32_t n = last - first;
-    if (n < 4) return false;  // a triangle cannot cross itself
+    if (n < 4) return Crossing::None;  // a triangle cannot cross itself
     auto& segments = pass.scratch.segments;
     segments.clear();
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -136,11 +162,11 @@ bool self_intersects(const Pass& pass, const Points& points, std::uint32_t first
             if (std::max(s.y0, s.y1) < std::min(t.y0, t.y1) ||
                 std::max(t.y0, t.y1) < std::min(s.y0, s.y1))
                 continue;
-            if (++pairs > kMaxSegmentPairs) return false;
-            if (segments_intersect(s, t)) return true;
+            if (++pairs > kMaxSegmentPairs) return Crossing::TooMany;
+            if (segments_intersect(s, t)) return Crossing::Crosses;
         }
     }
-    return false;
+    return Crossing::None;
 }
 
 void check_polygon(const Pass& pass, std::uint64_t id, const v1::Polygon& polygon,
@@ -148,6 +174,10 @@ void check_polygon(const Pass& pass, std::uint64_t id, const v1::Polygon& polygo
     const Points* points = polygon.points();
     const std::uint32_t count = points ? points->size() : 0;
     if (pass.on.degenerate) {
+        if (const long at = first_non_finite(points); at >= 0) {
+            report_non_finite(pass, id, what, points, at);
+            return;  // NaN breaks the sort of the self-intersection sweep; outside-image too
+        }
         std::uint32_t start = 0;
         const auto* ends = polygon.ring_ends();
         const std::uint32_t rings = ends && ends->size() ? ends->size() : 1;
@@ -164,9 +194,22 @@ void check_polygon(const Pass& pass, std::uint64_t id, const v1::Polygon& polygo
                             fmt::format("{} ring {} has {} points, expected at least 3", what,
                                         ring, end - start),
                             "delete the ring or add points");
-            } else if (self_intersects(pass, *points, start, end)) {
-                pass.report(kDegenerate, id, fmt::format("{} ring {} crosses itself", what, ring),
-                            "move the crossing edges apart, or split the polygon");
+            } else {
+                switch (self_intersects(pass, *points, start, end)) {
+                    case Crossing::None: break;
+                    case Crossing::Crosses:
+                        pass.report(kDegenerate, id,
+                                    fmt::format("{} ring {} crosses itself", what, ring),
+                                    "move the crossing edges apart, or split the polygon");
+                        break;
+                    case Crossing::TooMany:
+                        pass.report(kDegenerate, id,
+                                    fmt::format("{} ring {} has {} segments, too many to check for "
+                                                "self-intersection (more than {} candidate pairs)",
+                                                what, ring, end - start, kMaxSegmentPairs),
+                                    "simplify the ring or split the polygon");
+                        break;
+                }
             }
             start = end;
         }
@@ -183,6 +226,11 @@ void check_points(const Pass& pass, std::uint64_t id, const Points* points, cons
         pass.report(kDegenerate, id,
                     fmt::format("{} has {} points, expected at least {}", what, count, minimum),
                     "delete it or add points");
+    if (pass.on.degenerate)
+        if (const long at = first_non_finite(points); at >= 0) {
+            report_non_finite(pass, id, what, points, at);
+            return;
+        }
     if (pass.on.outside_image)
         if (const long at = first_outside(pass, points); at >= 0)
             report_outside(pass, id, what, points, at);
@@ -210,9 +258,31 @@ void check_geometry(const Pass& pass, const v1::Annotation& annotation, const Cl
         case v1::Geometry::Polyline:
             check_points(pass, id, annotation.geometry_as_Polyline()->points(), "polyline", 2);
             break;
+        case v1::Geometry::Keypoints: {
+            // Unlabelled keypoints carry no meaning, whatever their coordinates.
+            const v1::Keypoints& keypoints = *annotation.geometry_as_Keypoints();
+            const Points* points = keypoints.points();
+            const auto* visibility = keypoints.visibility();
+            if (!pass.on.degenerate || !points) break;
+            for (flatbuffers::uoffset_t i = 0; i < points->size(); ++i) {
+                const v1::Point2* p = points->Get(i);
+                if (std::isfinite(p->x()) && std::isfinite(p->y())) continue;
+                if (visibility && i < visibility->size() &&
+                    visibility->Get(i) == v1::Visibility::NotLabeled)
+                    continue;
+                report_non_finite(pass, id, "keypoints", points, i);
+                break;
+            }
+            break;
+        }
         case v1::Geometry::RotatedBox: {
             const v1::RotatedBox& box = *annotation.geometry_as_RotatedBox();
-            if (pass.on.degenerate && !(box.width() > 0 && box.height() > 0))
+            const v1::Point2* c = box.center();
+            if (pass.on.degenerate && !(finite(box.width(), box.height(), box.angle(), 0) &&
+                                        (!c || finite(c->x(), c->y(), 0, 0))))
+                pass.report(kDegenerate, id, "rotated box has a non-finite coordinate",
+                            kNonFiniteFix);
+            else if (pass.on.degenerate && !(box.width() > 0 && box.height() > 0))
                 pass.report(kDegenerate, id,
                             fmt::format("rotated box is {} x {} px, expected a positive area",
                                         box.width(), box.height()),
@@ -221,14 +291,26 @@ void check_geometry(const Pass& pass, const v1::Annotation& annotation, const Cl
         }
         case v1::Geometry::Circle: {
             const v1::Circle& circle = *annotation.geometry_as_Circle();
-            if (pass.on.degenerate && !(circle.radius() > 0))
+            const v1::Point2* c = circle.center();
+            if (pass.on.degenerate &&
+                !(std::isfinite(circle.radius()) && (!c || finite(c->x(), c->y(), 0, 0))))
+                pass.report(kDegenerate, id,
+                            fmt::format("circle has a non-finite coordinate (centre ({}, {}), "
+                                        "radius {})",
+                                        c ? c->x() : 0.0, c ? c->y() : 0.0, circle.radius()),
+                            kNonFiniteFix);
+            else if (pass.on.degenerate && !(circle.radius() > 0))
                 pass.report(kDegenerate, id,
                             fmt::format("circle has radius {}, expected more than 0", circle.radius()));
             break;
         }
         case v1::Geometry::Point: {
             const v1::Point2* p = annotation.geometry_as_Point()->position();
-            if (pass.on.outside_image && p && pass.width > 0 &&
+            if (pass.on.degenerate && p && !finite(p->x(), p->y(), 0, 0))
+                pass.report(kDegenerate, id,
+                            fmt::format("point ({}, {}) has a non-finite coordinate", p->x(), p->y()),
+                            kNonFiniteFix);
+            else if (pass.on.outside_image && p && pass.width > 0 &&
                 outside(pass, p->x(), p->y(), p->x(), p->y()))
                 pass.report(kOutsideImage, id,
                             fmt::format("point ({}, {}) lies outside the {} x {} image", p->x(),
@@ -239,7 +321,12 @@ void check_geometry(const Pass& pass, const v1::Annotation& annotation, const Cl
         }
         case v1::Geometry::TimeSpan: {
             const v1::TimeSpan& span = *annotation.geometry_as_TimeSpan();
-            if (pass.on.degenerate && !(span.end() > span.start()))
+            if (pass.on.degenerate && !finite(span.start(), span.end(), 0, 0))
+                pass.report(kDegenerate, id,
+                            fmt::format("time span {}–{} s has a non-finite coordinate",
+                                        span.start(), span.end()),
+                            kNonFiniteFix);
+            else if (pass.on.degenerate && !(span.end() > span.start()))
                 pass.report(kDegenerate, id,
                             fmt::format("time span {}–{} s is empty", span.start(), span.end()));
             break;

@@ -81,6 +81,15 @@ private:
     std::size_t mask_ = 0;
 };
 
+/// Limits on attribute patterns (they come from plugins): a longer pattern,
+/// or one with a repetition count {n} / {n,m} above kMaxPatternRepeat, is
+/// refused (rule_failed), never compiled.
+inline constexpr std::size_t kMaxPatternBytes = 512;
+inline constexpr std::uint64_t kMaxPatternRepeat = 1000;
+/// libstdc++'s std::regex matcher recurses once per character: a longer
+/// value is reported as too long to check instead of matched.
+inline constexpr std::size_t kMaxPatternValueBytes = 4096;
+
 /// An attribute spec prepared for checking.
 struct AttributeRule {
     std::string key;

@@ -105,6 +105,14 @@ void check_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
             if (pass.on.attribute_value && !rule.pattern.empty()) {
                 if (!rule.regex)
                     pass.sink.rule_failed(kAttributeValue, rule.regex_error);
+                else if (text.size() > kMaxPatternValueBytes)
+                    // The matcher recurses per character: a long value could
+                    // overflow a worker's stack.
+                    pass.report(kAttributeValue, id,
+                                fmt::format("attribute \"{}\" is {} bytes long, too long to check "
+                                            "against the pattern /{}/ (limit {} bytes) ({})",
+                                            rule.key, text.size(), rule.pattern,
+                                            kMaxPatternValueBytes, rule.owner));
                 else if (!std::regex_match(text.begin(), text.end(), *rule.regex))
                     pass.report(kAttributeValue, id,
                                 fmt::format("attribute \"{}\" is \"{}\", which does not match "

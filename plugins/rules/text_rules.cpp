@@ -2,6 +2,7 @@
 // in NFC, overlapping time spans in an exclusive tier.
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <memory>
 
@@ -115,7 +116,10 @@ void check_text(const Pass& pass, const v1::Annotation& annotation, const TierRu
     if (pass.on.tier_overlap && tier && tier->exclusive &&
         annotation.geometry_type() == v1::Geometry::TimeSpan) {
         const v1::TimeSpan& span = *annotation.geometry_as_TimeSpan();
-        pass.scratch.spans.push_back({tier_index, span.start(), span.end(), annotation.id()});
+        // A NaN would break the sort's strict weak ordering; such spans are
+        // reported by builtin.degenerate-geometry instead.
+        if (std::isfinite(span.start()) && std::isfinite(span.end()))
+            pass.scratch.spans.push_back({tier_index, span.start(), span.end(), annotation.id()});
     }
 }
 

@@ -3,6 +3,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -389,4 +392,173 @@ TEST_CASE("built-in rules: a valid item has no findings at all", "[qa][rules]") 
         a.attributes.push_back(attribute("occluded", v1::AttributeType::Bool));
     }
     CHECK(c.all().empty());
+}
+
+TEST_CASE("builtin.attribute-value: a value too long to match against the pattern",
+          "[qa][rules]") {
+    Case c;
+    auto sign = label_class("sign");
+    auto code = spec("code", v1::AttributeType::String);
+    code->pattern = "[A-Z]+";
+    sign->attributes.push_back(std::move(code));
+    c.schema.classes.push_back(std::move(sign));
+    const auto make = [&](std::uint64_t id, std::string value) {
+        auto s = attribute("code", v1::AttributeType::String);
+        s->string_value = std::move(value);
+        c.add(annotation(id, "sign", box(10, 10, 50, 50))).attributes.push_back(std::move(s));
+    };
+    make(1, std::string(4096, 'A'));     // at the limit: matched
+    make(2, std::string(200'000, 'A'));  // would overflow the matcher's recursion
+    const auto found = c.findings("builtin.attribute-value");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK_THAT(found[0].message, Contains("\"code\" is 200000 bytes long, too long to check "
+                                          "against the pattern /[A-Z]+/ (limit 4096 bytes)"));
+}
+
+TEST_CASE("builtin.attribute-value: patterns too big to compile are refused", "[qa][rules]") {
+    const auto run = [](std::string pattern, std::string value) {
+        Case c;
+        auto sign = label_class("sign");
+        auto code = spec("code", v1::AttributeType::String);
+        code->pattern = std::move(pattern);
+        sign->attributes.push_back(std::move(code));
+        c.schema.classes.push_back(std::move(sign));
+        auto s = attribute("code", v1::AttributeType::String);
+        s->string_value = std::move(value);
+        c.add(annotation(1, "sign", box(10, 10, 50, 50))).attributes.push_back(std::move(s));
+        return c.findings("builtin.attribute-value");
+    };
+    SECTION("a huge repetition count") {
+        const auto found = run("(a{100000}){100000}", "a");
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].annotations.empty());
+        CHECK_THAT(found[0].message, Contains("pattern of attribute \"code\" of class sign is "
+                                              "refused: its repetition {100000} asks for more "
+                                              "than 1000 repeats"));
+    }
+    SECTION("a huge upper bound, or an overflowing count") {
+        CHECK_THAT(run("x{2,1001}", "xx").at(0).message, Contains("repetition {2,1001}"));
+        CHECK_THAT(run("x{99999999999999999999999}", "x").at(0).message, Contains("is refused"));
+    }
+    SECTION("a pattern above 512 bytes") {
+        const auto found = run(std::string(513, 'a'), "a");
+        REQUIRE(found.size() == 1);
+        CHECK_THAT(found[0].message, Contains("513 bytes long, above the limit of 512 bytes"));
+    }
+    SECTION("within the limits the pattern is compiled and matched") {
+        CHECK(run("x{2,1000}", "xxx").empty());
+        CHECK(run("[{]{3}\\{1001\\}", "{{{{1001}").empty());  // braces in a class or escaped
+        CHECK(run(std::string(512, 'a'), std::string(512, 'a')).empty());
+    }
+}
+
+TEST_CASE("builtin.degenerate-geometry: non-finite polygon points are reported, not sorted",
+          "[qa][rules]") {
+    Case c;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<std::uint64_t> expected;
+    for (std::uint64_t id = 1; id <= 300; ++id) {
+        // A convex 48-gon: enough segments that std::sort leaves insertion sort.
+        std::vector<v1::Point2> points;
+        for (int i = 0; i < 48; ++i) {
+            const double angle = i * 2 * 3.141592653589793 / 48;
+            points.emplace_back(500 + 100 * std::cos(angle), 500 + 100 * std::sin(angle));
+        }
+        if (id % 2 == 0) {
+            for (std::size_t i = id % 5; i < points.size(); i += 3)
+                points[i] = v1::Point2(id % 4 == 0 ? nan : -inf, points[i].y());
+            expected.push_back(id);
+        }
+        c.add(annotation(id, "car", polygon(std::move(points))));
+    }
+    const auto found = c.findings("builtin.degenerate-geometry");
+    REQUIRE(found.size() == expected.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        CHECK(found[i].annotations == std::vector<std::uint64_t>{expected[i]});
+        CHECK_THAT(found[i].message, Contains("has a non-finite coordinate"));
+    }
+}
+
+TEST_CASE("builtin.degenerate-geometry: non-finite polyline, keypoints, circle, point",
+          "[qa][rules]") {
+    Case c;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    v1::PolylineT line;
+    line.points = {{0, 0}, {nan, 5}, {10, 10}};
+    v1::KeypointsT keypoints;
+    keypoints.points = {{1, 1}, {nan, nan}, {2, std::numeric_limits<double>::infinity()}};
+    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::NotLabeled,
+                            v1::Visibility::Visible};
+    v1::KeypointsT unlabelled;
+    unlabelled.points = {{1, 1}, {nan, nan}};
+    unlabelled.visibility = {v1::Visibility::Visible, v1::Visibility::NotLabeled};
+    v1::CircleT circle;
+    circle.center = std::make_unique<v1::Point2>(nan, 3);
+    circle.radius = 4;
+    v1::PointT point;
+    point.position = std::make_unique<v1::Point2>(1, nan);
+    const auto add = [&](std::uint64_t id, auto geometry) {
+        v1::GeometryUnion u;
+        u.Set(std::move(geometry));
+        c.add(annotation(id, "car", std::move(u)));
+    };
+    add(1, std::move(line));
+    add(2, std::move(keypoints));
+    add(3, std::move(unlabelled));  // NaN of an unlabelled keypoint means nothing
+    add(4, std::move(circle));
+    add(5, std::move(point));
+    const auto found = c.findings("builtin.degenerate-geometry");
+    REQUIRE(found.size() == 4);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{1});
+    CHECK_THAT(found[0].message, Contains("polyline point 1 (nan, 5) has a non-finite coordinate"));
+    CHECK(found[1].annotations == std::vector<std::uint64_t>{2});
+    CHECK_THAT(found[1].message, Contains("keypoints point 2 (2, inf) has a non-finite"));
+    CHECK(found[2].annotations == std::vector<std::uint64_t>{4});
+    CHECK_THAT(found[2].message, Contains("circle has a non-finite coordinate"));
+    CHECK(found[3].annotations == std::vector<std::uint64_t>{5});
+    CHECK_THAT(found[3].message, Contains("point (1, nan) has a non-finite coordinate"));
+}
+
+TEST_CASE("builtin.degenerate-geometry: a ring too big to check for crossings is reported",
+          "[qa][rules]") {
+    Case c;
+    // A star of 4000 spikes: simple, but most of its 8000 segments meet in x and y.
+    std::vector<v1::Point2> points;
+    for (int i = 0; i < 8000; ++i) {
+        const double angle = i * 2 * 3.141592653589793 / 8000, r = i % 2 ? 1000 : 10;
+        points.emplace_back(1000 + r * std::cos(angle), 1000 + r * std::sin(angle));
+    }
+    c.add(annotation(1, "car", polygon(std::move(points))));
+    const auto found = c.findings("builtin.degenerate-geometry");
+    REQUIRE(found.size() == 1);
+    CHECK_THAT(found[0].message, Contains("polygon ring 0 has 8000 segments, too many to check "
+                                          "for self-intersection"));
+}
+
+TEST_CASE("builtin.tier-overlap: non-finite spans are reported, not sorted", "[qa][rules]") {
+    Case c;
+    auto tier = std::make_unique<v1::TierT>();
+    tier->key = "words";
+    tier->exclusive = true;
+    c.schema.tiers.push_back(std::move(tier));
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<std::uint64_t> expected;
+    for (std::uint64_t id = 1; id <= 300; ++id) {
+        const double at = static_cast<double>(id);
+        double start = at, end = at + 1;  // touching spans: no overlap
+        if (id % 3 == 0) start = nan, expected.push_back(id);
+        if (id % 7 == 0) end = id % 2 ? inf : nan, expected.push_back(id);
+        c.add(annotation(id, "", span(start, end))).tier = "words";
+    }
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+    CHECK(c.findings("builtin.tier-overlap").empty());
+    const auto found = c.findings("builtin.degenerate-geometry");
+    REQUIRE(found.size() == expected.size());
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        CHECK(found[i].annotations == std::vector<std::uint64_t>{expected[i]});
+        CHECK_THAT(found[i].message, Contains("has a non-finite coordinate"));
+    }
 }

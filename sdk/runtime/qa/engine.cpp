@@ -220,8 +220,17 @@ public:
         : rules_(rules), schema_bytes_(schema),
           schema_(flatbuffers::GetRoot<v1::LabelSchema>(schema.data())),
           max_in_flight_(threads * 4) {
-        workers_.reserve(threads);
-        for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+        // A std::thread that is still joinable when destroyed calls std::terminate,
+        // and no destructor runs for a constructor that throws: when starting a
+        // worker fails, stop and join the ones already started before rethrowing.
+        try {
+            workers_.reserve(threads);
+            for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
+        } catch (const std::exception& e) {
+            finish();
+            throw Error(fmt::format("cannot start QA worker thread {} of {}: {}",
+                                    workers_.size() + 1, threads, e.what()));
+        }
     }
 
     ~Pipeline() { finish(); }
