@@ -9,7 +9,8 @@
  *   TP_ENTRY_INIT_FAILS    entry init() returns false
  *   TP_PLUGIN_INIT_FAILS   plugin init() returns false
  *   TP_NO_CHECK_ITEM       tessera.qa-rules/1 without check_item
- *   TP_RULE_FAILS          check_item() returns TESSERA_ERROR
+ *   TP_RULE_FAILS          check_item() returns TESSERA_ERROR: the whole call
+ *                          fails (one rule alone would use context->rule_failed)
  *
  * Every variant provides tessera.qa-rules/1 with one rule, TP_ID ".check".
  *

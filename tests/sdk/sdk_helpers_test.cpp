@@ -115,6 +115,7 @@ struct QaRun {
             .is_enabled = &is_enabled,
             .get_param = &get_param,
             .report = &report,
+            .rule_failed = &rule_failed,
         };
     }
     static bool TESSERA_ABI is_enabled(const tessera_qa_context_t* c, const char* rule) {
@@ -132,6 +133,10 @@ struct QaRun {
                     std::vector<std::uint64_t>(f->annotations, f->annotations + f->annotation_count),
                     f->message, f->fix ? f->fix : ""});
     }
+    static void TESSERA_ABI rule_failed(const tessera_qa_context_t* c, const char* rule,
+                                        const char* message) {
+        static_cast<QaRun*>(c->ctx)->failures.emplace_back(rule, message);
+    }
     [[nodiscard]] std::vector<Finding> of(const std::string& rule) const {
         std::vector<Finding> out;
         for (const Finding& f : findings) {
@@ -144,6 +149,7 @@ struct QaRun {
     std::map<std::string, std::string> params;  // "rule/key" -> value
     std::set<std::string> disabled;
     std::vector<Finding> findings;
+    std::vector<std::pair<std::string, std::string>> failures;  // rule_failed(): rule, message
 };
 
 flatbuffers::DetachedBuffer empty_schema() {
@@ -294,13 +300,13 @@ TEST_CASE("cpp_rules sample: both rules fire on the annotations they are about")
         CHECK(run.of(kMinBox).empty());
         CHECK(run.of(kRequired).size() == 1);
     }
-    SECTION("a parameter that is not a number fails that rule, names it, and the other rule runs") {
+    SECTION("a parameter that is not a number fails that rule only, names it, and the other rule runs") {
         run.params[std::string(kMinBox) + "/min_size"] = "eight";
-        CHECK(lib.rules()->check_item(lib.plugin, &run.context) == TESSERA_ERROR);
-        const std::string error = lib.plugin->get_last_error(lib.plugin);
-        CHECK_THAT(error, Catch::Contains(kMinBox) && Catch::Contains("min_size") &&
-                              Catch::Contains("\"eight\" is not a number"));
-        CHECK(host.logged(TESSERA_LOG_ERROR, "\"eight\" is not a number"));
+        CHECK(lib.rules()->check_item(lib.plugin, &run.context) == TESSERA_OK);
+        REQUIRE(run.failures.size() == 1);
+        CHECK(run.failures[0].first == kMinBox);
+        CHECK_THAT(run.failures[0].second, Catch::Contains(kMinBox) && Catch::Contains("min_size") &&
+                                               Catch::Contains("\"eight\" is not a number"));
         CHECK(run.of(kMinBox).empty());
         CHECK(run.of(kRequired).size() == 1);
     }
@@ -313,7 +319,7 @@ TEST_CASE("cpp_rules sample: both rules fire on the annotations they are about")
     }
 }
 
-TEST_CASE("C++ helpers: exceptions become a status, a per-thread message and a log line") {
+TEST_CASE("C++ helpers: a rule that throws fails only itself, the plugin's other rules report") {
     FakeHost host;
     Loaded lib("sdk_throwing", host);
     REQUIRE(lib.plugin->init(lib.plugin));
@@ -326,6 +332,40 @@ TEST_CASE("C++ helpers: exceptions become a status, a per-thread message and a l
     const auto set = annotation_set(std::move(list));
     QaRun run(schema, item, set);
     run.params["test.bad-param/limit"] = "12abc";
+
+    CHECK(lib.rules()->check_item(lib.plugin, &run.context) == TESSERA_OK);
+    CHECK(run.failures == std::vector<std::pair<std::string, std::string>>{
+                              {"test.throws-std", "the std exception's message"},
+                              {"test.throws-int", "unknown exception"},
+                              {"test.bad-param",
+                               "rule test.bad-param: parameter limit = \"12abc\" is not a number"}});
+    REQUIRE(run.of("test.counts").size() == 1);
+    CHECK(run.of("test.counts")[0].message == "2 annotations");
+    CHECK(std::string(lib.plugin->get_last_error(lib.plugin)).empty());
+
+    SECTION("a disabled rule that would throw does not fail") {
+        QaRun quiet(schema, item, set);
+        quiet.disabled = {"test.throws-std", "test.throws-int", "test.bad-param"};
+        CHECK(lib.rules()->check_item(lib.plugin, &quiet.context) == TESSERA_OK);
+        CHECK(quiet.failures.empty());
+        CHECK(quiet.of("test.counts").size() == 1);
+    }
+}
+
+TEST_CASE("C++ helpers: without rule_failed in the context, exceptions become a status, a per-thread message and a log line") {
+    FakeHost host;
+    Loaded lib("sdk_throwing", host);
+    REQUIRE(lib.plugin->init(lib.plugin));
+    const auto schema = empty_schema();
+    const auto item = image_item();
+    std::vector<std::unique_ptr<v1::AnnotationT>> list;
+    list.push_back(box(1, "car", 4, 4));
+    list.push_back(box(2, "car", 4, 4));
+    const auto set = annotation_set(std::move(list));
+    QaRun run(schema, item, set);
+    run.params["test.bad-param/limit"] = "12abc";
+    // A context without rule_failed leaves the helpers only the status to fail with.
+    run.context.rule_failed = nullptr;
 
     CHECK(lib.rules()->check_item(lib.plugin, &run.context) == TESSERA_ERROR);
     const std::string error = lib.plugin->get_last_error(lib.plugin);
@@ -386,6 +426,11 @@ TEST_CASE("c_minimal sample: warns about an item without annotations, only then"
     REQUIRE(rules->check_item(lib.plugin, &bare_run.context) == TESSERA_OK);
     CHECK(bare_run.findings.size() == 1);
 
+    // A buffer that is not an AnnotationSet fails the rule, not the call.
     QaRun swapped(schema, item, item);
-    CHECK(rules->check_item(lib.plugin, &swapped.context) == TESSERA_INVALID_ARGUMENT);
+    CHECK(rules->check_item(lib.plugin, &swapped.context) == TESSERA_OK);
+    CHECK(swapped.findings.empty());
+    CHECK(swapped.failures == std::vector<std::pair<std::string, std::string>>{
+                                  {"com.example.c-minimal.not-empty",
+                                   "the AnnotationSet buffer is not a tessera.v1.AnnotationSet"}});
 }

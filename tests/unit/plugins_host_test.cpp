@@ -171,6 +171,36 @@ TEST_CASE("plugins: a rule returning an error status becomes a finding about the
           "missing");
 }
 
+TEST_CASE("plugins: a C++ rule that throws fails only itself, the plugin's other rule reports",
+          "[plugins]") {
+    Log log;
+    PluginHost host;
+    host.set_log(log.fn());
+    // tests/sdk/throwing: rules test.throws-std, test.throws-int, test.bad-param (reads
+    // parameter "limit" as a number) and test.counts (reports the number of annotations).
+    const std::filesystem::path folder =
+        std::filesystem::path(TESSERA_SDK_TEST_PLUGIN_DIR) / "sdk_throwing";
+    REQUIRE(host.load_folder(folder).state == State::Loaded);
+    Config config;
+    config.params = {{"limit", "12abc"}};
+    const auto checker = host.rule_providers().at(0)->make_checker(config);
+    Sink sink;
+    checker->check(Input().view(), sink);
+    REQUIRE(sink.findings.size() == 4);
+    CHECK(sink.findings[0].rule == "test.throws-std");
+    CHECK(sink.findings[0].failed);
+    CHECK(sink.findings[0].message == "plugin test.sdk.throwing: the std exception's message");
+    CHECK(sink.findings[1].rule == "test.throws-int");
+    CHECK(sink.findings[1].failed);
+    CHECK(sink.findings[1].message == "plugin test.sdk.throwing: unknown exception");
+    CHECK(sink.findings[2].rule == "test.bad-param");
+    CHECK(sink.findings[2].failed);
+    CHECK_THAT(sink.findings[2].message, Contains("parameter limit = \"12abc\" is not a number"));
+    CHECK(sink.findings[3].rule == "test.counts");
+    CHECK_FALSE(sink.findings[3].failed);
+    CHECK(sink.findings[3].message == "0 annotations");
+}
+
 TEST_CASE("plugins: built-in formats and rules are listed as built-in plugins and used by name",
           "[plugins]") {
     Log log;

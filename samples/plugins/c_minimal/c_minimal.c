@@ -72,11 +72,14 @@ static bool TESSERA_ABI plugin_init(const tessera_plugin_t *plugin) {
 
 static void TESSERA_ABI plugin_destroy(const tessera_plugin_t *plugin) { free(plugin->plugin_data); }
 
-/* The only failure this plugin has is a malformed buffer, so its message is
- * constant (C99 has no thread-local storage for per-thread messages). */
+/* check_item() runs on several threads at once, and C99 has no thread-local
+ * storage for a per-thread message. So a rule that cannot check an item says
+ * so through context->rule_failed(), which takes the message with the call;
+ * check_item() then still returns TESSERA_OK, and nothing this plugin does
+ * leaves a message here. */
 static const char *TESSERA_ABI plugin_get_last_error(const tessera_plugin_t *plugin) {
     (void)plugin;
-    return "the AnnotationSet buffer is not a tessera.v1.AnnotationSet";
+    return "";
 }
 
 /* ---- tessera.qa-rules/1 ---- */
@@ -102,7 +105,13 @@ static tessera_status_t TESSERA_ABI rules_check_item(const tessera_plugin_t *plu
     (void)plugin;
     if (context->is_enabled && !context->is_enabled(context, RULE_NOT_EMPTY)) return TESSERA_OK;
     count = read_annotation_count(context->annotations);
-    if (count < 0) return TESSERA_INVALID_ARGUMENT;
+    if (count < 0) {
+        /* Fails this rule on this item only: the host reports an error finding
+         * about it, and a plugin with more rules would go on with the others. */
+        context->rule_failed(context, RULE_NOT_EMPTY,
+                             "the AnnotationSet buffer is not a tessera.v1.AnnotationSet");
+        return TESSERA_OK;
+    }
     if (count == 0) {
         const tessera_qa_finding_t finding = {
             .rule_id = RULE_NOT_EMPTY,

@@ -142,9 +142,9 @@ std::vector<std::vector<std::uint8_t>> label_schemas(const NativePlugin& plugin,
 
 void check_view(const void* extension) {
     const auto& ext = *static_cast<const tessera_plugin_view_t*>(extension);
-    require(ext.name, "tessera.view/1 name");
-    require(reinterpret_cast<const void*>(ext.open_item), "tessera.view/1 open_item");
-    require(reinterpret_cast<const void*>(ext.frame), "tessera.view/1 frame");
+    require(ext.name, "tessera.view/0-draft name");
+    require(reinterpret_cast<const void*>(ext.open_item), "tessera.view/0-draft open_item");
+    require(reinterpret_cast<const void*>(ext.frame), "tessera.view/0-draft frame");
 }
 
 // Collects and checks the instance's extensions.

@@ -5,7 +5,7 @@
 //
 // Implemented: tessera.label-schema/1 (each buffer verified), tessera.qa-rules/1
 // (as a qa::RuleProvider), tessera.format/1 (as a formats::Format),
-// tessera.view/1 (checked and listed; the studio opens views).
+// tessera.view/0-draft (checked and listed; the studio opens views).
 // Missing: libraries providing several plugins are loaded once per manifest;
 // only the descriptor whose id matches plugin.json is instantiated.
 

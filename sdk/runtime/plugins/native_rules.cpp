@@ -2,8 +2,9 @@
 //
 // Implemented: rule listing, enabled rules and parameters through the
 // context, findings copied into the engine's sink (those naming a rule that
-// is not the plugin's are dropped with a warning), a failing check_item()
-// (status or escaping exception) reported as a finding about the rules.
+// is not the plugin's are dropped with a warning), one rule's failure
+// (rule_failed) reported as a finding about that rule, a failing check_item()
+// (status or escaping exception) reported as a finding about every enabled rule.
 
 #include <deque>
 #include <exception>
@@ -110,6 +111,32 @@ void TESSERA_ABI report(const tessera_qa_context_t* context, const tessera_qa_fi
     }
 }
 
+void TESSERA_ABI rule_failed(const tessera_qa_context_t* context, const char* rule_id,
+                             const char* message) {
+    if (context == nullptr) return;
+    CallState& state = state_of(context);
+    try {
+        if (rule_id == nullptr) {
+            state.rules.warn("rule failure dropped: it has no rule id");
+            return;
+        }
+        const std::string_view rule = rule_id;
+        if (!state.rules.owns(rule)) {
+            if (state.warned.insert(std::string(rule)).second)
+                state.rules.warn(
+                    fmt::format("failure of rule \"{}\" dropped: it is not a rule of "
+                                "this plugin",
+                                rule));
+            return;
+        }
+        state.findings.rule_failed(
+            rule, fmt::format("plugin {}: {}", state.rules.plugin_id(),
+                              message != nullptr && *message != '\0' ? message : "no message"));
+    } catch (...) {
+        if (!state.failure) state.failure = std::current_exception();
+    }
+}
+
 class NativeChecker final : public qa::ItemChecker {
   public:
     NativeChecker(const NativeRules& rules, const qa::RunConfig& config)
@@ -128,6 +155,7 @@ class NativeChecker final : public qa::ItemChecker {
             .is_enabled = is_enabled,
             .get_param = get_param,
             .report = report,
+            .rule_failed = rule_failed,
         };
         const NativePlugin& plugin = rules_.plugin();
         std::string failure;

@@ -90,6 +90,21 @@ public:
         report(message, std::span<const std::uint64_t>(&annotation, 1), fix);
     }
 
+    /// Tells the host this rule could not check the item, with a UTF-8
+    /// `message`; the host reports an error finding about this rule only.
+    /// PluginBase calls it for a rule that throws. False when the host's
+    /// context offers no rule_failed (the caller must fail otherwise).
+    bool fail(std::string_view message) const noexcept {
+        if (!context_.rule_failed) return false;
+        try {
+            const std::string text(message);
+            context_.rule_failed(&context_, rule_.c_str(), text.c_str());
+        } catch (...) {
+            context_.rule_failed(&context_, rule_.c_str(), "out of memory");
+        }
+        return true;
+    }
+
     /// Number of findings reported through this object.
     [[nodiscard]] std::size_t count() const noexcept { return count_; }
 

@@ -3,6 +3,8 @@
 // host can reach goes through a noexcept trampoline that catches everything
 // (std::exception and ...) and turns it into a status, a per-thread
 // get_last_error() message and a line in the host log (tessera.host.log/1).
+// An exception thrown by one QA rule fails only that rule on that item
+// (tessera_qa_context_t::rule_failed); the other rules still run and report.
 //
 //   class Rules : public tessera::cpp::PluginBase {
 //   public:
@@ -64,20 +66,26 @@ public:
     virtual void init() {}
 
     /// Runs the enabled rules over one item. The default runs each rule added
-    /// with add_rule(); override for rules that share work. [thread-safe]
+    /// with add_rule() and fails a rule that throws through Findings::fail(),
+    /// so only that rule gets an error finding; override for rules that share
+    /// work. An exception escaping this call fails every rule. [thread-safe]
     virtual void check_item(const QaInput& input) const {
-        std::string failures;
+        std::string unreported;  // failures the host's context could not take
+        const auto fail = [&](const Findings& findings, const std::string& message) {
+            if (findings.fail(message)) return;
+            unreported += (unreported.empty() ? "" : "; ") + ("rule " + findings.rule() + ": ") + message;
+        };
         for (const Rule& rule : rules_) {
             Findings findings(input.context(), rule.id);
             try {
                 if (findings.enabled()) rule.check(input, findings);
             } catch (const std::exception& e) {
-                failures += (failures.empty() ? "" : "; ") + ("rule " + rule.id + ": ") + e.what();
+                fail(findings, e.what());
             } catch (...) {
-                failures += (failures.empty() ? "" : "; ") + ("rule " + rule.id + ": unknown exception");
+                fail(findings, "unknown exception");
             }
         }
-        if (!failures.empty()) throw Error(failures);
+        if (!unreported.empty()) throw Error(unreported);
     }
 
     /// Extensions beyond the label-schema and qa-rules ones the base offers

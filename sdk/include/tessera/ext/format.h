@@ -45,7 +45,7 @@ typedef struct tessera_format_writer_source {
     uint64_t item_count;          /* number of items next() will deliver */
 
     /* Delivers the next item and its annotations (verified, borrowed until the
-     * next call); false when there are no more. */
+     * next call); false when there are no more. [same thread as write()] */
     bool(TESSERA_ABI *next)(const struct tessera_format_writer_source *source, tessera_bytes_t *item,
                             tessera_bytes_t *annotations);
 } tessera_format_writer_source_t;

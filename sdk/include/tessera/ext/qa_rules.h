@@ -57,6 +57,16 @@ typedef struct tessera_qa_context {
     /* Reports one finding; the host copies it and applies the configured severity. */
     void(TESSERA_ABI *report)(const struct tessera_qa_context *context,
                               const tessera_qa_finding_t *finding);
+
+    /* Rule `rule_id` could not check this item: the host reports an error
+     * finding about that rule only, quoting `message` (UTF-8, required); the
+     * plugin goes on with its other rules. This is how a plugin of several
+     * rules fails one of them without thread-local storage: check_item()
+     * still returns TESSERA_OK. Both strings are borrowed for the call; an id
+     * that is not one of the plugin's rules is ignored. Called from the thread
+     * running check_item(). */
+    void(TESSERA_ABI *rule_failed)(const struct tessera_qa_context *context, const char *rule_id,
+                                   const char *message);
 } tessera_qa_context_t;
 
 typedef struct tessera_plugin_qa_rules {
@@ -69,8 +79,10 @@ typedef struct tessera_plugin_qa_rules {
 
     /* Runs every enabled rule of the plugin over one item. Called concurrently
      * from several worker threads, each with its own context, so it must not
-     * keep unsynchronized state. A status other than TESSERA_OK becomes a
-     * finding about the plugin's rules quoting get_last_error(). [thread-safe] */
+     * keep unsynchronized state. A rule that fails goes through
+     * context->rule_failed(); a status other than TESSERA_OK means the whole
+     * call failed and becomes a finding about every enabled rule of the plugin
+     * quoting get_last_error(). [thread-safe] */
     tessera_status_t(TESSERA_ABI *check_item)(const tessera_plugin_t *plugin,
                                               const tessera_qa_context_t *context);
 } tessera_plugin_qa_rules_t;
