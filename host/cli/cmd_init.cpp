@@ -1,5 +1,7 @@
 // tessera init DIR [--name NAME] [--schema ID]
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "cli.hpp"
@@ -29,19 +31,35 @@ int run_init(const Context& context, const Args& args) {
     }
 
     // An empty --name lets the store name the project after its folder.
-    store::Project project = store::Project::create(dir, args.value("--name"));
+    const bool existed = std::filesystem::exists(dir);
+    std::optional<store::Project> project = store::Project::create(dir, args.value("--name"));
     if (schema != nullptr) {
-        v1::LabelSchemaT unpacked;
-        schema->root().UnPackTo(&unpacked);
-        store::Transaction transaction = project.begin();
-        transaction.set_label_schema(unpacked);
-        transaction.commit();
-        const std::filesystem::path file_path = dir / store::kProjectFileName;
-        store::ProjectFile file = store::read_project_file(file_path);
-        file.schema = schema_id;
-        store::write_project_file(file_path, file);
+        try {
+            v1::LabelSchemaT unpacked;
+            schema->root().UnPackTo(&unpacked);
+            store::Transaction transaction = project->begin();
+            transaction.set_label_schema(unpacked);
+            transaction.commit();
+            const std::filesystem::path file_path = dir / store::kProjectFileName;
+            store::ProjectFile file = store::read_project_file(file_path);
+            file.schema = schema_id;
+            store::write_project_file(file_path, file);
+        } catch (...) {
+            // No half-made project: without its schema it would not be what was asked for.
+            const std::filesystem::path database = project->database_path();
+            project.reset();
+            std::error_code ignored;
+            if (!existed) {
+                std::filesystem::remove_all(dir, ignored);
+            } else {
+                for (const char* suffix : {"", "-wal", "-shm"})
+                    std::filesystem::remove(database.string() + suffix, ignored);
+                std::filesystem::remove(dir / store::kProjectFileName, ignored);
+            }
+            throw;
+        }
     }
-    fmt::print("created project '{}' in {}{}\n", project.settings().name, dir.string(),
+    fmt::print("created project '{}' in {}{}\n", project->settings().name, dir.string(),
                schema ? fmt::format(" with schema {} {}", schema->id, schema->version) : "");
     return kOk;
 }

@@ -2,6 +2,8 @@
 // Runs every enabled QA rule over every item; exit 1 when any error-severity
 // finding exists.
 
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "cli.hpp"
@@ -83,9 +85,13 @@ void print_text(const qa::Report& report) {
 int run_qa(const Context& context, const Args& args) {
     if (args.positional.size() != 1) throw UsageError("expected one project folder");
     const std::filesystem::path dir = args.positional[0];
-    const store::Project project = store::Project::open(dir);
+    store::Project project = store::Project::open(dir);
     const store::ProjectFile file = store::read_project_file(dir / store::kProjectFileName);
     plugins::PluginHost& host = context.plugins(dir);
+    // Native plugins may read the project (tessera.host.project/1) while it is open.
+    host.attach_project(&project);
+    const std::unique_ptr<plugins::PluginHost, void (*)(plugins::PluginHost*)> detach(
+        &host, [](plugins::PluginHost* h) { h->attach_project(nullptr); });
 
     qa::RunOptions options;
     options.threads = thread_count(args);

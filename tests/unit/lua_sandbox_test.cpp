@@ -162,6 +162,19 @@ TEST_CASE("lua sandbox: a 1 GiB string is stopped by the memory cap", "[lua]") {
     CHECK(sandbox.memory_used() <= before + 4096);
 }
 
+TEST_CASE("lua sandbox: library loops in C that the budget cannot see are bounded", "[lua]") {
+    Sandbox sandbox("tessera.test", Limits{.instructions = 100'000});
+    // Without the bound these run for years: an empty string copied 2^62 times, a move of 2^53 slots.
+    CHECK(value_of(sandbox, "return #string.rep('', math.maxinteger) .. ':' .. ('ab'):rep(2, '-')") == "0:ab-ab");
+    CHECK(value_of(sandbox, "return #(''):rep(1 << 62, '')") == "0");
+    const CallResult moved = run(sandbox, "table.move({}, 1, 1 << 53, 1)");
+    CHECK(moved.failure == Failure::Error);
+    CHECK_THAT(moved.message, Catch::Contains("table.move: more than 16777216 elements"));
+    CHECK(value_of(sandbox, "return table.concat(table.move({1, 2, 3}, 1, 3, 2), ',')") == "1,1,2,3");
+    const CallResult huge = run(sandbox, "return ('x'):rep(1 << 40, ',')");
+    CHECK(huge.failure != Failure::None);  // refused up front (too large or over the memory cap)
+}
+
 TEST_CASE("lua sandbox: growing a table step by step hits the cap as well", "[lua]") {
     // pcall inside the plugin sees "not enough memory" without hurting the host.
     Sandbox sandbox("tessera.test", Limits{.memory = 4u << 20});

@@ -14,6 +14,9 @@
 namespace tessera {
 
 std::string read_file(const std::filesystem::path& path) {
+    // A folder opens as a stream on Linux and reports an absurd size.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) fail(path, "is a folder, expected a file");
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(path, fmt::format("cannot open for reading: {}", std::strerror(errno)));
     std::string contents;

@@ -181,6 +181,7 @@ class LuaChecker final : public qa::ItemChecker {
     void open() {
         auto sandbox =
             std::make_unique<Sandbox>(std::string(plugin_.plugin_id()), plugin_.limits());
+        if (plugin_.print()) sandbox->set_log(plugin_.print());
         auto views = std::make_unique<Views>(*sandbox);
         plugin_.run_init(*sandbox);
         lua_State* L = sandbox->state();

@@ -56,8 +56,12 @@ void read_rules(const TableReader& reader, int table,
 }
 
 LuaPlugin::LuaPlugin(std::filesystem::path file, std::string source, Limits limits,
-                     LuaPluginInfo info)
-    : file_(std::move(file)), source_(std::move(source)), limits_(limits), info_(std::move(info)) {}
+                     LuaPluginInfo info, PrintFn print)
+    : file_(std::move(file)),
+      source_(std::move(source)),
+      limits_(limits),
+      info_(std::move(info)),
+      print_(std::move(print)) {}
 
 void run_init(Sandbox& sandbox, std::string_view source, const std::string& chunk) {
     sandbox.load(source, chunk);
@@ -83,13 +87,14 @@ void LuaPlugin::run_init(Sandbox& sandbox) const {
 
 std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
                                            std::string_view manifest_id, std::string_view file,
-                                           Limits limits) {
+                                           Limits limits, PrintFn print) {
     const std::filesystem::path path = dir / file;
     std::string source = read_file(path);
     LuaPluginInfo info;
     info.id = manifest_id;
 
     Sandbox sandbox(std::string(manifest_id), limits);
+    if (print) sandbox.set_log(print);
     run_init(sandbox, source, path.generic_string());
     Sandbox::HostScope host(sandbox);
     lua_State* L = sandbox.state();
@@ -124,7 +129,7 @@ std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
         if (name.empty()) reader.fail(at, "expected a view id, got an empty string");
         info.views.push_back(std::move(name));
     });
-    return std::make_unique<LuaPlugin>(path, std::move(source), limits, std::move(info));
+    return std::make_unique<LuaPlugin>(path, std::move(source), limits, std::move(info), std::move(print));
 }
 
 }  // namespace tessera::lua

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -29,16 +30,22 @@ struct LuaPluginInfo {
     std::vector<std::string> views;
 };
 
+/// Where a plugin's print() lines go (the host's log); empty = stderr.
+using PrintFn = std::function<void(std::string_view line)>;
+
 /// A loaded Lua plugin; its QA rules run through make_checker().
 class LuaPlugin final : public qa::RuleProvider {
   public:
     /// Use load_lua_plugin().
-    LuaPlugin(std::filesystem::path file, std::string source, Limits limits, LuaPluginInfo info);
+    LuaPlugin(std::filesystem::path file, std::string source, Limits limits, LuaPluginInfo info,
+              PrintFn print = {});
 
     [[nodiscard]] const LuaPluginInfo& info() const { return info_; }
     /// The init file, as named in messages.
     [[nodiscard]] const std::filesystem::path& file() const { return file_; }
     [[nodiscard]] const Limits& limits() const { return limits_; }
+    /// Where print() goes in every sandbox of this plugin. Thread-safe to call.
+    [[nodiscard]] const PrintFn& print() const { return print_; }
 
     [[nodiscard]] std::string_view plugin_id() const override { return info_.id; }
     [[nodiscard]] std::span<const qa::RuleInfo> rules() const override { return info_.rules; }
@@ -57,6 +64,7 @@ class LuaPlugin final : public qa::RuleProvider {
     std::string source_;
     Limits limits_;
     LuaPluginInfo info_;
+    PrintFn print_;
 };
 
 /// Loads the Lua plugin in `dir` whose plugin.json says `manifest_id`: reads
@@ -66,6 +74,6 @@ class LuaPlugin final : public qa::RuleProvider {
 [[nodiscard]] std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
                                                          std::string_view manifest_id,
                                                          std::string_view file = "init.lua",
-                                                         Limits limits = {});
+                                                         Limits limits = {}, PrintFn print = {});
 
 }  // namespace tessera::lua

@@ -58,6 +58,38 @@ int guarded_message_handler(lua_State* L) {
     return 1;
 }
 
+// string.rep("", n) copies nothing n times: no memory for the cap to refuse
+// and no instruction for the budget to count, so n = 2^62 would never end.
+int bounded_rep(lua_State* L) {
+    std::size_t length = 0, separator = 0;
+    luaL_checklstring(L, 1, &length);
+    const lua_Integer count = luaL_checkinteger(L, 2);
+    luaL_optlstring(L, 3, "", &separator);
+    if (count <= 0 || length + separator == 0) {
+        lua_pushliteral(L, "");
+        return 1;
+    }
+    // Anything longer is allocated up front, where the memory cap applies.
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
+// table.move over plain tables loops in C once per index, even over nils.
+int bounded_move(lua_State* L) {
+    constexpr lua_Integer kMaxMove = lua_Integer{1} << 24;
+    const lua_Integer first = luaL_checkinteger(L, 2);
+    const lua_Integer last = luaL_checkinteger(L, 3);
+    if (last >= first && (first < 0 ? last > kMaxMove + first : last - first > kMaxMove))
+        return luaL_error(L, "table.move: more than %d elements at once is not allowed in the sandbox",
+                          static_cast<int>(kMaxMove));
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 // xpcall(f, handler, ...) with the handler guarded; upvalue 1 is the base library's xpcall.
 int xpcall(lua_State* L) {
     luaL_checktype(L, 2, LUA_TFUNCTION);
@@ -176,6 +208,17 @@ void Sandbox::open_libraries() {
     lua_getglobal(L, LUA_STRLIBNAME);
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    // Library loops that run in C, where the instruction budget cannot see them.
+    lua_getglobal(L, LUA_STRLIBNAME);
+    lua_getfield(L, -1, "rep");
+    lua_pushcclosure(L, bounded_rep, 1);
+    lua_setfield(L, -2, "rep");
+    lua_pop(L, 1);
+    lua_getglobal(L, LUA_TABLIBNAME);
+    lua_getfield(L, -1, "move");
+    lua_pushcclosure(L, bounded_move, 1);
+    lua_setfield(L, -2, "move");
     lua_pop(L, 1);
 
     lua_newtable(L);

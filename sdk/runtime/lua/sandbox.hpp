@@ -8,9 +8,12 @@
 //   load/dofile/loadfile/loadstring removed; collectgarbage("count") only;
 //   setmetatable refuses __gc (finalizers would run outside any budget);
 //   print goes to the sandbox's log function; xpcall's message handler is
-//   skipped once the budget is spent (Lua would run it with hooks off).
+//   skipped once the budget is spent (Lua would run it with hooks off);
+//   string.rep of an empty string returns at once and table.move refuses
+//   more than 2^24 elements (both loop in C, unseen by the budget).
 // Missing: a pattern function of the string library (find, match, gmatch,
-//   gsub) runs in C and is not interrupted by the instruction budget.
+//   gsub) runs in C and is not interrupted by the instruction budget; a
+//   backtracking pattern on a long text can run for a very long time.
 
 #include <cstddef>
 #include <cstdint>

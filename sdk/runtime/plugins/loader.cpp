@@ -205,7 +205,7 @@ const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir) {
     Contribution contribution;
     try {
         if (manifest.kind == Kind::Lua) {
-            contribution = load_lua_plugin(manifest, options_.lua);
+            contribution = load_lua_plugin(manifest, options_.lua, host_);
         } else {
             NativeContribution native = load_native_plugin(manifest, host_);
             contribution.name = std::move(native.name);
@@ -221,6 +221,9 @@ const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir) {
         }
     } catch (const Error& e) {
         return refuse(std::move(record), e.what());
+    } catch (const std::exception& e) {
+        // Whatever a plugin's files or code make go wrong refuses that plugin only.
+        return refuse(std::move(record), fmt::format("failed to load: {}", e.what()));
     }
     return accept(std::move(record), std::move(contribution));
 }

@@ -9,6 +9,8 @@ namespace tessera::plugins {
 
 /// Loads the Lua plugin `manifest` describes; throws Error with the reason it
 /// is refused (without the plugin id, which the caller adds). [main-thread]
-[[nodiscard]] Contribution load_lua_plugin(const Manifest& manifest, const LuaLimits& limits);
+/// Its print() lines go to `host`'s log, attributed to the plugin.
+[[nodiscard]] Contribution load_lua_plugin(const Manifest& manifest, const LuaLimits& limits,
+                                           std::shared_ptr<const HostExtensions> host);
 
 }  // namespace tessera::plugins
