@@ -1,5 +1,7 @@
 // tessera import / export / formats: moving annotations through file formats.
 
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "cli.hpp"
@@ -34,11 +36,6 @@ int run_import(const Context& context, const Args& args) {
     store::Project project = store::Project::open(args.positional[0]);
     const std::filesystem::path input = args.positional[1];
 
-    formats::Dataset dataset;
-    {
-        ProgressBar bar(fmt::format("reading {}", input.filename().string()));
-        dataset = format.read(input, {bar.callback()});
-    }
     formats::ImportOptions options;
     options.author = author_of(args);
     options.merge = args.flag("--merge");
@@ -47,10 +44,22 @@ int run_import(const Context& context, const Args& args) {
     const std::string schema_id =
         store::read_project_file(std::filesystem::path(args.positional[0]) / store::kProjectFileName).schema;
     options.extend_schema = schema_id.empty();
-    ProgressBar bar("importing");
-    options.progress = bar.callback();
-    const formats::ImportSummary summary = formats::import_dataset(
-        project, dataset, fmt::format("{} {}", format.name, input.string()), options);
+    // Reading and storing overlap: one bar shows the reading (reported from the
+    // reader's thread) until the storing reports.
+    ProgressBar bar(fmt::format("importing {}", input.filename().string()));
+    std::mutex bar_mutex;
+    bool reading = true;
+    options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        const std::lock_guard lock(bar_mutex);
+        reading = false;
+        bar.update(done, total);
+    };
+    const formats::ImportSummary summary = formats::import_file(
+        project, format, input, fmt::format("{} {}", format.name, input.string()), options,
+        [&](std::uint64_t done, std::uint64_t total) {
+            const std::lock_guard lock(bar_mutex);
+            if (reading) bar.update(done, total);
+        });
     fmt::print("imported {} {}: {} items ({} matched, {} new), {} annotations, {} classes added\n",
                format.name, input.string(), summary.items_matched + summary.items_created,
                summary.items_matched, summary.items_created, summary.annotations,

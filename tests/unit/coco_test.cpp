@@ -11,7 +11,9 @@
 #include "coco/coco.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "formats/import.hpp"
 #include "formats/json_text.hpp"
+#include "store/project.hpp"
 #include "support/dataset_source.hpp"
 #include "support/format_helpers.hpp"
 #include "support/temp_dir.hpp"
@@ -573,4 +575,161 @@ TEST_CASE("coco: malformed input gives one positioned line") {
           "coco.json:1:1: missing \"images\" (not a COCO instances file?)");
     CHECK(read_error(R"({"images":[]} {})") ==
           "coco.json:1:15: expected the end of the file after the top-level object");
+}
+
+namespace {
+
+// A project's content as text, without times: items, their sets and the schema.
+std::string project_text(const tessera::store::Project& project) {
+    std::string out;
+    for (const auto& summary : project.items()) {
+        const auto item_bytes = project.item(summary.id);
+        v1::ItemT item;
+        flatbuffers::GetRoot<v1::Item>(item_bytes.data())->UnPackTo(&item);
+        out += fmt::format("item {} {} {} {}x{}", summary.id, summary.uri,
+                           static_cast<int>(item.media->kind), item.media->width, item.media->height);
+        for (const auto& kv : item.metadata) out += fmt::format(" {}={}", kv->key, kv->value);
+        const auto set_bytes = project.annotations(summary.id);
+        v1::AnnotationSetT set;
+        flatbuffers::GetRoot<v1::AnnotationSet>(set_bytes.data())->UnPackTo(&set);
+        out += fmt::format(" revision {}\n", set.revision);
+        for (const auto& a : set.annotations) {
+            out += fmt::format("  {} {} parent {} type {} by {} source {}", a->id, a->label,
+                               a->parent, static_cast<int>(a->geometry.type),
+                               a->provenance ? a->provenance->author : "-",
+                               a->provenance ? static_cast<int>(a->provenance->source) : -1);
+            for (const auto& r : a->relations) out += fmt::format(" rel {}", r->target);
+            out += "\n";
+        }
+    }
+    const auto schema_bytes = project.label_schema();
+    v1::LabelSchemaT schema;
+    flatbuffers::GetRoot<v1::LabelSchema>(schema_bytes.data())->UnPackTo(&schema);
+    for (const auto& c : schema.classes) {
+        out += fmt::format("class {} parent {} skeleton {}", c->key, c->parent, c->skeleton);
+        for (const auto& kv : c->metadata) out += fmt::format(" {}={}", kv->key, kv->value);
+        out += "\n";
+    }
+    return out;
+}
+
+struct ImportResult {
+    std::string error;
+    std::string summary;
+    std::string project;
+};
+
+// Imports `files` one after the other into a fresh project, reading each file
+// first (as `pipelined` false) or with import_file.
+ImportResult import_files(const std::vector<std::string>& files, bool merge, bool pipelined) {
+    TempDir dir;
+    auto project = tessera::store::Project::create(dir / "p", "test");
+    ImportResult result;
+    const auto& format = tessera::formats::coco_format();
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const auto path = dir / fmt::format("in{}.json", i);
+        tessera::write_file_atomic(path, files[i]);
+        tessera::formats::ImportOptions options;
+        options.author = "tester";
+        options.merge = merge;
+        try {
+            tessera::formats::ImportSummary s;
+            if (pipelined) {
+                s = tessera::formats::import_file(project, format, path, "src", options);
+            } else {
+                Dataset dataset = format.read(path, {});
+                s = tessera::formats::import_dataset(project, dataset, "src", options);
+            }
+            result.summary += fmt::format("{} {} {} {};", s.items_matched, s.items_created,
+                                          s.annotations, s.classes_added);
+        } catch (const tessera::Error& e) {
+            std::string what = e.what();
+            const std::string folder = dir.path().string();
+            for (std::size_t at; (at = what.find(folder)) != std::string::npos;)
+                what.replace(at, folder.size(), "DIR");
+            result.error += what + ";";
+        }
+        result.project += project_text(project) + "----\n";
+    }
+    return result;
+}
+
+// A COCO file with images `images` (ids; file names from `names` when given),
+// categories 1 (person, with keypoints) and 2 (car), and annotations (image id,
+// category id) in the order given.
+std::string coco_file(const std::vector<int>& images,
+                      const std::vector<std::pair<int, int>>& annotations,
+                      const std::string& last_annotation = {}, bool images_last = false,
+                      const std::vector<std::string>& names = {}) {
+    std::string image_list = "\"images\":[";
+    for (std::size_t i = 0; i < images.size(); ++i)
+        image_list += fmt::format(R"({}{{"id":{},"file_name":"{}","width":8,"height":6}})",
+                                  i ? "," : "", images[i],
+                                  names.empty() ? fmt::format("im{}.jpg", images[i]) : names[i]);
+    image_list += "]";
+    std::string text = "{";
+    if (!images_last) text += image_list + ",";
+    text += R"("categories":[{"id":1,"name":"person","keypoints":["a","b"],"skeleton":[[1,2]]},)"
+            R"({"id":2,"name":"car","supercategory":"vehicle"}],"annotations":[)";
+    int id = 100;
+    for (std::size_t i = 0; i < annotations.size(); ++i) {
+        const auto [image, category] = annotations[i];
+        text += fmt::format(R"({}{{"id":{},"image_id":{},"category_id":{},"bbox":[1,2,3,4])",
+                            i ? "," : "", ++id, image, category);
+        if (category == 1) text += R"(,"keypoints":[1,1,2,2,2,2])";
+        text += "}";
+    }
+    if (!last_annotation.empty()) text += (annotations.empty() ? "" : ",") + last_annotation;
+    text += "]";
+    if (images_last) text += "," + image_list;
+    return text + R"(,"info":{"year":2024}})";
+}
+
+}  // namespace
+
+TEST_CASE("coco: import_file stores what reading first, then importing stores") {
+    using Pairs = std::vector<std::pair<int, int>>;
+    const std::vector<int> images{1, 2, 3, 4};
+    const Pairs sorted{{1, 1}, {1, 2}, {2, 2}, {3, 1}, {3, 2}, {3, 2}, {4, 2}};
+    const std::string bad_last = R"({"id":1,"image_id":2,"category_id":2,"bbox":[1,2,-3,4]})";
+    const std::string unknown_image = R"({"id":1,"image_id":9,"category_id":2,"bbox":[1,2,3,4]})";
+    const std::vector<std::vector<std::string>> cases{
+        {coco_file(images, sorted)},
+        {coco_file(images, {{2, 2}, {4, 1}})},                          // items without annotations
+        {coco_file(images, {{1, 2}, {2, 2}, {1, 2}, {3, 1}})},          // goes back early
+        {coco_file(images, {{1, 2}, {2, 2}, {3, 1}, {4, 2}, {1, 1}})},  // goes back at the end
+        {coco_file(images, {{3, 2}, {1, 2}, {2, 1}})},                  // not in item order
+        {coco_file(images, sorted, {}, true)},                          // images last
+        {coco_file(images, sorted, bad_last)},                          // an error at the end
+        {coco_file(images, sorted, unknown_image)},
+        {coco_file(images, sorted, "{\"id\":1,\"image_id\":2")},        // truncated
+        {coco_file({}, {})},
+        {coco_file(images, {})},
+        // Two images naming one item.
+        {coco_file(images, sorted, {}, false, {"a.jpg", "b.jpg", "a.jpg", "c.jpg"})},
+        {coco_file(images, sorted, {}, false, {"a.jpg", "b.jpg", "sub/a.jpg", "c.jpg"})},
+        // Into a project that has items: replaced, merged, ambiguous names.
+        {coco_file(images, sorted), coco_file({1, 3, 5}, {{1, 2}, {3, 1}, {5, 2}, {5, 2}})},
+        {coco_file(images, sorted, {}, false, {"x/a.jpg", "y/a.jpg", "b.jpg", "c.jpg"}),
+         coco_file({1}, {{1, 2}}, {}, false, {"a.jpg"})},
+        {coco_file(images, sorted), coco_file(images, sorted, bad_last)},
+    };
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        for (const bool merge : {false, true}) {
+            CAPTURE(i, merge);
+            const ImportResult plain = import_files(cases[i], merge, false);
+            const ImportResult pipelined = import_files(cases[i], merge, true);
+            CHECK(pipelined.error == plain.error);
+            CHECK(pipelined.summary == plain.summary);
+            CHECK(pipelined.project == plain.project);
+        }
+    }
+    // The cases do what they say: a bad last annotation changes nothing.
+    const ImportResult bad = import_files({coco_file(images, sorted, bad_last)}, false, true);
+    CHECK(bad.error.find("annotation 8: bbox [x, y, width, height] has a negative size") !=
+          std::string::npos);
+    CHECK(bad.project.find("item ") == std::string::npos);
+    const ImportResult good = import_files({coco_file(images, sorted)}, false, true);
+    CHECK(good.error.empty());
+    CHECK(good.summary == "0 4 9 3;");
 }

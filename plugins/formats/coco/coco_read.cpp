@@ -89,6 +89,16 @@ class Reader {
         : text_(text), media_(json_dir), options_(options) {}
 
     Dataset read() {
+        try {
+            return read_all();
+        } catch (...) {
+            if (streaming_) stop_stream();  // the items handed out are about to go
+            throw;
+        }
+    }
+
+  private:
+    Dataset read_all() {
         od::parser parser;
         od::document document;
         // Windows tools often start UTF-8 files with a byte order mark; simdjson does not skip it.
@@ -114,13 +124,12 @@ class Reader {
                 text_.fail_simdjson(nullptr, error, "document");
             cursor.fail_json(error, {"document"});
         }
-        bool has_images = false;
         cursor.for_each_field(root, top, [&](std::string_view key, od::value& value) {
             if (key == "annotations") {
                 read_annotations(cursor, value);
             } else if (key == "images") {
                 read_images(cursor, value);
-                has_images = true;
+                has_images_ = true;
             } else if (key == "categories") {
                 read_categories(cursor, value);
             } else {
@@ -130,15 +139,15 @@ class Reader {
         const char* trailing = nullptr;
         if (document.current_location().get(trailing) == simdjson::SUCCESS)
             text_.fail(trailing, "expected the end of the file after the top-level object");
-        if (!has_images)
+        if (!has_images_)
             text_.fail(text_.padded().data(), "missing \"images\" (not a COCO instances file?)");
         build_schema();
         resolve_annotations();
+        if (streaming_) stream_->closed(dataset_.items.size());
         report(text_.text().size());
         return std::move(dataset_);
     }
 
-  private:
     void report(std::size_t offset) const {
         if (options_.progress) options_.progress(offset, text_.text().size());
     }
@@ -150,6 +159,7 @@ class Reader {
     }
 
     void read_images(const Cursor& cursor, od::value& value) {
+        if (streaming_) stop_stream();  // items handed out may move
         const Context where{"images"};
         od::array list = cursor.array(value, where);
         std::size_t index = 0;
@@ -194,6 +204,16 @@ class Reader {
     }
 
     void read_annotations(const Cursor& cursor, od::value& value) {
+        // Once the images are known, items can go to the importer as their
+        // annotations complete (usually annotations are grouped by image).
+        if (stream_ != nullptr && !streaming_) {
+            if (has_images_) {
+                streaming_ = true;
+                stream_->items_ready(dataset_.items);
+            } else {
+                stream_ = nullptr;
+            }
+        }
         const Context where{"annotations"};
         od::array list = cursor.array(value, where);
         std::size_t index = 0;
@@ -388,6 +408,15 @@ class Reader {
                                        category.keypoints.size()));
             }
         }
+        if (streaming_) {
+            // Items before the one annotated are complete, unless the file goes back.
+            if (image->second < open_) {
+                stop_stream();
+            } else if (image->second > open_) {
+                open_ = image->second;
+                stream_->closed(open_);
+            }
+        }
         ImportedItem& item = dataset_.items[image->second];
         if (pending.shape) {
             pending.shape->id = next_id_++;
@@ -405,6 +434,12 @@ class Reader {
         return true;
     }
 
+    void stop_stream() {
+        stream_->reopen();
+        stream_ = nullptr;
+        streaming_ = false;
+    }
+
     const JsonText& text_;
     MediaFinder media_;
     const ReadOptions& options_;
@@ -416,6 +451,10 @@ class Reader {
     std::vector<PendingAnnotation> pending_;  // annotations waiting for images or categories
     std::uint64_t next_id_ = 1;                // local id of the next annotation resolved
     AnnotationScratch scratch_;
+    bool has_images_ = false;
+    ItemStream* stream_ = options_.stream;  // null once streaming is given up
+    bool streaming_ = false;                // items_ready() was called
+    std::size_t open_ = 0;                  // items before it were reported closed
 };
 
 Dataset read_format(const fs::path& input, const ReadOptions& options) {

@@ -28,8 +28,27 @@ public:
         const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit) const = 0;
 };
 
+/// Lets a reader hand its items to an importer while it still reads their
+/// annotations (see import_file). Called on the reader's thread; readers that
+/// do not use it simply return the whole Dataset.
+class ItemStream {
+public:
+    virtual ~ItemStream() = default;
+    /// `items` are complete except for their annotations, and the vector keeps
+    /// its size and place from now on (until the reader returns it).
+    virtual void items_ready(std::vector<ImportedItem>& items) = 0;
+    /// items [0, count) have all their annotations (unless reopen() follows).
+    virtual void closed(std::size_t count) = 0;
+    /// An item already reported closed (or the item list) changes after all, or
+    /// the reader fails (call it before the items go): returns once the importer
+    /// no longer touches the items. No more calls follow.
+    virtual void reopen() = 0;
+};
+
 struct ReadOptions {
     ProgressFn progress;
+    /// When set, the reader may report items through it as it reads.
+    ItemStream* stream = nullptr;
 };
 
 struct WriteOptions {

@@ -1,6 +1,7 @@
 #include "formats/import.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
@@ -136,8 +137,9 @@ class SetPacker {
 public:
     using Pack = std::function<store::PackedAnnotations(std::size_t)>;
 
-    SetPacker(std::size_t count, Pack pack)
-        : count_(count), pack_(std::move(pack)), slots_(std::min(count, kWindow)) {
+    SetPacker(std::size_t count, Pack pack, std::function<void()> on_packed = {})
+        : count_(count), pack_(std::move(pack)), on_packed_(std::move(on_packed)),
+          slots_(std::min(count, kWindow)) {
         if (count_ > 0) thread_ = std::thread([this] { run(); });
     }
     SetPacker(const SetPacker&) = delete;
@@ -200,16 +202,19 @@ private:
                     packed_ = index + 1;
                 }
                 changed_.notify_all();
+                if (on_packed_) on_packed_();
             }
         } catch (...) {
             const std::lock_guard lock(mutex_);
             error_ = std::current_exception();
         }
         changed_.notify_all();
+        if (on_packed_) on_packed_();
     }
 
     const std::size_t count_;
     Pack pack_;
+    std::function<void()> on_packed_;  // after each set packed (and on error)
     std::vector<store::PackedAnnotations> slots_;  // set i in slot i % size
     std::mutex mutex_;
     std::condition_variable changed_;
@@ -226,6 +231,289 @@ v1::LabelSchemaT unpack_schema(const store::Project& project) {
     v1::LabelSchemaT schema;
     flatbuffers::GetRoot<v1::LabelSchema>(bytes.data())->UnPackTo(&schema);
     return schema;
+}
+
+/// What the reader's thread and the importer share while a file is read and
+/// stored at once (import_file).
+class Pipe final : public ItemStream {
+public:
+    void items_ready(std::vector<ImportedItem>& list) override {
+        {
+            const std::lock_guard lock(mutex);
+            items = list.data();
+            item_count = list.size();
+            ready = true;
+        }
+        changed.notify_all();
+    }
+    void closed(std::size_t count) override {
+        {
+            const std::lock_guard lock(mutex);
+            closed_count = count;
+        }
+        changed.notify_all();
+    }
+    void reopen() override {
+        std::unique_lock lock(mutex);
+        dead = true;
+        changed.notify_all();
+        changed.wait(lock, [&] { return stopped; });
+    }
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    ImportedItem* items = nullptr;  // the reader's items, once ready
+    std::size_t item_count = 0;
+    bool ready = false;             // items_ready() was called
+    std::size_t closed_count = 0;   // items [0, closed_count) are complete
+    bool dead = false;              // reopen() was called: the items are the reader's again
+    bool stopped = false;           // the importer no longer touches the items
+    bool finished = false;          // the reader returned or threw
+    std::atomic<bool> read_ok{false};  // the reader returned: it goes back no more
+    std::exception_ptr error;       // what the reader threw
+    Dataset dataset;                // what the reader returned
+    std::uint64_t packer_events = 0;
+};
+
+/// import_dataset while the reader still reads annotations: each item is stored
+/// once the reader has moved past it. Returns nothing (having changed nothing)
+/// when the reader went back to an item handed out, failed, or the file's items
+/// do not suit (several naming one project item): then the caller imports the
+/// whole Dataset the usual way. Commits only after the reader succeeded.
+/// Leaves the reader's items as it found them unless it commits.
+std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
+                                           std::string_view source, const ImportOptions& options) {
+    ImportedItem* items = nullptr;
+    std::size_t item_count = 0;
+    {
+        const std::lock_guard lock(pipe.mutex);
+        items = pipe.items;
+        item_count = pipe.item_count;
+    }
+    ImportSummary summary;
+    ItemMatcher matcher(project);
+    struct Target {
+        store::ItemId id = 0;           // 0 = to be created
+        std::string uri;
+        ImportedItem* first = nullptr;  // the only file item naming it
+        std::uint64_t revision = 0;     // of the item's stored set
+        store::Bytes existing;          // the stored set, when merging
+    };
+    std::vector<Target> targets;
+    targets.reserve(item_count);
+    std::unordered_map<std::string, std::size_t> target_of_uri;
+    for (std::size_t i = 0; i < item_count; ++i) {
+        ImportedItem& item = items[i];
+        std::string uri = item.media_path.empty() ? std::filesystem::path(item.name).generic_string()
+                                                  : project_uri(project, item.media_path);
+        std::optional<store::ItemId> id;
+        try {
+            id = item.media_path.empty() ? matcher.by_suffix(uri) : matcher.exact(uri);
+        } catch (const Error& e) {
+            throw Error(fmt::format("{}: {}", source, e.what()));
+        }
+        const std::string key = id ? fmt::format("#{}", *id) : uri;
+        if (!target_of_uri.emplace(key, targets.size()).second) return std::nullopt;
+        targets.push_back(Target{id.value_or(0), uri, &item, 0, {}});
+    }
+
+    v1::LabelSchemaT schema = unpack_schema(project);
+    const AttributeConformer conformer(schema);
+    std::size_t attributes_converted = 0;  // both on the packer's thread
+    std::set<std::string> unknown_labels;
+
+    store::Transaction tx = project.begin();
+    const std::int64_t now = now_ms();
+    // The ids are allocated at the end, when their number is known; nothing else
+    // allocates in this transaction, so they start here.
+    store::AnnotationId first_id = 0;
+    try {
+        first_id = tx.allocate_annotation_ids(0);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+
+    store::AnnotationId next_id = first_id;
+    IdMap ids;
+    std::vector<std::uint64_t> saved;  // local ids of the set being packed
+    std::size_t annotation_count = 0;  // in the sets packed
+    std::size_t freed = 0;             // targets [0, freed) had their annotations freed
+    const auto free_annotations = [&](std::size_t end) {
+        for (; freed < end; ++freed) decltype(targets[freed].first->annotations)().swap(targets[freed].first->annotations);
+    };
+    SetPacker packer(
+        targets.size(),
+        [&](std::size_t index) {
+            Target& target = targets[index];
+            v1::AnnotationSetT set;
+            if (options.merge && !target.existing.empty()) {  // new items have none
+                flatbuffers::GetRoot<v1::AnnotationSet>(target.existing.data())->UnPackTo(&set);
+                store::Bytes().swap(target.existing);
+            }
+            auto& list = target.first->annotations;
+            annotation_count += list.size();
+            attributes_converted += conformer.apply(list);
+            if (!options.extend_schema)
+                for (const auto& a : list)
+                    if (!conformer.declares(a->label)) unknown_labels.insert(a->label);
+            // Once the reader is done, no set needs its annotations back: free
+            // those handed back so far, and this set's with the set.
+            const bool keep = !pipe.read_ok;
+            if (!keep) free_annotations(index);
+            const std::size_t base = set.annotations.size();
+            set.annotations.reserve(base + list.size());
+            ids.assign(list, next_id);
+            next_id += list.size();
+            saved.clear();
+            for (auto& a : list) {
+                saved.push_back(a->id);
+                saved.push_back(a->parent);
+                for (auto& r : a->relations) saved.push_back(r->target);
+                a->id = ids.project_id(a->id);
+                if (a->parent) a->parent = ids.project_id(a->parent);
+                for (auto& r : a->relations) r->target = ids.project_id(r->target);
+                if (!a->provenance) a->provenance = std::make_unique<v1::ProvenanceT>();
+                a->provenance->source = v1::Source::Import;
+                if (a->provenance->author.empty()) a->provenance->author = options.author;
+                if (a->provenance->created == 0) a->provenance->created = now;
+                if (a->provenance->modified == 0) a->provenance->modified = now;
+                set.annotations.push_back(std::move(a));
+            }
+            // Hand the annotations back with their local ids, so that the usual
+            // import can start over should the reader go back to this item (the
+            // provenance filled in above it would fill in alike).
+            const auto give_back = [&] {
+                if (!keep) return;
+                std::size_t k = 0;
+                for (std::size_t n = 0; n < list.size(); ++n) {
+                    auto& a = set.annotations[base + n];
+                    a->id = saved[k++];
+                    a->parent = saved[k++];
+                    for (auto& r : a->relations) r->target = saved[k++];
+                    list[n] = std::move(a);
+                }
+            };
+            try {
+                store::PackedAnnotations packed =
+                    store::pack_annotations(target.id, target.revision + 1, set);
+                give_back();
+                if (!keep) freed = index + 1;
+                return packed;
+            } catch (...) {
+                give_back();
+                throw;
+            }
+        },
+        [&] {
+            {
+                const std::lock_guard lock(pipe.mutex);
+                ++pipe.packer_events;
+            }
+            pipe.changed.notify_all();
+        });
+
+    std::size_t stored = 0;
+    const auto store_set = [&](const store::PackedAnnotations& set) {
+        tx.set_annotations(set);
+        if (options.progress) options.progress(++stored, targets.size());
+    };
+    // Waits until the reader is done with item `index`, storing sets meanwhile;
+    // false when the stream broke off.
+    std::uint64_t seen_events = 0;
+    const auto wait_closed = [&](std::size_t index) {
+        for (;;) {
+            {
+                std::unique_lock lock(pipe.mutex);
+                pipe.changed.wait(lock, [&] {
+                    return pipe.dead || pipe.finished || index < pipe.closed_count ||
+                           pipe.packer_events != seen_events;
+                });
+                if (pipe.dead) return false;
+                if (index < pipe.closed_count) return true;
+                if (pipe.finished) return false;
+                seen_events = pipe.packer_events;
+            }
+            while (auto set = packer.next(false)) store_set(*set);
+        }
+    };
+    for (std::size_t index = 0; index < targets.size(); ++index) {
+        if (!wait_closed(index)) return std::nullopt;
+        Target& target = targets[index];
+        if (target.id == 0) {
+            v1::ItemT item;
+            item.media = std::make_unique<v1::MediaT>(target.first->media);
+            item.media->uri = target.uri;
+            if (item.media->kind == v1::MediaKind::Unknown)
+                item.media->kind = media::media_kind_from_extension(target.uri);
+            if (!target.first->media_path.empty() && item.media->kind == v1::MediaKind::Image &&
+                item.media->width == 0)
+                if (const auto header = media::read_image_header(target.first->media_path)) {
+                    item.media->width = header->width;
+                    item.media->height = header->height;
+                }
+            item.metadata = std::move(target.first->metadata);
+            try {
+                target.id = tx.add_item(item);
+            } catch (...) {
+                target.first->metadata = std::move(item.metadata);
+                throw;
+            }
+            target.first->metadata = std::move(item.metadata);
+            matcher.add(target.uri, target.id);
+            ++summary.items_created;
+        } else {
+            ++summary.items_matched;
+            target.revision = tx.annotations_revision(target.id);
+            if (options.merge) target.existing = project.annotations(target.id);
+        }
+        packer.ready(index + 1);
+        while (auto set = packer.next(false)) store_set(*set);
+    }
+    while (!packer.done()) {
+        {
+            const std::lock_guard lock(pipe.mutex);
+            if (pipe.dead) return std::nullopt;
+        }
+        store_set(*packer.next(true));
+    }
+    {
+        std::unique_lock lock(pipe.mutex);
+        pipe.changed.wait(lock, [&] { return pipe.dead || pipe.finished; });
+        if (pipe.dead || pipe.error) return std::nullopt;
+    }
+
+    // The file's items are freed meanwhile (all sets are packed; only the schema
+    // is used from here on), joined before returning.
+    std::thread freeing([&, doomed = std::move(pipe.dataset.items)]() mutable {
+        free_annotations(targets.size());
+        std::vector<ImportedItem>().swap(doomed);
+    });
+    struct Join {
+        std::thread& thread;
+        ~Join() { thread.join(); }
+    } join{freeing};
+    if (annotation_count && tx.allocate_annotation_ids(annotation_count) != first_id)
+        throw Error("annotation ids were allocated meanwhile");
+    summary.annotations = annotation_count;
+    summary.attributes_converted = attributes_converted;
+    if (options.extend_schema) {
+        summary.classes_added = merge_schema(schema, pipe.dataset.schema);
+        tx.set_label_schema(schema);
+    } else {
+        summary.unknown_labels = std::move(unknown_labels);
+    }
+
+    v1::EditBatchT note;
+    note.author = options.author;
+    note.time = now;
+    note.comment = fmt::format("import {}: {} items ({} new), {} annotations, {} classes added", source,
+                               targets.size(), summary.items_created, summary.annotations,
+                               summary.classes_added);
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(v1::EditBatch::Pack(fbb, &note), v1::EditBatchIdentifier());
+    tx.append_journal({fbb.GetBufferPointer(), fbb.GetSize()});
+    tx.commit();
+    return summary;
 }
 
 }  // namespace
@@ -292,7 +580,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     SetPacker packer(targets.size(), [&](std::size_t index) {
         Target& target = targets[index];
         v1::AnnotationSetT set;
-        if (options.merge) {
+        if (options.merge && !target.existing.empty()) {  // new items have none
             flatbuffers::GetRoot<v1::AnnotationSet>(target.existing.data())->UnPackTo(&set);
             store::Bytes().swap(target.existing);
         }
@@ -363,6 +651,59 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     tx.append_journal({fbb.GetBufferPointer(), fbb.GetSize()});
     tx.commit();
     return summary;
+}
+
+ImportSummary import_file(store::Project& project, const Format& format,
+                          const std::filesystem::path& input, std::string_view source,
+                          const ImportOptions& options, ProgressFn read_progress) {
+    // The reader runs on a second thread and hands out items as it completes
+    // them; this thread stores them meanwhile, in one transaction committed only
+    // once the whole file was read without error.
+    Pipe pipe;
+    const ReadOptions read_options{std::move(read_progress), &pipe};
+    std::thread reader([&] {
+        Dataset dataset;
+        std::exception_ptr error;
+        try {
+            dataset = format.read(input, read_options);
+        } catch (...) {
+            error = std::current_exception();
+        }
+        {
+            const std::lock_guard lock(pipe.mutex);
+            pipe.dataset = std::move(dataset);
+            pipe.error = error;
+            pipe.read_ok = !error;
+            pipe.finished = true;
+        }
+        pipe.changed.notify_all();
+    });
+    std::optional<ImportSummary> summary;
+    std::exception_ptr failure;
+    bool streaming = false;
+    {
+        std::unique_lock lock(pipe.mutex);
+        pipe.changed.wait(lock, [&] { return pipe.ready || pipe.finished; });
+        streaming = pipe.ready;
+    }
+    if (streaming) {
+        try {
+            summary = stream_import(project, pipe, source, options);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    }
+    {
+        const std::lock_guard lock(pipe.mutex);
+        pipe.stopped = true;
+    }
+    pipe.changed.notify_all();
+    reader.join();
+    // As when reading first and storing then: the reader's error comes first.
+    if (pipe.error) std::rethrow_exception(pipe.error);
+    if (summary) return *summary;
+    if (failure && !pipe.dead) std::rethrow_exception(failure);
+    return import_dataset(project, pipe.dataset, source, options);
 }
 
 void export_project(const store::Project& project, const Format& format,

@@ -52,6 +52,14 @@ struct ImportSummary {
 ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::string_view source,
                              const ImportOptions& options);
 
+/// Reads `input` through `format` and imports it as import_dataset does, with
+/// the same result and errors (a reader's error first), but stores items while
+/// the reader is still reading where the format allows (COCO). `read_progress`
+/// is called on another thread.
+ImportSummary import_file(store::Project& project, const Format& format,
+                          const std::filesystem::path& input, std::string_view source,
+                          const ImportOptions& options, ProgressFn read_progress = {});
+
 /// The URI of a media file as the project stores it: relative to the project
 /// folder, '/'-separated (may start with "../").
 [[nodiscard]] std::string project_uri(const store::Project& project,

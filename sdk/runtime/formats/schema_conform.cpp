@@ -1,8 +1,6 @@
 #include "formats/schema_conform.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <unordered_map>
 
 namespace tessera::formats {
 namespace {
@@ -61,31 +59,38 @@ bool to_type(v1::AttributeT& a, v1::AttributeType want) {
 
 }  // namespace
 
-std::size_t conform_attributes(Dataset& dataset, const v1::LabelSchemaT& schema) {
-    std::unordered_map<std::string, const Specs*> by_class, by_tier;
-    for (const auto& c : schema.classes) by_class.emplace(c->key, &c->attributes);
-    for (const auto& t : schema.tiers) by_tier.emplace(t->key, &t->attributes);
-    const auto declares_attributes = [](const auto& entry) { return !entry.second->empty(); };
-    if (std::none_of(by_class.begin(), by_class.end(), declares_attributes) &&
-        std::none_of(by_tier.begin(), by_tier.end(), declares_attributes))
-        return 0;  // nothing to fit, e.g. a schema made by earlier imports
+AttributeConformer::AttributeConformer(const v1::LabelSchemaT& schema) {
+    for (const auto& c : schema.classes) {
+        by_class_.emplace(c->key, &c->attributes);
+        has_attributes_ |= !c->attributes.empty();
+    }
+    for (const auto& t : schema.tiers) {
+        by_tier_.emplace(t->key, &t->attributes);
+        has_attributes_ |= !t->attributes.empty();
+    }
+}
 
+std::size_t AttributeConformer::apply(std::vector<std::unique_ptr<v1::AnnotationT>>& annotations) const {
+    if (!has_attributes_) return 0;  // nothing to fit, e.g. a schema made by earlier imports
     std::size_t converted = 0;
-    for (ImportedItem& item : dataset.items)
-        for (const auto& annotation : item.annotations) {
-            const Specs* specs = nullptr;
-            if (!annotation->tier.empty()) {
-                if (const auto it = by_tier.find(annotation->tier); it != by_tier.end()) specs = it->second;
-            } else if (const auto it = by_class.find(annotation->label); it != by_class.end()) {
-                specs = it->second;
-            }
-            if (specs == nullptr) continue;
-            for (const auto& attribute : annotation->attributes) {
-                const v1::AttributeSpecT* spec = find_spec(specs, attribute->key);
-                if (spec != nullptr && spec->type != attribute->type && to_type(*attribute, spec->type))
-                    ++converted;
-            }
+    for (const auto& annotation : annotations) {
+        if (annotation->attributes.empty()) continue;
+        const auto& index = annotation->tier.empty() ? by_class_ : by_tier_;
+        const auto it = index.find(annotation->tier.empty() ? annotation->label : annotation->tier);
+        if (it == index.end()) continue;
+        for (const auto& attribute : annotation->attributes) {
+            const v1::AttributeSpecT* spec = find_spec(it->second, attribute->key);
+            if (spec != nullptr && spec->type != attribute->type && to_type(*attribute, spec->type))
+                ++converted;
         }
+    }
+    return converted;
+}
+
+std::size_t conform_attributes(Dataset& dataset, const v1::LabelSchemaT& schema) {
+    const AttributeConformer conformer(schema);
+    std::size_t converted = 0;
+    for (ImportedItem& item : dataset.items) converted += conformer.apply(item.annotations);
     return converted;
 }
 
