@@ -131,6 +131,42 @@ private:
     std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs_;  // (local, project)
 };
 
+/// Adds the project item that file item `source` creates, at `uri`: kind from the
+/// extension and image size from the header when the file states neither. The
+/// file item keeps its metadata (lent to the new item), so that an import can
+/// start over from it.
+store::ItemId add_item(store::Transaction& tx, const std::string& uri, ImportedItem& source) {
+    v1::ItemT item;
+    item.media = std::make_unique<v1::MediaT>(source.media);
+    item.media->uri = uri;
+    if (item.media->kind == v1::MediaKind::Unknown) item.media->kind = media::media_kind_from_extension(uri);
+    if (!source.media_path.empty() && item.media->kind == v1::MediaKind::Image && item.media->width == 0)
+        if (const auto header = media::read_image_header(source.media_path)) {
+            item.media->width = header->width;
+            item.media->height = header->height;
+        }
+    item.metadata = std::move(source.metadata);
+    struct GiveBack {
+        v1::ItemT& item;
+        ImportedItem& source;
+        ~GiveBack() { source.metadata = std::move(item.metadata); }
+    } give_back{item, source};
+    return tx.add_item(item);
+}
+
+/// Gives annotation `a` its project ids (through `ids`) and marks it imported
+/// by `author` at `now` unless the file said otherwise.
+void adopt(v1::AnnotationT& a, const IdMap& ids, const std::string& author, std::int64_t now) {
+    a.id = ids.project_id(a.id);
+    if (a.parent) a.parent = ids.project_id(a.parent);
+    for (auto& r : a.relations) r->target = ids.project_id(r->target);
+    if (!a.provenance) a.provenance = std::make_unique<v1::ProvenanceT>();
+    a.provenance->source = v1::Source::Import;
+    if (a.provenance->author.empty()) a.provenance->author = author;
+    if (a.provenance->created == 0) a.provenance->created = now;
+    if (a.provenance->modified == 0) a.provenance->modified = now;
+}
+
 /// Packs annotation sets on a second thread: pack(0), pack(1), ... in order, each
 /// once ready() allows it, at most kWindow sets ahead of the one taken last.
 class SetPacker {
@@ -369,14 +405,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
                 saved.push_back(a->id);
                 saved.push_back(a->parent);
                 for (auto& r : a->relations) saved.push_back(r->target);
-                a->id = ids.project_id(a->id);
-                if (a->parent) a->parent = ids.project_id(a->parent);
-                for (auto& r : a->relations) r->target = ids.project_id(r->target);
-                if (!a->provenance) a->provenance = std::make_unique<v1::ProvenanceT>();
-                a->provenance->source = v1::Source::Import;
-                if (a->provenance->author.empty()) a->provenance->author = options.author;
-                if (a->provenance->created == 0) a->provenance->created = now;
-                if (a->provenance->modified == 0) a->provenance->modified = now;
+                adopt(*a, ids, options.author, now);
                 set.annotations.push_back(std::move(a));
             }
             // Hand the annotations back with their local ids, so that the usual
@@ -440,25 +469,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         if (!wait_closed(index)) return std::nullopt;
         Target& target = targets[index];
         if (target.id == 0) {
-            v1::ItemT item;
-            item.media = std::make_unique<v1::MediaT>(target.first->media);
-            item.media->uri = target.uri;
-            if (item.media->kind == v1::MediaKind::Unknown)
-                item.media->kind = media::media_kind_from_extension(target.uri);
-            if (!target.first->media_path.empty() && item.media->kind == v1::MediaKind::Image &&
-                item.media->width == 0)
-                if (const auto header = media::read_image_header(target.first->media_path)) {
-                    item.media->width = header->width;
-                    item.media->height = header->height;
-                }
-            item.metadata = std::move(target.first->metadata);
-            try {
-                target.id = tx.add_item(item);
-            } catch (...) {
-                target.first->metadata = std::move(item.metadata);
-                throw;
-            }
-            target.first->metadata = std::move(item.metadata);
+            target.id = add_item(tx, target.uri, *target.first);
             matcher.add(target.uri, target.id);
             ++summary.items_created;
         } else {
@@ -592,14 +603,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
             ids.assign(source->annotations, next_id);
             next_id += source->annotations.size();
             for (auto& a : source->annotations) {
-                a->id = ids.project_id(a->id);
-                if (a->parent) a->parent = ids.project_id(a->parent);
-                for (auto& r : a->relations) r->target = ids.project_id(r->target);
-                if (!a->provenance) a->provenance = std::make_unique<v1::ProvenanceT>();
-                a->provenance->source = v1::Source::Import;
-                if (a->provenance->author.empty()) a->provenance->author = options.author;
-                if (a->provenance->created == 0) a->provenance->created = now;
-                if (a->provenance->modified == 0) a->provenance->modified = now;
+                adopt(*a, ids, options.author, now);
                 set.annotations.push_back(std::move(a));
             }
         }
@@ -614,19 +618,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     for (std::size_t index = 0; index < targets.size(); ++index) {
         Target& target = targets[index];
         if (target.id == 0) {
-            v1::ItemT item;
-            item.media = std::make_unique<v1::MediaT>(target.first->media);
-            item.media->uri = target.uri;
-            if (item.media->kind == v1::MediaKind::Unknown)
-                item.media->kind = media::media_kind_from_extension(target.uri);
-            if (!target.first->media_path.empty() && item.media->kind == v1::MediaKind::Image &&
-                item.media->width == 0)
-                if (const auto header = media::read_image_header(target.first->media_path)) {
-                    item.media->width = header->width;
-                    item.media->height = header->height;
-                }
-            item.metadata = std::move(target.first->metadata);
-            target.id = tx.add_item(item);
+            target.id = add_item(tx, target.uri, *target.first);
             matcher.add(target.uri, target.id);
             ++summary.items_created;
         } else {
