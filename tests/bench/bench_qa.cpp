@@ -30,6 +30,7 @@
 #include "core/verify.hpp"
 #include "lua/lua_plugin.hpp"
 #include "qa/engine.hpp"
+#include "random.hpp"
 
 namespace {
 
@@ -66,19 +67,7 @@ long arg(int argc, char** argv, const char* name, long fallback) {
     return fallback;
 }
 
-/// splitmix64: deterministic, so every run checks the same data.
-struct Random {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform(double lo, double hi) {
-        return lo + (hi - lo) * static_cast<double>(next() >> 11) / 9007199254740992.0;
-    }
-};
+using tessera::bench::Random;
 
 const char* const kClasses[] = {"car", "truck", "pedestrian", "cyclist", "traffic_sign"};
 

@@ -16,22 +16,13 @@
 
 #include "core/file_io.hpp"
 #include "store/project.hpp"
+#include "random.hpp"
 
 namespace {
 
 namespace v1 = tessera::v1;
 
-/// splitmix64: a small deterministic generator, so runs are repeatable.
-struct Random {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform(double lo, double hi) { return lo + (hi - lo) * static_cast<double>(next() >> 11) / 9007199254740992.0; }
-};
+using tessera::bench::Random;
 
 const char* const kLabels[] = {"car", "truck", "bus", "行人", "cyclist", "traffic_light", "traffic_sign", "车道线", "curb", "animal"};
 

@@ -15,6 +15,7 @@
 #include "plugins/loader.hpp"
 #include "store/project.hpp"
 #include "support/temp_dir.hpp"
+#include "support/plugin_log.hpp"
 
 namespace {
 
@@ -89,16 +90,7 @@ struct Input {
     }
 };
 
-struct Log {
-    std::mutex mutex;
-    std::vector<std::string> lines;
-    plugins::LogFn fn() {
-        return [this](tessera_log_level_t, std::string_view id, std::string_view message) {
-            const std::lock_guard lock(mutex);
-            lines.push_back("[" + std::string(id) + "] " + std::string(message));
-        };
-    }
-};
+using Log = tessera::test::PluginLog;
 
 /// A rule provider standing in for the built-in rules (plugins/rules).
 class StaticRules final : public qa::RuleProvider {

@@ -17,6 +17,7 @@
 #include "support/dataset_source.hpp"
 #include "support/format_helpers.hpp"
 #include "support/temp_dir.hpp"
+#include "support/plugin_log.hpp"
 
 namespace {
 
@@ -28,23 +29,7 @@ using plugins::State;
 
 const std::filesystem::path kPlugins = TESSERA_TEST_PLUGIN_DIR;
 
-/// Log lines the host received, as "[plugin] message".
-struct Log {
-    std::mutex mutex;
-    std::vector<std::string> lines;
-    plugins::LogFn fn() {
-        return [this](tessera_log_level_t, std::string_view id, std::string_view message) {
-            const std::lock_guard lock(mutex);
-            lines.push_back("[" + std::string(id) + "] " + std::string(message));
-        };
-    }
-    bool has(std::string_view text) {
-        const std::lock_guard lock(mutex);
-        for (const auto& line : lines)
-            if (line.find(text) != std::string::npos) return true;
-        return false;
-    }
-};
+using Log = tessera::test::PluginLog;
 
 void copy_plugin(const std::string& name, const std::filesystem::path& into) {
     std::filesystem::create_directories(into);
