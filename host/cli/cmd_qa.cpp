@@ -8,6 +8,7 @@
 
 #include "cli.hpp"
 #include "core/file_io.hpp"
+#include "plugin_setup.hpp"
 #include "plugins/loader.hpp"
 #include "progress_bar.hpp"
 #include "qa/engine.hpp"
@@ -37,19 +38,6 @@ unsigned thread_count(const Args& args) {
     } catch (const std::exception&) {
     }
     throw UsageError(fmt::format("--threads {}: expected a number from 0 (all cores) to 256", text));
-}
-
-// Rules of the plugin that provides the project's schema, and of plugins in the
-// project's own plugins/ folder, run without being enabled one by one.
-std::vector<std::string> default_plugins(const plugins::PluginHost& host, const store::ProjectFile& file,
-                                         const std::filesystem::path& dir) {
-    std::vector<std::string> ids;
-    if (const plugins::SchemaRecord* schema = host.find_schema(file.schema)) ids.push_back(schema->plugin_id);
-    const std::filesystem::path local = std::filesystem::weakly_canonical(dir / "plugins");
-    for (const plugins::PluginRecord& p : host.plugins())
-        if (!p.folder.empty() && std::filesystem::weakly_canonical(p.folder).parent_path() == local)
-            ids.push_back(p.id);
-    return ids;
 }
 
 void print_rules(const qa::RuleSet& rules) {
@@ -96,7 +84,7 @@ int run_qa(const Context& context, const Args& args) {
     qa::RunOptions options;
     options.threads = thread_count(args);
     options.only_rules = split_ids(args.value("--rules"));
-    options.default_plugins = default_plugins(host, file, dir);
+    options.default_plugins = host::default_qa_plugins(host, file, dir);
     const std::vector<const qa::RuleProvider*> providers = host.rule_providers();
 
     if (args.flag("--list")) {

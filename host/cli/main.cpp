@@ -8,6 +8,19 @@
 
 #include "cli.hpp"
 #include "core/error.hpp"
+#include "plugin_setup.hpp"
+
+namespace tessera::cli {
+
+Context::Context() = default;
+Context::~Context() = default;
+
+plugins::PluginHost& Context::plugins(const std::filesystem::path& project_dir) const {
+    if (!plugins_) plugins_ = host::load_plugins({.project_dir = project_dir, .quiet = quiet_});
+    return *plugins_;
+}
+
+}  // namespace tessera::cli
 
 namespace {
 

@@ -154,7 +154,9 @@ tessera_status_t TESSERA_ABI submit_edits(const tessera_host_t* host, tessera_by
             return TESSERA_INVALID_ARGUMENT;
         }
         try {
-            const std::uint64_t seq = project.apply({edit_batch.data, edit_batch.size});
+            const std::span<const std::uint8_t> batch(edit_batch.data, edit_batch.size);
+            const HostExtensions& owner = *state_of(host).owner;
+            const std::uint64_t seq = owner.submit() ? owner.submit()(batch) : project.apply(batch);
             if (journal_seq != nullptr) *journal_seq = seq;
         } catch (const Error& e) {
             error = e.what();
@@ -186,7 +188,7 @@ const void* TESSERA_ABI get_extension(const tessera_host_t* host, const char* id
     if (std::strcmp(id, TESSERA_EXT_HOST_LOG) == 0) return &kLog;
     if (std::strcmp(id, TESSERA_EXT_HOST_PROJECT) == 0)
         return state_of(host).owner->project() != nullptr ? &kProject : nullptr;
-    return nullptr;
+    return state_of(host).owner->offered(id);
 }
 
 }  // namespace
@@ -245,6 +247,15 @@ const tessera_host_t* HostExtensions::host_for(std::string_view plugin_id) {
     };
     hosts_.push_back(std::move(state));
     return &hosts_.back()->host;
+}
+
+void HostExtensions::offer(std::string id, const void* extension) {
+    offered_[std::move(id)] = extension;
+}
+
+const void* HostExtensions::offered(std::string_view id) const {
+    const auto found = offered_.find(id);
+    return found == offered_.end() ? nullptr : found->second;
 }
 
 std::string_view HostExtensions::plugin_id_of(const tessera_host_t* host) {

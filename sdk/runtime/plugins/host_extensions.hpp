@@ -7,12 +7,17 @@
 // attributed to the plugin), project reads (item count, paging item ids,
 // items, annotation sets, the label schema) and edit batches through
 // store::Project::apply.
-// Missing: tessera.host.ui/1 and tessera.host.imgui/1 (the studio's).
+// A host adds its own extensions with offer() (the studio offers
+// tessera.host.ui/1) and may route submitted edits through itself with
+// set_submit() (the studio's undo stack).
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -63,6 +68,20 @@ class HostExtensions {
     /// The attached project, or nullptr.
     [[nodiscard]] store::Project* project() const { return project_.load(); }
 
+    /// Applies one EditBatch (not yet verified) and returns its journal number;
+    /// throws Error when it is refused (nothing changed).
+    using SubmitFn = std::function<std::uint64_t(std::span<const std::uint8_t> edit_batch)>;
+    /// Routes tessera.host.project/1 submit_edits through `submit` instead of
+    /// the attached project's apply(). [main-thread], before plugins submit.
+    void set_submit(SubmitFn submit) { submit_ = std::move(submit); }
+    [[nodiscard]] const SubmitFn& submit() const { return submit_; }
+
+    /// Offers the host extension `extension` (host-owned, outliving the
+    /// plugins) under `id`, e.g. the studio's tessera.host.ui/1. [main-thread], before loading.
+    void offer(std::string id, const void* extension);
+    /// The extension offered under `id`, or nullptr.
+    [[nodiscard]] const void* offered(std::string_view id) const;
+
     /// The tessera_host_t handed to plugin `plugin_id`: its log lines carry
     /// that id. Lives as long as this object. [main-thread]
     [[nodiscard]] const tessera_host_t* host_for(std::string_view plugin_id);
@@ -78,6 +97,8 @@ class HostExtensions {
     tessera_version_t sdk_version_;
     LogFn log_;
     std::atomic<store::Project*> project_{nullptr};
+    SubmitFn submit_;
+    std::map<std::string, const void*, std::less<>> offered_;
     std::deque<std::unique_ptr<PluginHost>> hosts_;
 };
 

@@ -137,6 +137,8 @@ PluginRecord& PluginHost::accept(PluginRecord record, Contribution contribution)
     for (const formats::Format& format : contribution.formats) formats_.add(format);
     for (SchemaRecord& schema : schemas) schemas_.push_back(std::move(schema));
     if (contribution.rules != nullptr) providers_.push_back(contribution.rules);
+    if (contribution.view != nullptr)
+        views_.push_back({record.id, contribution.view_plugin, contribution.view});
     if (contribution.keep_alive) keep_alive_.push_back(std::move(contribution.keep_alive));
     record.extensions = std::move(contribution.extensions);
     record.state = State::Loaded;
@@ -214,6 +216,8 @@ const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir) {
             contribution.schemas = std::move(native.schemas);
             contribution.rules = native.rules.get();
             contribution.formats = std::move(native.formats);
+            contribution.view_plugin = native.plugin->get();
+            contribution.view = native.view;
             // The provider holds the instance; the instance holds the library.
             contribution.keep_alive = std::make_shared<
                 std::pair<std::shared_ptr<NativePlugin>, std::shared_ptr<qa::RuleProvider>>>(

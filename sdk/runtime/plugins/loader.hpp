@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include <tessera/ext/view.h>
+
 #include "core/data_api.hpp"
 #include "formats/registry.hpp"
 #include "plugins/host_extensions.hpp"
@@ -70,6 +72,15 @@ struct SchemaRecord {
     [[nodiscard]] const v1::LabelSchema& root() const;
 };
 
+/// A view some native plugin provides (tessera.view/1).
+struct ViewRecord {
+    /// The plugin providing it.
+    std::string plugin_id{};
+    /// Its instance and extension; they live as long as the PluginHost.
+    const tessera_plugin_t* plugin = nullptr;
+    const tessera_plugin_view_t* view = nullptr;
+};
+
 /// A plugin compiled into the host (its formats, rules and schemas).
 struct BuiltinPlugin {
     std::string id{};
@@ -111,6 +122,9 @@ struct Contribution {
     /// Its rules, or null; kept alive by `keep_alive` (or static, for built-ins).
     const qa::RuleProvider* rules = nullptr;
     std::vector<formats::Format> formats{};
+    /// Its view (native plugins only), or null; kept alive by `keep_alive`.
+    const tessera_plugin_t* view_plugin = nullptr;
+    const tessera_plugin_view_t* view = nullptr;
     /// Whatever must live as long as the contributions (instance, Lua state).
     std::shared_ptr<const void> keep_alive{};
 };
@@ -156,6 +170,8 @@ class PluginHost {
     [[nodiscard]] std::vector<const qa::RuleProvider*> rule_providers() const;
     /// Formats of loaded plugins by name (built-in ones included).
     [[nodiscard]] const formats::Registry& formats() const { return formats_; }
+    /// Views of loaded plugins, in load order.
+    [[nodiscard]] std::span<const ViewRecord> views() const { return views_; }
 
   private:
     PluginRecord& refuse(PluginRecord record, std::string reason);
@@ -171,6 +187,7 @@ class PluginHost {
     std::vector<PluginRecord> records_;
     std::vector<SchemaRecord> schemas_;
     std::vector<const qa::RuleProvider*> providers_;
+    std::vector<ViewRecord> views_;
     std::vector<std::shared_ptr<const void>> keep_alive_;  // instances, Lua states, owned providers
     formats::Registry formats_;
 };

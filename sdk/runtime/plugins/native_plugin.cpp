@@ -140,11 +140,20 @@ std::vector<std::vector<std::uint8_t>> label_schemas(const NativePlugin& plugin,
     return schemas;
 }
 
-void check_view(const void* extension) {
+const tessera_plugin_view_t* check_view(const void* extension) {
     const auto& ext = *static_cast<const tessera_plugin_view_t*>(extension);
-    require(ext.name, "tessera.view/0-draft name");
-    require(reinterpret_cast<const void*>(ext.open_item), "tessera.view/0-draft open_item");
-    require(reinterpret_cast<const void*>(ext.frame), "tessera.view/0-draft frame");
+    require(ext.name, "tessera.view/1 name");
+    require(ext.media_kinds, "tessera.view/1 media_kinds");
+    require(reinterpret_cast<const void*>(ext.open_item), "tessera.view/1 open_item");
+    require(reinterpret_cast<const void*>(ext.set_annotations), "tessera.view/1 set_annotations");
+    require(reinterpret_cast<const void*>(ext.frame), "tessera.view/1 frame");
+    if (ext.tool_count == 0) throw Error("tessera.view/1 offers no tools");
+    require(ext.tools, "tessera.view/1 tools");
+    for (std::uint32_t i = 0; i < ext.tool_count; ++i) {
+        require(ext.tools[i].id, "tessera.view/1 tool id");
+        require(ext.tools[i].name, "tessera.view/1 tool name");
+    }
+    return &ext;
 }
 
 // Collects and checks the instance's extensions.
@@ -163,7 +172,7 @@ void collect_extensions(NativeContribution& result, const std::shared_ptr<HostEx
         result.extensions.emplace_back(TESSERA_EXT_FORMAT);
     }
     if (const void* ext = plugin.extension(TESSERA_EXT_VIEW)) {
-        check_view(ext);
+        result.view = check_view(ext);
         result.extensions.emplace_back(TESSERA_EXT_VIEW);
     }
 }

@@ -5,7 +5,7 @@
 //
 // Implemented: tessera.label-schema/1 (each buffer verified), tessera.qa-rules/1
 // (as a qa::RuleProvider), tessera.format/1 (as a formats::Format),
-// tessera.view/0-draft (checked and listed; the studio opens views).
+// tessera.view/1 (checked; the studio opens views).
 // Missing: libraries providing several plugins are loaded once per manifest;
 // only the descriptor whose id matches plugin.json is instantiated.
 
@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <tessera/entry.h>
+#include <tessera/ext/view.h>
 #include <tessera/plugin.h>
 
 #include "core/error.hpp"
@@ -90,6 +91,8 @@ struct NativeContribution {
     std::shared_ptr<qa::RuleProvider> rules;
     /// Its formats (at most one per plugin with tessera.format/1).
     std::vector<formats::Format> formats;
+    /// Its tessera.view/1 extension, or null; lives as long as `plugin`.
+    const tessera_plugin_view_t* view = nullptr;
 };
 
 /// Loads the native plugin `manifest` describes for a host; throws Error with
