@@ -8,6 +8,7 @@ packages=(
   liblua5.4-dev libimgui-dev libglfw3-dev libstb-dev
   flatbuffers-compiler libflatbuffers-dev libfmt-dev catch2
   libsqlite3-dev libsimdjson-dev libpugixml-dev libutf8proc-dev
+  xvfb xauth libgl1-mesa-dri fonts-noto-cjk
 )
 
 missing=()

@@ -20,7 +20,7 @@ std::vector<std::filesystem::path> builtin_plugin_dirs() {
 }
 
 std::unique_ptr<plugins::PluginHost> load_plugins(const PluginSetup& setup) {
-    auto host = std::make_unique<plugins::PluginHost>(plugins::LoadOptions{}, setup.host_name, TESSERA_VERSION);
+    auto host = std::make_unique<plugins::PluginHost>(plugins::LoadOptions{.disabled = setup.disabled}, setup.host_name, TESSERA_VERSION);
     if (setup.quiet) host->set_log([](tessera_log_level_t, std::string_view, std::string_view) {});
     if (setup.prepare) setup.prepare(*host);
     for (const formats::Format& format :

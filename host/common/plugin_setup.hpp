@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ struct PluginSetup {
     std::filesystem::path project_dir{};
     /// What native plugins read from tessera_host_t.
     std::string host_name = "tessera";
+    /// Plugin ids not to load (recorded as disabled).
+    std::set<std::string, std::less<>> disabled{};
     /// Drop the loader's log lines.
     bool quiet = false;
     /// Lets the host prepare the plugin host before anything loads (offer its

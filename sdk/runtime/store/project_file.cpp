@@ -122,8 +122,9 @@ qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::s
     return setting;
 }
 
-// The "qa" object; keys other than "rules" are left to newer programs.
-void read_qa(const JsonText& json, od::value& value, qa::RuleSettings& rules) {
+}  // namespace
+
+void read_qa_section(const JsonText& json, od::value& value, qa::RuleSettings& rules) {
     const char* at = location_of(value);
     od::object object = read_object(json, value, "qa");
     for_each_field(json, object, at, "qa", [&](const std::string& key, od::value& field) {
@@ -140,6 +141,8 @@ void read_qa(const JsonText& json, od::value& value, qa::RuleSettings& rules) {
 }
 
 // A parameter written back: numbers and booleans bare, everything else as a string.
+namespace {
+
 void append_param(std::string& out, std::string_view text) {
     const bool bare = text == "true" || text == "false" ||
                       (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) &&
@@ -244,7 +247,7 @@ ProjectFile parse(const JsonText& json) {
         } else if (key == "schema") {
             result.schema = read_json_string(json, value, key);
         } else if (key == "qa") {
-            read_qa(json, value, result.qa_rules);
+            read_qa_section(json, value, result.qa_rules);
         }
         // Unknown keys are skipped: newer programs may add settings.
     }

@@ -29,6 +29,7 @@
 #include <filesystem>
 #include <string>
 
+#include "formats/json_text.hpp"
 #include "qa/rule.hpp"
 #include "store/project.hpp"
 
@@ -53,6 +54,12 @@ struct ProjectFile {
 [[nodiscard]] ProjectFile read_project_file(const std::filesystem::path& file);
 /// Same for `text`, the contents of `file` (tests, fuzzing).
 [[nodiscard]] ProjectFile parse_project_file(const std::filesystem::path& file, std::string_view text);
+
+/// Reads a "qa" object ({"rules": {RULE: {"enabled", "severity", "params"}}})
+/// into `rules`, as the project file holds it; studio profiles share the
+/// format. Keys other than "rules" are left to newer programs. Throws Error
+/// "FILE:LINE:COL: ..." when it is invalid.
+void read_qa_section(const formats::JsonText& json, simdjson::ondemand::value& value, qa::RuleSettings& rules);
 
 /// Writes a project file atomically (a crash leaves the old or the new file).
 void write_project_file(const std::filesystem::path& file, const ProjectFile& contents);

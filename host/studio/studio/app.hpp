@@ -1,0 +1,149 @@
+#pragma once
+// The studio application: a window, a Session on one project, the plugins
+// (views, schemas, rules), the canvas where the item's view draws, and the
+// panels around it. A customized host builds an App, adds panels, and runs it:
+//
+//   tessera::studio::App app({.project = dir});
+//   app.add_panel(std::make_unique<MyPanel>());
+//   return app.run();
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plugins/loader.hpp"
+#include "qa/engine.hpp"
+#include "studio/canvas.hpp"
+#include "studio/panel.hpp"
+#include "studio/profile.hpp"
+#include "studio/session.hpp"
+#include "studio/window.hpp"
+
+namespace tessera::studio {
+
+class Script;
+
+struct AppOptions {
+    /// The project folder to open.
+    std::filesystem::path project;
+    /// Who edits (provenance and review records); default: $USER, else "annotator".
+    std::string author;
+    /// "en" or "zh-CN"; empty = the profile's, else "en".
+    std::string locale;
+    /// A studio profile (studio/profile.hpp), or empty for the defaults.
+    std::filesystem::path profile;
+    /// A Lua file driving a scripted session (tests), or empty.
+    std::filesystem::path script;
+    WindowOptions window;
+};
+
+class App {
+public:
+    /// Opens the window and the project and loads the plugins; throws Error
+    /// when the project cannot be opened or no window can be made.
+    explicit App(AppOptions options);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    /// Runs until the window closes (or the script quits); returns the exit code.
+    int run();
+    /// Ends run() after this frame with `code`.
+    void quit(int code);
+
+    /// Adds a panel, drawn every frame after the built-in ones.
+    void add_panel(std::unique_ptr<Panel> panel);
+
+    [[nodiscard]] Session& session() { return *session_; }
+    [[nodiscard]] Window& window() { return *window_; }
+    [[nodiscard]] Canvas& canvas() { return *canvas_; }
+    [[nodiscard]] const plugins::PluginHost& plugins() const { return *plugins_; }
+    [[nodiscard]] const AppOptions& options() const { return options_; }
+    [[nodiscard]] const Profile& profile() const { return profile_; }
+
+    /// Places the next window, the panel `id`, at the profile's rectangle for
+    /// it, else at `fallback` ({x, y, width, height}); on first use only, so
+    /// the user may move it. Panels call it before ImGui::Begin().
+    void place(std::string_view id, PanelRect fallback) const;
+    /// Whether `chord` went down this frame with exactly its modifiers.
+    [[nodiscard]] static bool pressed(const KeyChord& chord);
+    /// The key of a tool of the view: the profile's "tool.ID", else the view's own.
+    [[nodiscard]] KeyChord tool_key(const tessera_view_tool_t& tool) const;
+    /// The key of a schema class: the profile's "label.KEY", else the schema's hotkey.
+    [[nodiscard]] KeyChord label_key(std::string_view label) const;
+    // --- What the annotator works with ----------------------------------------
+
+    /// Opens `item` in the session and in its view.
+    void open_item(ItemId item);
+    /// Opens the next / previous item of the list (wrapping at the ends);
+    /// in review mode, the next / previous submitted item.
+    void step_item(int direction);
+    /// The active tool id (one of the view's tools) and label key.
+    [[nodiscard]] const std::string& tool() const { return tool_; }
+    void set_tool(std::string_view tool);
+    [[nodiscard]] const std::string& label() const { return label_; }
+    void set_label(std::string_view label);
+    /// The view showing the open item, or nullptr when no plugin shows its kind.
+    [[nodiscard]] const plugins::ViewRecord* view() const { return view_; }
+    /// A name of the schema class `label` in the UI language (its key when it has none).
+    [[nodiscard]] std::string label_name(std::string_view label) const;
+    /// 0xRRGGBBAA colour of the schema class `label`.
+    [[nodiscard]] std::uint32_t label_color(std::string_view label) const;
+
+    /// Applies an edit batch through the session, reporting a refusal in the
+    /// status bar instead of throwing; true when it was applied.
+    bool apply(const Bytes& edit_batch);
+    /// Undo / redo with the result in the status bar.
+    void undo();
+    void redo();
+    /// Submits the open item; when error findings block it, says so and shows the QA panel.
+    bool submit();
+
+    /// Review mode: inspectors walk submitted items and accept or reject them.
+    [[nodiscard]] bool review_mode() const { return review_mode_; }
+    void set_review_mode(bool on);
+
+    /// One line for the status bar (errors stay until the next message).
+    void message(std::string text, bool error = false);
+    [[nodiscard]] const std::string& last_message() const { return message_; }
+    [[nodiscard]] bool last_message_is_error() const { return message_is_error_; }
+
+    /// Whether the shortcut sheet (F1) is shown.
+    bool show_shortcuts = false;
+    /// Set when the QA panel should come to the front (a blocked submit).
+    bool focus_qa = false;
+
+private:
+    void frame();
+    void shortcuts();
+    void draw_canvas();
+    void draw_overlays();
+    void refresh_view();
+    void build_rules();
+
+    AppOptions options_;
+    Profile profile_;
+    std::unique_ptr<Window> window_;
+    std::unique_ptr<Session> session_;
+    std::unique_ptr<Canvas> canvas_;
+    std::unique_ptr<plugins::PluginHost> plugins_;
+    std::unique_ptr<qa::RuleSet> rules_;
+    std::vector<std::unique_ptr<Panel>> panels_;
+    std::unique_ptr<Script> script_;
+    const plugins::ViewRecord* view_ = nullptr;
+    std::uint64_t view_revision_ = 0;
+    ItemId shown_item_ = 0;  // the item the view shows
+    std::string tool_;
+    std::string label_;
+    bool review_mode_ = false;
+    std::string message_;
+    bool message_is_error_ = false;
+    std::optional<int> exit_code_;
+};
+
+}  // namespace tessera::studio

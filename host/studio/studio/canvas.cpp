@@ -1,0 +1,286 @@
+#include "studio/canvas.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+// Texture functions of OpenGL 1.1, exported by libGL itself.
+extern "C" {
+void glGenTextures(int n, unsigned* textures);
+void glDeleteTextures(int n, const unsigned* textures);
+void glBindTexture(unsigned target, unsigned texture);
+void glTexParameteri(unsigned target, unsigned pname, int param);
+void glTexImage2D(unsigned target, int level, int internal_format, int width, int height, int border,
+                  unsigned format, unsigned type, const void* pixels);
+void glPixelStorei(unsigned pname, int param);
+unsigned glGetError();
+}
+
+/// The frame context handed to views: the canvas drawing this frame.
+struct tessera_ui {
+    tessera::studio::Canvas* canvas;
+};
+
+namespace tessera::studio {
+namespace {
+
+constexpr unsigned kGlTexture2d = 0x0DE1;
+constexpr unsigned kGlTextureMinFilter = 0x2801;
+constexpr unsigned kGlTextureMagFilter = 0x2800;
+constexpr unsigned kGlTextureWrapS = 0x2802;
+constexpr unsigned kGlTextureWrapT = 0x2803;
+constexpr int kGlLinear = 0x2601;
+constexpr int kGlNearest = 0x2600;
+constexpr int kGlClampToEdge = 0x812F;
+constexpr unsigned kGlRgba = 0x1908;
+constexpr int kGlRgba8 = 0x8058;
+constexpr unsigned kGlUnsignedByte = 0x1401;
+constexpr unsigned kGlUnpackAlignment = 0x0CF5;
+constexpr std::uint32_t kMaxTextureSide = 16384;
+
+}  // namespace
+
+struct Canvas::Context {
+    static Canvas& of(tessera_ui_t* ui) { return *ui->canvas; }
+    static ImVec2 screen(tessera_ui_t* ui, tessera_ui_vec2_t p) { return of(ui).to_screen(p.x, p.y); }
+    static ImDrawList& draw(tessera_ui_t* ui) { return *of(ui).draw_; }
+
+    static tessera_ui_vec2_t TESSERA_ABI canvas_size(tessera_ui_t* ui) { return {of(ui).size_.x, of(ui).size_.y}; }
+    static void TESSERA_ABI set_transform(tessera_ui_t* ui, float scale, tessera_ui_vec2_t offset) {
+        if (!(scale > 0) || !std::isfinite(scale) || !std::isfinite(offset.x) || !std::isfinite(offset.y)) return;
+        of(ui).scale_ = scale;
+        of(ui).offset_ = {offset.x, offset.y};
+    }
+    static void TESSERA_ABI get_input(tessera_ui_t* ui, tessera_ui_input_t* out) {
+        if (out == nullptr) return;
+        const ImGuiIO& io = ImGui::GetIO();
+        Canvas& canvas = of(ui);
+        *out = {};
+        const ImVec2 item = canvas.to_item(io.MousePos);
+        out->mouse = {item.x, item.y};
+        out->mouse_delta = {io.MouseDelta.x, io.MouseDelta.y};
+        out->hovered = canvas.hovered_;
+        for (int b = 0; b < 3; ++b) {
+            out->down[b] = io.MouseDown[b];
+            out->clicked[b] = canvas.hovered_ && io.MouseClicked[b];
+            out->released[b] = io.MouseReleased[b];
+            out->double_clicked[b] = canvas.hovered_ && io.MouseDoubleClicked[b];
+        }
+        out->wheel = canvas.hovered_ ? io.MouseWheel : 0.0f;
+        out->modifiers = (io.KeyShift ? unsigned{TESSERA_MOD_SHIFT} : 0u) | (io.KeyCtrl ? unsigned{TESSERA_MOD_CTRL} : 0u) |
+                         (io.KeyAlt ? unsigned{TESSERA_MOD_ALT} : 0u);
+        out->keyboard_free = !io.WantTextInput;
+    }
+    static bool TESSERA_ABI key_pressed(tessera_ui_t*, int key) {
+        if (key < 0 || key >= IM_ARRAYSIZE(ImGuiIO::KeysDown) || ImGui::GetIO().WantTextInput) return false;
+        return ImGui::IsKeyPressed(key, true);
+    }
+
+    static void TESSERA_ABI line(tessera_ui_t* ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b, tessera_ui_color_t color,
+                                 float thickness) {
+        draw(ui).AddLine(screen(ui, a), screen(ui, b), im_color(color), thickness);
+    }
+    static void TESSERA_ABI polyline(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count, bool closed,
+                                     tessera_ui_color_t color, float thickness) {
+        if (points == nullptr || count < 2) return;
+        std::vector<ImVec2> screen_points(count);
+        for (size_t i = 0; i < count; ++i) screen_points[i] = screen(ui, points[i]);
+        draw(ui).AddPolyline(screen_points.data(), static_cast<int>(count), im_color(color),
+                             closed ? ImDrawFlags_Closed : ImDrawFlags_None, thickness);
+    }
+    static void TESSERA_ABI fill_polygon(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count,
+                                         tessera_ui_color_t color) {
+        if (points == nullptr || count < 3) return;
+        std::vector<ImVec2> screen_points(count);
+        for (size_t i = 0; i < count; ++i) screen_points[i] = screen(ui, points[i]);
+        fill_simple_polygon(draw(ui), screen_points.data(), count, im_color(color));
+    }
+    static void TESSERA_ABI rect(tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
+                                 tessera_ui_color_t color, float thickness) {
+        draw(ui).AddRect(screen(ui, min), screen(ui, max), im_color(color), 0.0f, ImDrawFlags_None, thickness);
+    }
+    static void TESSERA_ABI fill_rect(tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
+                                      tessera_ui_color_t color) {
+        draw(ui).AddRectFilled(screen(ui, min), screen(ui, max), im_color(color));
+    }
+    static void TESSERA_ABI circle(tessera_ui_t* ui, tessera_ui_vec2_t center, float radius, tessera_ui_color_t color,
+                                   float thickness) {
+        if (thickness <= 0)
+            draw(ui).AddCircleFilled(screen(ui, center), radius, im_color(color));
+        else
+            draw(ui).AddCircle(screen(ui, center), radius, im_color(color), 0, thickness);
+    }
+    static void TESSERA_ABI text(tessera_ui_t* ui, tessera_ui_vec2_t at, tessera_ui_color_t color, const char* text) {
+        if (text != nullptr) draw(ui).AddText(screen(ui, at), im_color(color), text);
+    }
+
+    static uint64_t TESSERA_ABI create_texture(tessera_ui_t*, uint32_t width, uint32_t height, const uint8_t* rgba) {
+        if (rgba == nullptr || width == 0 || height == 0 || width > kMaxTextureSide || height > kMaxTextureSide)
+            return 0;
+        unsigned texture = 0;
+        glGenTextures(1, &texture);
+        if (texture == 0) return 0;
+        glBindTexture(kGlTexture2d, texture);
+        glTexParameteri(kGlTexture2d, kGlTextureMinFilter, kGlLinear);
+        glTexParameteri(kGlTexture2d, kGlTextureMagFilter, kGlNearest);  // pixels stay crisp when zoomed in
+        glTexParameteri(kGlTexture2d, kGlTextureWrapS, kGlClampToEdge);
+        glTexParameteri(kGlTexture2d, kGlTextureWrapT, kGlClampToEdge);
+        glPixelStorei(kGlUnpackAlignment, 1);
+        glTexImage2D(kGlTexture2d, 0, kGlRgba8, static_cast<int>(width), static_cast<int>(height), 0, kGlRgba,
+                     kGlUnsignedByte, rgba);
+        if (glGetError() != 0) {
+            glDeleteTextures(1, &texture);
+            return 0;
+        }
+        return texture;
+    }
+    static void TESSERA_ABI destroy_texture(tessera_ui_t*, uint64_t texture) {
+        const auto name = static_cast<unsigned>(texture);
+        if (name != 0) glDeleteTextures(1, &name);
+    }
+    static void TESSERA_ABI image(tessera_ui_t* ui, uint64_t texture, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {
+        if (texture == 0) return;
+        draw(ui).AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture)), screen(ui, min),
+                          screen(ui, max));
+    }
+
+    static bool TESSERA_ABI button(tessera_ui_t*, const char* label) { return label && ImGui::Button(label); }
+    static bool TESSERA_ABI checkbox(tessera_ui_t*, const char* label, bool* value) {
+        return label && value && ImGui::Checkbox(label, value);
+    }
+    static bool TESSERA_ABI combo(tessera_ui_t*, const char* label, int* current, const char* const* items, int count) {
+        return label && current && items && count > 0 && ImGui::Combo(label, current, items, count);
+    }
+    static bool TESSERA_ABI input_text(tessera_ui_t*, const char* label, char* buffer, size_t capacity) {
+        return label && buffer && capacity > 0 && ImGui::InputText(label, buffer, capacity);
+    }
+    static bool TESSERA_ABI slider(tessera_ui_t*, const char* label, float* value, float min, float max) {
+        return label && value && min < max && ImGui::SliderFloat(label, value, min, max);
+    }
+
+    static tessera_ui_color_t TESSERA_ABI label_color(tessera_ui_t* ui, const char* label) {
+        const Canvas& canvas = of(ui);
+        return canvas.hooks_.label_color && label ? canvas.hooks_.label_color(label) : 0x808080FFu;
+    }
+    static void TESSERA_ABI select(tessera_ui_t* ui, uint64_t annotation) {
+        if (of(ui).hooks_.select) of(ui).hooks_.select(annotation);
+    }
+};
+
+const tessera_host_ui_t* Canvas::api() {
+    static const tessera_host_ui_t table{
+        .canvas_size = Context::canvas_size,
+        .set_transform = Context::set_transform,
+        .get_input = Context::get_input,
+        .key_pressed = Context::key_pressed,
+        .line = Context::line,
+        .polyline = Context::polyline,
+        .fill_polygon = Context::fill_polygon,
+        .rect = Context::rect,
+        .fill_rect = Context::fill_rect,
+        .circle = Context::circle,
+        .text = Context::text,
+        .create_texture = Context::create_texture,
+        .destroy_texture = Context::destroy_texture,
+        .image = Context::image,
+        .button = Context::button,
+        .checkbox = Context::checkbox,
+        .combo = Context::combo,
+        .input_text = Context::input_text,
+        .slider = Context::slider,
+        .label_color = Context::label_color,
+        .select = Context::select,
+    };
+    return &table;
+}
+
+Canvas::Canvas(CanvasHooks hooks) : hooks_(std::move(hooks)) {}
+Canvas::~Canvas() = default;
+
+ImVec2 Canvas::to_screen(float x, float y) const {
+    return {origin_.x + offset_.x + x * scale_, origin_.y + offset_.y + y * scale_};
+}
+
+ImVec2 Canvas::to_item(ImVec2 screen) const {
+    return {(screen.x - origin_.x - offset_.x) / scale_, (screen.y - origin_.y - offset_.y) / scale_};
+}
+
+void Canvas::frame(const tessera_plugin_t* plugin, const tessera_plugin_view_t& view,
+                   const tessera_view_state_t& state) {
+    origin_ = ImGui::GetCursorScreenPos();
+    size_ = ImGui::GetContentRegionAvail();
+    size_.x = std::max(size_.x, 16.0f);
+    size_.y = std::max(size_.y, 16.0f);
+    // The invisible button takes the mouse, so drags draw instead of moving the window.
+    ImGui::InvisibleButton("##canvas", size_,
+                           ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
+                               ImGuiButtonFlags_MouseButtonMiddle);
+    hovered_ = ImGui::IsItemHovered();
+    draw_ = ImGui::GetWindowDrawList();
+    draw_->PushClipRect(origin_, {origin_.x + size_.x, origin_.y + size_.y}, true);
+    draw_->AddRectFilled(origin_, {origin_.x + size_.x, origin_.y + size_.y}, IM_COL32(40, 40, 44, 255));
+    tessera_ui ui{this};
+    view.frame(plugin, api(), &ui, &state);
+    draw_->PopClipRect();
+}
+
+void Canvas::options(const tessera_plugin_t* plugin, const tessera_plugin_view_t& view) {
+    if (view.options == nullptr) return;
+    tessera_ui ui{this};
+    view.options(plugin, api(), &ui);
+}
+
+ImU32 im_color(std::uint32_t rgba) {
+    return IM_COL32((rgba >> 24) & 0xFF, (rgba >> 16) & 0xFF, (rgba >> 8) & 0xFF, rgba & 0xFF);
+}
+
+namespace {
+
+float cross(ImVec2 o, ImVec2 a, ImVec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+
+bool inside_triangle(ImVec2 p, ImVec2 a, ImVec2 b, ImVec2 c) {
+    return cross(a, b, p) >= 0 && cross(b, c, p) >= 0 && cross(c, a, p) >= 0;
+}
+
+}  // namespace
+
+void fill_simple_polygon(ImDrawList& draw, const ImVec2* points, std::size_t count, ImU32 color) {
+    if (count < 3) return;
+    // Orientation, so that ears are the convex corners.
+    float area = 0;
+    for (std::size_t i = 0; i < count; ++i) area += cross({0, 0}, points[i], points[(i + 1) % count]);
+    std::vector<std::size_t> left(count);
+    for (std::size_t i = 0; i < count; ++i) left[i] = area >= 0 ? i : count - 1 - i;
+    // Ear clipping is quadratic: very large polygons are filled as if convex.
+    if (count > 512) {
+        draw.AddConvexPolyFilled(points, static_cast<int>(count), color);
+        return;
+    }
+    std::size_t guard = 0;
+    while (left.size() > 3 && guard++ < count * count) {
+        bool clipped = false;
+        for (std::size_t i = 0; i < left.size(); ++i) {
+            const ImVec2 a = points[left[(i + left.size() - 1) % left.size()]];
+            const ImVec2 b = points[left[i]];
+            const ImVec2 c = points[left[(i + 1) % left.size()]];
+            if (cross(a, b, c) <= 0) continue;  // reflex corner
+            bool ear = true;
+            for (std::size_t j = 0; j < left.size() && ear; ++j) {
+                const ImVec2 p = points[left[j]];
+                if (left[j] == left[i] || left[j] == left[(i + 1) % left.size()] ||
+                    left[j] == left[(i + left.size() - 1) % left.size()])
+                    continue;
+                ear = !inside_triangle(p, a, b, c);
+            }
+            if (!ear) continue;
+            draw.AddTriangleFilled(a, b, c, color);
+            left.erase(left.begin() + static_cast<std::ptrdiff_t>(i));
+            clipped = true;
+            break;
+        }
+        if (!clipped) break;  // not simple: what is left is not filled
+    }
+    if (left.size() == 3) draw.AddTriangleFilled(points[left[0]], points[left[1]], points[left[2]], color);
+}
+
+}  // namespace tessera::studio

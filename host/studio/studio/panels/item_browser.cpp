@@ -1,0 +1,355 @@
+// The item browser: every item of the project in one table, virtualized with
+// ImGuiListClipper so a million items scroll as smoothly as ten.
+//
+// Implemented:
+//  - columns id, file name, state (translated and coloured); a click opens the item;
+//  - filters by state, by label and by "has QA findings";
+//  - the open item's row is scrolled into view when another part of the app
+//    opens an item (PageDown / PageUp, undo across items).
+// Missing:
+//  - the assignee filter: the data model has no assignee yet, so it is shown
+//    disabled with a tooltip saying so.
+//
+// Cost per frame: without a filter the table reads items() only for the rows
+// on screen. With a filter, the indices of the passing items are cached and
+// rebuilt only when the filter or Session::revision() changes. The rebuild
+// runs under a time budget per frame and resumes on the next frame, so the UI
+// never stalls:
+//  - the label filter must read each item's AnnotationSet from the store (one
+//    read per item). Results are cached per item for as long as the label
+//    filter stays the same; after an edit only the open item is read again
+//    (edits change the open item: views edit it, undo opens the item it
+//    touched). While the first scan runs, the list grows as matches are found
+//    and the panel shows how far the scan got;
+//  - "has QA findings" knows only the items opened in this session: live QA
+//    runs on the open item only, so the panel records the findings count of
+//    each item it saw open. A full-project QA run is the CLI's job (`tessera qa`).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <imgui.h>
+
+#include "studio/app.hpp"
+#include "studio/i18n.hpp"
+#include "studio/panels/panels.hpp"
+
+namespace tessera::studio {
+namespace {
+
+/// Time the filter may spend per frame rebuilding its list.
+constexpr auto kRebuildBudget = std::chrono::milliseconds(6);
+/// Items looked at between two clock reads during a rebuild.
+constexpr std::size_t kRebuildStride = 256;
+constexpr int kAnyState = -1;
+constexpr std::int8_t kUnknown = -1;
+
+constexpr v1::ItemState kStates[] = {v1::ItemState::New, v1::ItemState::InProgress,
+                                     v1::ItemState::Submitted, v1::ItemState::Accepted,
+                                     v1::ItemState::Rejected};
+
+bool has_label(const v1::AnnotationSet& set, std::string_view label) {
+    if (set.annotations() == nullptr) return false;
+    for (const v1::Annotation* a : *set.annotations())
+        if (text_of(a->label()) == label) return true;
+    return false;
+}
+
+std::string_view file_name(std::string_view uri) {
+    const auto slash = uri.find_last_of("/\\");
+    return slash == std::string_view::npos ? uri : uri.substr(slash + 1);
+}
+
+class ItemBrowser final : public Panel {
+public:
+    [[nodiscard]] std::string id() const override { return "items"; }
+    void draw(App& app) override;
+
+private:
+    [[nodiscard]] bool filtering() const {
+        return state_filter_ != kAnyState || !label_filter_.empty() || qa_filter_;
+    }
+    void draw_filters(App& app);
+    void follow_session(Session& session);
+    void rebuild_some(Session& session);
+    [[nodiscard]] bool passes(Session& session, std::size_t index);
+    [[nodiscard]] bool matches_label(Session& session, std::size_t index);
+    void draw_table(App& app);
+
+    // Filters.
+    int state_filter_ = kAnyState;
+    std::string label_filter_;
+    bool qa_filter_ = false;
+
+    // The filtered list: indices into Session::items(), ascending. `rows_` is
+    // shown; a rebuild fills `building_` and swaps it in when done, except
+    // after a filter change, when `building_` is shown while it grows.
+    std::vector<std::uint32_t> rows_;
+    std::vector<std::uint32_t> building_;
+    std::size_t build_pos_ = 0;
+    bool building_active_ = false;
+    bool show_building_ = false;
+
+    // Per item index: does it carry `label_filter_`? kUnknown until read.
+    std::vector<std::int8_t> label_match_;
+    // Findings count of every item seen open in this session.
+    std::unordered_map<ItemId, std::size_t> findings_seen_;
+
+    std::uint64_t seen_revision_ = std::numeric_limits<std::uint64_t>::max();
+    ItemId seen_current_ = 0;
+    ItemId scrolled_to_ = 0;
+    float row_height_ = 0.0f;
+    char id_text_[24] = {};
+};
+
+void ItemBrowser::draw(App& app) {
+    app.place("items", {layout_origin().x, layout_origin().y, 260.0f, layout_height()});
+    const std::string title = std::string(tr("panel.items")) + "###items";
+    if (!ImGui::Begin(title.c_str())) {
+        ImGui::End();
+        return;
+    }
+    Session& session = app.session();
+    follow_session(session);
+    draw_filters(app);
+    if (building_active_) rebuild_some(session);
+    draw_table(app);
+    ImGui::End();
+}
+
+void ItemBrowser::follow_session(Session& session) {
+    if (session.revision() == seen_revision_) return;
+    seen_revision_ = session.revision();
+    const ItemId current = session.current();
+    if (current != 0) {
+        findings_seen_[current] = session.findings().size();
+        if (const auto index = session.index_of(current); index && *index < label_match_.size())
+            label_match_[*index] = kUnknown;
+    }
+    // The item last open may have been edited just before another was opened.
+    if (seen_current_ != 0 && seen_current_ != current) {
+        if (const auto index = session.index_of(seen_current_); index && *index < label_match_.size())
+            label_match_[*index] = kUnknown;
+    }
+    seen_current_ = current;
+    if (filtering()) {
+        building_.clear();
+        build_pos_ = 0;
+        building_active_ = true;
+    }
+}
+
+void ItemBrowser::draw_filters(App& app) {
+    Session& session = app.session();
+    bool changed = false;
+
+    // State.
+    std::string preview = std::string(tr("filter.state")) + ": " +
+                          (state_filter_ == kAnyState
+                               ? tr("filter.any")
+                               : tr(state_key(static_cast<v1::ItemState>(state_filter_))));
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    if (ImGui::BeginCombo("##state", preview.c_str())) {
+        if (ImGui::Selectable(tr("filter.any"), state_filter_ == kAnyState)) {
+            changed = state_filter_ != kAnyState;
+            state_filter_ = kAnyState;
+        }
+        for (const v1::ItemState state : kStates) {
+            const int value = static_cast<int>(state);
+            ImGui::PushStyleColor(ImGuiCol_Text, state_color(state));
+            if (ImGui::Selectable(tr(state_key(state)), state_filter_ == value)) {
+                changed = changed || state_filter_ != value;
+                state_filter_ = value;
+            }
+            ImGui::PopStyleColor();
+        }
+        ImGui::EndCombo();
+    }
+
+    // Label.
+    preview = std::string(tr("filter.label")) + ": " +
+              (label_filter_.empty() ? std::string(tr("filter.any")) : app.label_name(label_filter_));
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    if (ImGui::BeginCombo("##label", preview.c_str())) {
+        if (ImGui::Selectable(tr("filter.any"), label_filter_.empty())) {
+            changed = changed || !label_filter_.empty();
+            label_filter_.clear();
+        }
+        if (const auto* classes = session.schema().classes()) {
+            for (const v1::LabelClass* c : *classes) {
+                const std::string_view key = text_of(c->key());
+                ImGui::PushID(c);
+                if (ImGui::Selectable(app.label_name(key).c_str(), label_filter_ == key)) {
+                    changed = changed || label_filter_ != key;
+                    label_filter_ = std::string(key);
+                }
+                ImGui::PopID();
+            }
+        }
+        ImGui::EndCombo();
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("filter.label_tip"));
+
+    // QA findings.
+    if (ImGui::Checkbox(tr("filter.has_findings"), &qa_filter_)) changed = true;
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("filter.has_findings_tip"));
+
+    // Assignee: not in the data model yet.
+    ImGui::BeginDisabled();
+    preview = std::string(tr("filter.assignee")) + ": " + tr("filter.any");
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    if (ImGui::BeginCombo("##assignee", preview.c_str())) ImGui::EndCombo();
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("%s", tr("filter.assignee_tip"));
+
+    if (changed) {
+        label_match_.assign(label_filter_.empty() ? 0 : session.items().size(), kUnknown);
+        rows_.clear();
+        building_.clear();
+        build_pos_ = 0;
+        building_active_ = filtering();
+        show_building_ = true;
+    }
+}
+
+bool ItemBrowser::matches_label(Session& session, std::size_t index) {
+    std::int8_t& known = label_match_[index];
+    if (known != kUnknown) return known != 0;
+    const ItemId id = session.items()[index].id;
+    bool found = false;
+    if (id == session.current()) {
+        found = has_label(session.annotations(), label_filter_);
+    } else {
+        try {
+            const store::Bytes set = session.project().annotations(id);
+            found = has_label(*flatbuffers::GetRoot<v1::AnnotationSet>(set.data()), label_filter_);
+        } catch (const std::exception&) {
+            found = false;  // an unreadable item matches no label
+        }
+    }
+    known = found ? 1 : 0;
+    return found;
+}
+
+bool ItemBrowser::passes(Session& session, std::size_t index) {
+    const store::ItemSummary& item = session.items()[index];
+    if (state_filter_ != kAnyState && static_cast<int>(item.state) != state_filter_) return false;
+    if (qa_filter_) {
+        const auto seen = findings_seen_.find(item.id);
+        if (seen == findings_seen_.end() || seen->second == 0) return false;
+    }
+    if (!label_filter_.empty() && !matches_label(session, index)) return false;
+    return true;
+}
+
+void ItemBrowser::rebuild_some(Session& session) {
+    const std::size_t count = session.items().size();
+    if (!label_filter_.empty() && label_match_.size() != count) label_match_.assign(count, kUnknown);
+    const auto deadline = std::chrono::steady_clock::now() + kRebuildBudget;
+    while (build_pos_ < count) {
+        const std::size_t end = std::min(count, build_pos_ + kRebuildStride);
+        for (; build_pos_ < end; ++build_pos_)
+            if (passes(session, build_pos_)) building_.push_back(static_cast<std::uint32_t>(build_pos_));
+        if (std::chrono::steady_clock::now() >= deadline) break;
+    }
+    if (build_pos_ >= count) {
+        rows_.swap(building_);
+        building_.clear();
+        building_active_ = false;
+        show_building_ = false;
+    }
+}
+
+void ItemBrowser::draw_table(App& app) {
+    Session& session = app.session();
+    const auto& items = session.items();
+    const bool filtered = filtering();
+    const std::vector<std::uint32_t>& rows = show_building_ ? building_ : rows_;
+    const std::size_t row_count = filtered ? rows.size() : items.size();
+
+    if (building_active_ && show_building_ && !items.empty()) {
+        ImGui::Text(tr("items.scanning"), static_cast<int>(100.0 * static_cast<double>(build_pos_) /
+                                                           static_cast<double>(items.size())));
+    } else {
+        ImGui::TextDisabled(tr("items.count"), static_cast<unsigned long long>(row_count),
+                            static_cast<unsigned long long>(items.size()));
+    }
+
+    constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
+                                      ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
+                                      ImGuiTableFlags_SizingFixedFit;
+    // One table state per locale: the state column fits the longest state name.
+    const std::string table_id = "##items_" + std::string(locale());
+    if (!ImGui::BeginTable(table_id.c_str(), 3, flags)) return;
+    float state_width = ImGui::CalcTextSize(tr("items.column.state")).x;
+    for (const v1::ItemState state : kStates) state_width = std::max(state_width, ImGui::CalcTextSize(tr(state_key(state))).x);
+    std::snprintf(id_text_, sizeof id_text_, "%llu",
+                  static_cast<unsigned long long>(items.empty() ? 0 : items.back().id));
+    const float id_width = std::max(ImGui::CalcTextSize(id_text_).x, ImGui::CalcTextSize(tr("items.column.id")).x);
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn(tr("items.column.id"), ImGuiTableColumnFlags_WidthFixed, id_width);
+    ImGui::TableSetupColumn(tr("items.column.file"), ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn(tr("items.column.state"), ImGuiTableColumnFlags_WidthFixed, state_width);
+    ImGui::TableHeadersRow();
+
+    // Keep the open item in view when something else opened it.
+    const ItemId current = session.current();
+    if (current != scrolled_to_ && row_height_ > 0.0f) {
+        scrolled_to_ = current;
+        std::optional<std::size_t> position;
+        if (const auto index = session.index_of(current)) {
+            if (!filtered) {
+                position = *index;
+            } else {
+                const auto it = std::lower_bound(rows.begin(), rows.end(), static_cast<std::uint32_t>(*index));
+                if (it != rows.end() && *it == *index) position = static_cast<std::size_t>(it - rows.begin());
+            }
+        }
+        if (position) {
+            const float y = static_cast<float>(*position) * row_height_;
+            const float top = ImGui::GetScrollY();
+            const float visible = ImGui::GetWindowHeight() - 2.0f * row_height_;  // less the header
+            if (y < top || y > top + visible) ImGui::SetScrollY(std::max(0.0f, y - visible / 2.0f));
+        }
+    }
+
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(std::min<std::size_t>(row_count, std::numeric_limits<int>::max())));
+    char* id_text = id_text_;
+    while (clipper.Step()) {
+        if (clipper.ItemsHeight > 0.0f) row_height_ = clipper.ItemsHeight;
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            const std::size_t index = filtered ? rows[static_cast<std::size_t>(row)] : static_cast<std::size_t>(row);
+            const store::ItemSummary& item = items[index];
+            ImGui::TableNextRow();
+            ImGui::TableSetColumnIndex(0);
+            std::snprintf(id_text, sizeof id_text_, "%llu", static_cast<unsigned long long>(item.id));
+            ImGui::PushID(row);
+            if (ImGui::Selectable(id_text, item.id == current, ImGuiSelectableFlags_SpanAllColumns) &&
+                item.id != current) {
+                scrolled_to_ = item.id;  // clicked: already in view
+                app.open_item(item.id);
+            }
+            ImGui::PopID();
+            if (ImGui::IsItemHovered() && !item.uri.empty()) ImGui::SetTooltip("%s", item.uri.c_str());
+            ImGui::TableSetColumnIndex(1);
+            const std::string_view name = file_name(item.uri);
+            ImGui::TextUnformatted(name.data(), name.data() + name.size());
+            ImGui::TableSetColumnIndex(2);
+            ImGui::TextColored(state_color(item.state), "%s", tr(state_key(item.state)));
+        }
+    }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+std::unique_ptr<Panel> make_item_browser() { return std::make_unique<ItemBrowser>(); }
+
+}  // namespace tessera::studio

@@ -1,0 +1,438 @@
+#include "studio/script.hpp"
+
+#include <fmt/format.h>
+#include <imgui.h>
+#include <lua.hpp>
+#include <stb_image.h>
+
+#include "core/error.hpp"
+#include "core/file_io.hpp"
+#include "studio/app.hpp"
+
+namespace tessera::studio {
+namespace {
+
+// Helpers written in Lua over the primitives below.
+constexpr const char* kPrelude = R"lua(
+local keys = { Escape = 256, Enter = 257, Tab = 258, Backspace = 259, Insert = 260, Delete = 261,
+  Right = 262, Left = 263, Down = 264, Up = 265, PageUp = 266, PageDown = 267, Home = 268, End = 269,
+  Space = 32 }
+for n = 1, 12 do keys["F" .. n] = 289 + n end
+
+function studio.click(x, y, button)
+  button = button or 0
+  studio.mouse(x, y); studio.wait(1)
+  studio.button(button, true); studio.wait(1)
+  studio.button(button, false); studio.wait(1)
+end
+
+function studio.drag(x0, y0, x1, y1, button)
+  button = button or 0
+  studio.mouse(x0, y0); studio.wait(1)
+  studio.button(button, true); studio.wait(1)
+  for i = 1, 5 do studio.mouse(x0 + (x1 - x0) * i / 5, y0 + (y1 - y0) * i / 5); studio.wait(1) end
+  studio.button(button, false); studio.wait(2)
+end
+
+function studio.key(name, mods)
+  local code = keys[name] or string.byte(string.upper(name))
+  mods = mods or {}
+  studio.modifiers(mods.ctrl or false, mods.shift or false, mods.alt or false)
+  studio.key_state(code, true); studio.wait(1)
+  studio.key_state(code, false); studio.modifiers(false, false, false); studio.wait(1)
+end
+)lua";
+
+App& app_of(lua_State* L) { return *static_cast<App*>(lua_touserdata(L, lua_upvalueindex(1))); }
+Script& script_of(lua_State* L) { return *static_cast<Script*>(lua_touserdata(L, lua_upvalueindex(2))); }
+
+float number(lua_State* L, int index) { return static_cast<float>(luaL_checknumber(L, index)); }
+
+std::uint64_t id_arg(lua_State* L, int index) {
+    const lua_Integer id = luaL_checkinteger(L, index);
+    if (id < 0) luaL_argerror(L, index, "ids are >= 0");
+    return static_cast<std::uint64_t>(id);
+}
+
+void set_field(lua_State* L, const char* key, double value) {
+    lua_pushnumber(L, value);
+    lua_setfield(L, -2, key);
+}
+
+void set_field(lua_State* L, const char* key, std::string_view value) {
+    lua_pushlstring(L, value.data(), value.size());
+    lua_setfield(L, -2, key);
+}
+
+std::string_view text(const flatbuffers::String* s) { return s ? std::string_view(s->c_str(), s->size()) : ""; }
+
+// Pushes one annotation as a table: id, label, kind, the geometry's numbers
+// (left/top/right/bottom for boxes; points = {x1, y1, x2, y2, ...} for the rest)
+// and attributes by key (strings, numbers, booleans).
+void push_annotation(lua_State* L, const v1::Annotation& a) {
+    lua_newtable(L);
+    set_field(L, "id", static_cast<double>(a.id()));
+    set_field(L, "label", text(a.label()));
+    set_field(L, "kind", v1::EnumNameGeometry(a.geometry_type()));
+    if (const v1::Box* box = a.geometry_as_Box()) {
+        set_field(L, "left", box->left());
+        set_field(L, "top", box->top());
+        set_field(L, "right", box->right());
+        set_field(L, "bottom", box->bottom());
+    }
+    const flatbuffers::Vector<const v1::Point2*>* points = nullptr;
+    if (const auto* p = a.geometry_as_Polygon()) points = p->points();
+    if (const auto* p = a.geometry_as_Polyline()) points = p->points();
+    if (points != nullptr) {
+        lua_newtable(L);
+        int n = 0;
+        for (const v1::Point2* p : *points) {
+            lua_pushnumber(L, p->x());
+            lua_rawseti(L, -2, ++n);
+            lua_pushnumber(L, p->y());
+            lua_rawseti(L, -2, ++n);
+        }
+        lua_setfield(L, -2, "points");
+    }
+    lua_newtable(L);
+    if (a.attributes() != nullptr) {
+        for (const v1::Attribute* attribute : *a.attributes()) {
+            switch (attribute->type()) {
+                case v1::AttributeType::Bool: lua_pushboolean(L, attribute->bool_value()); break;
+                case v1::AttributeType::Int: lua_pushinteger(L, attribute->int_value()); break;
+                case v1::AttributeType::Float: lua_pushnumber(L, attribute->float_value()); break;
+                default: {
+                    const std::string_view value = text(attribute->string_value());
+                    lua_pushlstring(L, value.data(), value.size());
+                }
+            }
+            lua_setfield(L, -2, std::string(text(attribute->key())).c_str());
+        }
+    }
+    lua_setfield(L, -2, "attributes");
+}
+
+// --- studio.* primitives ---------------------------------------------------------
+
+int l_wait(lua_State* L) {
+    script_of(L).wait_frames = static_cast<int>(luaL_optinteger(L, 1, 1));
+    return lua_yield(L, 0);
+}
+
+int l_mouse(lua_State* L) {
+    script_of(L).input.x = number(L, 1);
+    script_of(L).input.y = number(L, 2);
+    return 0;
+}
+
+int l_button(lua_State* L) {
+    const lua_Integer b = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, b >= 0 && b < 3, 1, "0 left, 1 right, 2 middle");
+    script_of(L).input.buttons[static_cast<std::size_t>(b)] = lua_toboolean(L, 2);
+    return 0;
+}
+
+int l_key_state(lua_State* L) {
+    const lua_Integer key = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, key >= 0 && key < 512, 1, "key code out of range");
+    script_of(L).input.keys[static_cast<std::size_t>(key)] = lua_toboolean(L, 2);
+    return 0;
+}
+
+int l_modifiers(lua_State* L) {
+    Script::Input& input = script_of(L).input;
+    input.ctrl = lua_toboolean(L, 1);
+    input.shift = lua_toboolean(L, 2);
+    input.alt = lua_toboolean(L, 3);
+    return 0;
+}
+
+int l_wheel(lua_State* L) {
+    script_of(L).input.wheel = number(L, 1);
+    return 0;
+}
+
+int l_open(lua_State* L) {
+    app_of(L).open_item(id_arg(L, 1));
+    script_of(L).wait_frames = 2;  // the view opens the item in the next frame
+    return lua_yield(L, 0);
+}
+
+int l_current(lua_State* L) {
+    lua_pushinteger(L, static_cast<lua_Integer>(app_of(L).session().current()));
+    return 1;
+}
+
+int l_items(lua_State* L) {
+    lua_newtable(L);
+    int n = 0;
+    for (const store::ItemSummary& item : app_of(L).session().items()) {
+        lua_pushinteger(L, static_cast<lua_Integer>(item.id));
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
+int l_tool(lua_State* L) {
+    app_of(L).set_tool(luaL_checkstring(L, 1));
+    return 0;
+}
+
+int l_label(lua_State* L) {
+    app_of(L).set_label(luaL_checkstring(L, 1));
+    return 0;
+}
+
+int l_to_screen(lua_State* L) {
+    const ImVec2 p = app_of(L).canvas().to_screen(number(L, 1), number(L, 2));
+    lua_pushnumber(L, p.x);
+    lua_pushnumber(L, p.y);
+    return 2;
+}
+
+int l_canvas(lua_State* L) {
+    const Canvas& canvas = app_of(L).canvas();
+    lua_newtable(L);
+    set_field(L, "x", canvas.origin().x);
+    set_field(L, "y", canvas.origin().y);
+    set_field(L, "width", canvas.size().x);
+    set_field(L, "height", canvas.size().y);
+    set_field(L, "scale", canvas.scale());
+    return 1;
+}
+
+// Reads the item's annotations from the store, not from the session's copy.
+int l_annotations(lua_State* L) {
+    App& app = app_of(L);
+    const std::uint64_t item = lua_isnoneornil(L, 1) ? app.session().current() : id_arg(L, 1);
+    try {
+        const store::Bytes bytes = app.session().project().annotations(item);
+        const auto* set = flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data());
+        lua_newtable(L);
+        int n = 0;
+        if (set->annotations() != nullptr)
+            for (const v1::Annotation* a : *set->annotations()) {
+                push_annotation(L, *a);
+                lua_rawseti(L, -2, ++n);
+            }
+    } catch (const Error& e) {
+        return luaL_error(L, "%s", e.what());
+    }
+    return 1;
+}
+
+int l_state(lua_State* L) {
+    App& app = app_of(L);
+    const std::uint64_t item = lua_isnoneornil(L, 1) ? app.session().current() : id_arg(L, 1);
+    const auto index = app.session().index_of(item);
+    if (!index) return luaL_error(L, "item %d does not exist", static_cast<int>(item));
+    lua_pushstring(L, v1::EnumNameItemState(app.session().items()[*index].state));
+    return 1;
+}
+
+int l_findings(lua_State* L) {
+    lua_newtable(L);
+    int n = 0;
+    for (const qa::Finding& f : app_of(L).session().findings()) {
+        lua_newtable(L);
+        set_field(L, "rule", f.rule);
+        set_field(L, "severity", qa::severity_name(f.severity));
+        set_field(L, "message", f.message);
+        set_field(L, "annotation", f.annotations.empty() ? 0.0 : static_cast<double>(f.annotations.front()));
+        lua_rawseti(L, -2, ++n);
+    }
+    return 1;
+}
+
+int l_selected(lua_State* L) {
+    lua_pushinteger(L, static_cast<lua_Integer>(app_of(L).session().selected()));
+    return 1;
+}
+
+int l_select(lua_State* L) {
+    app_of(L).session().select(id_arg(L, 1));
+    return 0;
+}
+
+int l_message(lua_State* L) {
+    lua_pushstring(L, app_of(L).last_message().c_str());
+    lua_pushboolean(L, app_of(L).last_message_is_error());
+    return 2;
+}
+
+int l_review_mode(lua_State* L) {
+    app_of(L).set_review_mode(lua_toboolean(L, 1));
+    script_of(L).wait_frames = 2;
+    return lua_yield(L, 0);
+}
+
+// Sets attribute `key` of annotation `id` of the open item to `value`, typed
+// by the schema, as the attribute editor commits it: one UpdateAnnotation.
+int l_set_attribute(lua_State* L) {
+    App& app = app_of(L);
+    const v1::Annotation* annotation = app.session().find_annotation(id_arg(L, 1));
+    if (annotation == nullptr) return luaL_error(L, "the open item has no annotation %d", static_cast<int>(id_arg(L, 1)));
+    const std::string key = luaL_checkstring(L, 2);
+    std::unique_ptr<v1::AnnotationT> updated(annotation->UnPack());
+    v1::AttributeT* attribute = nullptr;
+    for (auto& a : updated->attributes)
+        if (a->key == key) attribute = a.get();
+    if (attribute == nullptr) {
+        updated->attributes.push_back(std::make_unique<v1::AttributeT>());
+        attribute = updated->attributes.back().get();
+        attribute->key = key;
+    }
+    attribute->type = v1::AttributeType::String;
+    if (const v1::LabelClass* c = app.session().find_class(updated->label); c && c->attributes())
+        for (const v1::AttributeSpec* spec : *c->attributes())
+            if (text(spec->key()) == key) attribute->type = spec->type();
+    switch (attribute->type) {
+        case v1::AttributeType::Bool: attribute->bool_value = lua_toboolean(L, 3); break;
+        case v1::AttributeType::Int: attribute->int_value = luaL_checkinteger(L, 3); break;
+        case v1::AttributeType::Float: attribute->float_value = luaL_checknumber(L, 3); break;
+        default: attribute->string_value = luaL_checkstring(L, 3);
+    }
+    auto update = std::make_unique<v1::UpdateAnnotationT>();
+    update->item = app.session().current();
+    update->annotation = std::move(updated);
+    v1::EditOpT op;
+    op.edit.type = v1::Edit::UpdateAnnotation;
+    op.edit.value = update.release();
+    std::vector<v1::EditOpT> ops;
+    ops.push_back(std::move(op));
+    lua_pushboolean(L, app.apply(make_edit_batch(app.session().author(), std::move(ops))));
+    return 1;
+}
+
+// Rejects the open item with `reason`, pinning `comment` (if given) to the
+// selected annotation, as the review panel does.
+int l_reject(lua_State* L) {
+    App& app = app_of(L);
+    std::vector<v1::ReviewCommentT> comments;
+    if (!lua_isnoneornil(L, 2)) {
+        v1::ReviewCommentT comment;
+        comment.annotation = app.session().selected();
+        comment.text = luaL_checkstring(L, 2);
+        comment.defect = luaL_optstring(L, 3, "");
+        comments.push_back(std::move(comment));
+    }
+    try {
+        app.session().review(v1::Verdict::Reject, luaL_checkstring(L, 1), comments);
+    } catch (const Error& e) {
+        return luaL_error(L, "%s", e.what());
+    }
+    script_of(L).wait_frames = 2;
+    return lua_yield(L, 0);
+}
+
+// r, g, b, a of pixel (x, y) of a PNG file (screenshots), 0-255 each.
+int l_png_pixel(lua_State* L) {
+    const char* file = luaL_checkstring(L, 1);
+    const int x = static_cast<int>(luaL_checkinteger(L, 2)), y = static_cast<int>(luaL_checkinteger(L, 3));
+    int w = 0, h = 0, channels = 0;
+    unsigned char* pixels = stbi_load(file, &w, &h, &channels, 4);
+    if (pixels == nullptr) return luaL_error(L, "%s: cannot read the PNG: %s", file, stbi_failure_reason());
+    if (x < 0 || y < 0 || x >= w || y >= h) {
+        stbi_image_free(pixels);
+        return luaL_error(L, "%s: pixel (%d, %d) is outside the %dx%d image", file, x, y, w, h);
+    }
+    const unsigned char* p = pixels + (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) * 4;
+    for (int i = 0; i < 4; ++i) lua_pushinteger(L, p[i]);
+    stbi_image_free(pixels);
+    return 4;
+}
+
+int l_screenshot(lua_State* L) {
+    const std::string file = luaL_checkstring(L, 1);
+    App& app = app_of(L);
+    // Taken after the next frame is rendered, before it is presented.
+    app.window().after_render([&app, file] {
+        try {
+            app.window().save_png(file);
+        } catch (const Error& e) {
+            app.message(e.what(), true);
+        }
+    });
+    script_of(L).wait_frames = 1;
+    return lua_yield(L, 0);
+}
+
+int l_quit(lua_State* L) {
+    app_of(L).quit(static_cast<int>(luaL_optinteger(L, 1, 0)));
+    script_of(L).wait_frames = 1 << 30;  // never resumes
+    return lua_yield(L, 0);
+}
+
+}  // namespace
+
+Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
+    L_ = luaL_newstate();
+    if (L_ == nullptr) throw Error("cannot create a Lua state for the script");
+    luaL_openlibs(L_);
+    static const luaL_Reg functions[] = {
+        {"wait", l_wait},         {"mouse", l_mouse},
+        {"button", l_button},     {"key_state", l_key_state},
+        {"modifiers", l_modifiers}, {"wheel", l_wheel},
+        {"open", l_open},         {"current", l_current},
+        {"items", l_items},       {"tool", l_tool},
+        {"label", l_label},       {"to_screen", l_to_screen},
+        {"canvas", l_canvas},     {"annotations", l_annotations},
+        {"state", l_state},       {"findings", l_findings},
+        {"selected", l_selected}, {"select", l_select},
+        {"message", l_message},   {"review_mode", l_review_mode},
+        {"screenshot", l_screenshot}, {"quit", l_quit},
+        {"set_attribute", l_set_attribute}, {"reject", l_reject},
+        {"png_pixel", l_png_pixel},
+        {nullptr, nullptr},
+    };
+    lua_newtable(L_);
+    lua_pushlightuserdata(L_, &app_);
+    lua_pushlightuserdata(L_, this);
+    luaL_setfuncs(L_, functions, 2);
+    lua_setglobal(L_, "studio");
+    if (luaL_dostring(L_, kPrelude) != LUA_OK) throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
+
+    const std::string source = read_file(file);
+    thread_ = lua_newthread(L_);
+    lua_setfield(L_, LUA_REGISTRYINDEX, "tessera.script.thread");  // keeps the thread alive
+    const std::string chunk = "@" + file.string();
+    if (luaL_loadbufferx(thread_, source.data(), source.size(), chunk.c_str(), "t") != LUA_OK)
+        throw Error(lua_tostring(thread_, -1));
+    wait_frames = 2;  // let the first item open and the layout settle
+}
+
+Script::~Script() {
+    if (L_ != nullptr) lua_close(L_);
+}
+
+void Script::inject_input() {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = {input.x, input.y};
+    for (std::size_t b = 0; b < input.buttons.size(); ++b) io.MouseDown[b] = input.buttons[b];
+    for (std::size_t k = 0; k < input.keys.size(); ++k) io.KeysDown[k] = input.keys[k];
+    io.KeyCtrl = input.ctrl;
+    io.KeyShift = input.shift;
+    io.KeyAlt = input.alt;
+    io.MouseWheel = input.wheel;
+    input.wheel = 0;
+}
+
+void Script::resume() {
+    if (done_ || --wait_frames > 0) return;
+    int results = 0;
+    const int status = lua_resume(thread_, L_, 0, &results);
+    if (status == LUA_YIELD) {
+        lua_pop(thread_, results);
+        return;
+    }
+    done_ = true;
+    if (status != LUA_OK) {
+        fmt::print(stderr, "tessera-studio: script failed: {}\n", lua_tostring(thread_, -1));
+        app_.quit(1);
+    } else {
+        fmt::print(stderr, "tessera-studio: the script ended without studio.quit()\n");
+        app_.quit(1);
+    }
+}
+
+}  // namespace tessera::studio

@@ -1,0 +1,316 @@
+#include "studio/session.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "core/verify.hpp"
+
+namespace tessera::studio {
+namespace {
+
+std::int64_t now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view text(const flatbuffers::String* s) {
+    return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
+}
+
+// The items an edit batch touches, in order of first mention.
+std::vector<ItemId> touched_items(const v1::EditBatch& batch) {
+    std::vector<ItemId> items;
+    const auto note = [&](ItemId item) {
+        if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
+    };
+    if (batch.ops() == nullptr) return items;
+    for (const v1::EditOp* op : *batch.ops()) {
+        switch (op->edit_type()) {
+            case v1::Edit::AddAnnotation: note(op->edit_as_AddAnnotation()->item()); break;
+            case v1::Edit::UpdateAnnotation: note(op->edit_as_UpdateAnnotation()->item()); break;
+            case v1::Edit::DeleteAnnotation: note(op->edit_as_DeleteAnnotation()->item()); break;
+            case v1::Edit::SetItemState: note(op->edit_as_SetItemState()->item()); break;
+            default: break;
+        }
+    }
+    return items;
+}
+
+std::map<AnnotationId, std::unique_ptr<v1::AnnotationT>> by_id(const Bytes& set_bytes) {
+    std::map<AnnotationId, std::unique_ptr<v1::AnnotationT>> result;
+    v1::AnnotationSetT set;
+    flatbuffers::GetRoot<v1::AnnotationSet>(set_bytes.data())->UnPackTo(&set);
+    for (auto& annotation : set.annotations) {
+        const AnnotationId id = annotation->id;
+        result.emplace(id, std::move(annotation));
+    }
+    return result;
+}
+
+v1::EditOpT op_of(v1::Edit kind, auto&& edit) {
+    v1::EditOpT op;
+    op.edit.type = kind;
+    op.edit.value = edit.release();
+    return op;
+}
+
+}  // namespace
+
+Bytes make_edit_batch(std::string_view author, std::vector<v1::EditOpT> ops, std::string_view comment) {
+    v1::EditBatchT batch;
+    batch.author = std::string(author);
+    batch.time = now_ms();
+    batch.comment = std::string(comment);
+    for (v1::EditOpT& op : ops) batch.ops.push_back(std::make_unique<v1::EditOpT>(std::move(op)));
+    flatbuffers::FlatBufferBuilder builder;
+    v1::FinishEditBatchBuffer(builder, v1::CreateEditBatch(builder, &batch));
+    return Bytes(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize());
+}
+
+Session::Session(const std::filesystem::path& dir, std::string author)
+    : project_(store::Project::open(dir)),
+      file_(store::read_project_file(dir / store::kProjectFileName)),
+      author_(std::move(author)),
+      schema_(project_.label_schema()),
+      items_(project_.items()) {}
+
+Session::~Session() = default;
+
+std::optional<std::size_t> Session::index_of(ItemId item) const {
+    const auto it = std::lower_bound(items_.begin(), items_.end(), item,
+                                     [](const store::ItemSummary& s, ItemId id) { return s.id < id; });
+    if (it == items_.end() || it->id != item) return std::nullopt;
+    return static_cast<std::size_t>(it - items_.begin());
+}
+
+const v1::LabelSchema& Session::schema() const {
+    return *flatbuffers::GetRoot<v1::LabelSchema>(schema_.data());
+}
+
+const v1::LabelClass* Session::find_class(std::string_view label) const {
+    const auto* classes = schema().classes();
+    if (classes == nullptr) return nullptr;
+    for (const v1::LabelClass* c : *classes)
+        if (text(c->key()) == label) return c;
+    return nullptr;
+}
+
+void Session::open(ItemId item) {
+    if (!index_of(item)) throw Error(fmt::format("item {} does not exist", item));
+    current_ = item;
+    selected_ = 0;
+    reload_current();
+}
+
+void Session::reload_current() {
+    item_ = project_.item(current_);
+    annotations_ = project_.annotations(current_);
+    reviews_.clear();
+    for (const Bytes& record : project_.reviews(current_))
+        reviews_.emplace_back(flatbuffers::GetRoot<v1::ReviewRecord>(record.data())->UnPack());
+    if (selected_ != 0 && find_annotation(selected_) == nullptr) selected_ = 0;
+    run_qa();
+    ++revision_;
+}
+
+const v1::Item& Session::item() const { return *flatbuffers::GetRoot<v1::Item>(item_.data()); }
+
+const v1::AnnotationSet& Session::annotations() const {
+    return *flatbuffers::GetRoot<v1::AnnotationSet>(annotations_.data());
+}
+
+v1::ItemState Session::state() const {
+    const auto index = index_of(current_);
+    return index ? items_[*index].state : v1::ItemState::New;
+}
+
+std::filesystem::path Session::media_path() const {
+    return (dir() / std::filesystem::path(std::string(item().media() ? text(item().media()->uri()) : std::string_view()))).lexically_normal();
+}
+
+const v1::Annotation* Session::find_annotation(AnnotationId id) const {
+    if (current_ == 0 || annotations().annotations() == nullptr) return nullptr;
+    for (const v1::Annotation* a : *annotations().annotations())
+        if (a->id() == id) return a;
+    return nullptr;
+}
+
+ItemSnapshot Session::snapshot(ItemId item) const {
+    const auto index = index_of(item);
+    if (!index) throw Error(fmt::format("item {} does not exist", item));
+    return {item, items_[*index].state, project_.annotations(item)};
+}
+
+std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
+    const auto* batch = verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
+    UndoStep step;
+    const std::vector<ItemId> items = touched_items(*batch);
+    for (ItemId item : items) step.before.push_back(snapshot(item));
+    // The first edit of a new item starts work on it: New becomes InProgress
+    // in the same transaction (and is undone with it).
+    std::vector<ItemId> starting;
+    for (const ItemSnapshot& s : step.before)
+        if (s.state == v1::ItemState::New) starting.push_back(s.item);
+    if (batch->ops() != nullptr)
+        for (const v1::EditOp* op : *batch->ops())
+            if (const auto* set = op->edit_as_SetItemState()) std::erase(starting, set->item());
+    Bytes extended;
+    if (!starting.empty()) {
+        v1::EditBatchT unpacked;
+        batch->UnPackTo(&unpacked);
+        for (ItemId item : starting) {
+            auto set = std::make_unique<v1::SetItemStateT>();
+            set->item = item;
+            set->state = v1::ItemState::InProgress;
+            unpacked.ops.push_back(std::make_unique<v1::EditOpT>(op_of(v1::Edit::SetItemState, set)));
+        }
+        flatbuffers::FlatBufferBuilder builder;
+        v1::FinishEditBatchBuffer(builder, v1::CreateEditBatch(builder, &unpacked));
+        extended.assign(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize());
+        edit_batch = extended;
+    }
+    const std::uint64_t seq = project_.apply(edit_batch);
+    // The journal holds the batch as applied: the new states come from it.
+    const Bytes applied = project_.journal_entry(seq);
+    std::map<ItemId, v1::ItemState> states;
+    for (const ItemSnapshot& s : step.before) states[s.item] = s.state;
+    if (const auto* ops = flatbuffers::GetRoot<v1::EditBatch>(applied.data())->ops())
+        for (const v1::EditOp* op : *ops)
+            if (const auto* set = op->edit_as_SetItemState()) states[set->item()] = set->state();
+    for (ItemId item : items) step.after.push_back({item, states[item], project_.annotations(item)});
+    refresh_states(step.after);
+    undo_.push_back(std::move(step));
+    redo_.clear();
+    if (std::find(items.begin(), items.end(), current_) != items.end()) reload_current();
+    ++revision_;
+    return seq;
+}
+
+void Session::apply_difference(const std::vector<ItemSnapshot>& from, const std::vector<ItemSnapshot>& to) {
+    std::vector<v1::EditOpT> ops;
+    for (std::size_t i = 0; i < to.size(); ++i) {
+        const ItemId item = to[i].item;
+        auto old_set = by_id(from[i].annotations);
+        auto new_set = by_id(to[i].annotations);
+        for (auto& [id, annotation] : old_set) {
+            if (new_set.count(id) != 0) continue;
+            auto del = std::make_unique<v1::DeleteAnnotationT>();
+            del->item = item;
+            del->annotation = id;
+            ops.push_back(op_of(v1::Edit::DeleteAnnotation, del));
+        }
+        for (auto& [id, annotation] : new_set) {
+            const auto old = old_set.find(id);
+            if (old == old_set.end()) {
+                auto add = std::make_unique<v1::AddAnnotationT>();
+                add->item = item;
+                add->annotation = std::move(annotation);
+                ops.push_back(op_of(v1::Edit::AddAnnotation, add));
+            } else if (!(*old->second == *annotation)) {
+                auto update = std::make_unique<v1::UpdateAnnotationT>();
+                update->item = item;
+                update->annotation = std::move(annotation);
+                ops.push_back(op_of(v1::Edit::UpdateAnnotation, update));
+            }
+        }
+        if (from[i].state != to[i].state) {
+            auto set = std::make_unique<v1::SetItemStateT>();
+            set->item = item;
+            set->state = to[i].state;
+            ops.push_back(op_of(v1::Edit::SetItemState, set));
+        }
+    }
+    if (!ops.empty()) project_.apply(make_edit_batch(author_, std::move(ops), "undo/redo"));
+    refresh_states(to);
+    // Undo works across items: show the item the step touched.
+    const ItemId shown = to.empty() ? current_ : to.front().item;
+    if (shown != 0) {
+        if (shown != current_) selected_ = 0;
+        current_ = shown;
+        reload_current();
+    }
+    ++revision_;
+}
+
+bool Session::undo() {
+    if (undo_.empty()) return false;
+    apply_difference(undo_.back().after, undo_.back().before);
+    redo_.push_back(std::move(undo_.back()));
+    undo_.pop_back();
+    return true;
+}
+
+bool Session::redo() {
+    if (redo_.empty()) return false;
+    apply_difference(redo_.back().before, redo_.back().after);
+    undo_.push_back(std::move(redo_.back()));
+    redo_.pop_back();
+    return true;
+}
+
+void Session::refresh_states(std::span<const ItemSnapshot> changed) {
+    for (const ItemSnapshot& s : changed)
+        if (const auto index = index_of(s.item)) items_[*index].state = s.state;
+}
+
+void Session::set_rules(const qa::RuleSet* rules) {
+    rules_ = rules;
+    checker_ = rules ? std::make_unique<qa::Checker>(*rules) : nullptr;
+    run_qa();
+    ++revision_;
+}
+
+void Session::run_qa() {
+    findings_.clear();
+    if (!checker_ || current_ == 0) return;
+    const qa::ItemInput input{schema_, item_, annotations_, schema(), item(), annotations()};
+    checker_->check(input, findings_);
+    for (qa::Finding& finding : findings_) finding.item = current_;
+}
+
+std::size_t Session::error_count() const {
+    return static_cast<std::size_t>(std::count_if(findings_.begin(), findings_.end(), [](const qa::Finding& f) {
+        return f.severity == qa::Severity::Error;
+    }));
+}
+
+bool Session::submit() {
+    if (current_ == 0 || error_count() > 0) return false;
+    auto set = std::make_unique<v1::SetItemStateT>();
+    set->item = current_;
+    set->state = v1::ItemState::Submitted;
+    std::vector<v1::EditOpT> ops;
+    ops.push_back(op_of(v1::Edit::SetItemState, set));
+    apply(make_edit_batch(author_, std::move(ops), "submit"));
+    return true;
+}
+
+void Session::review(v1::Verdict verdict, std::string_view reason, std::span<const v1::ReviewCommentT> comments) {
+    if (current_ == 0) throw Error("no item is open");
+    v1::ReviewRecordT record;
+    record.item = current_;
+    record.reviewer = author_;
+    record.verdict = verdict;
+    record.reason = std::string(reason);
+    record.time = now_ms();
+    for (const v1::ReviewCommentT& comment : comments)
+        record.comments.push_back(std::make_unique<v1::ReviewCommentT>(comment));
+    flatbuffers::FlatBufferBuilder builder;
+    v1::FinishReviewRecordBuffer(builder, v1::CreateReviewRecord(builder, &record));
+    project_.add_review({builder.GetBufferPointer(), builder.GetSize()});
+    const v1::ItemState state = verdict == v1::Verdict::Accept ? v1::ItemState::Accepted : v1::ItemState::Rejected;
+    const ItemSnapshot changed{current_, state, {}};
+    refresh_states({&changed, 1});
+    reload_current();
+}
+
+std::size_t Session::count(v1::ItemState state) const {
+    return static_cast<std::size_t>(
+        std::count_if(items_.begin(), items_.end(), [&](const store::ItemSummary& s) { return s.state == state; }));
+}
+
+}  // namespace tessera::studio

@@ -1,0 +1,166 @@
+#pragma once
+// One annotator's session on a project: the open item, the selection, the
+// live QA findings, and every edit — applied through the store (durable at
+// once) and recorded on an undo stack that works across items.
+//
+// Undo is computed from the store, not from the edit: before a batch is
+// applied the session keeps the touched items' annotation sets and states,
+// after it the new ones, and undoing applies the difference back as a new
+// edit batch. So edits submitted by view plugins undo like the host's own.
+//
+// Not thread-safe: the studio's main thread owns the session.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/data_api.hpp"
+#include "qa/engine.hpp"
+#include "store/project.hpp"
+#include "store/project_file.hpp"
+
+namespace tessera::studio {
+
+using store::AnnotationId;
+using store::Bytes;
+using store::ItemId;
+
+/// The state of one item before or after an edit batch.
+struct ItemSnapshot {
+    ItemId item = 0;
+    v1::ItemState state = v1::ItemState::New;
+    /// The item's AnnotationSet buffer.
+    Bytes annotations;
+};
+
+/// One undoable step: the touched items before and after.
+struct UndoStep {
+    std::vector<ItemSnapshot> before;
+    std::vector<ItemSnapshot> after;
+};
+
+class Session {
+public:
+    /// Opens the project in `dir`; `author` is recorded on every edit.
+    /// Throws Error when `dir` is not a project.
+    Session(const std::filesystem::path& dir, std::string author);
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    [[nodiscard]] store::Project& project() { return project_; }
+    [[nodiscard]] const std::filesystem::path& dir() const { return project_.dir(); }
+    [[nodiscard]] const std::string& author() const { return author_; }
+    [[nodiscard]] const store::ProjectFile& project_file() const { return file_; }
+
+    // --- Items and schema ------------------------------------------------------
+
+    /// Every item in id order, with its current state.
+    [[nodiscard]] const std::vector<store::ItemSummary>& items() const { return items_; }
+    /// Index of `item` in items(), or nullopt.
+    [[nodiscard]] std::optional<std::size_t> index_of(ItemId item) const;
+    /// The project's label schema (verified).
+    [[nodiscard]] const v1::LabelSchema& schema() const;
+    [[nodiscard]] std::span<const std::uint8_t> schema_bytes() const { return schema_; }
+    /// The schema class `label`, or nullptr.
+    [[nodiscard]] const v1::LabelClass* find_class(std::string_view label) const;
+
+    // --- The open item ---------------------------------------------------------
+
+    /// Opens `item` (throws Error if there is none); clears the selection.
+    void open(ItemId item);
+    /// The open item's id, 0 when none is open.
+    [[nodiscard]] ItemId current() const { return current_; }
+    /// The open item and its annotations (verified); only while current() != 0.
+    [[nodiscard]] const v1::Item& item() const;
+    [[nodiscard]] const v1::AnnotationSet& annotations() const;
+    [[nodiscard]] std::span<const std::uint8_t> item_bytes() const { return item_; }
+    [[nodiscard]] std::span<const std::uint8_t> annotation_bytes() const { return annotations_; }
+    /// The open item's state.
+    [[nodiscard]] v1::ItemState state() const;
+    /// Absolute path of the open item's media.
+    [[nodiscard]] std::filesystem::path media_path() const;
+    /// The annotation `id` of the open item, or nullptr.
+    [[nodiscard]] const v1::Annotation* find_annotation(AnnotationId id) const;
+
+    /// The selected annotation of the open item, 0 for none.
+    [[nodiscard]] AnnotationId selected() const { return selected_; }
+    void select(AnnotationId id) { selected_ = id; }
+
+    // --- Edits and undo --------------------------------------------------------
+
+    /// Applies one EditBatch buffer through the store (one durable
+    /// transaction), pushes it on the undo stack and clears the redo stack.
+    /// Returns its journal number. Throws Error and changes nothing when the
+    /// store refuses it.
+    std::uint64_t apply(std::span<const std::uint8_t> edit_batch);
+    /// Undoes the last step (across items: opens the item it touched).
+    /// False when there is nothing to undo. Throws Error when the store
+    /// refuses (another process changed the item); the step is kept.
+    bool undo();
+    /// Redoes the last undone step; false when there is none.
+    bool redo();
+    [[nodiscard]] bool can_undo() const { return !undo_.empty(); }
+    [[nodiscard]] bool can_redo() const { return !redo_.empty(); }
+
+    /// Counts changes of anything the session shows (item opened, edit,
+    /// undo, state change); panels and views refresh when it moves.
+    [[nodiscard]] std::uint64_t revision() const { return revision_; }
+
+    // --- QA and workflow -------------------------------------------------------
+
+    /// Runs `rules` on the open item after every change (the RuleSet must
+    /// outlive the session or the next call); nullptr switches live QA off.
+    void set_rules(const qa::RuleSet* rules);
+    /// The open item's findings under the rules, ordered by rule.
+    [[nodiscard]] const std::vector<qa::Finding>& findings() const { return findings_; }
+    /// Number of error-severity findings of the open item.
+    [[nodiscard]] std::size_t error_count() const;
+    /// Submits the open item (state Submitted, undoable). Refused, returning
+    /// false, while error-severity findings exist.
+    bool submit();
+    /// Records a review of the open item (state Accepted or Rejected). Not undoable:
+    /// a review is a record of what an inspector decided.
+    void review(v1::Verdict verdict, std::string_view reason,
+                std::span<const v1::ReviewCommentT> comments);
+    /// Review records of the open item, oldest first.
+    [[nodiscard]] const std::vector<std::unique_ptr<v1::ReviewRecordT>>& reviews() const { return reviews_; }
+    /// Number of items in `state`.
+    [[nodiscard]] std::size_t count(v1::ItemState state) const;
+
+private:
+    ItemSnapshot snapshot(ItemId item) const;
+    // Applies the difference that turns `from` into `to` as one batch.
+    void apply_difference(const std::vector<ItemSnapshot>& from, const std::vector<ItemSnapshot>& to);
+    void reload_current();
+    void refresh_states(std::span<const ItemSnapshot> changed);
+    void run_qa();
+
+    store::Project project_;
+    store::ProjectFile file_;
+    std::string author_;
+    Bytes schema_;
+    std::vector<store::ItemSummary> items_;
+    ItemId current_ = 0;
+    Bytes item_;
+    Bytes annotations_;
+    AnnotationId selected_ = 0;
+    std::vector<UndoStep> undo_;
+    std::vector<UndoStep> redo_;
+    std::uint64_t revision_ = 0;
+    const qa::RuleSet* rules_ = nullptr;
+    std::unique_ptr<qa::Checker> checker_;
+    std::vector<qa::Finding> findings_;
+    std::vector<std::unique_ptr<v1::ReviewRecordT>> reviews_;
+};
+
+/// Packs `ops` into an EditBatch buffer by `author` at the current time.
+[[nodiscard]] Bytes make_edit_batch(std::string_view author, std::vector<v1::EditOpT> ops,
+                                    std::string_view comment = {});
+
+}  // namespace tessera::studio
