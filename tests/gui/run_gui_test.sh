@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs one scripted studio session under Xvfb (Mesa's software OpenGL) on a
 # fresh project made from the street sample with the driving schema.
-#   run_gui_test.sh CLI STUDIO SOURCE_DIR SCRIPT OUT_DIR
+#   run_gui_test.sh CLI STUDIO SOURCE_DIR SCRIPT OUT_DIR [STUDIO_OPTION...]
 # The script finds OUT_DIR in $TESSERA_GUI_OUT (screenshots go there).
 set -euo pipefail
 cli=$1 studio=$2 source_dir=$3 script=$4 out=$5
+shift 5
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -12,4 +13,4 @@ mkdir -p "$out"
 "$cli" add "$out/project" "$source_dir/samples/projects/street/images" >/dev/null
 
 export TESSERA_GUI_OUT=$out TESSERA_GUI_LIB=$(dirname "$0")/lib/check.lua LIBGL_ALWAYS_SOFTWARE=1
-exec xvfb-run -a -s "-screen 0 1280x800x24" "$studio" --author tester --script "$script" "$out/project"
+exec xvfb-run -a -s "-screen 0 1280x800x24" "$studio" --author tester "$@" --script "$script" "$out/project"

@@ -1,0 +1,69 @@
+// A customized host: the standard studio plus one panel that counts the open
+// item's annotations by label. Everything else (views, panels, undo, QA,
+// profiles, scripted sessions) comes from the tessera_host library.
+//
+//   label-counts-studio [--profile FILE] [--script FILE.lua] [--author NAME] PROJECT
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include "core/error.hpp"
+#include "studio/app.hpp"
+
+namespace {
+
+using tessera::studio::App;
+
+class LabelCounts final : public tessera::studio::Panel {
+public:
+    std::string id() const override { return "label_counts"; }
+
+    void draw(App& app) override {
+        app.place(id(), {1000, 640, 280, 130});
+        if (ImGui::Begin("Label counts###label_counts")) {
+            std::map<std::string, int> counts;
+            if (app.session().current() != 0)
+                if (const auto* annotations = app.session().annotations().annotations())
+                    for (const auto* annotation : *annotations)
+                        ++counts[annotation->label() ? annotation->label()->str() : ""];
+            for (const auto& [label, count] : counts) {
+                const std::uint32_t c = app.label_color(label);
+                ImGui::ColorButton(label.c_str(), {(c >> 24) / 255.f, ((c >> 16) & 255) / 255.f,
+                                                   ((c >> 8) & 255) / 255.f, 1.f});
+                ImGui::SameLine();
+                ImGui::Text("%s: %d", app.label_name(label).c_str(), count);
+            }
+            if (counts.empty()) ImGui::TextDisabled("no annotations");
+        }
+        ImGui::End();
+    }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    tessera::studio::AppOptions options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--profile" && i + 1 < argc) options.profile = argv[++i];
+        else if (arg == "--script" && i + 1 < argc) options.script = argv[++i];
+        else if (arg == "--author" && i + 1 < argc) options.author = argv[++i];
+        else options.project = arg;
+    }
+    if (options.project.empty()) {
+        fmt::print(stderr, "usage: label-counts-studio [--profile FILE] [--script FILE.lua] PROJECT\n");
+        return 2;
+    }
+    try {
+        App app(std::move(options));
+        app.add_panel(std::make_unique<LabelCounts>());
+        return app.run();
+    } catch (const tessera::Error& e) {
+        fmt::print(stderr, "label-counts-studio: {}\n", e.what());
+        return 1;
+    }
+}
