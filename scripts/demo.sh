@@ -2,13 +2,14 @@
 # Installs what is missing, builds Tessera and runs its main job on the bundled
 # sample project: a new project in build/demo/project, then
 # add -> import -> info -> validate -> export; then a project with the
-# autonomous-driving schema (a Lua plugin) inspected 100% by `tessera qa`.
+# autonomous-driving schema (a Lua plugin) inspected 100% by `tessera qa`;
+# finally, when a display is present, the studio opens on that project.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build --preset default -j2 --target tessera_cli
+cmake --build --preset default -j2 --target tessera_cli tessera_studio
 
 tessera=build/host/cli/tessera
 sample=samples/projects/street
@@ -42,3 +43,10 @@ if run qa "$demo/driving"; then
 fi
 echo
 echo "done: the projects are in $demo/project and $demo/driving, the exports in $demo/export"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo
+  echo "\$ tessera-studio $demo/driving"
+  build/host/studio/tessera-studio "$demo/driving"
+else
+  echo "(no display: run build/host/studio/tessera-studio $demo/driving on a desktop to annotate it)"
+fi
