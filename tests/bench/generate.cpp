@@ -3,7 +3,7 @@
 //   bench_generate coco OUT.json --images N --per-image K
 //       a COCO instances file: N images of 1920 x 1080, K annotations each
 //       (boxes, every third with a polygon segmentation), 10 categories.
-//   bench_generate project DIR --items N --per-item K
+//   bench_generate project DIR --items N --per-item K [--width W --height H]
 //       a Tessera project with N image items of K boxes each, written directly
 //       through the store in one transaction.
 
@@ -63,7 +63,7 @@ int generate_coco(const std::string& out_path, long images, long per_image) {
     return 0;
 }
 
-int generate_project(const std::string& dir, long items, long per_item) {
+int generate_project(const std::string& dir, long items, long per_item, long width, long height) {
     const auto start = std::chrono::steady_clock::now();
     auto project = tessera::store::Project::create(dir, "synthetic");
     Random rng{7};
@@ -83,8 +83,8 @@ int generate_project(const std::string& dir, long items, long per_item) {
         item.media = std::make_unique<v1::MediaT>();
         item.media->kind = v1::MediaKind::Image;
         item.media->uri = fmt::format("images/frame_{:07}.jpg", i);
-        item.media->width = 1920;
-        item.media->height = 1080;
+        item.media->width = static_cast<std::uint32_t>(width);
+        item.media->height = static_cast<std::uint32_t>(height);
         const auto id = tx.add_item(item);
         v1::AnnotationSetT set;
         for (long k = 0; k < per_item; ++k) {
@@ -92,10 +92,12 @@ int generate_project(const std::string& dir, long items, long per_item) {
             a->id = next++;
             a->label = kLabels[rng.next() % 10];
             v1::BoxT box;
-            box.left = rng.uniform(0, 1800);
-            box.top = rng.uniform(0, 1000);
-            box.right = box.left + rng.uniform(4, 120);
-            box.bottom = box.top + rng.uniform(4, 80);
+            // Boxes as on a 1920 x 1080 frame, scaled to the item's size.
+            const double sx = static_cast<double>(width) / 1920, sy = static_cast<double>(height) / 1080;
+            box.left = rng.uniform(0, 1800) * sx;
+            box.top = rng.uniform(0, 1000) * sy;
+            box.right = box.left + rng.uniform(4, 120) * sx;
+            box.bottom = box.top + rng.uniform(4, 80) * sy;
             a->geometry.Set(std::move(box));
             set.annotations.push_back(std::move(a));
         }
@@ -115,12 +117,13 @@ int main(int argc, char** argv) {
         if (argc >= 3 && std::strcmp(argv[1], "coco") == 0)
             return generate_coco(argv[2], arg(argc, argv, "--images", 10000), arg(argc, argv, "--per-image", 10));
         if (argc >= 3 && std::strcmp(argv[1], "project") == 0)
-            return generate_project(argv[2], arg(argc, argv, "--items", 100000), arg(argc, argv, "--per-item", 10));
+            return generate_project(argv[2], arg(argc, argv, "--items", 100000), arg(argc, argv, "--per-item", 10),
+                                    arg(argc, argv, "--width", 1920), arg(argc, argv, "--height", 1080));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 1;
     }
     std::fprintf(stderr, "usage: bench_generate coco OUT.json [--images N] [--per-image K]\n"
-                         "       bench_generate project DIR [--items N] [--per-item K]\n");
+                         "       bench_generate project DIR [--items N] [--per-item K] [--width W] [--height H]\n");
     return 2;
 }

@@ -1,6 +1,7 @@
 #include "studio/app.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -145,6 +146,7 @@ int App::run() {
 }
 
 void App::frame() {
+    const auto start = std::chrono::steady_clock::now();
     window_->begin_frame([this] {
         if (script_) script_->inject_input();
     });
@@ -154,6 +156,10 @@ void App::frame() {
     draw_canvas();
     for (const auto& panel : panels_) panel->draw(*this);
     window_->end_frame();
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    ++frame_stats.frames;
+    frame_stats.total_ms += ms;
+    frame_stats.max_ms = std::max(frame_stats.max_ms, ms);
     if (script_) script_->resume();
 }
 

@@ -113,6 +113,14 @@ public:
     [[nodiscard]] const std::string& last_message() const { return message_; }
     [[nodiscard]] bool last_message_is_error() const { return message_is_error_; }
 
+    /// Frame times (wall, from polling input to presenting) since the last reset.
+    struct FrameStats {
+        std::uint64_t frames = 0;
+        double total_ms = 0;
+        double max_ms = 0;
+    };
+    FrameStats frame_stats;
+
     /// Whether the shortcut sheet (F1) is shown.
     bool show_shortcuts = false;
     /// Set when the QA panel should come to the front (a blocked submit).

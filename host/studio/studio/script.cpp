@@ -357,6 +357,16 @@ int l_screenshot(lua_State* L) {
     return lua_yield(L, 0);
 }
 
+// frames, mean ms, max ms of the frames since the last call (benchmarks).
+int l_frame_stats(lua_State* L) {
+    App::FrameStats& stats = app_of(L).frame_stats;
+    lua_pushinteger(L, static_cast<lua_Integer>(stats.frames));
+    lua_pushnumber(L, stats.frames ? stats.total_ms / static_cast<double>(stats.frames) : 0.0);
+    lua_pushnumber(L, stats.max_ms);
+    stats = {};
+    return 3;
+}
+
 int l_quit(lua_State* L) {
     app_of(L).quit(static_cast<int>(luaL_optinteger(L, 1, 0)));
     script_of(L).wait_frames = 1 << 30;  // never resumes
@@ -382,7 +392,7 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
         {"message", l_message},   {"review_mode", l_review_mode},
         {"screenshot", l_screenshot}, {"quit", l_quit},
         {"set_attribute", l_set_attribute}, {"reject", l_reject},
-        {"png_pixel", l_png_pixel},
+        {"png_pixel", l_png_pixel}, {"frame_stats", l_frame_stats},
         {nullptr, nullptr},
     };
     lua_newtable(L_);
