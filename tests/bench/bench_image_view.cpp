@@ -82,6 +82,7 @@ const tessera_host_ui_t kCountingUi = {
         return 0x20408000u | static_cast<tessera_ui_color_t>(label[0]);
     },
     .select = [](tessera_ui_t*, uint64_t) {},
+    .label_name = [](tessera_ui_t*, const char* label) { return label; },
 };
 
 // --- data ----------------------------------------------------------------------

@@ -134,6 +134,7 @@ const tessera_host_ui_t kFakeUiApi = {
         return std::string_view(label) == "car" ? 0xFF0000FFu : 0x808080FFu;
     },
     .select = [](tessera_ui_t* ui, uint64_t annotation) { fake(ui).selection = annotation; },
+    .label_name = [](tessera_ui_t*, const char* label) { return std::string_view(label) == "car" ? "Car" : label; },
 };
 
 // --- a host whose project keeps the batches ------------------------------------
@@ -496,6 +497,8 @@ TEST_CASE("image view: select picks the topmost shape, moves it and resizes it b
     CHECK(h.host.batches.empty());  // a click moves nothing
     h.click_item(20, 20);
     CHECK(h.ui.selection == 7);
+    h.frame();
+    CHECK(h.ui.has_text("Car"));  // the selected box's label, named by the host
     h.click_item(300, 150);  // empty image: clears the selection
     CHECK(h.ui.selection == 0);
 

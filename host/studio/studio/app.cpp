@@ -83,6 +83,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
         ImGui::StyleColorsClassic();
     canvas_ = std::make_unique<Canvas>(CanvasHooks{
         .label_color = [this](std::string_view label) { return label_color(label); },
+        .label_name = [this](std::string_view label) { return label_name(label); },
         .select = [this](std::uint64_t annotation) { session_->select(annotation); },
     });
     plugins_ = host::load_plugins({

@@ -165,6 +165,12 @@ struct Canvas::Context {
     static void TESSERA_ABI select(tessera_ui_t* ui, uint64_t annotation) {
         if (of(ui).hooks_.select) of(ui).hooks_.select(annotation);
     }
+    static const char* TESSERA_ABI label_name(tessera_ui_t* ui, const char* label) {
+        if (label == nullptr) return "";
+        Canvas& canvas = of(ui);
+        if (!canvas.hooks_.label_name) return label;
+        return canvas.frame_strings_.emplace_back(canvas.hooks_.label_name(label)).c_str();
+    }
 };
 
 const tessera_host_ui_t* Canvas::api() {
@@ -190,6 +196,7 @@ const tessera_host_ui_t* Canvas::api() {
         .slider = Context::slider,
         .label_color = Context::label_color,
         .select = Context::select,
+        .label_name = Context::label_name,
     };
     return &table;
 }
@@ -221,6 +228,7 @@ void Canvas::frame(const tessera_plugin_t* plugin, const tessera_plugin_view_t& 
     draw_->AddRectFilled(origin_, {origin_.x + size_.x, origin_.y + size_.y}, IM_COL32(40, 40, 44, 255));
     tessera_ui ui{this};
     view.frame(plugin, api(), &ui, &state);
+    frame_strings_.clear();
     draw_->PopClipRect();
 }
 
@@ -228,6 +236,7 @@ void Canvas::options(const tessera_plugin_t* plugin, const tessera_plugin_view_t
     if (view.options == nullptr) return;
     tessera_ui ui{this};
     view.options(plugin, api(), &ui);
+    frame_strings_.clear();
 }
 
 ImU32 im_color(std::uint32_t rgba) {

@@ -5,7 +5,9 @@
 // in item coordinates too.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include <imgui.h>
@@ -18,6 +20,8 @@ namespace tessera::studio {
 struct CanvasHooks {
     /// Colour (0xRRGGBBAA) of a label of the schema.
     std::function<std::uint32_t(std::string_view label)> label_color;
+    /// Name of a label of the schema in the UI language.
+    std::function<std::string(std::string_view label)> label_name;
     /// The view selected `annotation` (0 = none).
     std::function<void(std::uint64_t annotation)> select;
 };
@@ -61,6 +65,7 @@ private:
     float scale_ = 1.0f;
     ImVec2 offset_{0, 0};
     bool hovered_ = false;
+    std::deque<std::string> frame_strings_;  // strings handed to the view during one callback
 };
 
 /// ImGui colour (ABGR) of a 0xRRGGBBAA colour.

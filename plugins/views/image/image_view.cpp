@@ -294,8 +294,9 @@ void ImageView::draw(Frame& f) {
     if (show_all_labels_ && visible_.size() <= 500) {
         for (std::uint32_t index : visible_) {
             const Shape& shape = shapes_.shapes()[index];
+            const char* label = shapes_.labels()[shape.label].c_str();
             f.api.text(f.ui, ui_point({shape.bounds.min_x, shape.bounds.min_y - 16 / scale_}),
-                       color_of(f, shape), shapes_.labels()[shape.label].c_str());
+                       color_of(f, shape), f.api.label_name ? f.api.label_name(f.ui, label) : label);
         }
     }
 
@@ -414,7 +415,9 @@ void ImageView::draw_selection(Frame& f, const Shape& shape, tessera_ui_color_t 
     }
     const std::string& label = shapes_.labels()[shape.label];
     f.api.text(f.ui, ui_point({bounds.min_x, bounds.min_y - 18 / scale_}), color,
-               label.empty() ? "(no label)" : label.c_str());
+               label.empty()        ? "(no label)"
+               : f.api.label_name ? f.api.label_name(f.ui, label.c_str())
+                                    : label.c_str());
 }
 
 // The box, polygon, polyline or keypoint set being drawn.

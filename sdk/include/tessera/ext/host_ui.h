@@ -144,6 +144,10 @@ typedef struct tessera_host_ui {
     tessera_ui_color_t(TESSERA_ABI *label_color)(tessera_ui_t *ui, const char *label);
     /* Makes `annotation` the selection (0 clears it): the host's panels follow. */
     void(TESSERA_ABI *select)(tessera_ui_t *ui, uint64_t annotation);
+    /* Name of the schema class `label` in the UI's language (UTF-8; `label`
+     * itself when the schema has no name for it). Host-owned, valid until
+     * the callback returns. */
+    const char *(TESSERA_ABI *label_name)(tessera_ui_t *ui, const char *label);
 } tessera_host_ui_t;
 
 TESSERA_EXTERN_C_END
