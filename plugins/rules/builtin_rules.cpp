@@ -48,18 +48,6 @@ const std::array<RuleInfo, 11>& infos() {
     return list;
 }
 
-/// Class index of the label strings met in one item, by address.
-struct LabelCache {
-    struct Entry {
-        const flatbuffers::String* label = nullptr;
-        int index = -1;
-    };
-    static std::size_t slot(const flatbuffers::String* label) {
-        return (reinterpret_cast<std::uintptr_t>(label) >> 2) & 15;
-    }
-    Entry entries[16];
-};
-
 class BuiltinChecker final : public qa::ItemChecker {
 public:
     explicit BuiltinChecker(const qa::RunConfig& config) {
@@ -83,14 +71,14 @@ public:
         text_rules_ = on_.text_range || on_.text_nfc || on_.tier_overlap;
     }
 
-    void check(const qa::ItemInput& input, qa::FindingSink& findings) override {
+    // Flattened: the per-annotation checks of rules_internal.hpp run inline.
+    [[gnu::flatten]] void check(const qa::ItemInput& input, qa::FindingSink& findings) override {
         const Tables& tables = tables_for(input);
         Pass pass{tables, on_, params_, findings, scratch_};
-        pass.number = ++passes_;
-        if (const v1::Media* media = input.item.media(); media && media->width() && media->height()) {
-            pass.width = media->width();
-            pass.height = media->height();
-        }
+        if (const v1::Media* media = input.item.media(); media && media->width() && media->height())
+            pass.set_image(media->width(), media->height());
+        else
+            pass.set_image(0, 0);
         scratch_.boxes.clear();
         scratch_.spans.clear();
         const auto* annotations = input.annotations.annotations();
@@ -100,29 +88,27 @@ public:
         const std::span<const std::uint8_t> bytes = input.annotation_bytes;
         for (std::size_t at = 0; at < bytes.size(); at += 64) __builtin_prefetch(bytes.data() + at);
         const bool has_tiers = !tables.tiers.empty();
-        // The store shares label strings within an item: remember where each was found.
-        LabelCache labels{};
-        for (const v1::Annotation* annotation : *annotations) {
-            const flatbuffers::String* label = annotation->label();
-            LabelCache::Entry& cached = labels.entries[LabelCache::slot(label)];
-            if (cached.label != label || !label) {
-                cached.label = label;
-                cached.index = tables.class_index.find(view(label));
-            }
-            const int class_index = cached.index;
+        // The caches remember strings by address: only within one buffer.
+        scratch_.labels.clear();
+        scratch_.keys.clear();
+        for (const v1::Annotation* table : *annotations) {
+            const AnnotationFields annotation(*table);
+            const int class_index = scratch_.labels.find(annotation.label, tables.class_index);
             const ClassRule* cls =
                 class_index < 0 ? nullptr : &tables.classes[static_cast<std::size_t>(class_index)];
             int tier_index = -1;
             const TierRule* tier = nullptr;
             if (has_tiers) {
-                if (const auto* key = annotation->tier(); key && key->size()) {
+                if (const auto* key = annotation.tier; key && key->size()) {
                     tier_index = tables.tier_index.find(view(key));
                     if (tier_index >= 0) tier = &tables.tiers[static_cast<std::size_t>(tier_index)];
                 }
             }
-            if (schema_rules_) check_schema(pass, *annotation, cls, tier);
-            if (geometry_rules_) check_geometry(pass, *annotation, cls, class_index);
-            if (text_rules_) check_text(pass, *annotation, tier, tier_index);
+            if (schema_rules_) check_schema(pass, annotation, cls, tier);
+            if (geometry_rules_) check_geometry(pass, annotation, cls, class_index);
+            // check_text() looks at the text, and at time spans of a tier.
+            if (text_rules_ && (tier || (annotation.text && annotation.text->size())))
+                check_text(pass, annotation, tier, tier_index);
         }
         if (on_.near_duplicate && scratch_.boxes.size() > 1) check_near_duplicates(pass);
         if (on_.tier_overlap && scratch_.spans.size() > 1) check_tier_overlaps(pass);
@@ -144,7 +130,6 @@ private:
     Params params_;
     bool schema_rules_ = false, geometry_rules_ = false, text_rules_ = false;
     Scratch scratch_;
-    std::uint64_t passes_ = 0;
     std::unique_ptr<Tables> tables_;
     const std::uint8_t* schema_data_ = nullptr;
     std::size_t schema_size_ = 0;

@@ -1,5 +1,6 @@
 // Geometry rules: outside the image, degenerate shapes, boxes below the
-// class's minimum size, near-duplicate boxes of one label.
+// class's minimum size, near-duplicate boxes of one label. Boxes are checked
+// inline (rules_internal.hpp); here are their reports and the other shapes.
 
 #include <algorithm>
 #include <cmath>
@@ -24,50 +25,7 @@ bool finite(double a, double b, double c, double d) {
 }
 
 bool outside(const Pass& pass, double left, double top, double right, double bottom) {
-    const double t = pass.params.tolerance;
-    return left < -t || top < -t || right > pass.width + t || bottom > pass.height + t;
-}
-
-void check_box(const Pass& pass, const v1::Annotation& annotation, const v1::Box& box,
-               const ClassRule* cls, int class_index) {
-    const double left = box.left(), top = box.top(), right = box.right(), bottom = box.bottom();
-    const double width = right - left, height = bottom - top;
-    const std::uint64_t id = annotation.id();
-    if (!finite(left, top, right, bottom)) {
-        if (pass.on.degenerate)
-            pass.report(kDegenerate, id, "box has a coordinate that is not a finite number");
-        return;
-    }
-    if (!(width > 0 && height > 0)) {
-        if (pass.on.degenerate)
-            pass.report(kDegenerate, id,
-                        fmt::format("box ({}, {}, {}, {}) has zero area ({} x {} px)", left, top,
-                                    right, bottom, width, height),
-                        width < 0 || height < 0 ? "swap the inverted edges, or delete the box"
-                                                : "delete the box or redraw it");
-        return;
-    }
-    if (pass.on.outside_image && pass.width > 0 && outside(pass, left, top, right, bottom)) {
-        const double l = std::clamp(left, 0.0, pass.width), t = std::clamp(top, 0.0, pass.height);
-        const double r = std::clamp(right, 0.0, pass.width),
-                     b = std::clamp(bottom, 0.0, pass.height);
-        pass.report(kOutsideImage, id,
-                    fmt::format("box ({}, {}, {}, {}) extends outside the {} x {} image", left, top,
-                                right, bottom, pass.width, pass.height),
-                    r > l && b > t
-                        ? fmt::format("clamp the box to ({}, {}, {}, {})", l, t, r, b)
-                        : std::string("delete the box: it lies entirely outside the image"));
-    }
-    if (pass.on.box_min_size && cls &&
-        ((cls->min_width > 0 && width < cls->min_width) ||
-         (cls->min_height > 0 && height < cls->min_height)))
-        pass.report(kBoxMinSize, id,
-                    fmt::format("box is {} x {} px, below the minimum {} x {} px of class {}",
-                                width, height, cls->min_width, cls->min_height, cls->key),
-                    "enlarge the box to the object's extent, or delete it if the object is too small");
-    if (pass.on.near_duplicate)
-        pass.scratch.boxes.push_back(
-            {left, top, right, bottom, id, class_index, view(annotation.label())});
+    return pass.outside(left, top, right, bottom);
 }
 
 /// Index of the first point with a NaN or infinite coordinate, or -1. Such
@@ -238,13 +196,43 @@ void check_points(const Pass& pass, std::uint64_t id, const Points* points, cons
 
 }  // namespace
 
-void check_geometry(const Pass& pass, const v1::Annotation& annotation, const ClassRule* cls,
-                    int class_index) {
-    const std::uint64_t id = annotation.id();
-    switch (annotation.geometry_type()) {
-        case v1::Geometry::Box:
-            check_box(pass, annotation, *annotation.geometry_as_Box(), cls, class_index);
-            break;
+void report_box_not_finite(const Pass& pass, std::uint64_t id) {
+    pass.report(kDegenerate, id, "box has a coordinate that is not a finite number");
+}
+
+void report_box_empty(const Pass& pass, std::uint64_t id, double left, double top, double right,
+                      double bottom) {
+    const double width = right - left, height = bottom - top;
+    pass.report(kDegenerate, id,
+                fmt::format("box ({}, {}, {}, {}) has zero area ({} x {} px)", left, top, right,
+                            bottom, width, height),
+                width < 0 || height < 0 ? "swap the inverted edges, or delete the box"
+                                        : "delete the box or redraw it");
+}
+
+void report_box_outside(const Pass& pass, std::uint64_t id, double left, double top, double right,
+                        double bottom) {
+    const double l = std::clamp(left, 0.0, pass.width), t = std::clamp(top, 0.0, pass.height);
+    const double r = std::clamp(right, 0.0, pass.width), b = std::clamp(bottom, 0.0, pass.height);
+    pass.report(kOutsideImage, id,
+                fmt::format("box ({}, {}, {}, {}) extends outside the {} x {} image", left, top,
+                            right, bottom, pass.width, pass.height),
+                r > l && b > t ? fmt::format("clamp the box to ({}, {}, {}, {})", l, t, r, b)
+                               : std::string("delete the box: it lies entirely outside the image"));
+}
+
+void report_box_small(const Pass& pass, std::uint64_t id, double width, double height,
+                      const ClassRule& cls) {
+    pass.report(kBoxMinSize, id,
+                fmt::format("box is {} x {} px, below the minimum {} x {} px of class {}", width,
+                            height, cls.min_width, cls.min_height, cls.key),
+                "enlarge the box to the object's extent, or delete it if the object is too small");
+}
+
+void check_other_geometry(const Pass& pass, const AnnotationFields& fields) {
+    const v1::Annotation& annotation = *fields.annotation;
+    const std::uint64_t id = fields.id;
+    switch (fields.geometry_type) {
         case v1::Geometry::Polygon:
             check_polygon(pass, id, *annotation.geometry_as_Polygon(), "polygon");
             break;
@@ -342,38 +330,79 @@ void check_geometry(const Pass& pass, const v1::Annotation& annotation, const Cl
     }
 }
 
+namespace {
+
+void report_near_duplicate(const Pass& pass, const BoxEntry& a, const BoxEntry& b, double iou) {
+    const std::uint64_t ids[2] = {std::min(a.id, b.id), std::max(a.id, b.id)};
+    pass.sink.report(kNearDuplicate, ids,
+                     fmt::format("boxes {} and {} of label \"{}\" overlap with IoU {:.3f} "
+                                 "(threshold {})",
+                                 ids[0], ids[1], a.label, iou, pass.params.iou),
+                     fmt::format("delete one of the two boxes (annotation {})", ids[1]));
+}
+
+/// Whether boxes `a` and `b`, of one label class, are near-duplicates; reports them if so.
+inline void test_pair(const Pass& pass, const BoxEntry& a, const BoxEntry& b) {
+    const double w = std::min(a.right, b.right) - std::max(a.left, b.left);
+    const double h = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
+    if (w <= 0 || h <= 0) return;
+    if (a.label_class < 0 && !same_key(a.label, b.label)) return;
+    const double inter = w * h;
+    const double area_a = (a.right - a.left) * (a.bottom - a.top);
+    const double iou = inter / (area_a + (b.right - b.left) * (b.bottom - b.top) - inter);
+    if (iou < pass.params.iou) return;
+    report_near_duplicate(pass, a, b, iou);
+}
+
+/// Every pair (i, j), i < j, of one label class, in the order of i then j:
+/// each box links to the next box of its class, so pairs of other labels
+/// cost nothing.
+void near_duplicates_few(const Pass& pass, const BoxEntry* boxes, std::size_t count) {
+    Scratch& scratch = pass.scratch;
+    auto& next = scratch.next_of_class;
+    auto& last = scratch.last_of_class;  // all -1 between items
+    next.resize(count);
+    const std::size_t classes = pass.tables.classes.size() + 1;
+    if (last.size() < classes) last.resize(classes, -1);
+    for (std::size_t i = count; i-- > 0;) {
+        // Labels the schema lacks share slot 0; test_pair() compares their text.
+        int& slot = last[static_cast<std::size_t>(boxes[i].label_class + 1)];
+        next[i] = slot;
+        slot = static_cast<int>(i);
+    }
+    for (std::size_t i = 0; i < count; ++i)
+        last[static_cast<std::size_t>(boxes[i].label_class + 1)] = -1;
+    for (std::size_t i = 0; i < count; ++i) {
+        for (int j = next[i]; j >= 0; j = next[static_cast<std::size_t>(j)])
+            test_pair(pass, boxes[i], boxes[static_cast<std::size_t>(j)]);
+    }
+}
+
+/// Same for `boxes` sorted by left edge: the inner loop stops at the first box right of `a`.
+void near_duplicates_sorted(const Pass& pass, const BoxEntry* boxes, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const BoxEntry& a = boxes[i];
+        for (std::size_t j = i + 1; j < count; ++j) {
+            const BoxEntry& b = boxes[j];
+            if (b.left >= a.right) break;
+            if (a.label_class == b.label_class) test_pair(pass, a, b);
+        }
+    }
+}
+
+}  // namespace
+
 void check_near_duplicates(const Pass& pass) {
     auto& boxes = pass.scratch.boxes;
     // Few boxes: test every pair, cheaper than sorting. Many: sort by left edge
     // and test only boxes whose x extents meet.
-    const bool sorted = boxes.size() > 24;
-    if (sorted)
-        std::sort(boxes.begin(), boxes.end(),
-                  [](const BoxEntry& a, const BoxEntry& b) { return a.left < b.left; });
-    const double threshold = pass.params.iou;
-    for (std::size_t i = 0; i < boxes.size(); ++i) {
-        const BoxEntry& a = boxes[i];
-        for (std::size_t j = i + 1; j < boxes.size(); ++j) {
-            const BoxEntry& b = boxes[j];
-            if (sorted && b.left >= a.right) break;
-            const double w = std::min(a.right, b.right) - std::max(a.left, b.left);
-            const double h = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
-            if (w <= 0 || h <= 0) continue;
-            if (a.label_class != b.label_class ||
-                (a.label_class < 0 && !same_key(a.label, b.label)))
-                continue;
-            const double inter = w * h;
-            const double area_a = (a.right - a.left) * (a.bottom - a.top);
-            const double iou = inter / (area_a + (b.right - b.left) * (b.bottom - b.top) - inter);
-            if (iou < threshold) continue;
-            const std::uint64_t ids[2] = {std::min(a.id, b.id), std::max(a.id, b.id)};
-            pass.sink.report(kNearDuplicate, ids,
-                             fmt::format("boxes {} and {} of label \"{}\" overlap with IoU {:.3f} "
-                                         "(threshold {})",
-                                         ids[0], ids[1], a.label, iou, threshold),
-                             fmt::format("delete one of the two boxes (annotation {})", ids[1]));
-        }
+    if (boxes.size() <= 24) {
+        near_duplicates_few(pass, boxes.data(), boxes.size());
+        return;
     }
+    std::sort(boxes.begin(), boxes.end(),
+              [](const BoxEntry& a, const BoxEntry& b) { return a.left < b.left; });
+    near_duplicates_sorted(pass, boxes.data(), boxes.size());
 }
 
 }  // namespace tessera::rules

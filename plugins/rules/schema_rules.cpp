@@ -1,6 +1,7 @@
 // Schema rules: label not in the schema, geometry kind not allowed, required
 // attribute missing, attribute outside its enum / range / pattern or of the
-// wrong type.
+// wrong type. The checks of every annotation are inline in rules_internal.hpp;
+// here are their reports and the rarer value types.
 
 #include <bit>
 #include <cmath>
@@ -45,7 +46,32 @@ std::string range_text(const AttributeRule& rule) {
     return fmt::format("between {} and {}", rule.min, rule.max);
 }
 
-void check_number(const Pass& pass, std::uint64_t id, const AttributeRule& rule, double value) {
+bool has_attribute(const v1::Annotation& annotation, std::string_view key) {
+    if (const auto* attributes = annotation.attributes())
+        for (const v1::Attribute* attribute : *attributes)
+            if (view(attribute->key()) == key) return true;
+    return false;
+}
+
+void report_missing_one(const Pass& pass, std::uint64_t id, const AttributeRule& rule) {
+    pass.report(kAttributeRequired, id,
+                fmt::format("required attribute \"{}\" of {} is missing", rule.key, rule.owner),
+                rule.values.empty() ? fmt::format("set \"{}\"", rule.key)
+                                    : fmt::format("set \"{}\" to one of {}", rule.key,
+                                                  enum_list(rule)));
+}
+
+void check_enum_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
+                      std::string_view value) {
+    if (rule.value_index.find(value) >= 0) return;
+    pass.report(kAttributeValue, id,
+                fmt::format("attribute \"{}\" is \"{}\", expected one of {} ({})", rule.key, value,
+                            enum_list(rule), rule.owner));
+}
+
+}  // namespace
+
+void report_number(const Pass& pass, std::uint64_t id, const AttributeRule& rule, double value) {
     if (std::isnan(value)) {
         pass.report(kAttributeValue, id,
                     fmt::format("attribute \"{}\" is not a number (NaN)", rule.key));
@@ -57,39 +83,16 @@ void check_number(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
     }
 }
 
-void check_enum_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
-                      std::string_view value) {
-    if (rule.value_index.find(value) >= 0) return;
+void report_attribute_type(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
+                           v1::AttributeType type) {
     pass.report(kAttributeValue, id,
-                fmt::format("attribute \"{}\" is \"{}\", expected one of {} ({})", rule.key, value,
-                            enum_list(rule), rule.owner));
+                fmt::format("attribute \"{}\" is {}, expected {} ({})", rule.key, type_name(type),
+                            type_name(rule.type), rule.owner));
 }
 
-void check_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
-                 const v1::Attribute& attribute) {
-    const v1::AttributeType type = attribute.type();
-    // An integer is a fine value for a Float attribute.
-    const bool numeric_ok = rule.type == v1::AttributeType::Float && type == v1::AttributeType::Int;
-    if (type != rule.type && !numeric_ok) {
-        if (pass.on.attribute_value)
-            pass.report(kAttributeValue, id,
-                        fmt::format("attribute \"{}\" is {}, expected {} ({})", rule.key,
-                                    type_name(type), type_name(rule.type), rule.owner));
-        return;
-    }
+void check_other_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
+                       const v1::Attribute& attribute) {
     switch (rule.type) {
-        case v1::AttributeType::Bool: break;
-        case v1::AttributeType::Int:
-            if (pass.on.attribute_value)
-                check_number(pass, id, rule, static_cast<double>(attribute.int_value()));
-            break;
-        case v1::AttributeType::Float:
-            if (pass.on.attribute_value)
-                check_number(pass, id, rule,
-                             type == v1::AttributeType::Int
-                                 ? static_cast<double>(attribute.int_value())
-                                 : attribute.float_value());
-            break;
         case v1::AttributeType::Enum:
             if (pass.on.attribute_value)
                 check_enum_value(pass, id, rule, view(attribute.string_value()));
@@ -122,94 +125,41 @@ void check_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
             if (pass.on.text_range || pass.on.text_nfc) check_attribute_text(pass, id, rule, text);
             break;
         }
+        default: break;  // Bool, Int and Float are checked inline
     }
 }
 
-const AttributeRule* find_rule(const Pass& pass, const AttributeScope& scope, std::string_view key,
-                               std::size_t& index) {
-    const auto& rules = scope.attributes;
-    const AttributeRule* found = nullptr;
-    if (rules.size() <= 8) {
-        for (std::size_t i = 0; i < rules.size(); ++i) {
-            if (rules[i].cached_key == key.data() && rules[i].cached_item == pass.number) {
-                index = i;
-                return &rules[i];
-            }
-        }
-        for (std::size_t i = 0; i < rules.size() && !found; ++i)
-            if (same_key(rules[i].key, key)) found = &rules[index = i];
-    } else if (const int at = scope.index.find(key); at >= 0) {
-        found = &rules[index = static_cast<std::size_t>(at)];
-    }
-    if (found) found->cached_key = key.data(), found->cached_item = pass.number;
-    return found;
-}
-
-bool has_attribute(const v1::Annotation& annotation, std::string_view key) {
-    if (const auto* attributes = annotation.attributes())
-        for (const v1::Attribute* attribute : *attributes)
-            if (view(attribute->key()) == key) return true;
-    return false;
-}
-
-void report_missing(const Pass& pass, std::uint64_t id, const AttributeRule& rule) {
-    pass.report(kAttributeRequired, id,
-                fmt::format("required attribute \"{}\" of {} is missing", rule.key, rule.owner),
-                rule.values.empty() ? fmt::format("set \"{}\"", rule.key)
-                                    : fmt::format("set \"{}\" to one of {}", rule.key,
-                                                  enum_list(rule)));
-}
-
-void check_attributes(const Pass& pass, const v1::Annotation& annotation,
-                      const AttributeScope& scope) {
-    if (scope.attributes.empty()) return;
-    const std::uint64_t id = annotation.id();
-    std::uint64_t seen = 0;
-    if (const auto* attributes = annotation.attributes()) {
-        for (const v1::Attribute* attribute : *attributes) {
-            std::size_t index = 0;
-            const AttributeRule* rule = find_rule(pass, scope, view(attribute->key()), index);
-            if (!rule) continue;  // undeclared attributes are kept, not judged
-            if (index < 64) seen |= std::uint64_t{1} << index;
-            check_value(pass, id, *rule, *attribute);
-        }
-    }
-    if (!pass.on.attribute_required) return;
+void report_missing(const Pass& pass, const AnnotationFields& annotation,
+                    const AttributeScope& scope, std::uint64_t seen) {
     for (std::uint64_t missing = scope.required_mask & ~seen; missing; missing &= missing - 1)
-        report_missing(pass, id, scope.attributes[static_cast<std::size_t>(std::countr_zero(missing))]);
+        report_missing_one(pass, annotation.id,
+                           scope.attributes[static_cast<std::size_t>(std::countr_zero(missing))]);
     for (const std::size_t index : scope.required_beyond_mask)
-        if (!has_attribute(annotation, scope.attributes[index].key))
-            report_missing(pass, id, scope.attributes[index]);
+        if (!has_attribute(*annotation.annotation, scope.attributes[index].key))
+            report_missing_one(pass, annotation.id, scope.attributes[index]);
 }
 
-}  // namespace
-
-void check_schema(const Pass& pass, const v1::Annotation& annotation, const ClassRule* cls,
-                  const TierRule* tier) {
+void check_label_known(const Pass& pass, const AnnotationFields& annotation, const ClassRule* cls,
+                       const TierRule* tier) {
     const Tables& tables = pass.tables;
-    if (pass.on.label_unknown) {
-        const std::string_view label = view(annotation.label());
-        const std::string_view tier_key = view(annotation.tier());
-        // An annotation on a tier (a transcription) may go without a label.
-        if (!cls && !tables.classes.empty() && (!label.empty() || tier_key.empty()))
-            pass.report(kLabelUnknown, annotation.id(),
-                        label.empty() ? std::string("annotation has no label")
-                                      : fmt::format("label \"{}\" is not in the label schema", label));
-        if (!tier && !tables.tiers.empty() && !tier_key.empty())
-            pass.report(kLabelUnknown, annotation.id(),
-                        fmt::format("tier \"{}\" is not in the label schema", tier_key));
-    }
-    if (cls) {
-        const std::uint32_t mask = cls->geometry_mask;
-        const auto kind = static_cast<unsigned>(annotation.geometry_type());
-        if (pass.on.geometry_kind && mask && (kind >= 32 || !(mask & (1u << kind))))
-            pass.report(kGeometryKind, annotation.id(),
-                        fmt::format("geometry {} is not allowed for class {} (allowed: {})",
-                                    v1::EnumNameGeometry(annotation.geometry_type()), cls->key,
-                                    allowed_kinds(mask)));
-        check_attributes(pass, annotation, cls->scope);
-    }
-    if (tier) check_attributes(pass, annotation, tier->scope);
+    const std::string_view label = view(annotation.label);
+    const std::string_view tier_key = view(annotation.tier);
+    // An annotation on a tier (a transcription) may go without a label.
+    if (!cls && !tables.classes.empty() && (!label.empty() || tier_key.empty()))
+        pass.report(kLabelUnknown, annotation.id,
+                    label.empty() ? std::string("annotation has no label")
+                                  : fmt::format("label \"{}\" is not in the label schema", label));
+    if (!tier && !tables.tiers.empty() && !tier_key.empty())
+        pass.report(kLabelUnknown, annotation.id,
+                    fmt::format("tier \"{}\" is not in the label schema", tier_key));
+}
+
+void report_geometry_kind(const Pass& pass, const AnnotationFields& annotation,
+                          const ClassRule& cls) {
+    pass.report(kGeometryKind, annotation.id,
+                fmt::format("geometry {} is not allowed for class {} (allowed: {})",
+                            v1::EnumNameGeometry(annotation.geometry_type), cls.key,
+                            allowed_kinds(cls.geometry_mask)));
 }
 
 }  // namespace tessera::rules

@@ -2,34 +2,13 @@
 
 #include <algorithm>
 #include <bit>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
 #include "rules_internal.hpp"
 
 namespace tessera::rules {
-
-std::uint64_t KeyIndex::hash(std::string_view key) {
-    // Label keys are short: mix the length with the first and last bytes.
-    const auto* p = reinterpret_cast<const unsigned char*>(key.data());
-    const std::size_t n = key.size();
-    std::uint64_t a = 0, b = 0;
-    if (n >= 8) {
-        std::memcpy(&a, p, 8);
-        std::memcpy(&b, p + n - 8, 8);
-    } else if (n >= 4) {
-        std::uint32_t x = 0, y = 0;
-        std::memcpy(&x, p, 4);
-        std::memcpy(&y, p + n - 4, 4);
-        a = x, b = y;
-    } else if (n > 0) {
-        a = p[0] | (std::uint64_t{p[n / 2]} << 8) | (std::uint64_t{p[n - 1]} << 16);
-    }
-    std::uint64_t h = (n + 1) * 0x9E3779B97F4A7C15ull;
-    h ^= a * 0xBF58476D1CE4E5B9ull;
-    h = std::rotl(h, 29) ^ (b * 0x94D049BB133111EBull);
-    return h ^ (h >> 32);
-}
 
 void KeyIndex::build(const std::vector<std::string_view>& keys) {
     keys_ = keys;
@@ -138,10 +117,8 @@ AttributeScope scope_of(const flatbuffers::Vector<flatbuffers::Offset<v1::Attrib
         }
         rule.ranges = ranges_of(spec->unicode_ranges());
     }
-    std::vector<std::string_view> keys;
     for (std::size_t i = 0; i < scope.attributes.size(); ++i) {
         AttributeRule& rule = scope.attributes[i];
-        keys.push_back(rule.key);
         std::vector<std::string_view> values(rule.values.begin(), rule.values.end());
         rule.value_index.build(values);
         if (!rule.required) continue;
@@ -150,8 +127,17 @@ AttributeScope scope_of(const flatbuffers::Vector<flatbuffers::Offset<v1::Attrib
         else
             scope.required_beyond_mask.push_back(i);
     }
-    scope.index.build(keys);
     return scope;
+}
+
+/// Fills `scope.by_key` once every key of the schema is in `tables.attribute_keys`.
+void index_scope(const Tables& tables, AttributeScope& scope) {
+    scope.by_key.assign(tables.attribute_key_names.size(), -1);
+    for (std::size_t i = 0; i < scope.attributes.size(); ++i) {
+        const int key = tables.attribute_keys.find(scope.attributes[i].key);
+        int& slot = scope.by_key[static_cast<std::size_t>(key)];
+        if (slot < 0) slot = static_cast<int>(i);  // a duplicate key: the first one wins
+    }
 }
 
 }  // namespace
@@ -189,6 +175,22 @@ Tables build_tables(const v1::LabelSchema& schema) {
     keys.clear();
     for (const TierRule& rule : tables.tiers) keys.push_back(rule.key);
     tables.tier_index.build(keys);
+
+    // Attribute keys across classes and tiers, each once: an item's key
+    // strings are looked up once, then indexed per scope.
+    std::vector<const AttributeScope*> scopes;
+    for (const ClassRule& rule : tables.classes) scopes.push_back(&rule.scope);
+    for (const TierRule& rule : tables.tiers) scopes.push_back(&rule.scope);
+    std::vector<std::string_view> names;
+    std::unordered_set<std::string_view> known;
+    for (const AttributeScope* scope : scopes)
+        for (const AttributeRule& rule : scope->attributes)
+            if (known.insert(rule.key).second) names.push_back(rule.key);
+    tables.attribute_key_names.assign(names.begin(), names.end());
+    keys.assign(tables.attribute_key_names.begin(), tables.attribute_key_names.end());
+    tables.attribute_keys.build(keys);
+    for (ClassRule& rule : tables.classes) index_scope(tables, rule.scope);
+    for (TierRule& rule : tables.tiers) index_scope(tables, rule.scope);
     return tables;
 }
 

@@ -106,20 +106,20 @@ void check_text_value(const Pass& pass, std::uint64_t id, std::string_view text,
 
 }  // namespace
 
-void check_text(const Pass& pass, const v1::Annotation& annotation, const TierRule* tier,
+void check_text(const Pass& pass, const AnnotationFields& annotation, const TierRule* tier,
                 int tier_index) {
-    if (const auto* text = annotation.text(); text && text->size()) {
+    if (const auto* text = annotation.text; text && text->size()) {
         static const std::vector<v1::UnicodeRange> any;
-        check_text_value(pass, annotation.id(), view(text), tier ? tier->ranges : any,
+        check_text_value(pass, annotation.id, view(text), tier ? tier->ranges : any,
                          TextOwner{nullptr, tier});
     }
     if (pass.on.tier_overlap && tier && tier->exclusive &&
-        annotation.geometry_type() == v1::Geometry::TimeSpan) {
-        const v1::TimeSpan& span = *annotation.geometry_as_TimeSpan();
+        annotation.geometry_type == v1::Geometry::TimeSpan) {
+        const v1::TimeSpan& span = *static_cast<const v1::TimeSpan*>(annotation.geometry);
         // A NaN would break the sort's strict weak ordering; such spans are
         // reported by builtin.degenerate-geometry instead.
         if (std::isfinite(span.start()) && std::isfinite(span.end()))
-            pass.scratch.spans.push_back({tier_index, span.start(), span.end(), annotation.id()});
+            pass.scratch.spans.push_back({tier_index, span.start(), span.end(), annotation.id});
     }
 }
 
