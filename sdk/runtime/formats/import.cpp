@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -169,12 +170,13 @@ void adopt(v1::AnnotationT& a, const IdMap& ids, const std::string& author, std:
 
 /// Packs annotation sets on a second thread: pack(0), pack(1), ... in order, each
 /// once ready() allows it, at most kWindow sets ahead of the one taken last.
+/// `on_failed` is called (on the packing thread) when packing threw.
 class SetPacker {
 public:
     using Pack = std::function<store::PackedAnnotations(std::size_t)>;
 
-    SetPacker(std::size_t count, Pack pack, std::function<void()> on_packed = {})
-        : count_(count), pack_(std::move(pack)), on_packed_(std::move(on_packed)),
+    SetPacker(std::size_t count, Pack pack, std::function<void()> on_failed = {})
+        : count_(count), pack_(std::move(pack)), on_failed_(std::move(on_failed)),
           slots_(std::min(count, kWindow)) {
         if (count_ > 0) thread_ = std::thread([this] { run(); });
     }
@@ -194,6 +196,7 @@ public:
     void ready(std::size_t count) {
         {
             const std::lock_guard lock(mutex_);
+            if (count <= ready_) return;
             ready_ = count;
         }
         changed_.notify_all();
@@ -238,19 +241,22 @@ private:
                     packed_ = index + 1;
                 }
                 changed_.notify_all();
-                if (on_packed_) on_packed_();
             }
         } catch (...) {
-            const std::lock_guard lock(mutex_);
-            error_ = std::current_exception();
+            {
+                const std::lock_guard lock(mutex_);
+                error_ = std::current_exception();
+            }
+            changed_.notify_all();
+            if (on_failed_) on_failed_();
+            return;
         }
         changed_.notify_all();
-        if (on_packed_) on_packed_();
     }
 
     const std::size_t count_;
     Pack pack_;
-    std::function<void()> on_packed_;  // after each set packed (and on error)
+    std::function<void()> on_failed_;  // when packing threw
     std::vector<store::PackedAnnotations> slots_;  // set i in slot i % size
     std::mutex mutex_;
     std::condition_variable changed_;
@@ -283,11 +289,15 @@ public:
         changed.notify_all();
     }
     void closed(std::size_t count) override {
+        bool wake = false;
         {
             const std::lock_guard lock(mutex);
             closed_count = count;
+            wake = wake_at != 0 && count >= wake_at;
         }
-        changed.notify_all();
+        // Waking the importer for every item would cost two context switches an
+        // item; it asks to be woken once a batch is complete (see stream_import).
+        if (wake) changed.notify_all();
     }
     void reopen() override {
         std::unique_lock lock(mutex);
@@ -302,13 +312,14 @@ public:
     std::size_t item_count = 0;
     bool ready = false;             // items_ready() was called
     std::size_t closed_count = 0;   // items [0, closed_count) are complete
+    std::size_t wake_at = 0;        // the importer waits for closed_count >= wake_at (0: not waiting)
     bool dead = false;              // reopen() was called: the items are the reader's again
     bool stopped = false;           // the importer no longer touches the items
     bool finished = false;          // the reader returned or threw
     std::atomic<bool> read_ok{false};  // the reader returned: it goes back no more
     std::exception_ptr error;       // what the reader threw
     Dataset dataset;                // what the reader returned
-    std::uint64_t packer_events = 0;
+    bool packer_failed = false;     // the importer's packer threw
 };
 
 /// import_dataset while the reader still reads annotations: each item is stored
@@ -355,8 +366,9 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
 
     v1::LabelSchemaT schema = unpack_schema(project);
     const AttributeConformer conformer(schema);
-    std::size_t attributes_converted = 0;  // both on the packer's thread
+    std::size_t attributes_converted = 0;  // these three on the packer's thread
     std::set<std::string> unknown_labels;
+    std::unordered_set<std::string> labels_checked;  // against the schema, for unknown_labels
 
     store::Transaction tx = project.begin();
     const std::int64_t now = now_ms();
@@ -391,7 +403,10 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
             attributes_converted += conformer.apply(list);
             if (!options.extend_schema)
                 for (const auto& a : list)
-                    if (!conformer.declares(a->label)) unknown_labels.insert(a->label);
+                    if (labels_checked.find(a->label) == labels_checked.end()) {
+                        labels_checked.insert(a->label);
+                        if (!conformer.declares(a->label)) unknown_labels.insert(a->label);
+                    }
             // Once the reader is done, no set needs its annotations back: free
             // those handed back so far, and this set's with the set.
             const bool keep = !pipe.read_ok;
@@ -436,7 +451,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         [&] {
             {
                 const std::lock_guard lock(pipe.mutex);
-                ++pipe.packer_events;
+                pipe.packer_failed = true;
             }
             pipe.changed.notify_all();
         });
@@ -446,27 +461,46 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         tx.set_annotations(set);
         if (options.progress) options.progress(++stored, targets.size());
     };
-    // Waits until the reader is done with item `index`, storing sets meanwhile;
-    // false when the stream broke off.
-    std::uint64_t seen_events = 0;
-    const auto wait_closed = [&](std::size_t index) {
+    // Threads are woken per batch of items, not per item: the reader wakes this
+    // one once kBatch more items are complete, and this one lets the packer go
+    // on after kBatch more items are added (or before it waits).
+    constexpr std::size_t kBatch = 64;
+    // The number of items the reader is done with, once it is done with item
+    // `index` (waiting for a batch more when it is not); 0 when the stream broke off.
+    const auto wait_closed = [&](std::size_t index) -> std::size_t {
         for (;;) {
+            bool packer_failed = false;
             {
                 std::unique_lock lock(pipe.mutex);
-                pipe.changed.wait(lock, [&] {
-                    return pipe.dead || pipe.finished || index < pipe.closed_count ||
-                           pipe.packer_events != seen_events;
-                });
-                if (pipe.dead) return false;
-                if (index < pipe.closed_count) return true;
-                if (pipe.finished) return false;
-                seen_events = pipe.packer_events;
+                if (index >= pipe.closed_count && !pipe.dead && !pipe.finished &&
+                    !pipe.packer_failed) {
+                    pipe.wake_at = std::min(index + kBatch, targets.size());
+                    pipe.changed.wait(lock, [&] {
+                        return pipe.dead || pipe.finished || pipe.packer_failed ||
+                               pipe.closed_count >= pipe.wake_at;
+                    });
+                    pipe.wake_at = 0;
+                }
+                if (pipe.dead) return 0;
+                if (index < pipe.closed_count) return pipe.closed_count;
+                if (pipe.finished) return 0;
+                packer_failed = pipe.packer_failed;
             }
-            while (auto set = packer.next(false)) store_set(*set);
+            // The packer failed: store what it packed before, then its error is thrown.
+            if (packer_failed)
+                while (auto set = packer.next(false)) store_set(*set);
         }
     };
+    std::size_t closed = 0;  // items known complete
     for (std::size_t index = 0; index < targets.size(); ++index) {
-        if (!wait_closed(index)) return std::nullopt;
+        if (index >= closed) {
+            // Before waiting: the packer may go on with every item added, and
+            // the sets packed so far are stored.
+            packer.ready(index);
+            while (auto set = packer.next(false)) store_set(*set);
+            closed = wait_closed(index);
+            if (closed == 0) return std::nullopt;
+        }
         Target& target = targets[index];
         if (target.id == 0) {
             target.id = add_item(tx, target.uri, *target.first);
@@ -477,9 +511,12 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
             target.revision = tx.annotations_revision(target.id);
             if (options.merge) target.existing = project.annotations(target.id);
         }
-        packer.ready(index + 1);
-        while (auto set = packer.next(false)) store_set(*set);
+        if ((index + 1) % kBatch == 0) {
+            packer.ready(index + 1);
+            while (auto set = packer.next(false)) store_set(*set);
+        }
     }
+    packer.ready(targets.size());
     while (!packer.done()) {
         {
             const std::lock_guard lock(pipe.mutex);

