@@ -205,6 +205,7 @@ int l_canvas(lua_State* L) {
 int l_annotations(lua_State* L) {
     App& app = app_of(L);
     const std::uint64_t item = lua_isnoneornil(L, 1) ? app.session().current() : id_arg(L, 1);
+    bool failed = false;
     try {
         const store::Bytes bytes = app.session().project().annotations(item);
         const auto* set = flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data());
@@ -216,9 +217,11 @@ int l_annotations(lua_State* L) {
                 lua_rawseti(L, -2, ++n);
             }
     } catch (const Error& e) {
-        return luaL_error(L, "%s", e.what());
+        lua_pushstring(L, e.what());
+        failed = true;
     }
-    return 1;
+    // Lua raises errors and yields with longjmp: no C++ object may be alive then.
+    return failed ? lua_error(L) : 1;
 }
 
 int l_state(lua_State* L) {
@@ -270,37 +273,47 @@ int l_review_mode(lua_State* L) {
 // by the schema, as the attribute editor commits it: one UpdateAnnotation.
 int l_set_attribute(lua_State* L) {
     App& app = app_of(L);
-    const v1::Annotation* annotation = app.session().find_annotation(id_arg(L, 1));
-    if (annotation == nullptr) return luaL_error(L, "the open item has no annotation %d", static_cast<int>(id_arg(L, 1)));
-    const std::string key = luaL_checkstring(L, 2);
-    std::unique_ptr<v1::AnnotationT> updated(annotation->UnPack());
-    v1::AttributeT* attribute = nullptr;
-    for (auto& a : updated->attributes)
-        if (a->key == key) attribute = a.get();
-    if (attribute == nullptr) {
-        updated->attributes.push_back(std::make_unique<v1::AttributeT>());
-        attribute = updated->attributes.back().get();
-        attribute->key = key;
-    }
-    attribute->type = v1::AttributeType::String;
-    if (const v1::LabelClass* c = app.session().find_class(updated->label); c && c->attributes())
+    const std::uint64_t id = id_arg(L, 1);
+    const v1::Annotation* annotation = app.session().find_annotation(id);
+    if (annotation == nullptr) return luaL_error(L, "the open item has no annotation %d", static_cast<int>(id));
+    const char* key = luaL_checkstring(L, 2);
+    // The attribute's type from the schema; its value checked before any C++
+    // object exists (a Lua error is a longjmp).
+    v1::AttributeType type = v1::AttributeType::String;
+    if (const v1::LabelClass* c = app.session().find_class(text(annotation->label())); c && c->attributes())
         for (const v1::AttributeSpec* spec : *c->attributes())
-            if (text(spec->key()) == key) attribute->type = spec->type();
-    switch (attribute->type) {
-        case v1::AttributeType::Bool: attribute->bool_value = lua_toboolean(L, 3); break;
-        case v1::AttributeType::Int: attribute->int_value = luaL_checkinteger(L, 3); break;
-        case v1::AttributeType::Float: attribute->float_value = luaL_checknumber(L, 3); break;
-        default: attribute->string_value = luaL_checkstring(L, 3);
+            if (text(spec->key()) == key) type = spec->type();
+    if (type == v1::AttributeType::Int) luaL_checkinteger(L, 3);
+    else if (type == v1::AttributeType::Float) luaL_checknumber(L, 3);
+    else if (type != v1::AttributeType::Bool) luaL_checkstring(L, 3);
+    bool applied = false;
+    {
+        std::unique_ptr<v1::AnnotationT> updated(annotation->UnPack());
+        v1::AttributeT* attribute = nullptr;
+        for (auto& a : updated->attributes)
+            if (a->key == key) attribute = a.get();
+        if (attribute == nullptr) {
+            attribute = updated->attributes.emplace_back(std::make_unique<v1::AttributeT>()).get();
+            attribute->key = key;
+        }
+        attribute->type = type;
+        switch (type) {
+            case v1::AttributeType::Bool: attribute->bool_value = lua_toboolean(L, 3); break;
+            case v1::AttributeType::Int: attribute->int_value = lua_tointeger(L, 3); break;
+            case v1::AttributeType::Float: attribute->float_value = lua_tonumber(L, 3); break;
+            default: attribute->string_value = lua_tostring(L, 3);
+        }
+        auto update = std::make_unique<v1::UpdateAnnotationT>();
+        update->item = app.session().current();
+        update->annotation = std::move(updated);
+        v1::EditOpT op;
+        op.edit.type = v1::Edit::UpdateAnnotation;
+        op.edit.value = update.release();
+        std::vector<v1::EditOpT> ops;
+        ops.push_back(std::move(op));
+        applied = app.apply(make_edit_batch(app.session().author(), std::move(ops)));
     }
-    auto update = std::make_unique<v1::UpdateAnnotationT>();
-    update->item = app.session().current();
-    update->annotation = std::move(updated);
-    v1::EditOpT op;
-    op.edit.type = v1::Edit::UpdateAnnotation;
-    op.edit.value = update.release();
-    std::vector<v1::EditOpT> ops;
-    ops.push_back(std::move(op));
-    lua_pushboolean(L, app.apply(make_edit_batch(app.session().author(), std::move(ops))));
+    lua_pushboolean(L, applied);
     return 1;
 }
 
@@ -308,19 +321,26 @@ int l_set_attribute(lua_State* L) {
 // selected annotation, as the review panel does.
 int l_reject(lua_State* L) {
     App& app = app_of(L);
-    std::vector<v1::ReviewCommentT> comments;
-    if (!lua_isnoneornil(L, 2)) {
-        v1::ReviewCommentT comment;
-        comment.annotation = app.session().selected();
-        comment.text = luaL_checkstring(L, 2);
-        comment.defect = luaL_optstring(L, 3, "");
-        comments.push_back(std::move(comment));
+    const char* reason = luaL_checkstring(L, 1);
+    const char* comment_text = luaL_optstring(L, 2, nullptr);
+    const char* defect = luaL_optstring(L, 3, "");
+    bool failed = false;
+    {
+        std::vector<v1::ReviewCommentT> comments;
+        if (comment_text != nullptr) {
+            v1::ReviewCommentT& comment = comments.emplace_back();
+            comment.annotation = app.session().selected();
+            comment.text = comment_text;
+            comment.defect = defect;
+        }
+        try {
+            app.session().review(v1::Verdict::Reject, reason, comments);
+        } catch (const Error& e) {
+            lua_pushstring(L, e.what());
+            failed = true;
+        }
     }
-    try {
-        app.session().review(v1::Verdict::Reject, luaL_checkstring(L, 1), comments);
-    } catch (const Error& e) {
-        return luaL_error(L, "%s", e.what());
-    }
+    if (failed) return lua_error(L);
     script_of(L).wait_frames = 2;
     return lua_yield(L, 0);
 }
@@ -343,10 +363,10 @@ int l_png_pixel(lua_State* L) {
 }
 
 int l_screenshot(lua_State* L) {
-    const std::string file = luaL_checkstring(L, 1);
+    const char* file = luaL_checkstring(L, 1);
     App& app = app_of(L);
     // Taken after the next frame is rendered, before it is presented.
-    app.window().after_render([&app, file] {
+    app.window().after_render([&app, file = std::string(file)] {
         try {
             app.window().save_png(file);
         } catch (const Error& e) {
