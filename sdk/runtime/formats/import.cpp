@@ -370,7 +370,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
     std::set<std::string> unknown_labels;
     std::unordered_set<std::string> labels_checked;  // against the schema, for unknown_labels
 
-    store::Transaction tx = project.begin();
+    store::Transaction tx = project.begin_bulk();
     const std::int64_t now = now_ms();
     // The ids are allocated at the end, when their number is known; nothing else
     // allocates in this transaction, so they start here.
@@ -614,7 +614,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
         targets[it->second].sources.push_back(&item);
     }
 
-    store::Transaction tx = project.begin();
+    store::Transaction tx = project.begin_bulk();
     if (options.extend_schema) tx.set_label_schema(schema);
     const std::int64_t now = now_ms();
     const store::AnnotationId first_id =

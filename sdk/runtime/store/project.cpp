@@ -392,6 +392,25 @@ Transaction Project::begin() {
     return Transaction(impl_.get());
 }
 
+Transaction Project::begin_bulk() {
+    if (impl_->transaction_open)
+        impl_->fail("a write transaction is already open on this connection");
+    if (item_count() == 0) {
+        // Fails (and leaves WAL mode on) while another connection has the project open.
+        try {
+            Statement mode = impl_->db.prepare("PRAGMA journal_mode = DELETE");
+            impl_->bulk_journal = mode.step() && mode.column_text(0) == "delete";
+        } catch (const Error&) {
+        }
+    }
+    try {
+        return Transaction(impl_.get());
+    } catch (...) {
+        impl_->end_bulk_journal();
+        throw;
+    }
+}
+
 // --- Transaction -------------------------------------------------------------
 
 Transaction::Transaction(Project::Impl* impl) : impl_(impl) {
@@ -408,13 +427,15 @@ Transaction::~Transaction() {
     if (done_) return;
     impl_->clear_transaction_state();
     // SQLite may already have rolled back after some errors (disk full, I/O).
-    if (!impl_->db.in_transaction()) return;
-    try {
-        ResetGuard q(impl_->sql("ROLLBACK"));
-        q->step();
-    } catch (const Error&) {
-        // Nothing more to do: closing the connection ends the transaction.
+    if (impl_->db.in_transaction()) {
+        try {
+            ResetGuard q(impl_->sql("ROLLBACK"));
+            q->step();
+        } catch (const Error&) {
+            // Nothing more to do: closing the connection ends the transaction.
+        }
     }
+    impl_->end_bulk_journal();
 }
 
 ItemId Transaction::add_item(const v1::ItemT& item) {
@@ -546,6 +567,7 @@ void Transaction::commit() {
     }
     done_ = true;
     impl_->clear_transaction_state();
+    impl_->end_bulk_journal();
 }
 
 }  // namespace tessera::store
