@@ -170,7 +170,7 @@ private:
 
     // Options.
     bool show_all_labels_ = false;
-    float line_width_ = 1.5f;
+    float line_width_ = 2.0f;
 
     // Per-frame scratch.
     std::vector<std::uint32_t> visible_;
