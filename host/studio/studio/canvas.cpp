@@ -4,17 +4,8 @@
 #include <cmath>
 #include <vector>
 
-// Texture functions of OpenGL 1.1, exported by libGL itself.
-extern "C" {
-void glGenTextures(int n, unsigned* textures);
-void glDeleteTextures(int n, const unsigned* textures);
-void glBindTexture(unsigned target, unsigned texture);
-void glTexParameteri(unsigned target, unsigned pname, int param);
-void glTexImage2D(unsigned target, int level, int internal_format, int width, int height, int border,
-                  unsigned format, unsigned type, const void* pixels);
-void glPixelStorei(unsigned pname, int param);
-unsigned glGetError();
-}
+// Only OpenGL 1.x texture functions, which libGL exports itself: no loader.
+#include <GL/gl.h>
 
 /// The frame context handed to views: the canvas drawing this frame.
 struct tessera_ui {
@@ -24,18 +15,6 @@ struct tessera_ui {
 namespace tessera::studio {
 namespace {
 
-constexpr unsigned kGlTexture2d = 0x0DE1;
-constexpr unsigned kGlTextureMinFilter = 0x2801;
-constexpr unsigned kGlTextureMagFilter = 0x2800;
-constexpr unsigned kGlTextureWrapS = 0x2802;
-constexpr unsigned kGlTextureWrapT = 0x2803;
-constexpr int kGlLinear = 0x2601;
-constexpr int kGlNearest = 0x2600;
-constexpr int kGlClampToEdge = 0x812F;
-constexpr unsigned kGlRgba = 0x1908;
-constexpr int kGlRgba8 = 0x8058;
-constexpr unsigned kGlUnsignedByte = 0x1401;
-constexpr unsigned kGlUnpackAlignment = 0x0CF5;
 constexpr std::uint32_t kMaxTextureSide = 16384;
 
 }  // namespace
@@ -117,25 +96,25 @@ struct Canvas::Context {
     static uint64_t TESSERA_ABI create_texture(tessera_ui_t*, uint32_t width, uint32_t height, const uint8_t* rgba) {
         if (rgba == nullptr || width == 0 || height == 0 || width > kMaxTextureSide || height > kMaxTextureSide)
             return 0;
-        unsigned texture = 0;
+        GLuint texture = 0;
         glGenTextures(1, &texture);
         if (texture == 0) return 0;
-        glBindTexture(kGlTexture2d, texture);
-        glTexParameteri(kGlTexture2d, kGlTextureMinFilter, kGlLinear);
-        glTexParameteri(kGlTexture2d, kGlTextureMagFilter, kGlNearest);  // pixels stay crisp when zoomed in
-        glTexParameteri(kGlTexture2d, kGlTextureWrapS, kGlClampToEdge);
-        glTexParameteri(kGlTexture2d, kGlTextureWrapT, kGlClampToEdge);
-        glPixelStorei(kGlUnpackAlignment, 1);
-        glTexImage2D(kGlTexture2d, 0, kGlRgba8, static_cast<int>(width), static_cast<int>(height), 0, kGlRgba,
-                     kGlUnsignedByte, rgba);
-        if (glGetError() != 0) {
+        glBindTexture(GL_TEXTURE_2D, texture);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);  // pixels stay crisp when zoomed in
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, static_cast<GLsizei>(width), static_cast<GLsizei>(height), 0,
+                     GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+        if (glGetError() != GL_NO_ERROR) {
             glDeleteTextures(1, &texture);
             return 0;
         }
         return texture;
     }
     static void TESSERA_ABI destroy_texture(tessera_ui_t*, uint64_t texture) {
-        const auto name = static_cast<unsigned>(texture);
+        const auto name = static_cast<GLuint>(texture);
         if (name != 0) glDeleteTextures(1, &name);
     }
     static void TESSERA_ABI image(tessera_ui_t* ui, uint64_t texture, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {

@@ -13,25 +13,12 @@
 
 #include "core/error.hpp"
 
-// The few OpenGL 1.x entry points the window needs (glReadPixels and
-// friends) are exported by libGL itself, so no loader is needed for them.
-extern "C" {
-void glReadPixels(int x, int y, int width, int height, unsigned format, unsigned type, void* pixels);
-void glPixelStorei(unsigned pname, int param);
-void glReadBuffer(unsigned mode);
-void glViewport(int x, int y, int width, int height);
-void glClearColor(float r, float g, float b, float a);
-void glClear(unsigned mask);
-}
+// Only OpenGL 1.x functions (glReadPixels and friends), which libGL exports
+// itself: no loader.
+#include <GL/gl.h>
 
 namespace tessera::studio {
 namespace {
-
-constexpr unsigned kGlRgba = 0x1908;
-constexpr unsigned kGlUnsignedByte = 0x1401;
-constexpr unsigned kGlPackAlignment = 0x0D05;
-constexpr unsigned kGlBack = 0x0405;
-constexpr unsigned kGlColorBufferBit = 0x00004000;
 
 // Noto Sans CJK from Debian's fonts-noto-cjk; face 2 of the collection is
 // Simplified Chinese.
@@ -121,7 +108,7 @@ void Window::end_frame() {
     ImGui::Render();
     glViewport(0, 0, width(), height());
     glClearColor(0.12f, 0.12f, 0.13f, 1.0f);
-    glClear(kGlColorBufferBit);
+    glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (after_render_) {
         auto hook = std::move(after_render_);
@@ -134,9 +121,9 @@ void Window::end_frame() {
 void Window::save_png(const std::filesystem::path& file) const {
     const int w = width(), h = height();
     std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
-    glReadBuffer(kGlBack);
-    glPixelStorei(kGlPackAlignment, 1);
-    glReadPixels(0, 0, w, h, kGlRgba, kGlUnsignedByte, pixels.data());
+    glReadBuffer(GL_BACK);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
     // OpenGL's rows run bottom to top; PNG's top to bottom.
     const std::size_t row = static_cast<std::size_t>(w) * 4;
     std::vector<unsigned char> flipped(pixels.size());
