@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/verify.hpp"
 #include "formats/project_source.hpp"
@@ -24,12 +25,6 @@
 
 namespace tessera::formats {
 namespace {
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 /// Finds project items by exact URI or by path suffix, loading the item list once.
 class ItemMatcher {
@@ -136,6 +131,20 @@ private:
 /// extension and image size from the header when the file states neither. The
 /// file item keeps its metadata (lent to the new item), so that an import can
 /// start over from it.
+// Ends an import: one journal entry saying what it did, then the commit.
+void commit_import(store::Transaction& tx, const std::string& author, std::int64_t now, std::string_view source,
+                   std::size_t items, const ImportSummary& summary) {
+    v1::EditBatchT note;
+    note.author = author;
+    note.time = now;
+    note.comment = fmt::format("import {}: {} items ({} new), {} annotations, {} classes added", source, items,
+                               summary.items_created, summary.annotations, summary.classes_added);
+    flatbuffers::FlatBufferBuilder fbb;
+    fbb.Finish(v1::EditBatch::Pack(fbb, &note), v1::EditBatchIdentifier());
+    tx.append_journal({fbb.GetBufferPointer(), fbb.GetSize()});
+    tx.commit();
+}
+
 store::ItemId add_item(store::Transaction& tx, const std::string& uri, ImportedItem& source) {
     v1::ItemT item;
     item.media = std::make_unique<v1::MediaT>(source.media);
@@ -551,16 +560,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         summary.unknown_labels = std::move(unknown_labels);
     }
 
-    v1::EditBatchT note;
-    note.author = options.author;
-    note.time = now;
-    note.comment = fmt::format("import {}: {} items ({} new), {} annotations, {} classes added", source,
-                               targets.size(), summary.items_created, summary.annotations,
-                               summary.classes_added);
-    flatbuffers::FlatBufferBuilder fbb;
-    fbb.Finish(v1::EditBatch::Pack(fbb, &note), v1::EditBatchIdentifier());
-    tx.append_journal({fbb.GetBufferPointer(), fbb.GetSize()});
-    tx.commit();
+    commit_import(tx, options.author, now, source, targets.size(), summary);
     return summary;
 }
 
@@ -669,16 +669,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     while (!packer.done()) store_set(*packer.next(true));
     summary.annotations = annotation_count;
 
-    v1::EditBatchT note;
-    note.author = options.author;
-    note.time = now;
-    note.comment = fmt::format("import {}: {} items ({} new), {} annotations, {} classes added", source,
-                               targets.size(), summary.items_created, summary.annotations,
-                               summary.classes_added);
-    flatbuffers::FlatBufferBuilder fbb;
-    fbb.Finish(v1::EditBatch::Pack(fbb, &note), v1::EditBatchIdentifier());
-    tx.append_journal({fbb.GetBufferPointer(), fbb.GetSize()});
-    tx.commit();
+    commit_import(tx, options.author, now, source, targets.size(), summary);
     return summary;
 }
 

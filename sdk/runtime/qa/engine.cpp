@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "qa/report.hpp"
 #include "store/project.hpp"
@@ -371,12 +372,6 @@ private:
     std::vector<store::ItemSummary> items_;
     std::size_t next_ = 0;
 };
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 }  // namespace
 
