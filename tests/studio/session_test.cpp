@@ -62,14 +62,11 @@ store::Bytes add_box(store::ItemId item, double left, double top, double right, 
         attribute->type = v1::AttributeType::Bool;
         annotation->attributes.push_back(std::move(attribute));
     }
-    auto add = std::make_unique<v1::AddAnnotationT>();
-    add->item = item;
-    add->annotation = std::move(annotation);
-    v1::EditOpT op;
-    op.edit.type = v1::Edit::AddAnnotation;
-    op.edit.value = add.release();
+    v1::AddAnnotationT add;
+    add.item = item;
+    add.annotation = std::move(annotation);
     std::vector<v1::EditOpT> ops;
-    ops.push_back(std::move(op));
+    ops.push_back(studio::edit_op(std::move(add)));
     return studio::make_edit_batch("tester", std::move(ops));
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <imgui.h>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "plugin_setup.hpp"
 #include "studio/i18n.hpp"
@@ -248,6 +249,17 @@ bool App::apply(const Bytes& edit_batch) {
         message(e.what(), true);
         return false;
     }
+}
+
+bool App::update_annotation(v1::AnnotationT annotation, std::string_view comment) {
+    if (!annotation.provenance) annotation.provenance = std::make_unique<v1::ProvenanceT>();
+    annotation.provenance->modified = now_ms();
+    v1::UpdateAnnotationT update;
+    update.item = session_->current();
+    update.annotation = std::make_unique<v1::AnnotationT>(std::move(annotation));
+    std::vector<v1::EditOpT> ops;
+    ops.push_back(edit_op(std::move(update)));
+    return apply(make_edit_batch(session_->author(), std::move(ops), comment));
 }
 
 void App::undo() {

@@ -98,7 +98,11 @@ public:
     /// Applies an edit batch through the session, reporting a refusal in the
     /// status bar instead of throwing; true when it was applied.
     bool apply(const Bytes& edit_batch);
-    /// Undo / redo with the result in the status bar.
+    /// Replaces an annotation of the open item (same id) with `annotation`,
+    /// stamped as modified now: one UpdateAnnotation through apply(). What the
+    /// attribute editor commits.
+    bool update_annotation(v1::AnnotationT annotation, std::string_view comment);
+        /// Undo / redo with the result in the status bar.
     void undo();
     void redo();
     /// Submits the open item; when error findings block it, says so and shows the QA panel.

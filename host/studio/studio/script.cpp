@@ -303,15 +303,7 @@ int l_set_attribute(lua_State* L) {
             case v1::AttributeType::Float: attribute->float_value = lua_tonumber(L, 3); break;
             default: attribute->string_value = lua_tostring(L, 3);
         }
-        auto update = std::make_unique<v1::UpdateAnnotationT>();
-        update->item = app.session().current();
-        update->annotation = std::move(updated);
-        v1::EditOpT op;
-        op.edit.type = v1::Edit::UpdateAnnotation;
-        op.edit.value = update.release();
-        std::vector<v1::EditOpT> ops;
-        ops.push_back(std::move(op));
-        applied = app.apply(make_edit_batch(app.session().author(), std::move(ops)));
+        applied = app.update_annotation(std::move(*updated), "edit attributes");
     }
     lua_pushboolean(L, applied);
     return 1;

@@ -6,16 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/verify.hpp"
 
 namespace tessera::studio {
 namespace {
-
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::string_view text(const flatbuffers::String* s) {
     return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
@@ -49,13 +45,6 @@ std::map<AnnotationId, std::unique_ptr<v1::AnnotationT>> by_id(const Bytes& set_
         result.emplace(id, std::move(annotation));
     }
     return result;
-}
-
-v1::EditOpT op_of(v1::Edit kind, auto&& edit) {
-    v1::EditOpT op;
-    op.edit.type = kind;
-    op.edit.value = edit.release();
-    return op;
 }
 
 }  // namespace
@@ -108,10 +97,14 @@ void Session::open(ItemId item) {
 
 void Session::reload_current() {
     item_ = project_.item(current_);
-    annotations_ = project_.annotations(current_);
     reviews_.clear();
     for (const Bytes& record : project_.reviews(current_))
         reviews_.emplace_back(flatbuffers::GetRoot<v1::ReviewRecord>(record.data())->UnPack());
+    show_annotations(project_.annotations(current_));
+}
+
+void Session::show_annotations(Bytes annotations) {
+    annotations_ = std::move(annotations);
     if (selected_ != 0 && find_annotation(selected_) == nullptr) selected_ = 0;
     run_qa();
     ++revision_;
@@ -163,10 +156,10 @@ std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
         v1::EditBatchT unpacked;
         batch->UnPackTo(&unpacked);
         for (ItemId item : starting) {
-            auto set = std::make_unique<v1::SetItemStateT>();
-            set->item = item;
-            set->state = v1::ItemState::InProgress;
-            unpacked.ops.push_back(std::make_unique<v1::EditOpT>(op_of(v1::Edit::SetItemState, set)));
+            v1::SetItemStateT set;
+            set.item = item;
+            set.state = v1::ItemState::InProgress;
+            unpacked.ops.push_back(std::make_unique<v1::EditOpT>(edit_op(std::move(set))));
         }
         flatbuffers::FlatBufferBuilder builder;
         v1::FinishEditBatchBuffer(builder, v1::CreateEditBatch(builder, &unpacked));
@@ -174,18 +167,21 @@ std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
         edit_batch = extended;
     }
     const std::uint64_t seq = project_.apply(edit_batch);
-    // The journal holds the batch as applied: the new states come from it.
-    const Bytes applied = project_.journal_entry(seq);
+    // The store applies state changes as given: the new states are the batch's.
     std::map<ItemId, v1::ItemState> states;
     for (const ItemSnapshot& s : step.before) states[s.item] = s.state;
-    if (const auto* ops = flatbuffers::GetRoot<v1::EditBatch>(applied.data())->ops())
+    if (const auto* ops = flatbuffers::GetRoot<v1::EditBatch>(edit_batch.data())->ops())
         for (const v1::EditOp* op : *ops)
             if (const auto* set = op->edit_as_SetItemState()) states[set->item()] = set->state();
     for (ItemId item : items) step.after.push_back({item, states[item], project_.annotations(item)});
     refresh_states(step.after);
     undo_.push_back(std::move(step));
     redo_.clear();
-    if (std::find(items.begin(), items.end(), current_) != items.end()) reload_current();
+    // An edit batch changes annotation sets and states, never the item or its
+    // reviews: the open item needs only its new set, already read above.
+    const std::vector<ItemSnapshot>& after = undo_.back().after;
+    const auto shown = std::find_if(after.begin(), after.end(), [&](const ItemSnapshot& a) { return a.item == current_; });
+    if (shown != after.end()) show_annotations(shown->annotations);
     ++revision_;
     return seq;
 }
@@ -198,30 +194,30 @@ void Session::apply_difference(const std::vector<ItemSnapshot>& from, const std:
         auto new_set = by_id(to[i].annotations);
         for (auto& [id, annotation] : old_set) {
             if (new_set.count(id) != 0) continue;
-            auto del = std::make_unique<v1::DeleteAnnotationT>();
-            del->item = item;
-            del->annotation = id;
-            ops.push_back(op_of(v1::Edit::DeleteAnnotation, del));
+            v1::DeleteAnnotationT del;
+            del.item = item;
+            del.annotation = id;
+            ops.push_back(edit_op(std::move(del)));
         }
         for (auto& [id, annotation] : new_set) {
             const auto old = old_set.find(id);
             if (old == old_set.end()) {
-                auto add = std::make_unique<v1::AddAnnotationT>();
-                add->item = item;
-                add->annotation = std::move(annotation);
-                ops.push_back(op_of(v1::Edit::AddAnnotation, add));
+                v1::AddAnnotationT add;
+                add.item = item;
+                add.annotation = std::move(annotation);
+                ops.push_back(edit_op(std::move(add)));
             } else if (!(*old->second == *annotation)) {
-                auto update = std::make_unique<v1::UpdateAnnotationT>();
-                update->item = item;
-                update->annotation = std::move(annotation);
-                ops.push_back(op_of(v1::Edit::UpdateAnnotation, update));
+                v1::UpdateAnnotationT update;
+                update.item = item;
+                update.annotation = std::move(annotation);
+                ops.push_back(edit_op(std::move(update)));
             }
         }
         if (from[i].state != to[i].state) {
-            auto set = std::make_unique<v1::SetItemStateT>();
-            set->item = item;
-            set->state = to[i].state;
-            ops.push_back(op_of(v1::Edit::SetItemState, set));
+            v1::SetItemStateT set;
+            set.item = item;
+            set.state = to[i].state;
+            ops.push_back(edit_op(std::move(set)));
         }
     }
     if (!ops.empty()) project_.apply(make_edit_batch(author_, std::move(ops), "undo/redo"));
@@ -280,11 +276,11 @@ std::size_t Session::error_count() const {
 
 bool Session::submit() {
     if (current_ == 0 || error_count() > 0) return false;
-    auto set = std::make_unique<v1::SetItemStateT>();
-    set->item = current_;
-    set->state = v1::ItemState::Submitted;
+    v1::SetItemStateT set;
+    set.item = current_;
+    set.state = v1::ItemState::Submitted;
     std::vector<v1::EditOpT> ops;
-    ops.push_back(op_of(v1::Edit::SetItemState, set));
+    ops.push_back(edit_op(std::move(set)));
     apply(make_edit_batch(author_, std::move(ops), "submit"));
     return true;
 }

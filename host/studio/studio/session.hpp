@@ -137,7 +137,10 @@ private:
     ItemSnapshot snapshot(ItemId item) const;
     // Applies the difference that turns `from` into `to` as one batch.
     void apply_difference(const std::vector<ItemSnapshot>& from, const std::vector<ItemSnapshot>& to);
+    // Reads the open item, its reviews and its annotations from the store.
     void reload_current();
+    // Shows `annotations` as the open item's set: selection, QA, revision.
+    void show_annotations(Bytes annotations);
     void refresh_states(std::span<const ItemSnapshot> changed);
     void run_qa();
 
@@ -158,6 +161,15 @@ private:
     std::vector<qa::Finding> findings_;
     std::vector<std::unique_ptr<v1::ReviewRecordT>> reviews_;
 };
+
+/// One edit op holding `edit`: a v1::AddAnnotationT, UpdateAnnotationT,
+/// DeleteAnnotationT or SetItemStateT.
+template <class Edit>
+[[nodiscard]] v1::EditOpT edit_op(Edit edit) {
+    v1::EditOpT op;
+    op.edit.Set(std::move(edit));
+    return op;
+}
 
 /// Packs `ops` into an EditBatch buffer by `author` at the current time.
 [[nodiscard]] Bytes make_edit_batch(std::string_view author, std::vector<v1::EditOpT> ops,

@@ -38,11 +38,6 @@
 namespace tessera::studio {
 namespace {
 
-std::int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 const v1::Attribute* find_attribute(const v1::Annotation& annotation, std::string_view key) {
     if (annotation.attributes() == nullptr) return nullptr;
     for (const v1::Attribute* attribute : *annotation.attributes())
@@ -156,16 +151,8 @@ void AttributeEditor::commit(App& app, const v1::Annotation& annotation, Change&
     auto after = std::make_unique<v1::AnnotationT>(*before);
     change(*after);
     if (*after == *before) return;
-    if (!after->provenance) after->provenance = std::make_unique<v1::ProvenanceT>();
-    after->provenance->modified = now_ms();
-    auto update = std::make_unique<v1::UpdateAnnotationT>();
-    update->item = app.session().current();
-    update->annotation = std::move(after);
-    std::vector<v1::EditOpT> ops(1);
-    ops[0].edit.type = v1::Edit::UpdateAnnotation;
-    ops[0].edit.value = update.release();
     // `annotation` points into the session's buffer: not used after this.
-    app.apply(make_edit_batch(app.session().author(), std::move(ops), "edit attributes"));
+    app.update_annotation(std::move(*after), "edit attributes");
 }
 
 const std::regex* AttributeEditor::pattern(const std::string& source) {
