@@ -2,11 +2,7 @@
 -- coordinates at two zoom levels; the screenshot shows it in its label colour.
 dofile(os.getenv("TESSERA_GUI_LIB"))
 
-local item = studio.items()[1]
-studio.open(item)
-studio.label("pedestrian")
-studio.tool("box")
-studio.wait(2)
+local item = open_first_item("pedestrian", "box")
 
 -- Zoom 1: the image fitted to the canvas.
 local fit = studio.canvas().scale

@@ -13,11 +13,7 @@ mkdir -p "$out"
 # The script draws boxes, writing how many are stored after each, then waits forever.
 cat >"$out/session.lua" <<'LUA'
 dofile(os.getenv("TESSERA_GUI_LIB"))
-local item = studio.items()[1]
-studio.open(item)
-studio.label("pedestrian")
-studio.tool("box")
-studio.wait(2)
+local item = open_first_item("pedestrian", "box")
 for i = 0, 5 do
   draw_box(10 + i * 40, 20, 40 + i * 40, 100)
   local log = io.open(out .. "/stored", "w")

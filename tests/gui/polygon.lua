@@ -2,11 +2,7 @@
 -- clicking its first point.
 dofile(os.getenv("TESSERA_GUI_LIB"))
 
-local item = studio.items()[1]
-studio.open(item)
-studio.label("pedestrian")
-studio.tool("polygon")
-studio.wait(2)
+local item = open_first_item("pedestrian", "polygon")
 
 local function click_item(x, y)
   local sx, sy = studio.to_screen(x, y)

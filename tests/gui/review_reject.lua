@@ -2,11 +2,7 @@
 -- annotator then sees the item rejected and the comment on the canvas.
 dofile(os.getenv("TESSERA_GUI_LIB"))
 
-local item = studio.items()[1]
-studio.open(item)
-studio.label("pedestrian")
-studio.tool("box")
-studio.wait(2)
+local item = open_first_item("pedestrian", "box")
 draw_box(60, 40, 140, 200)
 local box = studio.annotations(item)[1]
 check(studio.set_attribute(box.id, "occlusion", "none"), "setting occlusion")

@@ -2,11 +2,7 @@
 -- an attribute edit.
 dofile(os.getenv("TESSERA_GUI_LIB"))
 
-local item = studio.items()[1]
-studio.open(item)
-studio.label("pedestrian")
-studio.tool("box")
-studio.wait(2)
+local item = open_first_item("pedestrian", "box")
 draw_box(60, 40, 140, 200)
 local box = studio.annotations(item)[1]
 

@@ -19,6 +19,16 @@ function new_annotation(item, known)
   end
 end
 
+-- Opens the first item with `label` and `tool` chosen; returns its id.
+function open_first_item(label, tool)
+  local item = studio.items()[1]
+  studio.open(item)
+  studio.label(label)
+  studio.tool(tool)
+  studio.wait(2)
+  return item
+end
+
 -- Drags a box from item point (x0, y0) to (x1, y1) at the current zoom.
 function draw_box(x0, y0, x1, y1)
   local sx0, sy0 = studio.to_screen(x0, y0)
