@@ -312,9 +312,14 @@ void App::refresh_view() {
     if (view_revision_ == session_->revision() && shown_item_ == item) return;
     const std::string_view kind = v1::EnumNameMediaKind(
         session_->item().media() ? session_->item().media()->kind() : v1::MediaKind::Unknown);
+    // The first view found for the kind: the search path's order (the project's
+    // plugins first, the built-in ones last) decides.
     const plugins::ViewRecord* view = nullptr;
     for (const plugins::ViewRecord& candidate : plugins_->views())
-        if (lists_kind(candidate.view->media_kinds, kind)) view = &candidate;
+        if (lists_kind(candidate.view->media_kinds, kind)) {
+            view = &candidate;
+            break;
+        }
     if (view == nullptr) {
         view_ = nullptr;
         message(fmt::format("{}: {}", tr("status.no_view"), kind), true);
