@@ -23,6 +23,14 @@ struct Canvas::Context {
     static Canvas& of(tessera_ui_t* ui) { return *ui->canvas; }
     static ImVec2 screen(tessera_ui_t* ui, tessera_ui_vec2_t p) { return of(ui).to_screen(p.x, p.y); }
     static ImDrawList& draw(tessera_ui_t* ui) { return *of(ui).draw_; }
+    // `points` on the screen, in a buffer reused from call to call (views draw
+    // thousands of shapes per frame).
+    static const ImVec2* screen_points(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count) {
+        std::vector<ImVec2>& out = of(ui).scratch_;
+        out.resize(count);
+        for (size_t i = 0; i < count; ++i) out[i] = screen(ui, points[i]);
+        return out.data();
+    }
 
     static tessera_ui_vec2_t TESSERA_ABI canvas_size(tessera_ui_t* ui) { return {of(ui).size_.x, of(ui).size_.y}; }
     static void TESSERA_ABI set_transform(tessera_ui_t* ui, float scale, tessera_ui_vec2_t offset) {
@@ -62,17 +70,13 @@ struct Canvas::Context {
     static void TESSERA_ABI polyline(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count, bool closed,
                                      tessera_ui_color_t color, float thickness) {
         if (points == nullptr || count < 2) return;
-        std::vector<ImVec2> screen_points(count);
-        for (size_t i = 0; i < count; ++i) screen_points[i] = screen(ui, points[i]);
-        draw(ui).AddPolyline(screen_points.data(), static_cast<int>(count), im_color(color),
+        draw(ui).AddPolyline(screen_points(ui, points, count), static_cast<int>(count), im_color(color),
                              closed ? ImDrawFlags_Closed : ImDrawFlags_None, thickness);
     }
     static void TESSERA_ABI fill_polygon(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count,
                                          tessera_ui_color_t color) {
         if (points == nullptr || count < 3) return;
-        std::vector<ImVec2> screen_points(count);
-        for (size_t i = 0; i < count; ++i) screen_points[i] = screen(ui, points[i]);
-        fill_simple_polygon(draw(ui), screen_points.data(), count, im_color(color));
+        fill_simple_polygon(draw(ui), screen_points(ui, points, count), count, im_color(color));
     }
     static void TESSERA_ABI rect(tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
                                  tessera_ui_color_t color, float thickness) {

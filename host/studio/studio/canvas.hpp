@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <imgui.h>
 #include <tessera/ext/host_ui.h>
@@ -66,6 +67,7 @@ private:
     ImVec2 offset_{0, 0};
     bool hovered_ = false;
     std::deque<std::string> frame_strings_;  // strings handed to the view during one callback
+    std::vector<ImVec2> scratch_;            // points of one shape in screen coordinates
 };
 
 /// ImGui colour (ABGR) of a 0xRRGGBBAA colour.
