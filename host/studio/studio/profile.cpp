@@ -18,6 +18,8 @@ namespace {
 namespace od = simdjson::ondemand;
 using formats::JsonText;
 using formats::location_of;
+using formats::for_each_json_field;
+using formats::read_json_object;
 using formats::read_json_string;
 
 constexpr int kProfileVersion = 1;
@@ -33,25 +35,6 @@ constexpr NamedKey kNamedKeys[] = {
     {"Up", TESSERA_KEY_UP},             {"PageUp", TESSERA_KEY_PAGE_UP},    {"PageDown", TESSERA_KEY_PAGE_DOWN},
     {"Home", TESSERA_KEY_HOME},         {"End", TESSERA_KEY_END},           {"Space", ' '},
 };
-
-od::object object_of(const JsonText& json, od::value& value, std::string_view path) {
-    od::object object;
-    if (value.get_object().get(object) != simdjson::SUCCESS)
-        json.fail(location_of(value), fmt::format("{}: expected an object", path));
-    return object;
-}
-
-template <class Each>
-void each_field(const JsonText& json, od::object& object, const char* at, std::string_view path, Each&& each) {
-    for (auto field_result : object) {
-        od::field field;
-        if (const auto error = std::move(field_result).get(field)) json.fail_simdjson(at, error, path);
-        std::string_view key;
-        if (const auto error = field.unescaped_key().get(key)) json.fail_simdjson(at, error, path);
-        od::value value = field.value();
-        each(std::string(key), value);
-    }
-}
 
 std::vector<std::string> string_list(const JsonText& json, od::value& value, std::string_view path) {
     od::array array;
@@ -98,7 +81,7 @@ Profile parse(const JsonText& json) {
 
     Profile profile;
     bool has_version = false;
-    each_field(json, object, json.text().data(), "profile", [&](const std::string& key, od::value& value) {
+    for_each_json_field(json, object, json.text().data(), "profile", [&](const std::string& key, od::value& value) {
         const char* at = location_of(value);
         if (key == "tessera_profile") {
             std::int64_t version = 0;
@@ -113,8 +96,8 @@ Profile parse(const JsonText& json) {
         } else if (key == "schema") {
             profile.schema = read_json_string(json, value, key);
         } else if (key == "plugins") {
-            od::object plugins = object_of(json, value, key);
-            each_field(json, plugins, at, key, [&](const std::string& field, od::value& list) {
+            od::object plugins = read_json_object(json, value, key);
+            for_each_json_field(json, plugins, at, key, [&](const std::string& field, od::value& list) {
                 if (field != "disable") json.fail(location_of(list), "plugins: unknown key, expected \"disable\"");
                 for (std::string& id : string_list(json, list, "plugins.disable"))
                     profile.disabled_plugins.insert(std::move(id));
@@ -132,8 +115,8 @@ Profile parse(const JsonText& json) {
             if (profile.theme != "dark" && profile.theme != "light" && profile.theme != "classic")
                 json.fail(at, fmt::format("theme \"{}\": expected \"dark\", \"light\" or \"classic\"", profile.theme));
         } else if (key == "hotkeys") {
-            od::object keys = object_of(json, value, key);
-            each_field(json, keys, at, key, [&](const std::string& action, od::value& chord_value) {
+            od::object keys = read_json_object(json, value, key);
+            for_each_json_field(json, keys, at, key, [&](const std::string& action, od::value& chord_value) {
                 const char* chord_at = location_of(chord_value);
                 if (!known_action(action) && !action.starts_with("tool.") && !action.starts_with("label."))
                     json.fail(chord_at, fmt::format("hotkeys: unknown action \"{}\", expected one of undo, redo, "
@@ -149,8 +132,8 @@ Profile parse(const JsonText& json) {
                 profile.hotkeys[action] = *chord;
             });
         } else if (key == "layout") {
-            od::object panels = object_of(json, value, key);
-            each_field(json, panels, at, key, [&](const std::string& panel, od::value& rect) {
+            od::object panels = read_json_object(json, value, key);
+            for_each_json_field(json, panels, at, key, [&](const std::string& panel, od::value& rect) {
                 profile.layout[panel] = read_rect(json, rect, "layout." + panel);
             });
         } else {

@@ -61,6 +61,17 @@ const char* location_of(simdjson::ondemand::document& doc) {
     return location;
 }
 
+simdjson::ondemand::object read_json_object(const JsonText& json, simdjson::ondemand::value& value,
+                                            std::string_view path) {
+    simdjson::ondemand::object object;
+    if (const auto error = value.get_object().get(object)) {
+        if (error == simdjson::INCORRECT_TYPE)
+            json.fail(location_of(value), fmt::format("{}: expected an object", path));
+        json.fail_simdjson(location_of(value), error, path);
+    }
+    return object;
+}
+
 std::string read_json_string(const JsonText& json, simdjson::ondemand::value& value, std::string_view what) {
     const char* at = location_of(value);
     std::string_view text;

@@ -53,6 +53,26 @@ private:
 [[nodiscard]] std::string read_json_string(const JsonText& json, simdjson::ondemand::value& value,
                                            std::string_view what);
 
+/// The object `value` holds; throws Error "file:line:col: PATH: expected an object" otherwise.
+[[nodiscard]] simdjson::ondemand::object read_json_object(const JsonText& json, simdjson::ondemand::value& value,
+                                                         std::string_view path);
+
+/// Calls `each(key, value)` for every field of `object` (found at `at`);
+/// `path` names it in errors.
+template <class Each>
+void for_each_json_field(const JsonText& json, simdjson::ondemand::object& object, const char* at,
+                         std::string_view path, Each&& each) {
+    for (auto field_result : object) {
+        simdjson::ondemand::field field;
+        if (const auto error = std::move(field_result).get(field)) json.fail_simdjson(at, error, path);
+        std::string_view key;
+        if (const auto error = field.unescaped_key().get(key))
+            json.fail_simdjson(at, error, std::string(path) + ": key");
+        simdjson::ondemand::value value = field.value();
+        each(std::string(key), value);
+    }
+}
+
 /// Appends `text` as a JSON string literal (quoted, escaped; UTF-8 kept as is).
 void append_json_string(std::string& out, std::string_view text);
 

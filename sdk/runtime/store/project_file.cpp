@@ -18,6 +18,8 @@ namespace {
 namespace od = simdjson::ondemand;
 using formats::JsonText;
 using formats::location_of;
+using formats::for_each_json_field;
+using formats::read_json_object;
 using formats::read_json_string;
 
 std::string upper(std::string text) {
@@ -31,32 +33,6 @@ bool is_plain_file_name(std::string_view name) {
     return !name.empty() && name != "." && name != ".." &&
            name.find_first_of("/\\") == std::string_view::npos &&
            name.find('\0') == std::string_view::npos;
-}
-
-od::object read_object(const JsonText& json, od::value& value, std::string_view path) {
-    od::object object;
-    if (const auto error = value.get_object().get(object)) {
-        if (error == simdjson::INCORRECT_TYPE)
-            json.fail(location_of(value), fmt::format("{}: expected an object", path));
-        json.fail_simdjson(location_of(value), error, path);
-    }
-    return object;
-}
-
-/// Calls `each(key, value)` for every field of `object`; `path` names it in errors.
-template <class Each>
-void for_each_field(const JsonText& json, od::object& object, const char* at, std::string_view path,
-                    Each&& each) {
-    for (auto field_result : object) {
-        od::field field;
-        if (const auto error = std::move(field_result).get(field))
-            json.fail_simdjson(at, error, path);
-        std::string_view key;
-        if (const auto error = field.unescaped_key().get(key))
-            json.fail_simdjson(at, error, fmt::format("{}: key", path));
-        od::value value = field.value();
-        each(std::string(key), value);
-    }
 }
 
 // A rule parameter as text: numbers as written, strings unquoted, booleans as "true"/"false".
@@ -84,8 +60,8 @@ std::string read_param(const JsonText& json, od::value& value, std::string_view 
 qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::string_view path) {
     qa::RuleSetting setting;
     const char* at = location_of(value);
-    od::object object = read_object(json, value, path);
-    for_each_field(json, object, at, path, [&](const std::string& key, od::value& field) {
+    od::object object = read_json_object(json, value, path);
+    for_each_json_field(json, object, at, path, [&](const std::string& key, od::value& field) {
         const std::string field_path = fmt::format("{}.{}", path, key);
         const char* field_at = location_of(field);
         if (key == "enabled") {
@@ -108,8 +84,8 @@ qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::s
             else
                 json.fail(field_at, fmt::format("{}: expected error, warning or info", field_path));
         } else if (key == "params") {
-            od::object params = read_object(json, field, field_path);
-            for_each_field(json, params, field_at, field_path,
+            od::object params = read_json_object(json, field, field_path);
+            for_each_json_field(json, params, field_at, field_path,
                            [&](const std::string& name, od::value& param) {
                                setting.params[name] =
                                    read_param(json, param, fmt::format("{}.{}", field_path, name));
@@ -126,12 +102,12 @@ qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::s
 
 void read_qa_section(const JsonText& json, od::value& value, qa::RuleSettings& rules) {
     const char* at = location_of(value);
-    od::object object = read_object(json, value, "qa");
-    for_each_field(json, object, at, "qa", [&](const std::string& key, od::value& field) {
+    od::object object = read_json_object(json, value, "qa");
+    for_each_json_field(json, object, at, "qa", [&](const std::string& key, od::value& field) {
         if (key != "rules") return;
         const char* rules_at = location_of(field);
-        od::object by_rule = read_object(json, field, "qa.rules");
-        for_each_field(json, by_rule, rules_at, "qa.rules",
+        od::object by_rule = read_json_object(json, field, "qa.rules");
+        for_each_json_field(json, by_rule, rules_at, "qa.rules",
                        [&](const std::string& rule, od::value& setting) {
                            if (rule.empty())
                                json.fail(location_of(setting), "qa.rules: expected a rule id, found \"\"");
