@@ -159,9 +159,7 @@ void App::frame() {
     for (const auto& panel : panels_) panel->draw(*this);
     window_->end_frame();
     const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    ++frame_stats.frames;
-    frame_stats.total_ms += ms;
-    frame_stats.max_ms = std::max(frame_stats.max_ms, ms);
+    frame_times.push_back(ms);
     if (script_) script_->resume();
 }
 

@@ -118,12 +118,8 @@ public:
     [[nodiscard]] bool last_message_is_error() const { return message_is_error_; }
 
     /// Frame times (wall, from polling input to presenting) since the last reset.
-    struct FrameStats {
-        std::uint64_t frames = 0;
-        double total_ms = 0;
-        double max_ms = 0;
-    };
-    FrameStats frame_stats;
+    /// Wall time of each frame since the last reset, in ms (benchmarks).
+    std::vector<double> frame_times;
 
     /// Whether the shortcut sheet (F1) is shown.
     bool show_shortcuts = false;

@@ -1,5 +1,10 @@
 #include "studio/script.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+
 #include <fmt/format.h>
 #include <imgui.h>
 #include <lua.hpp>
@@ -8,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "studio/app.hpp"
+#include "studio/canvas.hpp"
 
 namespace tessera::studio {
 namespace {
@@ -354,6 +360,35 @@ int l_png_pixel(lua_State* L) {
     return 4;
 }
 
+// How many pixels differ between two PNG files of the same size, within the
+// rectangle x, y, w, h when given (whole images otherwise).
+int l_png_diff(lua_State* L) {
+    const char* first = luaL_checkstring(L, 1);
+    const char* second = luaL_checkstring(L, 2);
+    int w[2] = {0, 0}, h[2] = {0, 0}, channels = 0;
+    unsigned char* a = stbi_load(first, &w[0], &h[0], &channels, 4);
+    unsigned char* b = stbi_load(second, &w[1], &h[1], &channels, 4);
+    if (a == nullptr || b == nullptr || w[0] != w[1] || h[0] != h[1]) {
+        stbi_image_free(a);
+        stbi_image_free(b);
+        return luaL_error(L, "%s, %s: cannot read both PNG files, or their sizes differ", first, second);
+    }
+    const int x0 = std::clamp(static_cast<int>(luaL_optinteger(L, 3, 0)), 0, w[0]);
+    const int y0 = std::clamp(static_cast<int>(luaL_optinteger(L, 4, 0)), 0, h[0]);
+    const int x1 = std::clamp(x0 + static_cast<int>(luaL_optinteger(L, 5, w[0])), x0, w[0]);
+    const int y1 = std::clamp(y0 + static_cast<int>(luaL_optinteger(L, 6, h[0])), y0, h[0]);
+    lua_Integer differing = 0;
+    for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) {
+            const std::size_t at = (static_cast<std::size_t>(y) * static_cast<std::size_t>(w[0]) + static_cast<std::size_t>(x)) * 4;
+            differing += std::memcmp(a + at, b + at, 4) != 0;
+        }
+    stbi_image_free(a);
+    stbi_image_free(b);
+    lua_pushinteger(L, differing);
+    return 1;
+}
+
 int l_screenshot(lua_State* L) {
     const char* file = luaL_checkstring(L, 1);
     App& app = app_of(L);
@@ -369,13 +404,34 @@ int l_screenshot(lua_State* L) {
     return lua_yield(L, 0);
 }
 
-// frames, mean ms, max ms of the frames since the last call (benchmarks).
+// frames, mean, median, 99th percentile and longest frame time (ms) of the
+// frames since the last call (benchmarks).
 int l_frame_stats(lua_State* L) {
-    App::FrameStats& stats = app_of(L).frame_stats;
+    std::vector<double> times;
+    times.swap(app_of(L).frame_times);
+    std::sort(times.begin(), times.end());
+    double total = 0;
+    for (double t : times) total += t;
+    const auto rank = [&](double q) {  // nearest rank
+        return times.empty() ? 0.0 : times[static_cast<std::size_t>(std::ceil(q * static_cast<double>(times.size()))) - 1];
+    };
+    lua_pushinteger(L, static_cast<lua_Integer>(times.size()));
+    lua_pushnumber(L, times.empty() ? 0.0 : total / static_cast<double>(times.size()));
+    lua_pushnumber(L, rank(0.5));
+    lua_pushnumber(L, rank(0.99));
+    lua_pushnumber(L, times.empty() ? 0.0 : times.back());
+    return 5;
+}
+
+// frames, frames drawn through the cached texture, texture renders, since the
+// start; canvas_cache(false) draws every triangle at every frame from then on.
+int l_canvas_cache(lua_State* L) {
+    CanvasCache& cache = app_of(L).canvas().cache();
+    if (!lua_isnoneornil(L, 1)) cache.set_enabled(lua_toboolean(L, 1) != 0);
+    const CanvasCache::Stats& stats = cache.stats();
     lua_pushinteger(L, static_cast<lua_Integer>(stats.frames));
-    lua_pushnumber(L, stats.frames ? stats.total_ms / static_cast<double>(stats.frames) : 0.0);
-    lua_pushnumber(L, stats.max_ms);
-    stats = {};
+    lua_pushinteger(L, static_cast<lua_Integer>(stats.cached_frames));
+    lua_pushinteger(L, static_cast<lua_Integer>(stats.renders));
     return 3;
 }
 
@@ -404,7 +460,8 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
         {"message", l_message},   {"review_mode", l_review_mode},
         {"screenshot", l_screenshot}, {"quit", l_quit},
         {"set_attribute", l_set_attribute}, {"reject", l_reject},
-        {"png_pixel", l_png_pixel}, {"frame_stats", l_frame_stats},
+        {"png_pixel", l_png_pixel}, {"png_diff", l_png_diff},
+        {"frame_stats", l_frame_stats}, {"canvas_cache", l_canvas_cache},
         {nullptr, nullptr},
     };
     lua_newtable(L_);
