@@ -206,13 +206,23 @@ void Canvas::frame(const tessera_plugin_t* plugin, const tessera_plugin_view_t& 
                            ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                                ImGuiButtonFlags_MouseButtonMiddle);
     hovered_ = ImGui::IsItemHovered();
-    draw_ = ImGui::GetWindowDrawList();
-    draw_->PushClipRect(origin_, {origin_.x + size_.x, origin_.y + size_.y}, true);
-    draw_->AddRectFilled(origin_, {origin_.x + size_.x, origin_.y + size_.y}, IM_COL32(40, 40, 44, 255));
+    ImDrawList* window = ImGui::GetWindowDrawList();
+    const ImVec2 end{origin_.x + size_.x, origin_.y + size_.y};
+    // The view draws into a list of its own, which the cache then shows.
+    layer_._Data = ImGui::GetDrawListSharedData();
+    layer_._ResetForNewFrame();
+    layer_.Flags = window->Flags;
+    const ImVec2 clip_min = window->GetClipRectMin(), clip_max = window->GetClipRectMax();
+    layer_.PushClipRect({std::max(origin_.x, clip_min.x), std::max(origin_.y, clip_min.y)},
+                        {std::min(end.x, clip_max.x), std::min(end.y, clip_max.y)});
+    layer_.PushTextureID(ImGui::GetIO().Fonts->TexID);
+    layer_.AddRectFilled(origin_, end, IM_COL32(40, 40, 44, 255));
+    draw_ = &layer_;
     tessera_ui ui{this};
     view.frame(plugin, api(), &ui, &state);
     frame_strings_.clear();
-    draw_->PopClipRect();
+    cache_.draw(layer_, origin_, size_, *window);
+    draw_ = window;  // the host's overlays go on top
 }
 
 void Canvas::options(const tessera_plugin_t* plugin, const tessera_plugin_view_t& view) {

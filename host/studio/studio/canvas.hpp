@@ -1,6 +1,6 @@
 #pragma once
 // The canvas: where a view plugin draws, through tessera.host.ui/1 over
-// Dear ImGui's draw lists. Keeps the view's item-to-screen transform between
+// Dear ImGui's draw lists, shown through a CanvasCache. Keeps the view's item-to-screen transform between
 // frames so the host can draw its own overlays (QA findings, review comments)
 // in item coordinates too.
 
@@ -14,6 +14,8 @@
 #include <imgui.h>
 #include <tessera/ext/host_ui.h>
 #include <tessera/ext/view.h>
+
+#include "studio/canvas_cache.hpp"
 
 namespace tessera::studio {
 
@@ -53,6 +55,8 @@ public:
     [[nodiscard]] ImVec2 size() const { return size_; }
     /// The draw list of the last frame (for the host's overlays; valid during the frame).
     [[nodiscard]] ImDrawList* draw_list() const { return draw_; }
+    /// Keeps the still part of the view's drawing in a texture.
+    [[nodiscard]] CanvasCache& cache() { return cache_; }
 
     // Used by the tessera.host.ui/1 functions.
     struct Context;
@@ -68,6 +72,8 @@ private:
     bool hovered_ = false;
     std::deque<std::string> frame_strings_;  // strings handed to the view during one callback
     std::vector<ImVec2> scratch_;            // points of one shape in screen coordinates
+    ImDrawList layer_{nullptr};              // what the view draws in one frame
+    CanvasCache cache_;
 };
 
 /// ImGui colour (ABGR) of a 0xRRGGBBAA colour.

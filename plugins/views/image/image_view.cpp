@@ -118,7 +118,8 @@ void ImageView::fit(Vec2 canvas) noexcept {
     const Vec2 size = image_size();
     if (!(size.x > 0 && size.y > 0 && canvas.x > 0 && canvas.y > 0)) return;
     const double scale = std::clamp(std::min(canvas.x / size.x, canvas.y / size.y), kMinScale, kMaxScale);
-    set_view(scale, {(canvas.x - size.x * scale) / 2, (canvas.y - size.y * scale) / 2});
+    // Whole screen pixels: texel edges then never fall on pixel centres.
+    set_view(scale, {std::round((canvas.x - size.x * scale) / 2), std::round((canvas.y - size.y * scale) / 2)});
 }
 
 void ImageView::zoom_about(Vec2 anchor, double scale) noexcept {
@@ -152,6 +153,7 @@ bool ImageView::navigate(Frame& f) {
     if (in.modifiers == 0 && f.key('F')) fit(f.canvas);
     if (in.modifiers == 0 && f.key('0')) {
         zoom_about(in.hovered ? pointer : Vec2{f.canvas.x / 2, f.canvas.y / 2}, 1.0);
+        offset_ = {std::round(offset_.x), std::round(offset_.y)};  // one image pixel on one screen pixel
     }
     return scale_ != old_scale || offset_.x != old_offset.x || offset_.y != old_offset.y;
 }
