@@ -149,6 +149,7 @@ int App::run() {
 
 void App::frame() {
     const auto start = std::chrono::steady_clock::now();
+    widgets_.clear();
     window_->begin_frame([this] {
         if (script_) script_->inject_input();
     });
@@ -197,6 +198,14 @@ void App::place(std::string_view id, PanelRect fallback) const {
     const PanelRect& rect = found != profile_.layout.end() ? found->second : fallback;
     ImGui::SetNextWindowPos({rect[0], rect[1]}, ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowSize({rect[2], rect[3]}, ImGuiCond_FirstUseEver);
+}
+
+void App::name_widget(std::string name) { widgets_[std::move(name)] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}; }
+
+std::optional<App::ScreenRect> App::widget(std::string_view name) const {
+    const auto found = widgets_.find(name);
+    if (found == widgets_.end()) return std::nullopt;
+    return found->second;
 }
 
 bool App::pressed(const KeyChord& chord) {

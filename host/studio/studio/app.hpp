@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,16 @@ public:
     [[nodiscard]] KeyChord tool_key(const tessera_view_tool_t& tool) const;
     /// The key of a schema class: the profile's "label.KEY", else the schema's hotkey.
     [[nodiscard]] KeyChord label_key(std::string_view label) const;
+
+    /// Names the widget just drawn (ImGui's last item), so that scripted
+    /// sessions can find it on the screen: "attribute.occlusion",
+    /// "attribute.occlusion=partial". Names last one frame.
+    void name_widget(std::string name);
+    /// Where the widget `name` was in the last frame, or nullopt.
+    struct ScreenRect {
+        ImVec2 min, max;
+    };
+    [[nodiscard]] std::optional<ScreenRect> widget(std::string_view name) const;
     // --- What the annotator works with ----------------------------------------
 
     /// Opens `item` in the session and in its view.
@@ -117,8 +128,8 @@ public:
     [[nodiscard]] const std::string& last_message() const { return message_; }
     [[nodiscard]] bool last_message_is_error() const { return message_is_error_; }
 
-    /// Frame times (wall, from polling input to presenting) since the last reset.
-    /// Wall time of each frame since the last reset, in ms (benchmarks).
+    /// Wall time of each frame (from polling input to presenting) since the
+    /// last reset, in ms (benchmarks).
     std::vector<double> frame_times;
 
     /// Whether the shortcut sheet (F1) is shown.
@@ -127,6 +138,8 @@ public:
     bool focus_qa = false;
 
 private:
+    std::map<std::string, ScreenRect, std::less<>> widgets_;  // named this frame
+
     void frame();
     void shortcuts();
     void draw_canvas();

@@ -158,6 +158,26 @@ int l_wheel(lua_State* L) {
     return 0;
 }
 
+// Types UTF-8 `text` into the widget that has the keyboard, in one frame.
+int l_type(lua_State* L) {
+    script_of(L).input.text = luaL_checkstring(L, 1);
+    script_of(L).wait_frames = 1;
+    return lua_yield(L, 0);
+}
+
+// The screen rectangle {x, y, width, height} of a widget the studio named in
+// the last frame (App::name_widget), or nil.
+int l_widget(lua_State* L) {
+    const std::optional<App::ScreenRect> rect = app_of(L).widget(luaL_checkstring(L, 1));
+    if (!rect) return 0;
+    lua_newtable(L);
+    set_field(L, "x", rect->min.x);
+    set_field(L, "y", rect->min.y);
+    set_field(L, "width", rect->max.x - rect->min.x);
+    set_field(L, "height", rect->max.y - rect->min.y);
+    return 1;
+}
+
 int l_open(lua_State* L) {
     app_of(L).open_item(id_arg(L, 1));
     script_of(L).wait_frames = 2;  // the view opens the item in the next frame
@@ -451,6 +471,7 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
         {"wait", l_wait},         {"mouse", l_mouse},
         {"button", l_button},     {"key_state", l_key_state},
         {"modifiers", l_modifiers}, {"wheel", l_wheel},
+        {"type", l_type},         {"widget", l_widget},
         {"open", l_open},         {"current", l_current},
         {"items", l_items},       {"tool", l_tool},
         {"label", l_label},       {"to_screen", l_to_screen},
@@ -494,6 +515,8 @@ void Script::inject_input() {
     io.KeyAlt = input.alt;
     io.MouseWheel = input.wheel;
     input.wheel = 0;
+    if (!input.text.empty()) io.AddInputCharactersUTF8(input.text.c_str());
+    input.text.clear();
 }
 
 void Script::resume() {

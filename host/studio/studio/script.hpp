@@ -15,6 +15,7 @@
 
 #include <array>
 #include <filesystem>
+#include <string>
 
 struct lua_State;
 
@@ -42,6 +43,7 @@ public:
         std::array<bool, 512> keys{};
         bool ctrl = false, shift = false, alt = false;
         float wheel = 0;
+        std::string text;  // typed in the next frame
     };
     Input input;
     /// Frames still to wait before the script resumes.

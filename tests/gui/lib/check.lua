@@ -35,3 +35,27 @@ function draw_box(x0, y0, x1, y1)
   local sx1, sy1 = studio.to_screen(x1, y1)
   studio.drag(sx0, sy0, sx1, sy1)
 end
+
+-- The screen rectangle of the widget the studio named `name`; fails when it was not drawn.
+function widget(name)
+  local rect = studio.widget(name)
+  check(rect ~= nil, "no widget named " .. name .. " was drawn in the last frame")
+  return rect
+end
+
+-- Clicks the widget `name` at the fraction `fx` of its width (the middle by default).
+function click_widget(name, fx, modifiers)
+  local rect = widget(name)
+  local x, y = rect.x + rect.width * (fx or 0.5), rect.y + rect.height / 2
+  if modifiers then studio.modifiers(modifiers.ctrl, modifiers.shift, modifiers.alt) end
+  studio.click(x, y)
+  if modifiers then studio.modifiers(false, false, false) end
+  studio.wait(2)
+end
+
+-- The attribute `key` of annotation `id` of `item` in the store, or nil.
+function stored_attribute(item, id, key)
+  for _, a in ipairs(studio.annotations(item)) do
+    if a.id == id then return a.attributes and a.attributes[key] end
+  end
+end

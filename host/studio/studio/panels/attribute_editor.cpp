@@ -13,6 +13,10 @@
 // that fails its checks is still committed (the annotator's typing is never
 // lost); the message stays red and live QA reports it until it is fixed.
 //
+// Every widget is named for scripted sessions (App::name_widget):
+// "attribute.KEY", "attribute.KEY=VALUE" for combo entries and multi-enum
+// boxes, "attribute.label" and "attribute.label=KEY".
+//
 // Missing: item-level attributes (LabelSchema.item_attributes) and the
 // annotation's free `text`; attributes the class does not declare are kept
 // untouched but not shown.
@@ -234,13 +238,16 @@ void AttributeEditor::draw_label(App& app, const v1::Annotation& annotation) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(-FLT_MIN);
     const std::string preview = app.label_name(label);
-    if (!ImGui::BeginCombo("##label", preview.c_str())) return;
+    const bool open = ImGui::BeginCombo("##label", preview.c_str());
+    app.name_widget("attribute.label");
+    if (!open) return;
     std::string picked;
     if (const auto* classes = app.session().schema().classes()) {
         for (const v1::LabelClass* c : *classes) {
             const std::string_view key = text_of(c->key());
             ImGui::PushID(c);
             if (ImGui::Selectable(app.label_name(key).c_str(), key == label)) picked = std::string(key);
+            app.name_widget("attribute.label=" + std::string(key));
             ImGui::PopID();
         }
     }
@@ -274,6 +281,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
     ImGui::SetNextItemWidth(-FLT_MIN);
 
     Field& field = fields_[std::string(key)];
+    const std::string widget_name = "attribute." + std::string(key);
     const bool bounded = std::isfinite(spec.min()) && std::isfinite(spec.max()) && spec.min() <= spec.max();
     // ImGui's S64 sliders take ranges within half of int64; schemas use far less.
     constexpr double kSliderLimit = 4.0e15;
@@ -283,8 +291,9 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
     switch (spec.type()) {
         case v1::AttributeType::Bool: {
             bool on = value ? value->bool_value() : fallback == "true";
-            if (ImGui::Checkbox("##bool", &on))
-                commit(app, annotation, [&](v1::AnnotationT& a) { attribute_in(a, spec).bool_value = on; });
+            const bool changed = ImGui::Checkbox("##bool", &on);
+            app.name_widget(widget_name);
+            if (changed) commit(app, annotation, [&](v1::AnnotationT& a) { attribute_in(a, spec).bool_value = on; });
             break;
         }
         case v1::AttributeType::Enum: {
@@ -294,14 +303,18 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
             if (spec.values() != nullptr && !current.empty())
                 for (const v1::EnumValue* v : *spec.values())
                     if (text_of(v->key()) == current) preview = std::string(localized(v->names(), lang, current));
-            if (ImGui::BeginCombo("##enum", preview.c_str())) {
+            const bool open = ImGui::BeginCombo("##enum", preview.c_str());
+            app.name_widget(widget_name);
+            if (open) {
                 std::optional<std::string> picked;
                 if (ImGui::Selectable(tr("attributes.not_set"), current.empty())) picked = std::string();
+                app.name_widget(widget_name + "=");
                 if (spec.values() != nullptr) {
                     for (const v1::EnumValue* v : *spec.values()) {
                         const std::string_view v_key = text_of(v->key());
                         const std::string v_name(localized(v->names(), lang, v_key));
                         if (ImGui::Selectable(v_name.c_str(), v_key == current)) picked = std::string(v_key);
+                        app.name_widget(widget_name + "=" + std::string(v_key));
                     }
                 }
                 ImGui::EndCombo();
@@ -329,6 +342,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
                 const std::string v_name(localized(v->names(), lang, v_key));
                 ImGui::PushID(v);
                 if (ImGui::Checkbox(v_name.c_str(), &on)) toggled = true;
+                app.name_widget(widget_name + "=" + v_key);
                 ImGui::PopID();
                 if (on) next.push_back(v_key);  // schema order
             }
@@ -355,6 +369,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
             } else {
                 ImGui::InputScalar("##int", ImGuiDataType_S64, &field.int_value, nullptr, nullptr, format.c_str());
             }
+            app.name_widget(widget_name);
             field.editing = ImGui::IsItemActive();
             if (ImGui::IsItemDeactivatedAfterEdit()) {
                 std::int64_t v = field.int_value;
@@ -382,6 +397,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
                 ImGui::InputScalar("##float", ImGuiDataType_Double, &field.float_value, nullptr, nullptr,
                                    format.c_str());
             }
+            app.name_widget(widget_name);
             field.editing = ImGui::IsItemActive();
             if (ImGui::IsItemDeactivatedAfterEdit() && std::isfinite(field.float_value)) {
                 const double v = std::clamp(field.float_value, spec.min(), spec.max());
@@ -392,6 +408,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
         case v1::AttributeType::String: {
             if (!field.editing) field.text = value ? std::string(text_of(value->string_value())) : std::string(fallback);
             const bool entered = ImGui::InputText("##string", &field.text, ImGuiInputTextFlags_EnterReturnsTrue);
+            app.name_widget(widget_name);
             field.editing = ImGui::IsItemActive();
             if (entered || ImGui::IsItemDeactivatedAfterEdit()) {
                 const std::string text = field.text;
