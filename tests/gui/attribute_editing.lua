@@ -11,8 +11,7 @@ studio.wait(2)
 check(stored_attribute(item, box.id, "occlusion") == nil, "a new box has no occlusion yet")
 
 -- Enum → combo: open it, pick "partial".
-click_widget("attribute.occlusion")
-click_widget("attribute.occlusion=partial")
+pick_attribute("occlusion", "partial")
 check(stored_attribute(item, box.id, "occlusion") == "partial",
       "occlusion after picking it: " .. tostring(stored_attribute(item, box.id, "occlusion")))
 for _, f in ipairs(studio.findings()) do

@@ -5,7 +5,10 @@ dofile(os.getenv("TESSERA_GUI_LIB"))
 local item = open_first_item("pedestrian", "box")
 draw_box(60, 40, 140, 200)
 local box = studio.annotations(item)[1]
-check(studio.set_attribute(box.id, "occlusion", "none"), "setting occlusion")
+studio.select(box.id)
+studio.wait(2)
+pick_attribute("occlusion", "none")
+check(stored_attribute(item, box.id, "occlusion") == "none", "occlusion set from the attribute editor")
 studio.key("Enter", { ctrl = true })
 check(studio.state(item) == "Submitted", "submitted, state " .. studio.state(item))
 

@@ -19,7 +19,10 @@ local text, is_error = studio.message()
 check(is_error, "the status bar says why the submission was refused: " .. text)
 studio.screenshot(out .. "/submit_blocked.png")
 
-check(studio.set_attribute(box.id, "occlusion", "none"), "setting occlusion")
+studio.select(box.id)
+studio.wait(2)
+pick_attribute("occlusion", "none")
+check(stored_attribute(item, box.id, "occlusion") == "none", "occlusion set from the attribute editor")
 studio.wait(2)
 for _, f in ipairs(studio.findings()) do
   check(f.severity ~= "error", "error left after the fix: " .. f.rule .. ": " .. f.message)

@@ -295,46 +295,6 @@ int l_review_mode(lua_State* L) {
     return lua_yield(L, 0);
 }
 
-// Sets attribute `key` of annotation `id` of the open item to `value`, typed
-// by the schema, as the attribute editor commits it: one UpdateAnnotation.
-int l_set_attribute(lua_State* L) {
-    App& app = app_of(L);
-    const std::uint64_t id = id_arg(L, 1);
-    const v1::Annotation* annotation = app.session().find_annotation(id);
-    if (annotation == nullptr) return luaL_error(L, "the open item has no annotation %d", static_cast<int>(id));
-    const char* key = luaL_checkstring(L, 2);
-    // The attribute's type from the schema; its value checked before any C++
-    // object exists (a Lua error is a longjmp).
-    v1::AttributeType type = v1::AttributeType::String;
-    if (const v1::LabelClass* c = app.session().find_class(text(annotation->label())); c && c->attributes())
-        for (const v1::AttributeSpec* spec : *c->attributes())
-            if (text(spec->key()) == key) type = spec->type();
-    if (type == v1::AttributeType::Int) luaL_checkinteger(L, 3);
-    else if (type == v1::AttributeType::Float) luaL_checknumber(L, 3);
-    else if (type != v1::AttributeType::Bool) luaL_checkstring(L, 3);
-    bool applied = false;
-    {
-        std::unique_ptr<v1::AnnotationT> updated(annotation->UnPack());
-        v1::AttributeT* attribute = nullptr;
-        for (auto& a : updated->attributes)
-            if (a->key == key) attribute = a.get();
-        if (attribute == nullptr) {
-            attribute = updated->attributes.emplace_back(std::make_unique<v1::AttributeT>()).get();
-            attribute->key = key;
-        }
-        attribute->type = type;
-        switch (type) {
-            case v1::AttributeType::Bool: attribute->bool_value = lua_toboolean(L, 3); break;
-            case v1::AttributeType::Int: attribute->int_value = lua_tointeger(L, 3); break;
-            case v1::AttributeType::Float: attribute->float_value = lua_tonumber(L, 3); break;
-            default: attribute->string_value = lua_tostring(L, 3);
-        }
-        applied = app.update_annotation(std::move(*updated), "edit attributes");
-    }
-    lua_pushboolean(L, applied);
-    return 1;
-}
-
 // Rejects the open item with `reason`, pinning `comment` (if given) to the
 // selected annotation, as the review panel does.
 int l_reject(lua_State* L) {
@@ -480,7 +440,7 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
         {"selected", l_selected}, {"select", l_select},
         {"message", l_message},   {"review_mode", l_review_mode},
         {"screenshot", l_screenshot}, {"quit", l_quit},
-        {"set_attribute", l_set_attribute}, {"reject", l_reject},
+        {"reject", l_reject},
         {"png_pixel", l_png_pixel}, {"png_diff", l_png_diff},
         {"frame_stats", l_frame_stats}, {"canvas_cache", l_canvas_cache},
         {nullptr, nullptr},

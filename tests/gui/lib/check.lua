@@ -59,3 +59,9 @@ function stored_attribute(item, id, key)
     if a.id == id then return a.attributes and a.attributes[key] end
   end
 end
+
+-- Picks `value` for the enum attribute `key` of the selected annotation in the attribute editor.
+function pick_attribute(key, value)
+  click_widget("attribute." .. key)
+  click_widget("attribute." .. key .. "=" .. value)
+end
