@@ -244,6 +244,29 @@ TEST_CASE("plugins: the first plugin found with an id wins, in search-path order
     CHECK(host.find("test.good")->folder == dir / "project" / "plugins" / "duplicate");
 }
 
+TEST_CASE("plugins: a folder reached twice on the search path is loaded once, not refused", "[plugins]") {
+    const test::TempDir dir;
+    copy_plugin("good", dir / "builtin");
+    std::filesystem::create_directory_symlink(dir / "builtin", dir / "link");
+
+    Log log;
+    PluginHost host;
+    host.set_log(log.fn());
+    // The built-in folder also on TESSERA_PLUGIN_PATH, once by a symlink and
+    // once by its own path, the plugin's folder itself too.
+    host.load(plugins::plugin_search_path(
+        {.builtin_dir = dir / "builtin"}, [&](std::string_view name) -> std::optional<std::string> {
+            if (name == "TESSERA_PLUGIN_PATH")
+                return (dir / "link").string() + ":" + (dir / "builtin").string() + ":" +
+                       (dir / "builtin" / "good").string();
+            return std::nullopt;
+        }));
+    REQUIRE(host.plugins().size() == 1);
+    CHECK(host.plugins()[0].state == State::Loaded);
+    CHECK(host.plugins()[0].folder == dir / "link" / "good");
+    CHECK_FALSE(log.has("duplicate"));
+}
+
 TEST_CASE("plugins: a disabled plugin is listed but its code never runs", "[plugins]") {
     Log log;
     PluginHost host({.disabled = {"test.good"}});

@@ -177,7 +177,17 @@ const PluginRecord* PluginHost::screen(PluginRecord& record) {
 
 void PluginHost::load(std::span<const SearchFolder> search_path) {
     for (const SearchFolder& folder : search_path)
-        for (const std::filesystem::path& dir : plugin_folders(folder.path)) (void)load_folder(dir);
+        for (const std::filesystem::path& dir : plugin_folders(folder.path))
+            if (!seen(dir)) (void)load_folder(dir);
+}
+
+bool PluginHost::seen(const std::filesystem::path& dir) const {
+    // The same folder on disk reached twice (a built-in folder also on
+    // TESSERA_PLUGIN_PATH, a symlink) is one plugin, not a duplicate of itself.
+    std::error_code ec;
+    for (const PluginRecord& record : records_)
+        if (!record.folder.empty() && std::filesystem::equivalent(record.folder, dir, ec)) return true;
+    return false;
 }
 
 const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir) {

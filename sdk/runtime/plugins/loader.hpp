@@ -152,7 +152,9 @@ class PluginHost {
     /// Verifier. Returns its record (valid until the next add or load).
     const PluginRecord& add_builtin(BuiltinPlugin plugin);
 
-    /// Discovers and loads the plugins of every folder of `search_path`, in order.
+    /// Discovers and loads the plugins of every folder of `search_path`, in
+    /// order. A plugin folder already recorded (the same folder on disk, by
+    /// whatever path) is skipped rather than refused as a duplicate.
     void load(std::span<const SearchFolder> search_path);
     /// Loads the plugin in `dir` (the folder holding plugin.json). Returns its
     /// record (valid until the next add or load).
@@ -178,6 +180,8 @@ class PluginHost {
     // Refuses a duplicate id or records a disabled plugin and returns that
     // record; nullptr when loading may go on.
     const PluginRecord* screen(PluginRecord& record);
+    // Whether a record exists for the folder `dir` (compared on disk).
+    [[nodiscard]] bool seen(const std::filesystem::path& dir) const;
     // Checks that nothing of `contribution` is taken, then publishes it;
     // refuses the plugin otherwise.
     PluginRecord& accept(PluginRecord record, Contribution contribution);
