@@ -97,7 +97,7 @@ struct Canvas::Context {
         if (text != nullptr) draw(ui).AddText(screen(ui, at), im_color(color), text);
     }
 
-    static uint64_t TESSERA_ABI create_texture(tessera_ui_t*, uint32_t width, uint32_t height, const uint8_t* rgba) {
+    static uint64_t TESSERA_ABI create_texture(tessera_ui_t* ui, uint32_t width, uint32_t height, const uint8_t* rgba) {
         if (rgba == nullptr || width == 0 || height == 0 || width > kMaxTextureSide || height > kMaxTextureSide)
             return 0;
         GLuint texture = 0;
@@ -115,11 +115,14 @@ struct Canvas::Context {
             glDeleteTextures(1, &texture);
             return 0;
         }
+        of(ui).textures_.insert(texture);
         return texture;
     }
-    static void TESSERA_ABI destroy_texture(tessera_ui_t*, uint64_t texture) {
+    static void TESSERA_ABI destroy_texture(tessera_ui_t* ui, uint64_t texture) {
+        // Only textures views created: a stray handle must not delete the host's own.
+        if (of(ui).textures_.erase(texture) == 0) return;
         const auto name = static_cast<GLuint>(texture);
-        if (name != 0) glDeleteTextures(1, &name);
+        glDeleteTextures(1, &name);
     }
     static void TESSERA_ABI image(tessera_ui_t* ui, uint64_t texture, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {
         if (texture == 0) return;
@@ -185,7 +188,13 @@ const tessera_host_ui_t* Canvas::api() {
 }
 
 Canvas::Canvas(CanvasHooks hooks) : hooks_(std::move(hooks)) {}
-Canvas::~Canvas() = default;
+Canvas::~Canvas() {
+    // Textures a view did not destroy (it cannot once its last frame is over).
+    for (const std::uint64_t texture : textures_) {
+        const auto name = static_cast<GLuint>(texture);
+        glDeleteTextures(1, &name);
+    }
+}
 
 ImVec2 Canvas::to_screen(float x, float y) const {
     return {origin_.x + offset_.x + x * scale_, origin_.y + offset_.y + y * scale_};

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,7 @@ struct CanvasHooks {
 class Canvas {
 public:
     explicit Canvas(CanvasHooks hooks);
+    /// Deletes the textures views left behind; the OpenGL context must still be current.
     ~Canvas();
     Canvas(const Canvas&) = delete;
     Canvas& operator=(const Canvas&) = delete;
@@ -72,6 +74,7 @@ private:
     bool hovered_ = false;
     std::deque<std::string> frame_strings_;  // strings handed to the view during one callback
     std::vector<ImVec2> scratch_;            // points of one shape in screen coordinates
+    std::set<std::uint64_t> textures_;       // created by views and not destroyed yet
     ImDrawList layer_{nullptr};              // what the view draws in one frame
     CanvasCache cache_;
 };

@@ -113,7 +113,9 @@ typedef struct tessera_host_ui {
 
     /* Uploads `width` x `height` RGBA8 pixels (rows top to bottom; borrowed for
      * the call) and returns a handle, or 0 when the host cannot (too large,
-     * out of memory). The view destroys what it creates. */
+     * out of memory). The view destroys what it creates while it can; what is
+     * left when the host closes (a view has no frame context after its last
+     * frame) the host deletes. */
     uint64_t(TESSERA_ABI *create_texture)(tessera_ui_t *ui, uint32_t width, uint32_t height,
                                           const uint8_t *rgba);
     void(TESSERA_ABI *destroy_texture)(tessera_ui_t *ui, uint64_t texture);
