@@ -14,8 +14,10 @@
 #include <tessera/ext/host_project.h>
 #include <tessera/v1/edit_generated.h>
 #include <tessera/v1/item_generated.h>
+#include <tessera/v1/label_schema_generated.h>
 
 #include "image_view.hpp"
+#include "shapes.hpp"
 #include "spatial_grid.hpp"
 #include "support/temp_dir.hpp"
 
@@ -24,6 +26,9 @@ using tessera::view_image::HeaderCheck;
 using tessera::view_image::ImageLimits;
 using tessera::view_image::ImageView;
 using tessera::view_image::Rect;
+using tessera::view_image::ShapeKind;
+using tessera::view_image::ShapeSet;
+using tessera::view_image::Skeletons;
 using tessera::view_image::SpatialGrid;
 using tessera::view_image::Vec2;
 
@@ -143,6 +148,7 @@ struct FakeHost {
     tessera_host_t host{};
     tessera_host_project_t project{};
     std::vector<std::vector<std::uint8_t>> batches;
+    std::vector<std::uint8_t> schema;  // the label schema read_label_schema() hands out
     bool refuse = false;
 
     FakeHost() {
@@ -161,6 +167,12 @@ struct FakeHost {
             return tessera_status_t{TESSERA_OK};
         };
         project.get_last_error = [](const tessera_host_t*) { return "the store is read-only"; };
+        project.read_label_schema = [](const tessera_host_t* h, const tessera_bytes_sink_t* out) {
+            auto* self = static_cast<FakeHost*>(h->host_data);
+            if (self->schema.empty()) return tessera_status_t{TESSERA_ERROR};
+            out->write(out, self->schema.data(), self->schema.size());
+            return tessera_status_t{TESSERA_OK};
+        };
     }
 
     // The one op of the last batch, verified as the host would.
@@ -596,6 +608,126 @@ TEST_CASE("image view: only the boxes in view are drawn when zoomed in", "[image
     h.view.set_view(5, {-4000, -4400});  // shows 800..960 x 880..1000
     h.frame();
     CHECK(h.ui.count("rect") == 2);
+}
+
+// An annotation set of one annotation with `geometry`, label "car".
+std::vector<std::uint8_t> set_of(v1::GeometryUnion geometry, std::uint64_t id = 7) {
+    v1::AnnotationSetT set;
+    set.item = 1;
+    auto annotation = std::make_unique<v1::AnnotationT>();
+    annotation->id = id;
+    annotation->label = "car";
+    annotation->geometry = std::move(geometry);
+    set.annotations.push_back(std::move(annotation));
+    flatbuffers::FlatBufferBuilder builder;
+    v1::FinishAnnotationSetBuffer(builder, v1::AnnotationSet::Pack(builder, &set));
+    return {builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize()};
+}
+
+v1::GeometryUnion mask_geometry(std::uint32_t width, std::uint32_t height, std::vector<std::uint32_t> counts) {
+    v1::MaskT mask;
+    mask.width = width;
+    mask.height = height;
+    mask.counts = std::move(counts);
+    v1::GeometryUnion geometry;
+    geometry.Set(std::move(mask));
+    return geometry;
+}
+
+TEST_CASE("image view: a mask is drawn as the rectangles of its runs, down each column", "[image_view]") {
+    // 4 x 3, column-major: column 0 background, columns 1 and 2 rows 1-2
+    // foreground (one rectangle 2 wide), column 3 row 0 foreground.
+    //   col:   0 0 0 | 1 1 1 | 2 2 2 | 3 3 3
+    //   fg:    . . . | . x x | . x x | x . .
+    ShapeSet shapes;
+    shapes.assign(set_of(mask_geometry(4, 3, {4, 2, 1, 3, 2})), {0, 0, 4, 3});
+    REQUIRE(shapes.shapes().size() == 1);
+    const auto& shape = shapes.shapes()[0];
+    CHECK(shape.kind == ShapeKind::Mask);
+    const auto paths = shapes.paths(shape);
+    REQUIRE(paths.size() == 2);
+    const auto first = shapes.points(paths[0]);
+    CHECK(first[0].x == 1);
+    CHECK(first[0].y == 1);
+    CHECK(first[1].x == 3);
+    CHECK(first[1].y == 3);
+    const auto second = shapes.points(paths[1]);
+    CHECK(second[0].x == 3);
+    CHECK(second[0].y == 0);
+    CHECK(second[1].x == 4);
+    CHECK(second[1].y == 1);
+    CHECK(shape.bounds.min_x == 0 + 1);
+    CHECK(shape.bounds.max_x == 4);
+    // Picking hits the foreground only, not the rest of the bounds.
+    CHECK(shapes.hit_test(2.5, 2.5, 0) == 0);
+    CHECK(shapes.hit_test(3.5, 0.5, 0) == 0);
+    CHECK(shapes.hit_test(1.5, 0.5, 0) == -1);
+    // A run crossing into the next column splits there.
+    ShapeSet wrapped;
+    wrapped.assign(set_of(mask_geometry(2, 3, {2, 3, 1})), {0, 0, 2, 3});
+    REQUIRE(wrapped.shapes().size() == 1);
+    CHECK(wrapped.paths(wrapped.shapes()[0]).size() == 2);
+}
+
+TEST_CASE("image view: masks whose runs do not fit are skipped, not drawn out of bounds", "[image_view]") {
+    ShapeSet shapes;
+    shapes.assign(set_of(mask_geometry(4, 3, {4, 20})), {0, 0, 4, 3});  // 24 pixels in a 12-pixel mask
+    CHECK(shapes.shapes().empty());
+    CHECK(shapes.skipped() == 1);
+    shapes.assign(set_of(mask_geometry(4, 0, {0})), {0, 0, 4, 3});
+    CHECK(shapes.shapes().empty());
+    shapes.assign(set_of(mask_geometry(4, 3, {12})), {0, 0, 4, 3});  // background only
+    CHECK(shapes.shapes().empty());
+}
+
+TEST_CASE("image view: keypoints get the edges of their skeleton, or of their class's", "[image_view]") {
+    v1::KeypointsT keypoints;
+    keypoints.points = {{10, 10}, {20, 10}, {20, 20}};
+    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::Visible, v1::Visibility::NotLabeled};
+    Skeletons skeletons;
+    skeletons.edges["body"] = {{0, 1}, {1, 2}, {0, 9}};  // 9: no such point, dropped
+    skeletons.by_label["car"] = "body";
+    v1::GeometryUnion by_class;
+    by_class.Set(v1::KeypointsT(keypoints));
+    ShapeSet shapes;
+    shapes.assign(set_of(std::move(by_class)), {0, 0, 100, 100}, skeletons);
+    REQUIRE(shapes.shapes().size() == 1);
+    const auto edges = shapes.edges(shapes.shapes()[0]);
+    REQUIRE(edges.size() == 2);
+    CHECK(edges[0] == std::pair<std::uint16_t, std::uint16_t>{0, 1});
+    CHECK(edges[1] == std::pair<std::uint16_t, std::uint16_t>{1, 2});
+
+    keypoints.skeleton = "other";  // named, and unknown: no edges
+    v1::GeometryUnion named;
+    named.Set(v1::KeypointsT(keypoints));
+    shapes.assign(set_of(std::move(named)), {0, 0, 100, 100}, skeletons);
+    CHECK(shapes.edges(shapes.shapes()[0]).empty());
+}
+
+TEST_CASE("image view: skeleton edges from the project's schema are drawn between labelled points",
+          "[image_view]") {
+    v1::LabelSchemaT schema;
+    schema.id = "test";
+    auto skeleton = std::make_unique<v1::SkeletonT>();
+    skeleton->key = "body";
+    skeleton->points = {"a", "b", "c"};
+    skeleton->edges = {{0, 1}, {1, 2}};
+    schema.skeletons.push_back(std::move(skeleton));
+    flatbuffers::FlatBufferBuilder builder;
+    v1::FinishLabelSchemaBuffer(builder, v1::LabelSchema::Pack(builder, &schema));
+
+    Harness h;
+    h.host.schema.assign(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize());
+    v1::KeypointsT keypoints;
+    keypoints.points = {{10, 10}, {20, 10}, {20, 20}};
+    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::Visible, v1::Visibility::NotLabeled};
+    keypoints.skeleton = "body";
+    v1::GeometryUnion geometry;
+    geometry.Set(std::move(keypoints));
+    h.view.open_item(item_buffer(1, 400, 200), set_of(std::move(geometry)), "");
+    h.frame();
+    // Edge 0-1 joins two labelled points; 1-2 ends at a NotLabeled one.
+    CHECK(h.ui.count("line") == 1);
 }
 
 TEST_CASE("image view: the spatial grid returns exactly the shapes in a rectangle", "[image_view]") {

@@ -11,7 +11,8 @@
 //  - Pan and zoom: wheel about the cursor, middle- or right-drag, F = fit,
 //    0 = one image pixel per screen pixel; fit on open.
 //  - Drawing: Box, RotatedBox, Polygon (with holes), MultiPolygon, Polyline,
-//    Keypoints (NotLabeled points hidden), Point, Circle, in their label's
+//    Keypoints (NotLabeled points hidden; skeleton edges from the label
+//    schema), Point, Circle, Mask (filled, from its runs), in their label's
 //    colour; the selection thicker with handles and its label; culled
 //    through a uniform grid (spatial_grid.hpp) rebuilt on every change.
 //  - Tools: select (pick the topmost, move, resize a box by its 8 handles,
@@ -20,19 +21,21 @@
 //    New points and box edges are clamped to the image. A new shape is
 //    selected once the host hands back the set holding it.
 // Missing
-//  - Masks, cuboids and spans are not drawn (counted in ShapeSet::skipped()).
-//  - No skeleton edges between keypoints (the view does not read the label
-//    schema), no vertex insertion or removal on existing shapes, no rotated
-//    box editing beyond moving, no multi-selection.
+//  - Cuboids and spans are not drawn (counted in ShapeSet::skipped()). Masks
+//    are drawn and selected but not moved or edited.
+//  - No vertex insertion or removal on existing shapes, no rotated box
+//    editing beyond moving, no multi-selection.
 //  - Textures are filtered as the host filters them (no nearest-neighbour
-//    option at high zoom) and are leaked if the view is destroyed before its
-//    next frame: tessera.host.ui/1 can free them only inside a frame.
+//    option at high zoom). Those left when the view is destroyed are freed
+//    by the host (tessera.host.ui/1 can free them only inside a frame).
 
 #include <algorithm>
 #include <cmath>
 #include <utility>
 
+#include <tessera/ext/host_project.h>
 #include <tessera/v1/item_generated.h>
+#include <tessera/v1/label_schema_generated.h>
 
 #include "image_view_internal.hpp"
 
@@ -66,15 +69,45 @@ void ImageView::open_item(std::span<const std::uint8_t> item, std::span<const st
     select_next_ = 0;
     status_.clear();
     fit_pending_ = true;
-    shapes_.assign(annotations, Rect{0, 0, image_size().x, image_size().y});
+    read_skeletons();
+    shapes_.assign(annotations, Rect{0, 0, image_size().x, image_size().y}, skeletons_);
     loader_.load(media_path_);
     message_ = media_path_.empty() ? "No image file for this item" : "Loading\u2026";
+}
+
+void ImageView::read_skeletons() {
+    skeletons_ = {};
+    const auto* project = host_.extension<tessera_host_project_t>(TESSERA_EXT_HOST_PROJECT);
+    if (!project || !project->read_label_schema) return;
+    std::vector<std::uint8_t> bytes;
+    const tessera_bytes_sink_t sink{&bytes, [](const tessera_bytes_sink_t* self, const std::uint8_t* data,
+                                                std::size_t size) {
+                                        auto& out = *static_cast<std::vector<std::uint8_t>*>(self->ctx);
+                                        out.insert(out.end(), data, data + size);
+                                        return true;
+                                    }};
+    if (project->read_label_schema(host_.get(), &sink) != TESSERA_OK || bytes.empty()) return;
+    flatbuffers::Verifier verifier(bytes.data(), bytes.size());
+    if (!v1::VerifyLabelSchemaBuffer(verifier)) return;  // the host verifies it; a view trusts nothing
+    const v1::LabelSchema& schema = *v1::GetLabelSchema(bytes.data());
+    if (const auto* list = schema.skeletons()) {
+        for (const v1::Skeleton* skeleton : *list) {
+            if (!skeleton->key() || !skeleton->edges()) continue;
+            auto& edges = skeletons_.edges[skeleton->key()->str()];
+            for (const v1::SkeletonEdge* edge : *skeleton->edges()) edges.emplace_back(edge->from(), edge->to());
+        }
+    }
+    if (const auto* classes = schema.classes()) {
+        for (const v1::LabelClass* c : *classes)
+            if (c->key() && c->skeleton() && c->skeleton()->size() > 0)
+                skeletons_.by_label[c->key()->str()] = c->skeleton()->str();
+    }
 }
 
 void ImageView::set_annotations(std::span<const std::uint8_t> annotations) {
     ShapeSet previous = std::move(shapes_);
     shapes_ = ShapeSet();
-    shapes_.assign(annotations, Rect{0, 0, image_size().x, image_size().y});
+    shapes_.assign(annotations, Rect{0, 0, image_size().x, image_size().y}, skeletons_);
     if (awaiting_new_) {
         // The store appends, so the new shape is near the end.
         for (auto shape = shapes_.shapes().rbegin(); shape != shapes_.shapes().rend(); ++shape) {
@@ -352,6 +385,19 @@ void ImageView::draw_shape(Frame& f, const Shape& shape, tessera_ui_color_t colo
                    thickness);
         return;
     }
+    if (shape.kind == ShapeKind::Mask) {
+        // Filled, see-through enough for the image to show; outlined when selected.
+        const tessera_ui_color_t fill = (color & 0xFFFFFF00u) | 0x70u;
+        for (const Path& path : shapes_.paths(shape)) {
+            const auto corners = shapes_.points(path);
+            f.api.fill_rect(f.ui, corners[0], corners[1], fill);
+        }
+        if (thickness > line_width_) {
+            const Rect& b = shape.bounds;
+            f.api.rect(f.ui, ui_point({b.min_x, b.min_y}), ui_point({b.max_x, b.max_y}), color, 1);
+        }
+        return;
+    }
     std::uint32_t vertex = 0;
     for (const Path& path : shapes_.paths(shape)) {
         const auto points = shapes_.points(path);
@@ -370,6 +416,12 @@ void ImageView::draw_shape(Frame& f, const Shape& shape, tessera_ui_color_t colo
             break;
         case ShapeKind::Point:
         case ShapeKind::Keypoints:
+            // Skeleton edges first, between points that are both labelled.
+            for (const auto& [from, to] : shapes_.edges(shape)) {
+                if (from < drawn.size() && to < drawn.size() && !shapes_.hidden(path.first + from) &&
+                    !shapes_.hidden(path.first + to))
+                    f.api.line(f.ui, drawn[from], drawn[to], color, std::max(1.0f, thickness * 0.75f));
+            }
             for (std::size_t i = 0; i < drawn.size(); ++i) {
                 if (!shapes_.hidden(path.first + std::uint32_t(i))) {
                     f.api.circle(f.ui, drawn[i], 1.5f + thickness * 1.5f, color, 0);

@@ -88,6 +88,8 @@ public:
     [[nodiscard]] std::span<const Vec2> pending_points() const noexcept { return pending_; }
 
 private:
+    /// Reads the skeletons of the project's label schema (none when the host has no project).
+    void read_skeletons();
     struct Frame;
 
     enum class DragKind { None, Move, Resize, Vertex, DrawBox };
@@ -139,6 +141,7 @@ private:
     Vec2 header_size_;   // from the image file's header, 0 until read
     std::string media_path_;
     ShapeSet shapes_;
+    Skeletons skeletons_;  // of the project's label schema, read when an item opens
 
     // The image as textures, uploaded one tile per frame.
     struct Tile {

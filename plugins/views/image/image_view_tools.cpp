@@ -195,7 +195,8 @@ void ImageView::select_tool(Frame& f) {
             if (hit >= 0) {
                 const std::uint64_t id = shapes_.shapes()[hit].id;
                 if (id != f.selected) f.select(id);
-                drag_ = Drag{DragKind::Move, id, -1, f.mouse, f.mouse};
+                // A mask is selected but not moved: shifting its runs is not done here.
+                if (shapes_.shapes()[hit].kind != ShapeKind::Mask) drag_ = Drag{DragKind::Move, id, -1, f.mouse, f.mouse};
             } else if (f.selected != 0) {
                 f.select(0);
             }

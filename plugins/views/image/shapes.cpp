@@ -29,12 +29,13 @@ bool has_editable_vertices(ShapeKind kind) noexcept {
            kind == ShapeKind::Keypoints || kind == ShapeKind::Point;
 }
 
-void ShapeSet::assign(std::span<const std::uint8_t> annotations, const Rect& image) {
+void ShapeSet::assign(std::span<const std::uint8_t> annotations, const Rect& image, const Skeletons& skeletons) {
     bytes_.assign(annotations.begin(), annotations.end());
     shapes_.clear();
     paths_.clear();
     points_.clear();
     hidden_.clear();
+    edges_.clear();
     labels_.clear();
     label_index_.clear();
     by_id_.clear();
@@ -50,7 +51,7 @@ void ShapeSet::assign(std::span<const std::uint8_t> annotations, const Rect& ima
             for (std::uint32_t i = 0; i < list->size(); ++i) {
                 const v1::Annotation* annotation = list->Get(i);
                 max_id_ = std::max(max_id_, annotation->id());
-                if (!add(*annotation, i)) ++skipped_;
+                if (!add(*annotation, i, skeletons)) ++skipped_;
             }
         }
     }
@@ -76,13 +77,53 @@ void ShapeSet::add_path(const flatbuffers::Vector<const v1::Point2*>* points, st
     if (path.count > 0) paths_.push_back(path);
 }
 
-bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index) {
+// A mask's foreground as rectangles: COCO's runs go down each column, so a
+// run is a vertical strip per column it touches; a strip continuing the one
+// just before it (same rows, next column) widens that one instead.
+bool ShapeSet::add_mask(const v1::Mask& mask) {
+    const std::uint64_t height = mask.height();
+    const std::uint64_t total = std::uint64_t{mask.width()} * height;
+    if (!mask.counts() || height == 0) return false;
+    std::uint64_t at = 0;
+    bool foreground = false;
+    std::size_t last = 0;  // index in points_ of the last rectangle's min, or 0 for none
+    const std::size_t first_point = points_.size();
+    for (const std::uint32_t run : *mask.counts()) {
+        if (run > total - at) return false;  // the runs overflow the mask
+        for (std::uint64_t left = foreground ? run : 0, p = at; left > 0;) {
+            const std::uint64_t column = p / height;
+            const std::uint64_t row = p % height;
+            const std::uint64_t rows = std::min(left, height - row);
+            const tessera_ui_vec2_t min{float(column), float(row)}, max{float(column + 1), float(row + rows)};
+            if (points_.size() > first_point && points_[last].y == min.y && points_[last + 1].y == max.y &&
+                points_[last + 1].x == min.x) {
+                points_[last + 1].x = max.x;
+            } else {
+                last = points_.size();
+                paths_.push_back(Path{static_cast<std::uint32_t>(last), 2, false});
+                points_.push_back(min);
+                points_.push_back(max);
+                hidden_.push_back(0);
+                hidden_.push_back(0);
+            }
+            p += rows;
+            left -= rows;
+        }
+        at += run;
+        foreground = !foreground;
+    }
+    return true;
+}
+
+bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index, const Skeletons& skeletons) {
     const std::size_t paths_before = paths_.size();
     const std::size_t points_before = points_.size();
+    const std::size_t edges_before = edges_.size();
     const auto rollback = [&] {
         paths_.resize(paths_before);
         points_.resize(points_before);
         hidden_.resize(points_before);
+        edges_.resize(edges_before);
         return false;
     };
     const auto corner_path = [&](const tessera_ui_vec2_t (&corners)[4]) {
@@ -176,9 +217,25 @@ bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index) {
                     if (visibility->Get(i) == v1::Visibility::NotLabeled) hidden_[first + i] = 1;
                 }
             }
+            // The skeleton the keypoints name, else their class's.
+            std::string key = keypoints.skeleton() ? keypoints.skeleton()->str() : std::string();
+            if (key.empty() && annotation.label()) {
+                const auto by_label = skeletons.by_label.find(annotation.label()->str());
+                if (by_label != skeletons.by_label.end()) key = by_label->second;
+            }
+            if (const auto found = skeletons.edges.find(key); found != skeletons.edges.end()) {
+                shape.first_edge = static_cast<std::uint32_t>(edges_.size());
+                for (const auto& [from, to] : found->second)
+                    if (from < points->size() && to < points->size()) edges_.emplace_back(from, to);
+                shape.edge_count = static_cast<std::uint32_t>(edges_.size() - shape.first_edge);
+            }
         }
         break;
     }
+    case v1::Geometry::Mask:
+        shape.kind = ShapeKind::Mask;
+        if (!add_mask(*annotation.geometry_as_Mask())) return rollback();
+        break;
     case v1::Geometry::Point: {
         const v1::Point2* p = annotation.geometry_as_Point()->position();
         if (!p) return rollback();
@@ -203,7 +260,7 @@ bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index) {
         have_bounds = true;
         break;
     }
-    default:  // masks, 3D, time and text geometries are not drawn here
+    default:  // 3D, time and text geometries are not drawn here
         return rollback();
     }
 
@@ -266,6 +323,13 @@ bool shape_contains(const ShapeSet& set, const Shape& shape, double x, double y,
         const double r = shape.radius + tolerance;
         return (x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) <= r * r;
     }
+    case ShapeKind::Mask:
+        for (const Path& path : set.paths(shape)) {
+            const auto corners = set.points(path);
+            if (Rect{corners[0].x, corners[0].y, corners[1].x, corners[1].y}.expanded(tolerance).contains(x, y))
+                return true;
+        }
+        return false;
     case ShapeKind::Point:
     case ShapeKind::Keypoints:
         for (const Path& path : set.paths(shape)) {

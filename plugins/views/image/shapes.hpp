@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <tessera/ext/host_ui.h>
@@ -29,6 +30,15 @@ enum class ShapeKind : std::uint8_t {
     Keypoints,
     Point,
     Circle,
+    Mask,  ///< RLE mask: each path is one filled rectangle of two points, min and max
+};
+
+/// Skeletons of the label schema: which keypoints are joined by lines.
+struct Skeletons {
+    /// Edges (0-based point indices) by skeleton key.
+    std::unordered_map<std::string, std::vector<std::pair<std::uint16_t, std::uint16_t>>> edges;
+    /// The skeleton key of each class that names one, for keypoints that do not.
+    std::unordered_map<std::string, std::string> by_label;
 };
 
 /// A run of points drawn as one line, closed or open.
@@ -48,6 +58,8 @@ struct Shape {
     std::uint32_t first_path = 0;
     std::uint32_t path_count = 0;
     float radius = 0;                    ///< circle radius in item pixels
+    std::uint32_t first_edge = 0;        ///< keypoints: skeleton edges in ShapeSet::edges()
+    std::uint32_t edge_count = 0;
 };
 
 /// The drawable annotations of one AnnotationSet, in drawing order, with
@@ -56,9 +68,10 @@ class ShapeSet {
 public:
     /// Decodes `annotations` (a tessera.v1.AnnotationSet the host verified;
     /// empty = none) and rebuilds the grid over `image` (0 x 0 when unknown).
-    /// Annotations without a 2D geometry, or with non-finite coordinates, are
-    /// counted in skipped() and not drawn.
-    void assign(std::span<const std::uint8_t> annotations, const Rect& image);
+    /// Keypoints get the edges of their skeleton in `skeletons`. Annotations
+    /// without a 2D geometry, with non-finite coordinates or with a mask whose
+    /// runs do not fit its size, are counted in skipped() and not drawn.
+    void assign(std::span<const std::uint8_t> annotations, const Rect& image, const Skeletons& skeletons = {});
     /// Rebuilds only the grid, for a new image size.
     void reindex(const Rect& image);
 
@@ -68,6 +81,10 @@ public:
     }
     [[nodiscard]] std::span<const tessera_ui_vec2_t> points(const Path& path) const noexcept {
         return {points_.data() + path.first, path.count};
+    }
+    /// The skeleton edges of a Keypoints shape, as point indices within its path.
+    [[nodiscard]] std::span<const std::pair<std::uint16_t, std::uint16_t>> edges(const Shape& shape) const noexcept {
+        return {edges_.data() + shape.first_edge, shape.edge_count};
     }
     /// True when point `index` of points() is a keypoint marked NotLabeled (not drawn).
     [[nodiscard]] bool hidden(std::uint32_t index) const noexcept { return hidden_[index] != 0; }
@@ -91,7 +108,8 @@ public:
     [[nodiscard]] long hit_test(double x, double y, double tolerance) const;
 
 private:
-    bool add(const v1::Annotation& annotation, std::uint32_t index);
+    bool add(const v1::Annotation& annotation, std::uint32_t index, const Skeletons& skeletons);
+    bool add_mask(const v1::Mask& mask);
     void add_path(const flatbuffers::Vector<const v1::Point2*>* points, std::size_t first,
                   std::size_t end, bool closed);
 
@@ -100,6 +118,7 @@ private:
     std::vector<Path> paths_;
     std::vector<tessera_ui_vec2_t> points_;
     std::vector<std::uint8_t> hidden_;
+    std::vector<std::pair<std::uint16_t, std::uint16_t>> edges_;
     std::vector<std::string> labels_;
     std::unordered_map<std::string, std::uint32_t> label_index_;
     std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
