@@ -8,6 +8,7 @@
 
 #include "cli.hpp"
 #include "core/error.hpp"
+#include "core/heap.hpp"
 #include "plugin_setup.hpp"
 
 namespace tessera::cli {
@@ -61,6 +62,7 @@ void print_usage(std::FILE* to) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    tessera::grow_heap_in_large_steps();
     const std::vector<std::string> all(argv + 1, argv + argc);
     if (all.empty()) {
         print_usage(stderr);
