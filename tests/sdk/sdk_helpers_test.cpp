@@ -4,6 +4,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -392,6 +393,69 @@ TEST_CASE("C++ helpers: an exception in init() refuses the instance with its mes
     CHECK(std::string(lib.plugin->get_last_error(lib.plugin)) ==
           "test.sdk.throwing: init: this host is refused");
     CHECK(host.logged(TESSERA_LOG_ERROR, "this host is refused"));
+}
+
+TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callback guarded") {
+    FakeHost host;
+    Loaded lib("sdk_view", host);
+    CHECK(lib.plugin->get_extension(lib.plugin, TESSERA_EXT_VIEW) == nullptr);  // before init()
+    REQUIRE(lib.plugin->init(lib.plugin));
+    const auto* view = static_cast<const tessera_plugin_view_t*>(lib.plugin->get_extension(lib.plugin, TESSERA_EXT_VIEW));
+    REQUIRE(view != nullptr);
+    CHECK(std::string(view->name) == "Line");
+    CHECK(std::string(view->media_kinds) == "Image,Video");
+    REQUIRE(view->tool_count == 2);
+    CHECK(std::string(view->tools[1].id) == "break");
+    CHECK(view->tools[1].key == 'B');
+
+    flatbuffers::FlatBufferBuilder builder;
+    v1::ItemT item;
+    item.id = 1;
+    item.media = std::make_unique<v1::MediaT>();
+    item.media->width = 640;
+    v1::FinishItemBuffer(builder, v1::Item::Pack(builder, &item));
+    const tessera_bytes_t item_bytes{builder.GetBufferPointer(), builder.GetSize()};
+    const std::uint8_t set_byte = 0;
+    CHECK(view->open_item(lib.plugin, item_bytes, {&set_byte, 1}, "/media/a.png") == TESSERA_OK);
+
+    // A frame draws through the host's UI table.
+    struct Ui {
+        std::vector<float> lines;
+    } recorded;
+    tessera_host_ui_t ui_api{};
+    ui_api.line = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t b, tessera_ui_color_t, float) {
+        reinterpret_cast<Ui*>(ui)->lines.push_back(b.x);
+    };
+    auto* ui = reinterpret_cast<tessera_ui_t*>(&recorded);
+    tessera_view_state_t state{.tool = "draw", .label = "", .selected = 0, .author = "ann"};
+    view->frame(lib.plugin, &ui_api, ui, &state);
+    CHECK(recorded.lines == std::vector<float>{640});
+
+    // Exceptions become a status, the last error and a log line.
+    CHECK(view->open_item(lib.plugin, item_bytes, {&set_byte, 1}, "throw") == TESSERA_ERROR);
+    CHECK(std::string(lib.plugin->get_last_error(lib.plugin)) == "test.sdk.view: open_item: cannot open throw");
+    CHECK(view->set_annotations(lib.plugin, {nullptr, 0}) == TESSERA_INVALID_ARGUMENT);
+    CHECK(host.logged(TESSERA_LOG_ERROR, "test.sdk.view: set_annotations: no annotations"));
+    CHECK(view->options != nullptr);
+    view->options(lib.plugin, &ui_api, ui);  // the default draws nothing
+
+    // A failing frame is logged once per message, not at every frame.
+    const auto frame_errors = [&] {
+        std::lock_guard lock(host.mutex);
+        return std::count_if(host.lines.begin(), host.lines.end(),
+                             [](const auto& line) { return line.second.find(": frame: ") != std::string::npos; });
+    };
+    state.tool = "break";
+    for (int i = 0; i < 5; ++i) view->frame(lib.plugin, &ui_api, ui, &state);
+    CHECK(frame_errors() == 1);
+    state.tool = "other";
+    view->frame(lib.plugin, &ui_api, ui, &state);
+    CHECK(frame_errors() == 2);
+    state.tool = "draw";
+    view->frame(lib.plugin, &ui_api, ui, &state);
+    state.tool = "break";
+    view->frame(lib.plugin, &ui_api, ui, &state);  // after a good frame, the same failure is news again
+    CHECK(frame_errors() == 3);
 }
 
 TEST_CASE("c_minimal sample: warns about an item without annotations, only then") {

@@ -49,7 +49,7 @@ ImageView::~ImageView() = default;
 // --- items -------------------------------------------------------------------
 
 void ImageView::open_item(std::span<const std::uint8_t> item, std::span<const std::uint8_t> annotations,
-                          std::string media_path) {
+                          std::string_view media_path) {
     for (const Tile& tile : tiles_) stale_textures_.push_back(tile.texture);
     tiles_.clear();
     tiles_expected_ = 0;
@@ -63,7 +63,7 @@ void ImageView::open_item(std::span<const std::uint8_t> item, std::span<const st
         item_id_ = parsed->id();
         if (const v1::Media* media = parsed->media()) item_size_ = {double(media->width()), double(media->height())};
     }
-    media_path_ = std::move(media_path);
+    media_path_ = std::string(media_path);
     reset_tool_state();
     awaiting_new_ = false;
     select_next_ = 0;

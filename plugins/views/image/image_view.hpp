@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <tessera/cpp/host.hpp>
+#include <tessera/cpp/view.hpp>
 #include <tessera/ext/host_ui.h>
 #include <tessera/ext/view.h>
 
@@ -40,24 +41,22 @@ struct FrameStats {
     std::size_t tiles_drawn = 0;   ///< image textures drawn
 };
 
-class ImageView {
+class ImageView final : public cpp::View {
 public:
     /// A view for `host` (may be NULL in tests: no project, no log).
     explicit ImageView(const tessera_host_t* host = nullptr, ImageLimits limits = {});
-    ~ImageView();
-    ImageView(const ImageView&) = delete;
-    ImageView& operator=(const ImageView&) = delete;
+    ~ImageView() override;
 
     /// Shows `item` (tessera.v1.Item) with `annotations`; starts loading
     /// `media_path` ("" = none) and fits the image at the next frame.
     void open_item(std::span<const std::uint8_t> item, std::span<const std::uint8_t> annotations,
-                   std::string media_path);
+                   std::string_view media_path) override;
     /// Replaces the annotations, keeping pan, zoom and the shape being drawn.
-    void set_annotations(std::span<const std::uint8_t> annotations);
+    void set_annotations(std::span<const std::uint8_t> annotations) override;
     /// Draws the canvas and handles its input for one frame.
-    void frame(const tessera_host_ui_t& api, tessera_ui_t* ui, const tessera_view_state_t& state);
+    void frame(const tessera_host_ui_t& api, tessera_ui_t* ui, const tessera_view_state_t& state) override;
     /// Draws the view's settings.
-    void options(const tessera_host_ui_t& api, tessera_ui_t* ui);
+    void options(const tessera_host_ui_t& api, tessera_ui_t* ui) override;
 
     // --- pan and zoom: screen = canvas origin + offset + item * scale --------
 

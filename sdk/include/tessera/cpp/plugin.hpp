@@ -5,6 +5,8 @@
 // get_last_error() message and a line in the host log (tessera.host.log/1).
 // An exception thrown by one QA rule fails only that rule on that item
 // (tessera_qa_context_t::rule_failed); the other rules still run and report.
+// A plugin with a view (tessera.view/1) gives it to set_view() in init(); see
+// view.hpp.
 //
 //   class Rules : public tessera::cpp::PluginBase {
 //   public:
@@ -18,6 +20,8 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -39,6 +43,7 @@
 #include "host.hpp"
 #include "input.hpp"
 #include "schema_builder.hpp"
+#include "view.hpp"
 
 namespace tessera::cpp {
 
@@ -103,6 +108,9 @@ public:
     [[nodiscard]] std::string_view id() const noexcept {
         return c_plugin_.desc && c_plugin_.desc->id ? c_plugin_.desc->id : "";
     }
+    /// The view given to set_view(), or nullptr.
+    [[nodiscard]] View* view() const noexcept { return view_.get(); }
+
     /// Writes one line to the host log, attributed to this plugin. Thread-safe.
     void log(tessera_log_level_t level, std::string_view message) const noexcept {
         host_.log(level, message, &c_plugin_);
@@ -121,6 +129,25 @@ protected:
     void add_label_schema(const LabelSchemaBuilder& schema) {
         if (sealed_) throw std::logic_error("add_label_schema() after init()");
         schemas_.push_back(schema.finish());
+    }
+
+    /// Offers `view` as this plugin's tessera.view/1, listed as `info`. Call
+    /// in init() (a view usually needs host()); once per plugin.
+    void set_view(ViewInfo info, std::unique_ptr<View> view) {
+        if (sealed_) throw std::logic_error("set_view() after init()");
+        if (view_) throw std::logic_error("set_view() called twice");
+        if (!view) throw std::invalid_argument("set_view() without a view");
+        view_ = std::move(view);
+        view_ext_ = tessera_plugin_view_t{
+            .name = info.name,
+            .media_kinds = info.media_kinds,
+            .tools = info.tools.data(),
+            .tool_count = static_cast<uint32_t>(info.tools.size()),
+            .open_item = &c_open_item,
+            .set_annotations = &c_set_annotations,
+            .frame = &c_frame,
+            .options = &c_options,
+        };
     }
 
 private:
@@ -208,7 +235,59 @@ private:
         if (const void* own = s.extension(id)) return own;
         if (!s.schemas_.empty() && std::strcmp(id, TESSERA_EXT_LABEL_SCHEMA) == 0) return &label_schema;
         if (!s.rules_.empty() && std::strcmp(id, TESSERA_EXT_QA_RULES) == 0) return &qa_rules;
+        if (s.view_ && std::strcmp(id, TESSERA_EXT_VIEW) == 0) return &s.view_ext_;
         return nullptr;
+    }
+
+    static std::span<const std::uint8_t> span_of(tessera_bytes_t bytes) noexcept {
+        return bytes.data ? std::span<const std::uint8_t>(bytes.data, bytes.size) : std::span<const std::uint8_t>();
+    }
+    static tessera_status_t TESSERA_ABI c_open_item(const tessera_plugin_t* plugin, tessera_bytes_t item,
+                                                    tessera_bytes_t annotations, const char* media_path) noexcept {
+        PluginBase& s = self(plugin);
+        return s.guarded<tessera_status_t>("open_item", TESSERA_ERROR, [&] {
+            s.view_->open_item(span_of(item), span_of(annotations), media_path ? media_path : "");
+            return TESSERA_OK;
+        });
+    }
+    static tessera_status_t TESSERA_ABI c_set_annotations(const tessera_plugin_t* plugin,
+                                                          tessera_bytes_t annotations) noexcept {
+        PluginBase& s = self(plugin);
+        return s.guarded<tessera_status_t>("set_annotations", TESSERA_ERROR, [&] {
+            s.view_->set_annotations(span_of(annotations));
+            return TESSERA_OK;
+        });
+    }
+    static void TESSERA_ABI c_frame(const tessera_plugin_t* plugin, const tessera_host_ui_t* ui_api,
+                                    tessera_ui_t* ui, const tessera_view_state_t* state) noexcept {
+        if (!ui_api || !state) return;
+        PluginBase& s = self(plugin);
+        try {
+            s.view_->frame(*ui_api, ui, *state);
+            s.last_frame_error_.clear();
+        } catch (const std::exception& e) {
+            s.frame_failed(e.what());
+        } catch (...) {
+            s.frame_failed("unknown exception");
+        }
+    }
+    // A frame that fails fails again at the next one: each message is reported once.
+    void frame_failed(const char* what) noexcept {
+        try {
+            if (last_frame_error_ == what) return;
+            last_frame_error_ = what;
+        } catch (...) {
+        }
+        failed("frame", what);
+    }
+    static void TESSERA_ABI c_options(const tessera_plugin_t* plugin, const tessera_host_ui_t* ui_api,
+                                      tessera_ui_t* ui) noexcept {
+        if (!ui_api) return;
+        PluginBase& s = self(plugin);
+        (void)s.guarded<bool>("options", false, [&] {
+            s.view_->options(*ui_api, ui);
+            return true;
+        });
     }
 
     static const char* TESSERA_ABI c_get_last_error(const tessera_plugin_t* plugin) noexcept {
@@ -264,6 +343,9 @@ private:
     mutable LastError last_error_;
     std::vector<Rule> rules_;
     std::vector<flatbuffers::DetachedBuffer> schemas_;
+    std::unique_ptr<View> view_;
+    tessera_plugin_view_t view_ext_{};
+    std::string last_frame_error_;  // of the last failing frame(), reported once
     bool sealed_ = false;
 };
 

@@ -8,3 +8,4 @@
 #include "input.hpp"
 #include "plugin.hpp"
 #include "schema_builder.hpp"
+#include "view.hpp"
