@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace tessera::view_image {
 
@@ -88,12 +89,26 @@ void SpatialGrid::build(const Rect& area, std::span<const Rect> bounds) {
     }
 
     seen_.assign(bounds_.size(), 0);
+    if (!bounds_.empty()) {
+        extent_ = bounds_[0];
+        for (const Rect& b : bounds_)
+            extent_ = {std::min(extent_.min_x, b.min_x), std::min(extent_.min_y, b.min_y),
+                       std::max(extent_.max_x, b.max_x), std::max(extent_.max_y, b.max_y)};
+    }
     query_serial_ = 0;
 }
 
 void SpatialGrid::query(const Rect& query, std::vector<std::uint32_t>& out) const {
     out.clear();
     if (bounds_.empty() || !query.intersects(query)) return;  // empty or NaN query
+    // Every shape in view (the whole image at fit): all of them, in order,
+    // without visiting the cells.
+    if (query.min_x <= extent_.min_x && query.min_y <= extent_.min_y && query.max_x >= extent_.max_x &&
+        query.max_y >= extent_.max_y) {
+        out.resize(bounds_.size());
+        std::iota(out.begin(), out.end(), 0u);
+        return;
+    }
     if (++query_serial_ == 0) {  // wrapped: forget every mark
         std::fill(seen_.begin(), seen_.end(), 0);
         query_serial_ = 1;
@@ -114,7 +129,15 @@ void SpatialGrid::query(const Rect& query, std::vector<std::uint32_t>& out) cons
         }
     }
     for (std::uint32_t i : large_) take(i);
-    std::sort(out.begin(), out.end());
+    // In shape order. When most shapes are in view, walking the marks is
+    // cheaper than sorting what was found.
+    if (out.size() > bounds_.size() / 8) {
+        out.clear();
+        for (std::uint32_t i = 0; i < bounds_.size(); ++i)
+            if (seen_[i] == query_serial_ && bounds_[i].intersects(query)) out.push_back(i);
+    } else {
+        std::sort(out.begin(), out.end());
+    }
 }
 
 }  // namespace tessera::view_image
