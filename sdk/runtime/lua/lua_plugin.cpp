@@ -124,7 +124,20 @@ std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
     });
     read_rules(reader, table,
                [&](qa::RuleInfo rule, int) { info.rules.push_back(std::move(rule)); });
+    std::size_t entry = 0;
     reader.list_field(table, "", "views", [&](int view, const std::string& at) {
+        ++entry;
+        if (lua_type(L, view) == LUA_TTABLE) {
+            // A native plugin has one view; so has a Lua plugin.
+            if (info.view)
+                reader.fail(at, "a plugin defines at most one view, and views[" +
+                                    std::to_string(info.view_entry) + "] is one");
+            info.view = read_view_declaration(reader, view, at);
+            info.view_entry = entry;
+            return;
+        }
+        if (lua_type(L, view) != LUA_TSTRING)
+            reader.wrong_type(view, at, "a view id (string) or a view table");
         std::string name = reader.to_string(view, at);
         if (name.empty()) reader.fail(at, "expected a view id, got an empty string");
         info.views.push_back(std::move(name));

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "lua/sandbox.hpp"
+#include "lua/view_declaration.hpp"
 #include "qa/rule.hpp"
 
 namespace tessera::lua {
@@ -26,8 +28,12 @@ struct LuaPluginInfo {
     std::vector<std::vector<std::uint8_t>> label_schemas;
     /// The qa_rules, in the order written.
     std::vector<qa::RuleInfo> rules;
-    /// The view ids of `views`, for the studio.
+    /// The view ids of `views` (its string entries), for the studio.
     std::vector<std::string> views;
+    /// The view the plugin defines (the table entry of `views`), if any, and
+    /// its 1-based position in `views`.
+    std::optional<ViewDeclaration> view;
+    std::size_t view_entry = 0;
 };
 
 /// Where a plugin's print() lines go (the host's log); empty = stderr.

@@ -72,7 +72,7 @@ struct SchemaRecord {
     [[nodiscard]] const v1::LabelSchema& root() const;
 };
 
-/// A view some native plugin provides (tessera.view/1).
+/// A view some plugin provides (tessera.view/1), native or Lua.
 struct ViewRecord {
     /// The plugin providing it.
     std::string plugin_id{};
@@ -122,7 +122,7 @@ struct Contribution {
     /// Its rules, or null; kept alive by `keep_alive` (or static, for built-ins).
     const qa::RuleProvider* rules = nullptr;
     std::vector<formats::Format> formats{};
-    /// Its view (native plugins only), or null; kept alive by `keep_alive`.
+    /// Its view, or null; kept alive by `keep_alive`.
     const tessera_plugin_t* view_plugin = nullptr;
     const tessera_plugin_view_t* view = nullptr;
     /// Whatever must live as long as the contributions (instance, Lua state).

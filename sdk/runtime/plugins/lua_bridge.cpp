@@ -1,18 +1,19 @@
 #include "plugins/lua_bridge.hpp"
 
+#include <utility>
+
 #include "lua/lua_plugin.hpp"
+#include "lua/view_plugin.hpp"
 #include "tessera/ext/view.h"
 
 namespace tessera::plugins {
 
 Contribution load_lua_plugin(const Manifest& manifest, const LuaLimits& limits,
-                             std::shared_ptr<const HostExtensions> host) {
+                             std::shared_ptr<HostExtensions> host) {
     std::shared_ptr<lua::LuaPlugin> plugin = lua::load_lua_plugin(
         manifest.dir, manifest.id, manifest.file,
         lua::Limits{.memory = limits.memory_bytes, .instructions = limits.instructions},
-        [host = std::move(host), id = manifest.id](std::string_view line) {
-            host->log(TESSERA_LOG_INFO, id, line);
-        });
+        [host, id = manifest.id](std::string_view line) { host->log(TESSERA_LOG_INFO, id, line); });
     const lua::LuaPluginInfo& info = plugin->info();
     Contribution contribution;
     contribution.schemas =
@@ -22,8 +23,21 @@ Contribution load_lua_plugin(const Manifest& manifest, const LuaLimits& limits,
         contribution.extensions.emplace_back("tessera.qa-rules/1");
         contribution.rules = plugin.get();
     }
-    if (!info.views.empty()) contribution.extensions.emplace_back(TESSERA_EXT_VIEW);
-    contribution.keep_alive = std::move(plugin);
+    if (!info.views.empty() || info.view) contribution.extensions.emplace_back(TESSERA_EXT_VIEW);
+    if (info.view) {
+        // Its sandbox opens on the first call, so a host that shows no view
+        // (the CLI) never runs init.lua a second time.
+        auto view = std::make_shared<lua::LuaView>(
+            plugin, host->host_for(manifest.id),
+            manifest.name.empty() ? manifest.id : manifest.name, manifest.version);
+        contribution.view_plugin = view->plugin();
+        contribution.view = view->view();
+        contribution.keep_alive = std::make_shared<
+            std::pair<std::shared_ptr<lua::LuaPlugin>, std::shared_ptr<lua::LuaView>>>(
+            std::move(plugin), std::move(view));
+    } else {
+        contribution.keep_alive = std::move(plugin);
+    }
     return contribution;
 }
 

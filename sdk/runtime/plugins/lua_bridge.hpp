@@ -9,8 +9,10 @@ namespace tessera::plugins {
 
 /// Loads the Lua plugin `manifest` describes; throws Error with the reason it
 /// is refused (without the plugin id, which the caller adds). [main-thread]
-/// Its print() lines go to `host`'s log, attributed to the plugin.
+/// Its print() lines go to `host`'s log, attributed to the plugin. A view it
+/// defines becomes a tessera.view/1 view that logs and submits edits through
+/// `host` like a native plugin's.
 [[nodiscard]] Contribution load_lua_plugin(const Manifest& manifest, const LuaLimits& limits,
-                                           std::shared_ptr<const HostExtensions> host);
+                                           std::shared_ptr<HostExtensions> host);
 
 }  // namespace tessera::plugins
