@@ -67,6 +67,7 @@ int run_add(const Context& context, const Args& args);
 int run_import(const Context& context, const Args& args);
 int run_export(const Context& context, const Args& args);
 int run_info(const Context& context, const Args& args);
+int run_assign(const Context& context, const Args& args);
 int run_validate(const Context& context, const Args& args);
 int run_formats(const Context& context, const Args& args);
 int run_plugins(const Context& context, const Args& args);

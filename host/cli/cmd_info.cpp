@@ -1,4 +1,4 @@
-// tessera info DIR [--json] — items by state, annotations by label.
+// tessera info DIR [--json] — items by state and assignee, annotations by label.
 
 #include <map>
 
@@ -18,6 +18,8 @@ constexpr v1::ItemState kStates[] = {v1::ItemState::New, v1::ItemState::InProgre
 
 struct Summary {
     std::map<v1::ItemState, std::size_t> states;
+    /// Items per assignee and state; "" = unassigned.
+    std::map<std::string, std::map<v1::ItemState, std::size_t>> assignees;
     std::map<std::string, std::size_t> kinds;
     std::map<std::string, std::size_t> labels;
     std::size_t annotations = 0;
@@ -27,6 +29,7 @@ struct Summary {
 Summary summarize(const store::Project& project) {
     Summary s;
     s.states = project.state_counts();
+    s.assignees = project.assignee_counts();
     const store::Bytes schema = project.label_schema();
     const auto* classes = flatbuffers::GetRoot<v1::LabelSchema>(schema.data())->classes();
     s.classes = classes ? classes->size() : 0;
@@ -46,19 +49,57 @@ Summary summarize(const store::Project& project) {
     return s;
 }
 
+std::size_t total(const std::map<v1::ItemState, std::size_t>& states) {
+    std::size_t sum = 0;
+    for (const auto& [state, count] : states) sum += count;
+    return sum;
+}
+
+/// `"New":1,"InProgress":0,...`: every state, in workflow order.
+std::string json_states(const std::map<v1::ItemState, std::size_t>& states) {
+    std::string out;
+    for (std::size_t i = 0; i < std::size(kStates); ++i) {
+        const auto it = states.find(kStates[i]);
+        out += fmt::format("{}\"{}\":{}", i ? "," : "", v1::EnumNameItemState(kStates[i]),
+                           it == states.end() ? 0 : it->second);
+    }
+    return out;
+}
+
+/// "New 2, Submitted 1": the states that have items.
+std::string text_states(const std::map<v1::ItemState, std::size_t>& states) {
+    std::string out;
+    for (const v1::ItemState state : kStates)
+        if (const auto it = states.find(state); it != states.end() && it->second > 0)
+            out += fmt::format("{}{} {}", out.empty() ? "" : ", ", v1::EnumNameItemState(state),
+                               it->second);
+    return out;
+}
+
 void print_json(const store::Project& project, const Summary& s) {
     std::string out = "{\"name\":";
     formats::append_json_string(out, project.settings().name);
     out += fmt::format(",\"items\":{},\"annotations\":{},\"classes\":{},\"journal_entries\":{}",
                        project.item_count(), s.annotations, s.classes, project.journal_size());
-    out += ",\"states\":{";
-    for (std::size_t i = 0; i < std::size(kStates); ++i) {
-        const auto it = s.states.find(kStates[i]);
-        out += fmt::format("{}\"{}\":{}", i ? "," : "", v1::EnumNameItemState(kStates[i]),
-                           it == s.states.end() ? 0 : it->second);
-    }
-    out += "},\"kinds\":{";
+    out += ",\"states\":{" + json_states(s.states);
+    // Items by assignee, each with its items per state; "unassigned" likewise.
+    out += "},\"assignees\":{";
     bool first = true;
+    for (const auto& [name, states] : s.assignees) {
+        if (name.empty()) continue;
+        if (!first) out += ',';
+        formats::append_json_string(out, name);
+        out +=
+            fmt::format(":{{\"items\":{},\"states\":{{{}}}}}", total(states), json_states(states));
+        first = false;
+    }
+    const auto unassigned = s.assignees.find("");
+    const std::map<v1::ItemState, std::size_t> none;
+    const auto& unassigned_states = unassigned == s.assignees.end() ? none : unassigned->second;
+    out += fmt::format("}},\"unassigned\":{{\"items\":{},\"states\":{{{}}}}}",
+                       total(unassigned_states), json_states(unassigned_states));
+    out += ",\"kinds\":{";
+    first = true;
     for (const auto& [kind, count] : s.kinds) {
         out += fmt::format("{}\"{}\":{}", first ? "" : ",", kind, count);
         first = false;
@@ -91,6 +132,13 @@ int run_info(const Context&, const Args& args) {
         const auto it = s.states.find(state);
         fmt::print("  {:<11}{}\n", v1::EnumNameItemState(state), it == s.states.end() ? 0 : it->second);
     }
+    const std::size_t people = s.assignees.size() - s.assignees.count("");
+    fmt::print("assignees    {}\n", people);
+    for (const auto& [name, states] : s.assignees)
+        if (!name.empty())
+            fmt::print("  {:<10} {}  ({})\n", name, total(states), text_states(states));
+    if (const auto it = s.assignees.find(""); it != s.assignees.end() && people > 0)
+        fmt::print("  {:<10} {}  ({})\n", "(none)", total(it->second), text_states(it->second));
     fmt::print("media       ");
     for (const auto& [kind, count] : s.kinds) fmt::print(" {} {}", count, kind);
     fmt::print("\nannotations  {}\n", s.annotations);

@@ -42,6 +42,10 @@ const Command kCommands[] = {
      {"--format", "--author"}, {"--merge"}},
     {"export", "export DIR --format FORMAT --out PATH", run_export, {"--format", "--out"}, {}},
     {"info", "info DIR [--json]", run_info, {}, {"--json"}},
+    {"assign",
+     "assign DIR (--to NAME | --unassign) (ITEM_ID... | [--from NAME] [--state STATE] [--count N]) "
+     "[--author NAME] [--json]",
+     run_assign, {"--to", "--from", "--state", "--count", "--author"}, {"--unassign", "--json"}},
     {"validate", "validate DIR [--json]", run_validate, {}, {"--json"}},
     {"formats", "formats", run_formats, {}, {}},
     {"qa", "qa DIR [--rules ID,...] [--threads N] [--json] [--report FILE] [--list]", run_qa,

@@ -522,8 +522,8 @@ TEST_CASE("store: a database newer than the program is refused with a clear erro
     raw_sql(dir / "project.db", "UPDATE meta SET value = 7 WHERE key = 'database_version'");
     require_error([&] { (void)Project::open(dir); },
                   (dir / "project.db").generic_string() +
-                      ": database version 7 is newer than this program supports (1); use a newer "
-                      "tessera");
+                      ": database version 7 is newer than this program supports (" +
+                      std::to_string(store::kDatabaseVersion) + "); use a newer tessera");
 }
 
 TEST_CASE("store: opening a folder that is not a project says so", "[store]") {

@@ -98,12 +98,16 @@ constexpr Entry kEnglish[] = {
      "Only items opened in this session are known: live QA checks the open item. "
      "Run `tessera qa` for the whole project."},
     {"filter.assignee", "Assignee"},
-    {"filter.assignee_tip", "Not available yet: items have no assignee in the data model."},
+    {"filter.unassigned", "Unassigned"},
+    {"filter.me", "Me"},
     {"items.count", "Items: %llu of %llu"},
     {"items.scanning", "Scanning labels... %d%%"},
     {"items.column.id", "Id"},
     {"items.column.file", "File"},
     {"items.column.state", "State"},
+    {"items.column.assignee", "Assignee"},
+    {"items.assign_me", "Assign to me"},
+    {"items.unassign", "Unassign"},
 
     // Label palette.
     {"labels.search", "Search labels"},
@@ -260,12 +264,16 @@ constexpr Entry kChinese[] = {
     {"filter.has_findings_tip", "仅包含本次会话中打开过的条目：实时质检只检查当前条目。"
                                 "检查整个项目请运行 `tessera qa`。"},
     {"filter.assignee", "负责人"},
-    {"filter.assignee_tip", "暂不可用：数据模型中条目还没有负责人。"},
+    {"filter.unassigned", "未分配"},
+    {"filter.me", "我"},
     {"items.count", "条目：%llu / %llu"},
     {"items.scanning", "正在扫描标签... %d%%"},
     {"items.column.id", "编号"},
     {"items.column.file", "文件"},
     {"items.column.state", "状态"},
+    {"items.column.assignee", "负责人"},
+    {"items.assign_me", "分配给我"},
+    {"items.unassign", "取消分配"},
 
     // 标签面板
     {"labels.search", "搜索标签"},

@@ -17,21 +17,35 @@ std::string_view text(const flatbuffers::String* s) {
     return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
 }
 
-// The items an edit batch touches, in order of first mention.
-std::vector<ItemId> touched_items(const v1::EditBatch& batch) {
+// The item an edit op changes, 0 for an edit this program does not know.
+ItemId item_of(const v1::EditOp& op) {
+    switch (op.edit_type()) {
+        case v1::Edit::AddAnnotation:
+            return op.edit_as_AddAnnotation()->item();
+        case v1::Edit::UpdateAnnotation:
+            return op.edit_as_UpdateAnnotation()->item();
+        case v1::Edit::DeleteAnnotation:
+            return op.edit_as_DeleteAnnotation()->item();
+        case v1::Edit::SetItemState:
+            return op.edit_as_SetItemState()->item();
+        case v1::Edit::SetAssignee:
+            return op.edit_as_SetAssignee()->item();
+        default:
+            return 0;
+    }
+}
+
+// The items an edit batch touches, in order of first mention; with
+// `annotations_only`, those whose annotations it changes.
+std::vector<ItemId> touched_items(const v1::EditBatch& batch, bool annotations_only = false) {
     std::vector<ItemId> items;
-    const auto note = [&](ItemId item) {
-        if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
-    };
     if (batch.ops() == nullptr) return items;
     for (const v1::EditOp* op : *batch.ops()) {
-        switch (op->edit_type()) {
-            case v1::Edit::AddAnnotation: note(op->edit_as_AddAnnotation()->item()); break;
-            case v1::Edit::UpdateAnnotation: note(op->edit_as_UpdateAnnotation()->item()); break;
-            case v1::Edit::DeleteAnnotation: note(op->edit_as_DeleteAnnotation()->item()); break;
-            case v1::Edit::SetItemState: note(op->edit_as_SetItemState()->item()); break;
-            default: break;
-        }
+        const ItemId item = item_of(*op);
+        if (item == 0 || (annotations_only && (op->edit_type() == v1::Edit::SetItemState ||
+                                               op->edit_type() == v1::Edit::SetAssignee)))
+            continue;
+        if (std::find(items.begin(), items.end(), item) == items.end()) items.push_back(item);
     }
     return items;
 }
@@ -65,7 +79,9 @@ Session::Session(const std::filesystem::path& dir, std::string author)
       file_(store::read_project_file(dir / store::kProjectFileName)),
       author_(std::move(author)),
       schema_(project_.label_schema()),
-      items_(project_.items()) {}
+      items_(project_.items()) {
+    for (const store::ItemSummary& item : items_) ++assignee_counts_[item.assignee];
+}
 
 Session::~Session() = default;
 
@@ -135,7 +151,7 @@ const v1::Annotation* Session::find_annotation(AnnotationId id) const {
 ItemSnapshot Session::snapshot(ItemId item) const {
     const auto index = index_of(item);
     if (!index) throw Error(fmt::format("item {} does not exist", item));
-    return {item, items_[*index].state, project_.annotations(item)};
+    return {item, items_[*index].state, project_.annotations(item), items_[*index].assignee};
 }
 
 std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
@@ -143,11 +159,15 @@ std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
     UndoStep step;
     const std::vector<ItemId> items = touched_items(*batch);
     for (ItemId item : items) step.before.push_back(snapshot(item));
-    // The first edit of a new item starts work on it: New becomes InProgress
-    // in the same transaction (and is undone with it).
+    // The first edit of a new item's annotations starts work on it: New
+    // becomes InProgress in the same transaction (and is undone with it).
+    // Assigning the item is not working on it.
     std::vector<ItemId> starting;
+    const std::vector<ItemId> annotated = touched_items(*batch, true);
     for (const ItemSnapshot& s : step.before)
-        if (s.state == v1::ItemState::New) starting.push_back(s.item);
+        if (s.state == v1::ItemState::New &&
+            std::find(annotated.begin(), annotated.end(), s.item) != annotated.end())
+            starting.push_back(s.item);
     if (batch->ops() != nullptr)
         for (const v1::EditOp* op : *batch->ops())
             if (const auto* set = op->edit_as_SetItemState()) std::erase(starting, set->item());
@@ -167,18 +187,24 @@ std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
         edit_batch = extended;
     }
     const std::uint64_t seq = project_.apply(edit_batch);
-    // The store applies state changes as given: the new states are the batch's.
+    // The store applies state and assignee changes as given: the new ones are the batch's.
     std::map<ItemId, v1::ItemState> states;
-    for (const ItemSnapshot& s : step.before) states[s.item] = s.state;
+    std::map<ItemId, std::string> assignees;
+    for (const ItemSnapshot& s : step.before)
+        states[s.item] = s.state, assignees[s.item] = s.assignee;
     if (const auto* ops = flatbuffers::GetRoot<v1::EditBatch>(edit_batch.data())->ops())
-        for (const v1::EditOp* op : *ops)
+        for (const v1::EditOp* op : *ops) {
             if (const auto* set = op->edit_as_SetItemState()) states[set->item()] = set->state();
-    for (ItemId item : items) step.after.push_back({item, states[item], project_.annotations(item)});
-    refresh_states(step.after);
+            if (const auto* set = op->edit_as_SetAssignee())
+                assignees[set->item()] = std::string(text(set->assignee()));
+        }
+    for (ItemId item : items)
+        step.after.push_back({item, states[item], project_.annotations(item), assignees[item]});
+    refresh_items(step.after);
     undo_.push_back(std::move(step));
     redo_.clear();
-    // An edit batch changes annotation sets and states, never the item or its
-    // reviews: the open item needs only its new set, already read above.
+    // An edit batch changes annotation sets, states and assignees, never the
+    // item or its reviews: the open item needs only its new set, read above.
     const std::vector<ItemSnapshot>& after = undo_.back().after;
     const auto shown = std::find_if(after.begin(), after.end(), [&](const ItemSnapshot& a) { return a.item == current_; });
     if (shown != after.end()) show_annotations(shown->annotations);
@@ -219,9 +245,15 @@ void Session::apply_difference(const std::vector<ItemSnapshot>& from, const std:
             set.state = to[i].state;
             ops.push_back(edit_op(std::move(set)));
         }
+        if (from[i].assignee != to[i].assignee) {
+            v1::SetAssigneeT set;
+            set.item = item;
+            set.assignee = to[i].assignee;
+            ops.push_back(edit_op(std::move(set)));
+        }
     }
     if (!ops.empty()) project_.apply(make_edit_batch(author_, std::move(ops), "undo/redo"));
-    refresh_states(to);
+    refresh_items(to);
     // Undo works across items: show the item the step touched.
     const ItemId shown = to.empty() ? current_ : to.front().item;
     if (shown != 0) {
@@ -248,9 +280,19 @@ bool Session::redo() {
     return true;
 }
 
-void Session::refresh_states(std::span<const ItemSnapshot> changed) {
-    for (const ItemSnapshot& s : changed)
-        if (const auto index = index_of(s.item)) items_[*index].state = s.state;
+void Session::refresh_items(std::span<const ItemSnapshot> changed) {
+    for (const ItemSnapshot& s : changed) {
+        const auto index = index_of(s.item);
+        if (!index) continue;
+        store::ItemSummary& item = items_[*index];
+        item.state = s.state;
+        if (item.assignee == s.assignee) continue;
+        if (const auto old = assignee_counts_.find(item.assignee);
+            old != assignee_counts_.end() && --old->second == 0)
+            assignee_counts_.erase(old);
+        ++assignee_counts_[s.assignee];
+        item.assignee = s.assignee;
+    }
 }
 
 void Session::set_rules(const qa::RuleSet* rules) {
@@ -299,8 +341,10 @@ void Session::review(v1::Verdict verdict, std::string_view reason, std::span<con
     v1::FinishReviewRecordBuffer(builder, v1::CreateReviewRecord(builder, &record));
     project_.add_review({builder.GetBufferPointer(), builder.GetSize()});
     const v1::ItemState state = verdict == v1::Verdict::Accept ? v1::ItemState::Accepted : v1::ItemState::Rejected;
-    const ItemSnapshot changed{current_, state, {}};
-    refresh_states({&changed, 1});
+    const auto index = index_of(current_);
+    const ItemSnapshot changed{
+        current_, state, {}, index ? items_[*index].assignee : std::string()};
+    refresh_items({&changed, 1});
     reload_current();
 }
 

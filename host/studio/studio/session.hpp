@@ -4,14 +4,15 @@
 // once) and recorded on an undo stack that works across items.
 //
 // Undo is computed from the store, not from the edit: before a batch is
-// applied the session keeps the touched items' annotation sets and states,
-// after it the new ones, and undoing applies the difference back as a new
-// edit batch. So edits submitted by view plugins undo like the host's own.
+// applied the session keeps the touched items' annotation sets, states and
+// assignees, after it the new ones, and undoing applies the difference back as
+// a new edit batch. So edits submitted by view plugins undo like the host's own.
 //
 // Not thread-safe: the studio's main thread owns the session.
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -36,6 +37,8 @@ struct ItemSnapshot {
     v1::ItemState state = v1::ItemState::New;
     /// The item's AnnotationSet buffer.
     Bytes annotations;
+    /// User name of the item's annotator; empty = unassigned.
+    std::string assignee;
 };
 
 /// One undoable step: the touched items before and after.
@@ -60,8 +63,13 @@ public:
 
     // --- Items and schema ------------------------------------------------------
 
-    /// Every item in id order, with its current state.
+    /// Every item in id order, with its current state and assignee.
     [[nodiscard]] const std::vector<store::ItemSummary>& items() const { return items_; }
+    /// Number of items per assignee ("" = unassigned), kept up to date by
+    /// every edit, undo and redo of this session.
+    [[nodiscard]] const std::map<std::string, std::size_t, std::less<>>& assignee_counts() const {
+        return assignee_counts_;
+    }
     /// Index of `item` in items(), or nullopt.
     [[nodiscard]] std::optional<std::size_t> index_of(ItemId item) const;
     /// The project's label schema (verified).
@@ -141,7 +149,8 @@ private:
     void reload_current();
     // Shows `annotations` as the open item's set: selection, QA, revision.
     void show_annotations(Bytes annotations);
-    void refresh_states(std::span<const ItemSnapshot> changed);
+    // Copies the states and assignees of `changed` into items().
+    void refresh_items(std::span<const ItemSnapshot> changed);
     void run_qa();
 
     store::Project project_;
@@ -149,6 +158,7 @@ private:
     std::string author_;
     Bytes schema_;
     std::vector<store::ItemSummary> items_;
+    std::map<std::string, std::size_t, std::less<>> assignee_counts_;
     ItemId current_ = 0;
     Bytes item_;
     Bytes annotations_;
@@ -163,7 +173,7 @@ private:
 };
 
 /// One edit op holding `edit`: a v1::AddAnnotationT, UpdateAnnotationT,
-/// DeleteAnnotationT or SetItemStateT.
+/// DeleteAnnotationT, SetItemStateT or SetAssigneeT.
 template <class Edit>
 [[nodiscard]] v1::EditOpT edit_op(Edit edit) {
     v1::EditOpT op;

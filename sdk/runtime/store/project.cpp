@@ -1,21 +1,23 @@
 // The SQLite project store.
 //
 // Implemented: items, one AnnotationSet buffer per item (with a revision),
-// the label schema, item states, review records, an append-only journal of
-// edit batches; WAL mode, synchronous from the project file, a busy timeout so
-// readers and one writer coexist across processes; every buffer read back is
-// verified. Missing: deleting items, migrations between database versions
-// (there is only version 1), a server backend.
+// the label schema, item states and assignees, review records, an append-only
+// journal of edit batches; WAL mode, synchronous from the project file, a busy
+// timeout so readers and one writer coexist across processes; every buffer
+// read back is verified; older databases are migrated when opened (version 1
+// to 2: item assignees). Missing: deleting items, a server backend.
 
 #include "store/project.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "core/verify.hpp"
+#include "formats/text.hpp"
 #include "store/database.hpp"
 #include "store/project_file.hpp"
 #include "store/project_impl.hpp"
@@ -56,7 +58,59 @@ CREATE TABLE label_schema(id INTEGER PRIMARY KEY CHECK (id = 1), data BLOB NOT N
 INSERT INTO meta(key, value) VALUES ('next_annotation_id', 1);
 )sql";
 
+/// What turns a database of version N - 1 into version N, for N from 2 up.
+/// New projects are made by kSchemaSql and then every migration, so that an
+/// old project once migrated has exactly the layout of a new one.
+struct Migration {
+    int version;
+    const char* sql;
+};
+constexpr Migration kMigrations[] = {
+    // Each item is assigned to at most one annotator; '' = unassigned. ADD
+    // COLUMN with a constant default rewrites no row, so the migration of a
+    // large project costs one pass to build the index. The index serves the
+    // queries a team lead and the item browser make: one assignee's items in
+    // one state in id order (the first N unassigned New items), and counts
+    // per assignee and state.
+    {2, R"sql(
+ALTER TABLE items ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
+CREATE INDEX items_by_assignee ON items(assignee, state);
+)sql"},
+};
+static_assert(std::size(kMigrations) == kDatabaseVersion - 1, "one migration per version after 1");
+
+/// The layout of a new project: version 1's, then each migration.
+std::string current_schema_sql() {
+    std::string sql = kSchemaSql;
+    for (const Migration& migration : kMigrations) sql += migration.sql;
+    return sql;
+}
+
 }  // namespace
+
+std::string assignee_problem(std::string_view name) {
+    if (name.size() > kMaxAssigneeBytes)
+        return fmt::format("is {} bytes long, expected at most {}", name.size(), kMaxAssigneeBytes);
+    if (name.starts_with(' ')) return "starts with a space";
+    if (name.ends_with(' ')) return "ends with a space";
+    if (const auto bad = formats::first_invalid_utf8(name))
+        return fmt::format("is not valid UTF-8 at byte {}", *bad + 1);
+    // Names are shown on one line in lists and reports: no C0 or C1 control
+    // character, DEL, or line / paragraph separator (U+2028, U+2029).
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(name[k]); };
+        std::uint32_t code = 0;
+        if (byte(i) < 0x20 || byte(i) == 0x7F)
+            code = byte(i);
+        else if (byte(i) == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F)
+            code = byte(i + 1);
+        else if (byte(i) == 0xE2 && byte(i + 1) == 0x80 && (byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9))
+            code = 0x2000u | (byte(i + 2) - 0x80u);
+        if (code != 0 || name[i] == '\0')
+            return fmt::format("contains the control character U+{:04X} at byte {}", code, i + 1);
+    }
+    return {};
+}
 
 // --- Opening -----------------------------------------------------------------
 
@@ -88,7 +142,7 @@ Project Project::create(const std::filesystem::path& dir, std::string_view name)
         db.exec(
             fmt::format("BEGIN IMMEDIATE; {} INSERT INTO meta(key, value) VALUES "
                         "('database_version', {}); COMMIT;",
-                        kSchemaSql, kDatabaseVersion));
+                        current_schema_sql(), kDatabaseVersion));
     }
     ProjectFile contents;
     contents.settings.name = std::string(name);
@@ -117,6 +171,35 @@ Project Project::open(const std::filesystem::path& dir) {
     impl->configure();
     impl->check_version();
     return Project(std::move(impl));
+}
+
+void Project::Impl::migrate(std::int64_t found) {
+    try {
+        db.exec("BEGIN IMMEDIATE");
+        // Another process may have migrated the project since the check.
+        Statement version = db.prepare("SELECT value FROM meta WHERE key = 'database_version'");
+        const std::int64_t now = version.step() ? version.column_int64(0) : found;
+        version.reset();
+        if (now > kDatabaseVersion)
+            fail(fmt::format("database version {} appeared meanwhile", now));
+        for (const Migration& migration : kMigrations)
+            if (migration.version > now) db.exec(migration.sql);
+        db.exec(fmt::format("UPDATE meta SET value = {} WHERE key = 'database_version'; COMMIT",
+                            kDatabaseVersion));
+    } catch (const Error& e) {
+        if (db.in_transaction()) {
+            try {
+                db.exec("ROLLBACK");
+            } catch (const Error&) {  // closing the connection rolls back too
+            }
+        }
+        // Errors name the database already; the message names it once.
+        std::string_view reason = e.what();
+        if (const std::string prefix = db_path.generic_string() + ": "; reason.starts_with(prefix))
+            reason.remove_prefix(prefix.size());
+        fail(fmt::format("cannot migrate the database from version {} to {} (it is unchanged): {}",
+                         found, kDatabaseVersion, reason));
+    }
 }
 
 const std::filesystem::path& Project::dir() const {
@@ -162,7 +245,7 @@ std::size_t Project::item_count() const {
 }
 
 std::vector<ItemSummary> Project::items() const {
-    ResetGuard q(impl_->sql("SELECT id, uri, kind, state FROM items ORDER BY id"));
+    ResetGuard q(impl_->sql("SELECT id, uri, kind, state, assignee FROM items ORDER BY id"));
     std::vector<ItemSummary> result;
     while (q->step()) {
         ItemSummary& s = result.emplace_back();
@@ -170,8 +253,49 @@ std::vector<ItemSummary> Project::items() const {
         s.uri = std::string(q->column_text(1));
         s.kind = static_cast<v1::MediaKind>(q->column_int64(2));
         s.state = static_cast<v1::ItemState>(q->column_int64(3));
+        s.assignee = std::string(q->column_text(4));
     }
     return result;
+}
+
+std::vector<ItemId> Project::find_items(const ItemQuery& query) const {
+    // One literal per combination: statements are cached by their text. With
+    // an assignee, the index on (assignee, state) finds the rows; with a state
+    // as well they come out of it in id order, so LIMIT stops the scan early.
+    std::string_view text = "SELECT id FROM items ORDER BY id LIMIT ?3";
+    if (query.assignee && query.state)
+        text = "SELECT id FROM items WHERE assignee = ?1 AND state = ?2 ORDER BY id LIMIT ?3";
+    else if (query.assignee)
+        text = "SELECT id FROM items WHERE assignee = ?1 ORDER BY id LIMIT ?3";
+    else if (query.state)
+        text = "SELECT id FROM items WHERE state = ?2 ORDER BY id LIMIT ?3";
+    ResetGuard q(impl_->sql(text));
+    if (query.assignee) q->bind_text(1, *query.assignee);
+    if (query.state) q->bind(2, static_cast<std::int64_t>(*query.state));
+    // A negative LIMIT is no limit.
+    q->bind(3, query.limit > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())
+                   ? -1
+                   : static_cast<std::int64_t>(query.limit));
+    std::vector<ItemId> ids;
+    while (q->step()) ids.push_back(static_cast<ItemId>(q->column_int64(0)));
+    return ids;
+}
+
+std::string Project::assignee(ItemId id) const {
+    ResetGuard q(impl_->sql("SELECT assignee FROM items WHERE id = ?1"));
+    q->bind(1, as_sql(id));
+    if (!q->step()) impl_->fail(fmt::format("item {} does not exist", id));
+    return std::string(q->column_text(0));
+}
+
+std::map<std::string, std::map<v1::ItemState, std::size_t>> Project::assignee_counts() const {
+    ResetGuard q(
+        impl_->sql("SELECT assignee, state, count(*) FROM items GROUP BY assignee, state"));
+    std::map<std::string, std::map<v1::ItemState, std::size_t>> counts;
+    while (q->step())
+        counts[std::string(q->column_text(0))][static_cast<v1::ItemState>(q->column_int64(1))] =
+            static_cast<std::size_t>(q->column_int64(2));
+    return counts;
 }
 
 std::optional<ItemId> Project::find_item(std::string_view uri) const {
@@ -327,6 +451,11 @@ void Project::Impl::apply_edit(v1::EditOpT& op, std::size_t index,
             set_state(state.item, state.state, context);
             return;
         }
+        case v1::Edit::SetAssignee: {
+            const auto& assign = *op.edit.AsSetAssignee();
+            set_assignee(assign.item, assign.assignee, context);
+            return;
+        }
         default:
             fail(fmt::format("{}edit type {} is not known to this program", context,
                              static_cast<int>(type)));
@@ -334,36 +463,38 @@ void Project::Impl::apply_edit(v1::EditOpT& op, std::size_t index,
 }
 
 std::uint64_t Project::apply(std::span<const std::uint8_t> edit_batch) {
-    Impl& impl = *impl_;
     const auto* batch =
         verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
-    v1::EditBatchT edits;
-    batch->UnPackTo(&edits);
-
     Transaction transaction = begin();
+    const std::uint64_t seq = impl_->apply_batch(*batch);
+    transaction.commit();
+    return seq;
+}
+
+std::uint64_t Project::Impl::apply_batch(const v1::EditBatch& batch) {
+    v1::EditBatchT edits;
+    batch.UnPackTo(&edits);
+
     std::uint64_t to_assign = 0;
     for (const auto& op : edits.ops)
         if (const auto* add = op ? op->edit.AsAddAnnotation() : nullptr;
             add != nullptr && add->annotation && add->annotation->id == 0)
             ++to_assign;
-    const AnnotationId next_id = impl.next_annotation_id();
-    AnnotationId fresh = to_assign > 0 ? impl.allocate_annotation_ids(to_assign) : next_id;
+    const AnnotationId next_id = next_annotation_id();
+    AnnotationId fresh = to_assign > 0 ? allocate_annotation_ids(to_assign) : next_id;
 
-    std::map<ItemId, Impl::LoadedSet> sets;
+    std::map<ItemId, LoadedSet> sets;
     for (std::size_t i = 0; i < edits.ops.size(); ++i) {
-        if (!edits.ops[i]) impl.fail(fmt::format("edit batch, op {}: missing", i + 1));
-        impl.apply_edit(*edits.ops[i], i, sets, next_id, fresh);
+        if (!edits.ops[i]) fail(fmt::format("edit batch, op {}: missing", i + 1));
+        apply_edit(*edits.ops[i], i, sets, next_id, fresh);
     }
-    for (const auto& [item, loaded] : sets) impl.write_set(item, loaded.revision + 1, loaded.set);
+    for (const auto& [item, loaded] : sets) write_set(item, loaded.revision + 1, loaded.set);
 
     // The journal keeps the batch as applied, with the assigned ids filled in.
-    impl.builder.Clear();
-    v1::FinishEditBatchBuffer(impl.builder, v1::CreateEditBatch(impl.builder, &edits));
-    const auto applied = finished(impl.builder);
-    const std::uint64_t seq =
-        impl.append_journal(applied, *flatbuffers::GetRoot<v1::EditBatch>(applied.data()));
-    transaction.commit();
-    return seq;
+    builder.Clear();
+    v1::FinishEditBatchBuffer(builder, v1::CreateEditBatch(builder, &edits));
+    const auto applied = finished(builder);
+    return append_journal(applied, *flatbuffers::GetRoot<v1::EditBatch>(applied.data()));
 }
 
 void Project::add_review(std::span<const std::uint8_t> review_record) {
@@ -557,6 +688,32 @@ std::uint64_t Transaction::append_journal(std::span<const std::uint8_t> edit_bat
     const auto* batch =
         verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
     return impl_->append_journal(edit_batch, *batch);
+}
+
+std::uint64_t Transaction::apply(std::span<const std::uint8_t> edit_batch) {
+    Project::Impl& impl = *impl_;
+    if (done_) impl.fail("the transaction was already committed");
+    const auto* batch =
+        verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
+    // A savepoint makes a refused batch leave the transaction as it was.
+    {
+        ResetGuard q(impl.sql("SAVEPOINT apply_batch"));
+        q->step();
+    }
+    try {
+        const std::uint64_t seq = impl.apply_batch(*batch);
+        ResetGuard q(impl.sql("RELEASE apply_batch"));
+        q->step();
+        return seq;
+    } catch (...) {
+        if (impl.db.in_transaction()) {
+            ResetGuard rollback(impl.sql("ROLLBACK TO apply_batch"));
+            rollback->step();
+            ResetGuard release(impl.sql("RELEASE apply_batch"));
+            release->step();
+        }
+        throw;
+    }
 }
 
 void Transaction::commit() {

@@ -22,8 +22,9 @@ using ItemId = std::uint64_t;
 using AnnotationId = std::uint64_t;
 using Bytes = std::vector<std::uint8_t>;
 
-/// Version of the database layout this program reads and writes.
-inline constexpr int kDatabaseVersion = 1;
+/// Version of the database layout this program reads and writes. Opening a
+/// project of an older version migrates it (2: item assignees).
+inline constexpr int kDatabaseVersion = 2;
 /// Name of the project file inside a project folder.
 inline constexpr std::string_view kProjectFileName = "tessera-project.json";
 /// Name of the database inside a project folder.
@@ -35,7 +36,26 @@ struct ItemSummary {
     std::string uri;
     v1::MediaKind kind = v1::MediaKind::Unknown;
     v1::ItemState state = v1::ItemState::New;
+    /// User name of the annotator the item is assigned to; empty = unassigned.
+    std::string assignee;
 };
+
+/// Which items Project::find_items returns; unset members match every item.
+struct ItemQuery {
+    /// Items assigned to this user; "" = unassigned items.
+    std::optional<std::string> assignee;
+    /// Items in this workflow state.
+    std::optional<v1::ItemState> state;
+    /// At most this many items (the lowest ids).
+    std::size_t limit = SIZE_MAX;
+};
+
+/// Why `name` cannot be an item's assignee (control characters, invalid UTF-8,
+/// a leading or trailing space, over kMaxAssigneeBytes); empty when it can.
+/// The empty name is valid: it means unassigned.
+[[nodiscard]] std::string assignee_problem(std::string_view name);
+/// Longest assignee name, in bytes.
+inline constexpr std::size_t kMaxAssigneeBytes = 256;
 
 /// Settings of the project file.
 struct ProjectSettings {
@@ -82,6 +102,8 @@ public:
     [[nodiscard]] static Project create(const std::filesystem::path& dir, std::string_view name);
     /// Opens an existing project; throws Error when `dir` is not a project, or was
     /// written by a newer program (database version above kDatabaseVersion).
+    /// A database of an older version is migrated to kDatabaseVersion first, in
+    /// one transaction (programs older than this one then refuse the project).
     [[nodiscard]] static Project open(const std::filesystem::path& dir);
 
     Project(Project&&) noexcept;
@@ -116,6 +138,14 @@ public:
     [[nodiscard]] Bytes annotations(ItemId id) const;
     /// Number of items in each workflow state.
     [[nodiscard]] std::map<v1::ItemState, std::size_t> state_counts() const;
+    /// Ids of the items `query` selects, ascending. Served by an index on
+    /// (assignee, state): fast on a million items.
+    [[nodiscard]] std::vector<ItemId> find_items(const ItemQuery& query) const;
+    /// The item's assignee ("" = unassigned); throws Error if it does not exist.
+    [[nodiscard]] std::string assignee(ItemId id) const;
+    /// Number of items per assignee ("" = unassigned) and workflow state.
+    [[nodiscard]] std::map<std::string, std::map<v1::ItemState, std::size_t>> assignee_counts()
+        const;
 
     // --- Label schema ------------------------------------------------------
     /// The project's label schema as a verified LabelSchema buffer; an empty
@@ -126,7 +156,8 @@ public:
     /// Applies one EditBatch buffer (verified first) in one transaction and
     /// appends it to the journal; returns its journal sequence number. Annotation
     /// ids of 0 in AddAnnotation are assigned. Throws Error and changes nothing
-    /// if any edit is invalid (unknown item, unknown annotation id, ...).
+    /// if any edit is invalid (unknown item, unknown annotation id, bad
+    /// assignee name, ...).
     std::uint64_t apply(std::span<const std::uint8_t> edit_batch);
 
     /// Number of journal entries.
@@ -201,6 +232,11 @@ public:
     void set_label_schema(const v1::LabelSchemaT& schema);
     /// Sets an item's workflow state.
     void set_state(ItemId item, v1::ItemState state);
+    /// Project::apply inside this transaction, so that what the batch does can
+    /// depend on reads made in the same transaction (assign the first N
+    /// unassigned items without another process taking them meanwhile). A
+    /// batch that throws leaves the transaction to be dropped, not committed.
+    std::uint64_t apply(std::span<const std::uint8_t> edit_batch);
     /// Appends an EditBatch buffer to the journal; returns its sequence number.
     std::uint64_t append_journal(std::span<const std::uint8_t> edit_batch);
     /// Makes everything durable (synchronous=FULL) and visible.

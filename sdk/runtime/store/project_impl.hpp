@@ -155,7 +155,28 @@ struct Project::Impl {
                             "use a newer tessera",
                             found, kDatabaseVersion));
         if (found < 1) fail(fmt::format("database version {} is not valid", found));
+        version.reset();
+        if (found < kDatabaseVersion) migrate(found);
     }
+
+    /// Brings a database of version `found` up to kDatabaseVersion in one
+    /// transaction (defined in project.cpp, beside the layout it changes).
+    void migrate(std::int64_t found);
+
+    /// Sets an item's assignee ("" = unassigned); throws for unknown items and
+    /// names assignee_problem refuses.
+    void set_assignee(ItemId item, std::string_view assignee, std::string_view context = {}) {
+        if (const std::string problem = assignee_problem(assignee); !problem.empty())
+            fail(fmt::format("{}item {}: assignee name {}", context, item, problem));
+        ResetGuard q(sql("UPDATE items SET assignee = ?2 WHERE id = ?1"));
+        q->bind(1, detail::as_sql(item)).bind_text(2, assignee);
+        q->step();
+        if (db.changes() == 0) fail(fmt::format("{}item {} does not exist", context, item));
+    }
+
+    /// Applies a verified batch inside the open transaction and journals it;
+    /// returns its sequence number (project.cpp).
+    std::uint64_t apply_batch(const v1::EditBatch& batch);
 
     /// Throws unless the item exists; `context` prefixes the message.
     void require_item(ItemId id, std::string_view context = {}) {

@@ -153,6 +153,8 @@ std::vector<Problem> validate(const Project& project, const ProgressFn& progress
             const Bytes item_bytes = project.item(summary.id);
             const auto* item = flatbuffers::GetRoot<v1::Item>(item_bytes.data());
             if (item->id() != summary.id) report(fmt::format("item buffer has id {}, expected {}", item->id(), summary.id));
+            if (const std::string problem = assignee_problem(summary.assignee); !problem.empty())
+                report("assignee name " + problem);
             const auto* media = item->media();
             if (media == nullptr || media->uri() == nullptr || media->uri()->str() != summary.uri)
                 report("item buffer's media URI differs from the item list");

@@ -2,16 +2,27 @@
 // ImGuiListClipper so a million items scroll as smoothly as ten.
 //
 // Implemented:
-//  - columns id, file name, state (translated and coloured); a click opens the item;
-//  - filters by state, by label and by "has QA findings";
+//  - columns id, file name, state (translated and coloured), and the assignee
+//    once the project has assigned items; a click opens the item;
+//  - filters by state, by label, by "has QA findings" and by assignee (any,
+//    unassigned, me = the session's author, or anyone with items);
+//  - a row's context menu assigns the item to me or unassigns it (undoable,
+//    like every edit); handing out work in bulk is `tessera assign`'s job;
 //  - the open item's row is scrolled into view when another part of the app
 //    opens an item (PageDown / PageUp, undo across items).
 // Missing:
-//  - the assignee filter: the data model has no assignee yet, so it is shown
-//    disabled with a tooltip saying so.
+//  - assignments made by another process (`tessera assign` while the studio
+//    runs) show after the studio is opened again: the session reads the item
+//    list once.
+//
+// Scripted sessions find the widgets by name (App::name_widget):
+// "filter.assignee" (the combo), "filter.assignee.any", "filter.assignee.unassigned",
+// "filter.assignee.me", "filter.assignee=NAME" (its entries), "items.row=ID"
+// (each row drawn), "items.assign_me" and "items.unassign" (the row's menu).
 //
 // Cost per frame: without a filter the table reads items() only for the rows
-// on screen. With a filter, the indices of the passing items are cached and
+// on screen. The state and assignee filters compare fields of items(), which
+// the session keeps in memory. With a filter, the indices of the passing items are cached and
 // rebuilt only when the filter or Session::revision() changes. The rebuild
 // runs under a time budget per frame and resumes on the next frame, so the UI
 // never stalls:
@@ -29,10 +40,12 @@
 #include <chrono>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include "studio/app.hpp"
@@ -72,9 +85,14 @@ public:
 
 private:
     [[nodiscard]] bool filtering() const {
-        return state_filter_ != kAnyState || !label_filter_.empty() || qa_filter_;
+        return state_filter_ != kAnyState || !label_filter_.empty() || qa_filter_ ||
+               assignee_filter_;
     }
     void draw_filters(App& app);
+    /// The assignee combo; true when the filter changed.
+    bool draw_assignee_filter(App& app);
+    /// The context menu of the row of `item` (assign to me, unassign).
+    void draw_row_menu(App& app, const store::ItemSummary& item);
     void follow_session(Session& session);
     void rebuild_some(Session& session);
     [[nodiscard]] bool passes(Session& session, std::size_t index);
@@ -85,6 +103,8 @@ private:
     int state_filter_ = kAnyState;
     std::string label_filter_;
     bool qa_filter_ = false;
+    /// nullopt = any; "" = unassigned; else the user name.
+    std::optional<std::string> assignee_filter_;
 
     // The filtered list: indices into Session::items(), ascending. `rows_` is
     // shown; a rebuild fills `building_` and swaps it in when done, except
@@ -199,14 +219,7 @@ void ItemBrowser::draw_filters(App& app) {
     if (ImGui::Checkbox(tr("filter.has_findings"), &qa_filter_)) changed = true;
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("filter.has_findings_tip"));
 
-    // Assignee: not in the data model yet.
-    ImGui::BeginDisabled();
-    preview = std::string(tr("filter.assignee")) + ": " + tr("filter.any");
-    ImGui::SetNextItemWidth(-FLT_MIN);
-    if (ImGui::BeginCombo("##assignee", preview.c_str())) ImGui::EndCombo();
-    ImGui::EndDisabled();
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-        ImGui::SetTooltip("%s", tr("filter.assignee_tip"));
+    if (draw_assignee_filter(app)) changed = true;
 
     if (changed) {
         label_match_.assign(label_filter_.empty() ? 0 : session.items().size(), kUnknown);
@@ -216,6 +229,73 @@ void ItemBrowser::draw_filters(App& app) {
         building_active_ = filtering();
         show_building_ = true;
     }
+}
+
+bool ItemBrowser::draw_assignee_filter(App& app) {
+    Session& session = app.session();
+    const std::string& me = session.author();
+    const auto& counts = session.assignee_counts();
+    const auto count_of = [&](std::string_view name) -> unsigned long long {
+        const auto it = counts.find(name);
+        return it == counts.end() ? 0 : it->second;
+    };
+    std::string preview = std::string(tr("filter.assignee")) + ": ";
+    if (!assignee_filter_)
+        preview += tr("filter.any");
+    else if (assignee_filter_->empty())
+        preview += tr("filter.unassigned");
+    else if (*assignee_filter_ == me)
+        preview += tr("filter.me");
+    else
+        preview += *assignee_filter_;
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    const bool open = ImGui::BeginCombo("##assignee", preview.c_str());
+    app.name_widget("filter.assignee");
+    if (!open) return false;
+
+    bool changed = false;
+    const auto entry = [&](const std::string& text, std::optional<std::string> value,
+                           std::string widget) {
+        ImGui::PushID(widget.c_str());
+        if (ImGui::Selectable(text.c_str(), assignee_filter_ == value)) {
+            changed = changed || assignee_filter_ != value;
+            assignee_filter_ = std::move(value);
+        }
+        app.name_widget(std::move(widget));
+        ImGui::PopID();
+    };
+    entry(tr("filter.any"), std::nullopt, "filter.assignee.any");
+    entry(fmt::format("{} ({})", tr("filter.unassigned"), count_of("")), std::string(),
+          "filter.assignee.unassigned");
+    entry(fmt::format("{} - {} ({})", tr("filter.me"), me, count_of(me)), me, "filter.assignee.me");
+    // Everyone else with items: a few dozen annotators, not a million rows.
+    for (const auto& [name, count] : counts)
+        if (!name.empty() && name != me)
+            entry(fmt::format("{} ({})", name, count), name, "filter.assignee=" + name);
+    ImGui::EndCombo();
+    return changed;
+}
+
+void ItemBrowser::draw_row_menu(App& app, const store::ItemSummary& item) {
+    if (!ImGui::BeginPopupContextItem("##row_menu")) return;
+    const std::string& me = app.session().author();
+    const auto assign = [&](std::string assignee) {
+        const char* comment = assignee.empty() ? "unassign" : "assign to me";
+        v1::SetAssigneeT set;
+        set.item = item.id;
+        set.assignee = std::move(assignee);
+        std::vector<v1::EditOpT> ops;
+        ops.push_back(edit_op(std::move(set)));
+        // A refusal shows in the status bar.
+        (void)app.apply(make_edit_batch(me, std::move(ops), comment));
+    };
+    // Copied: applying changes the row the summary lives in.
+    const std::string assignee = item.assignee;
+    if (ImGui::MenuItem(tr("items.assign_me"), nullptr, false, assignee != me)) assign(me);
+    app.name_widget("items.assign_me");
+    if (ImGui::MenuItem(tr("items.unassign"), nullptr, false, !assignee.empty())) assign({});
+    app.name_widget("items.unassign");
+    ImGui::EndPopup();
 }
 
 bool ItemBrowser::matches_label(Session& session, std::size_t index) {
@@ -240,6 +320,7 @@ bool ItemBrowser::matches_label(Session& session, std::size_t index) {
 bool ItemBrowser::passes(Session& session, std::size_t index) {
     const store::ItemSummary& item = session.items()[index];
     if (state_filter_ != kAnyState && static_cast<int>(item.state) != state_filter_) return false;
+    if (assignee_filter_ && item.assignee != *assignee_filter_) return false;
     if (qa_filter_) {
         const auto seen = findings_seen_.find(item.id);
         if (seen == findings_seen_.end() || seen->second == 0) return false;
@@ -284,9 +365,22 @@ void ItemBrowser::draw_table(App& app) {
     constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                                       ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
                                       ImGuiTableFlags_SizingFixedFit;
-    // One table state per locale: the state column fits the longest state name.
-    const std::string table_id = "##items_" + std::string(locale());
-    if (!ImGui::BeginTable(table_id.c_str(), 3, flags)) return;
+    // The assignee column once anyone has items; a few annotators, so the
+    // longest name is cheap to find.
+    const auto& assignees = session.assignee_counts();
+    const bool assignee_column = assignees.size() > assignees.count("");
+    float assignee_width = 0.0f;
+    if (assignee_column) {
+        assignee_width = ImGui::CalcTextSize(tr("items.column.assignee")).x;
+        for (const auto& [name, count] : assignees)
+            assignee_width = std::max(assignee_width, ImGui::CalcTextSize(name.c_str()).x);
+        assignee_width = std::min(assignee_width, 8.0f * ImGui::GetFontSize());
+    }
+    // One table state per locale and column set: the state column fits the
+    // longest state name.
+    const std::string table_id =
+        "##items_" + std::string(locale()) + (assignee_column ? "_assignee" : "");
+    if (!ImGui::BeginTable(table_id.c_str(), assignee_column ? 4 : 3, flags)) return;
     float state_width = ImGui::CalcTextSize(tr("items.column.state")).x;
     for (const v1::ItemState state : kStates) state_width = std::max(state_width, ImGui::CalcTextSize(tr(state_key(state))).x);
     std::snprintf(id_text_, sizeof id_text_, "%llu",
@@ -296,6 +390,9 @@ void ItemBrowser::draw_table(App& app) {
     ImGui::TableSetupColumn(tr("items.column.id"), ImGuiTableColumnFlags_WidthFixed, id_width);
     ImGui::TableSetupColumn(tr("items.column.file"), ImGuiTableColumnFlags_WidthStretch);
     ImGui::TableSetupColumn(tr("items.column.state"), ImGuiTableColumnFlags_WidthFixed, state_width);
+    if (assignee_column)
+        ImGui::TableSetupColumn(tr("items.column.assignee"), ImGuiTableColumnFlags_WidthFixed,
+                                assignee_width);
     ImGui::TableHeadersRow();
 
     // Keep the open item in view when something else opened it.
@@ -336,13 +433,19 @@ void ItemBrowser::draw_table(App& app) {
                 scrolled_to_ = item.id;  // clicked: already in view
                 app.open_item(item.id);
             }
-            ImGui::PopID();
+            app.name_widget(fmt::format("items.row={}", item.id));
             if (ImGui::IsItemHovered() && !item.uri.empty()) ImGui::SetTooltip("%s", item.uri.c_str());
+            draw_row_menu(app, item);
+            ImGui::PopID();
             ImGui::TableSetColumnIndex(1);
             const std::string_view name = file_name(item.uri);
             ImGui::TextUnformatted(name.data(), name.data() + name.size());
             ImGui::TableSetColumnIndex(2);
             ImGui::TextColored(state_color(item.state), "%s", tr(state_key(item.state)));
+            if (assignee_column) {
+                ImGui::TableSetColumnIndex(3);
+                ImGui::TextUnformatted(item.assignee.c_str());
+            }
         }
     }
     ImGui::EndTable();
