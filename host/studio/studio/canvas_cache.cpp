@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -38,6 +39,13 @@ const FramebufferApi& framebuffer_api() {
         return a;
     }();
     return api;
+}
+
+// The display in framebuffer pixels: the size of the texture.
+std::pair<int, int> display_pixels() {
+    const ImVec2 size = ImGui::GetMainViewport()->Size;
+    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    return {static_cast<int>(size.x * scale.x), static_cast<int>(size.y * scale.y)};
 }
 
 bool same_state(const ImDrawCmd& a, const ImDrawCmd& b) {
@@ -176,8 +184,11 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImDr
         checked_ = true;
     }
     if (enabled_ && usable_) {
-        const bool same_place = origin.x == origin_.x && origin.y == origin_.y && size.x == size_.x && size.y == size_.y;
-        if (valid_ && same_place && common_prefix(layer, prefix_) == static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
+        // The canvas's place is in its vertices (its background comes first), so
+        // comparing them covers a moved or resized canvas; a resized display
+        // needs a texture of its new size.
+        const bool same_display = display_pixels() == std::pair{texture_width_, texture_height_};
+        if (valid_ && same_display && common_prefix(layer, prefix_) == static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
             drawn = static_cast<unsigned>(prefix_.IdxBuffer.Size);
             hit = true;
         } else {
@@ -187,7 +198,7 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImDr
             const unsigned common = common_prefix(layer, previous_);
             if (common > 0 && common * 2 >= total) {
                 copy_prefix(layer, common, prefix_);
-                if (render_prefix(origin, size)) drawn = common;
+                if (render_prefix()) drawn = common;
             }
         }
     }
@@ -213,15 +224,14 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImDr
     }
 }
 
-bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size) {
+bool CanvasCache::render_prefix() {
     const FramebufferApi& gl = framebuffer_api();
     // The texture is as large as the display and rendered with the display's
     // projection: the same arithmetic as drawing directly, so the same pixels
     // even where a texel edge falls exactly on a pixel centre.
     const ImGuiViewport& display = *ImGui::GetMainViewport();
     const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
-    const int width = static_cast<int>(display.Size.x * scale.x);
-    const int height = static_cast<int>(display.Size.y * scale.y);
+    const auto [width, height] = display_pixels();
     if (width <= 0 || height <= 0) return false;
     if (texture_ == 0) glGenTextures(1, &texture_);
     if (framebuffer_ == 0) gl.gen(1, &framebuffer_);
@@ -268,8 +278,6 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size) {
     if (!complete) return usable_ = false;
     ++stats_.renders;
     valid_ = true;
-    origin_ = origin;
-    size_ = size;
     return true;
 }
 

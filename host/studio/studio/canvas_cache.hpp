@@ -44,18 +44,17 @@ public:
     [[nodiscard]] const Stats& stats() const { return stats_; }
 
 private:
-    bool render_prefix(ImVec2 origin, ImVec2 size);
+    // Renders prefix_ into the texture; false when OpenGL cannot.
+    bool render_prefix();
 
     bool enabled_ = true;
     bool checked_ = false;
     bool usable_ = false;  // OpenGL offers framebuffer objects
-    bool valid_ = false;   // the texture holds `prefix_` rendered at origin_, size_
+    bool valid_ = false;   // the texture holds `prefix_`
     unsigned framebuffer_ = 0;
     unsigned texture_ = 0;
     int texture_width_ = 0;
     int texture_height_ = 0;
-    ImVec2 origin_{0, 0};
-    ImVec2 size_{0, 0};
     ImDrawList prefix_{nullptr};    // the triangles in the texture
     ImDrawList previous_{nullptr};  // last frame's layer
     Stats stats_;
