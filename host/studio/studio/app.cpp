@@ -159,9 +159,11 @@ void App::frame() {
     draw_canvas();
     for (const auto& panel : panels_) panel->draw(*this);
     window_->end_frame();
-    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    frame_times.push_back(ms);
-    if (script_) script_->resume();
+    if (script_) {
+        // Kept only for scripts, which read and reset them (frame_stats()).
+        frame_times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        script_->resume();
+    }
 }
 
 // --- Items, tools and labels -------------------------------------------------
@@ -200,7 +202,9 @@ void App::place(std::string_view id, PanelRect fallback) const {
     ImGui::SetNextWindowSize({rect[2], rect[3]}, ImGuiCond_FirstUseEver);
 }
 
-void App::name_widget(std::string name) { widgets_[std::move(name)] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()}; }
+void App::name_widget(std::string name) {
+    if (script_) widgets_[std::move(name)] = {ImGui::GetItemRectMin(), ImGui::GetItemRectMax()};
+}
 
 std::optional<App::ScreenRect> App::widget(std::string_view name) const {
     const auto found = widgets_.find(name);

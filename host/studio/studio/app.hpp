@@ -80,7 +80,8 @@ public:
 
     /// Names the widget just drawn (ImGui's last item), so that scripted
     /// sessions can find it on the screen: "attribute.occlusion",
-    /// "attribute.occlusion=partial". Names last one frame.
+    /// "attribute.occlusion=partial". Names last one frame; kept only while a
+    /// script runs.
     void name_widget(std::string name);
     /// Where the widget `name` was in the last frame, or nullopt.
     struct ScreenRect {
@@ -129,7 +130,7 @@ public:
     [[nodiscard]] bool last_message_is_error() const { return message_is_error_; }
 
     /// Wall time of each frame (from polling input to presenting) since the
-    /// last reset, in ms (benchmarks).
+    /// last reset, in ms, while a script runs (benchmarks).
     std::vector<double> frame_times;
 
     /// Whether the shortcut sheet (F1) is shown.
