@@ -1,14 +1,13 @@
 #include "studio/profile.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <tessera/ext/host_ui.h>
 
 #include "core/error.hpp"
+#include "core/key_names.hpp"
 #include "formats/json_text.hpp"
 #include "store/project_file.hpp"
 
@@ -23,18 +22,6 @@ using formats::read_json_object;
 using formats::read_json_string;
 
 constexpr int kProfileVersion = 1;
-
-struct NamedKey {
-    std::string_view name;
-    int key;
-};
-constexpr NamedKey kNamedKeys[] = {
-    {"Escape", TESSERA_KEY_ESCAPE},     {"Enter", TESSERA_KEY_ENTER},       {"Tab", TESSERA_KEY_TAB},
-    {"Backspace", TESSERA_KEY_BACKSPACE}, {"Insert", TESSERA_KEY_INSERT},   {"Delete", TESSERA_KEY_DELETE},
-    {"Right", TESSERA_KEY_RIGHT},       {"Left", TESSERA_KEY_LEFT},         {"Down", TESSERA_KEY_DOWN},
-    {"Up", TESSERA_KEY_UP},             {"PageUp", TESSERA_KEY_PAGE_UP},    {"PageDown", TESSERA_KEY_PAGE_DOWN},
-    {"Home", TESSERA_KEY_HOME},         {"End", TESSERA_KEY_END},           {"Space", ' '},
-};
 
 std::vector<std::string> string_list(const JsonText& json, od::value& value, std::string_view path) {
     od::array array;
@@ -164,34 +151,15 @@ std::optional<KeyChord> parse_key_chord(std::string_view text) {
             break;
         }
     }
-    if (text.size() == 1 && std::isalnum(static_cast<unsigned char>(text[0]))) {
-        chord.key = std::toupper(static_cast<unsigned char>(text[0]));
-        return chord;
-    }
-    for (const NamedKey& named : kNamedKeys)
-        if (named.name == text) {
-            chord.key = named.key;
-            return chord;
-        }
-    if (text.size() >= 2 && text.size() <= 3 && text[0] == 'F') {
-        int n = 0;
-        for (char c : text.substr(1)) n = std::isdigit(static_cast<unsigned char>(c)) ? n * 10 + (c - '0') : -100;
-        if (n >= 1 && n <= 12) {
-            chord.key = TESSERA_KEY_F1 + n - 1;
-            return chord;
-        }
-    }
+    chord.key = key_code(text);
+    if (chord.key != 0) return chord;
     return std::nullopt;
 }
 
 std::string to_string(const KeyChord& chord) {
     std::string text = fmt::format("{}{}{}", chord.ctrl ? "Ctrl+" : "", chord.shift ? "Shift+" : "",
                                    chord.alt ? "Alt+" : "");
-    if (chord.key >= TESSERA_KEY_F1 && chord.key < TESSERA_KEY_F1 + 12) return text + fmt::format("F{}", chord.key - TESSERA_KEY_F1 + 1);
-    for (const NamedKey& named : kNamedKeys)
-        if (named.key == chord.key) return text + std::string(named.name);
-    if (chord.key > 32 && chord.key < 127) text += static_cast<char>(chord.key);
-    return text;
+    return text + key_name(chord.key);
 }
 
 KeyChord Profile::key_for(std::string_view action) const {

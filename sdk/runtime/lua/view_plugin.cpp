@@ -11,6 +11,7 @@
 #include <tessera/ext/host_project.h>
 
 #include "core/error.hpp"
+#include "core/key_names.hpp"
 #include "core/verify.hpp"
 #include "lua/plugin_table.hpp"
 #include "lua/view_access.hpp"

@@ -57,10 +57,4 @@ void register_ui(Sandbox& sandbox, UiFrame& frame);
 /// hold a Sandbox::HostScope.
 void push_ui(lua_State* L, const UiFrame& frame);
 
-/// The key code (TESSERA_KEY_* or upper-case ASCII) of a key name: "A".."Z"
-/// (or lower case), "0".."9", "Space", "Enter", "Escape", "Tab", "Backspace",
-/// "Insert", "Delete", "Left", "Right", "Up", "Down", "PageUp", "PageDown",
-/// "Home", "End", "F1".."F12". 0 for an unknown name.
-[[nodiscard]] int key_code(std::string_view name);
-
 }  // namespace tessera::lua
