@@ -45,6 +45,15 @@ int open_test_module(lua_State* L) {
     return 1;
 }
 
+// call_back(f): the host calling back into Lua while the call that called it
+// runs (as a host may from ui:submit); returns whether f succeeded.
+int call_back(lua_State* L) {
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    lua_settop(L, 1);
+    lua_pushboolean(L, Sandbox::of(L).try_call(0, 0).ok());
+    return 1;
+}
+
 }  // namespace
 
 TEST_CASE("lua sandbox: escapes to the file system, processes and the VM fail", "[lua]") {
@@ -141,6 +150,36 @@ TEST_CASE("lua sandbox: pcall cannot swallow a spent budget", "[lua]") {
     const CallResult handler =
         run(sandbox, "xpcall(function() while true do end end, function() while true do end end)");
     CHECK(handler.failure == Failure::Budget);
+}
+
+TEST_CASE("lua sandbox: a call nested in another spends the outer call's budget", "[lua]") {
+    Sandbox sandbox("tessera.test", Limits{.instructions = 100'000});
+    {
+        const Sandbox::HostScope host(sandbox);
+        lua_register(sandbox.state(), "call_back", call_back);
+    }
+    // Each loop runs far past the budget unless the budget stops it.
+    const CallResult after = run(sandbox, R"(
+        call_back(function() end)
+        for _ = 1, 100000000 do end
+        return "ran past the budget")");
+    CHECK(after.failure == Failure::Budget);
+    CHECK(after.message == "instruction budget of 100000 exceeded");
+
+    // Callbacks do not renew the budget of the call they are made from.
+    const CallResult repeated = run(sandbox, R"(
+        for _ = 1, 1000000 do call_back(function() for _ = 1, 10 do end end) end
+        return "ran past the budget")");
+    CHECK(repeated.failure == Failure::Budget);
+
+    // A callback that spends the budget fails, and so does the call it was made from.
+    const CallResult inner = run(sandbox, R"(
+        local ok = call_back(function() while true do end end)
+        return "went on after the callback: " .. tostring(ok))");
+    CHECK(inner.failure == Failure::Budget);
+
+    // The next call has a budget of its own again.
+    CHECK(value_of(sandbox, "return tostring(call_back(function() end))") == "true");
 }
 
 TEST_CASE("lua sandbox: a budget beyond a hook count still counts every instruction", "[lua]") {

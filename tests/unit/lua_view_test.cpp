@@ -245,6 +245,17 @@ return {
       if state.tool == "use_kept" then kept_ui:line(0, 0, 1, 1, 0xFF) return end
       if state.tool == "old_item" then return old_item.kind end
       if state.tool == "hog" then hog = string.rep("x", 128 * 1024 * 1024) end
+      if state.tool == "submit_then_loop" then
+        ui:submit { { op = "delete", id = 8 } }
+        for _ = 1, 100000000 do end
+        ui:text(0, 0, "ran past the budget")
+        return
+      end
+      if state.tool == "submit_loop" then
+        while ui:submit { { op = "delete", id = 8 } } do end
+        ui:text(0, 0, "ran past the budget")
+        return
+      end
       if state.tool == "bad_edit" then
         ui:submit { { op = "add", label = "event", geometry = { time_span = { start = 2, ["end"] = 1 } } } }
       end
@@ -294,7 +305,9 @@ constexpr const char* kManifest =
     R"({"id": "test.view", "name": "Test view", "version": "1.2.0", "sdk_version": "1.0", "kind": "lua", "file": "init.lua"})";
 
 /// A plugin host with the test view loaded, a project attached and every
-/// submitted batch kept (and refused while `refuse` is set).
+/// submitted batch kept (and refused while `refuse` is set or once
+/// `refuse_after` are kept). With `call_back` set it hands the view its
+/// annotations again from within submit, as the studio does after applying a batch.
 struct Host {
     test::TempDir dir;
     test::PluginLog log;
@@ -302,6 +315,8 @@ struct Host {
     plugins::PluginHost plugins;
     std::vector<Bytes> batches;
     bool refuse = false;
+    std::size_t refuse_after = SIZE_MAX;
+    bool call_back = false;
     const plugins::ViewRecord* view = nullptr;
 
     explicit Host(std::string_view source = kViewSource, std::uint64_t instructions = 200'000)
@@ -313,8 +328,13 @@ struct Host {
         plugins.set_log(log.fn());
         plugins.host_extensions().set_submit(
             [this](std::span<const std::uint8_t> batch) -> std::uint64_t {
-                if (refuse) throw Error("the store is read-only today");
+                if (refuse || batches.size() >= refuse_after)
+                    throw Error("the store is read-only today");
                 batches.emplace_back(batch.begin(), batch.end());
+                if (call_back) {
+                    const Bytes set = spans();
+                    (void)view->view->set_annotations(view->plugin, bytes(set));
+                }
                 return batches.size();
             });
         plugins.attach_project(project.get());
@@ -554,6 +574,32 @@ TEST_CASE("lua view: failing callbacks are reported once per message and the hos
           TESSERA_INVALID_ARGUMENT);
     CHECK_THAT(host.view->plugin->get_last_error(host.view->plugin),
                Contains("open_item: annotations"));
+}
+
+TEST_CASE("lua view: a host calling back into the view from ui:submit leaves frame() its budget",
+          "[lua][view]") {
+    Host host(kViewSource, 50'000);
+    host.call_back = true;
+    host.refuse_after = 20'000;
+    REQUIRE(host.open(spans()) == TESSERA_OK);
+
+    // The loop after ui:submit is stopped although set_annotations ran in between.
+    FakeUi ui;
+    host.frame(ui, "submit_then_loop");
+    CHECK(host.batches.size() == 1);
+    CHECK(host.logged("frame: instruction budget of 50000 exceeded") == 1);
+    CHECK(ui.texts().empty());
+
+    // Each callback spends the frame's budget rather than renewing it.
+    FakeUi loop;
+    host.frame(loop, "submit_loop");
+    CHECK(host.batches.size() < 20'000);
+    CHECK(loop.texts().empty());
+
+    // The view goes on: the next frame draws both spans.
+    FakeUi after;
+    host.frame(after, "select");
+    CHECK(after.calls.size() == 9);
 }
 
 TEST_CASE("lua view: a view out of memory gets a fresh state that is shown the item again",

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -282,15 +283,26 @@ CallResult Sandbox::try_call(int nargs, int nresults) {
     lua_pushcfunction(L, message_handler);
     lua_insert(L, function);
 
-    memory_refused_ = false;
-    budget_spent_ = false;
-    const std::uint64_t budget = std::max<std::uint64_t>(limits_.instructions, 1);
-    hook_step_ = static_cast<int>(std::min<std::uint64_t>(budget, INT_MAX));
-    budget_left_ = budget - static_cast<std::uint64_t>(hook_step_);
-    lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, hook_step_);
+    // A call made while another runs (a host function that Lua called calling
+    // back into the plugin) runs on what is left of the outer call's budget and
+    // leaves the hook armed: a fresh budget there would renew the outer call's
+    // at every callback, and removing the hook would leave it none at all.
+    const bool nested = call_depth_ > 0;
+    const bool outer_memory_refused = std::exchange(memory_refused_, false);
+    if (!nested) {
+        budget_spent_ = false;
+        const std::uint64_t budget = std::max<std::uint64_t>(limits_.instructions, 1);
+        hook_step_ = static_cast<int>(std::min<std::uint64_t>(budget, INT_MAX));
+        budget_left_ = budget - static_cast<std::uint64_t>(hook_step_);
+        lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, hook_step_);
+    }
+    ++call_depth_;
     const int status = lua_pcall(L, nargs, nresults, function);
-    lua_sethook(L, nullptr, 0, 0);
+    --call_depth_;
+    if (!nested) lua_sethook(L, nullptr, 0, 0);
     lua_remove(L, function);
+    const bool memory_refused = memory_refused_;  // by this call; the outer one saw it too
+    memory_refused_ = memory_refused || outer_memory_refused;
     if (status == LUA_OK) return {};
 
     CallResult result;
@@ -299,7 +311,7 @@ CallResult Sandbox::try_call(int nargs, int nresults) {
         result.failure = Failure::Budget;
         result.message =
             "instruction budget of " + std::to_string(limits_.instructions) + " exceeded";
-    } else if (status == LUA_ERRMEM || (memory_refused_ && text != nullptr &&
+    } else if (status == LUA_ERRMEM || (memory_refused && text != nullptr &&
                                         std::strcmp(text, "not enough memory") == 0)) {
         result.failure = Failure::Memory;
         result.message = memory_message();

@@ -2,7 +2,7 @@
 // A sandboxed Lua 5.4 state (DESIGN.md §5): a counting allocator with a memory
 // cap, only the allowlisted libraries, text chunks only, `require` limited to
 // host-registered tessera.* modules, and an instruction budget armed for each
-// host-to-Lua call.
+// host-to-Lua call (a call nested in another shares the outer one's).
 //
 // Implemented: base (allowlisted), string (without dump), table, math, utf8;
 //   load/dofile/loadfile/loadstring removed; collectgarbage("count") only;
@@ -82,7 +82,9 @@ class Sandbox {
 
     /// Calls the function below `nargs` arguments with the instruction budget
     /// armed. On success leaves `nresults` results; on failure leaves nothing
-    /// and says why. Never throws.
+    /// and says why. Never throws. A call made while another runs (the host
+    /// calling back into Lua from a function Lua called) spends the budget of
+    /// the outer call, and once it is spent the outer call fails too.
     [[nodiscard]] CallResult try_call(int nargs, int nresults);
     /// As try_call, but throws Error("WHAT: message") on failure.
     void call(int nargs, int nresults, std::string_view what);
@@ -127,6 +129,7 @@ class Sandbox {
     int host_depth_ = 0;
     bool memory_refused_ = false;
     bool budget_spent_ = false;
+    int call_depth_ = 0;  // try_call()s running now
     std::uint64_t budget_left_ = 0;
     int hook_step_ = 0;
     std::map<std::string, lua_CFunction, std::less<>> modules_;
