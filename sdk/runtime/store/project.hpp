@@ -235,7 +235,9 @@ public:
     /// Project::apply inside this transaction, so that what the batch does can
     /// depend on reads made in the same transaction (assign the first N
     /// unassigned items without another process taking them meanwhile). A
-    /// batch that throws leaves the transaction to be dropped, not committed.
+    /// batch that throws is rolled back alone, to a savepoint taken before it:
+    /// the transaction stays usable and what it did before can still be
+    /// committed (unless SQLite itself ended the transaction, after an I/O error).
     std::uint64_t apply(std::span<const std::uint8_t> edit_batch);
     /// Appends an EditBatch buffer to the journal; returns its sequence number.
     std::uint64_t append_journal(std::span<const std::uint8_t> edit_batch);
