@@ -167,14 +167,11 @@ int run_assign(const Context&, const Args& args) {
     std::map<std::string, std::size_t> previous;  // former assignee ("" = none) -> items
     v1::EditBatchT batch;
     for (std::size_t i = 0; i < chosen.size(); ++i) {
-        std::string was;
-        try {
-            was = project.assignee(chosen[i]);
-        } catch (const Error&) {
+        if (!project.has_item(chosen[i]))
             fail(request.dir,
                  fmt::format("item {} does not exist (ITEM_ID {} of {}); nothing was assigned",
                              chosen[i], i + 1, chosen.size()));
-        }
+        const std::string was = project.assignee(chosen[i]);
         if (was == request.to) {
             unchanged.push_back(chosen[i]);
             continue;

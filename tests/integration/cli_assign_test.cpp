@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <fstream>
 
+#include <sqlite3.h>
+
 #include "store/project.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
@@ -222,6 +224,27 @@ TEST_CASE("assign refuses bad input with one clear line and changes nothing", "[
     }
     CHECK(run_cli({"info", d, "--json"}).out == before);
     CHECK(assignees(dir) == std::vector<std::string>{"", "bob", ""});
+}
+
+TEST_CASE("assign reports a database it cannot read as such, not as a missing item",
+          "[cli][assign]") {
+    TempDir tmp;
+    const auto dir = tmp / "p";
+    make_project(dir, 2);
+    {
+        // A column the store expects is gone: reading an assignee fails, for an item that exists.
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open((dir / "project.db").c_str(), &db) == SQLITE_OK);
+        const int rc = sqlite3_exec(db, "ALTER TABLE items RENAME COLUMN assignee TO owner",
+                                    nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        REQUIRE(rc == SQLITE_OK);
+    }
+    const RunResult r = run_cli({"assign", dir.string(), "--to", "alice", "1"});
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains("no such column: assignee"));
+    CHECK_THAT(r.err, !Contains("does not exist"));
 }
 
 TEST_CASE("a project made before assignees opens, migrates and takes assignments",

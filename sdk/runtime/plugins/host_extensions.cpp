@@ -1,6 +1,5 @@
 #include "plugins/host_extensions.hpp"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -80,11 +79,6 @@ tessera_status_t write_to(const tessera_bytes_sink_t* out, std::span<const std::
     return TESSERA_OK;
 }
 
-bool has_item(const store::Project& project, std::uint64_t id) {
-    const auto items = project.items();
-    return std::any_of(items.begin(), items.end(), [&](const auto& s) { return s.id == id; });
-}
-
 // Reads something of item `id`; a missing item is TESSERA_NOT_FOUND.
 template <class Read>
 tessera_status_t read_of_item(const tessera_host_t* host, std::uint64_t id,
@@ -95,7 +89,7 @@ tessera_status_t read_of_item(const tessera_host_t* host, std::uint64_t id,
             bytes = read(project, id);
         } catch (const Error& e) {
             error = e.what();
-            return has_item(project, id) ? TESSERA_ERROR : TESSERA_NOT_FOUND;
+            return project.has_item(id) ? TESSERA_ERROR : TESSERA_NOT_FOUND;
         }
         return write_to(out, bytes, error);
     });

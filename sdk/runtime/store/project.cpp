@@ -298,6 +298,12 @@ std::map<std::string, std::map<v1::ItemState, std::size_t>> Project::assignee_co
     return counts;
 }
 
+bool Project::has_item(ItemId id) const {
+    ResetGuard q(impl_->sql("SELECT 1 FROM items WHERE id = ?1"));
+    q->bind(1, as_sql(id));
+    return q->step();
+}
+
 std::optional<ItemId> Project::find_item(std::string_view uri) const {
     ResetGuard q(impl_->sql("SELECT id FROM items WHERE uri = ?1"));
     q->bind_text(1, uri);

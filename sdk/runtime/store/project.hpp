@@ -129,6 +129,8 @@ public:
     [[nodiscard]] std::size_t item_count() const;
     /// All items ordered by id.
     [[nodiscard]] std::vector<ItemSummary> items() const;
+    /// True when an item with this id exists.
+    [[nodiscard]] bool has_item(ItemId id) const;
     /// The item whose media URI is exactly `uri`, if any.
     [[nodiscard]] std::optional<ItemId> find_item(std::string_view uri) const;
     /// The item as a verified tessera.v1.Item buffer; throws Error if it does not exist.
