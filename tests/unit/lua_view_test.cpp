@@ -19,6 +19,7 @@
 #include "core/data_api.hpp"
 #include "core/error.hpp"
 #include "lua/lua_plugin.hpp"
+#include "lua/view_plugin.hpp"
 #include "plugins/loader.hpp"
 #include "store/project.hpp"
 #include "support/format_helpers.hpp"
@@ -615,6 +616,37 @@ TEST_CASE("lua view: a view out of memory gets a fresh state that is shown the i
     CHECK(host.logged("init.lua ran") == 3);
     const std::vector<std::string> texts = after.texts();
     CHECK(std::count(texts.begin(), texts.end(), "Utterance audio kept text/2") == 1);
+}
+
+TEST_CASE("lua view: a view whose state cannot be opened is tried again at the next item only",
+          "[lua][view]") {
+    // The plugin loaded; in the view's own state its init.lua fails.
+    const test::TempDir dir;
+    test::put(dir / "init.lua", kViewSource);
+    const auto loaded =
+        lua::load_lua_plugin(dir.path(), "test.view", "init.lua", {}, [](std::string_view) {});
+    int runs = 0;
+    const auto broken = std::make_shared<const lua::LuaPlugin>(
+        loaded->file(), "print('init.lua ran') error('no state today')", loaded->limits(),
+        loaded->info(), [&](std::string_view) { ++runs; });
+    lua::LuaView view(broken, nullptr, "Test view", "1.2.0");
+
+    const Bytes item = audio_item();
+    const Bytes set = spans();
+    CHECK(view.open_item(bytes(item), bytes(set), "") == TESSERA_ERROR);
+    CHECK_THAT(view.last_error(), Contains("open_item") && Contains("no state today"));
+    CHECK(runs == 1);
+    FakeUi ui;
+    const tessera_view_state_t state{.tool = "select", .label = "", .selected = 0, .author = ""};
+    for (int i = 0; i < 60; ++i)
+        view.frame(kUi, reinterpret_cast<tessera_ui_t*>(&ui), state);
+    CHECK(runs == 1);
+    CHECK(ui.calls.empty());
+    CHECK(view.set_annotations(bytes(set)) == TESSERA_ERROR);
+    CHECK(runs == 1);
+
+    CHECK(view.open_item(bytes(item), bytes(set), "") == TESSERA_ERROR);
+    CHECK(runs == 2);
 }
 
 TEST_CASE("lua view: the widgets of options() return what the host changed", "[lua][view]") {

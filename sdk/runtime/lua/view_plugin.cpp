@@ -261,15 +261,21 @@ void LuaView::open() {
 
 bool LuaView::ready(const char* call) noexcept {
     if (sandbox_) return true;
+    // What failed once fails again: frame() would run init.lua 60 times a second.
+    if (open_failed_) return false;
     try {
         open();
     } catch (const std::exception& e) {
         views_.reset();
         sandbox_.reset();
+        open_failed_ = true;
         report(call, e.what());
         return false;
     }
-    return item_bytes_.empty() || show_item(call);
+    if (item_bytes_.empty() || show_item(call)) return true;
+    // A fresh state that runs out of memory on being shown the item is closed again.
+    open_failed_ = !sandbox_;
+    return false;
 }
 
 void LuaView::begin_item() {
@@ -318,6 +324,7 @@ tessera_status_t LuaView::open_item(tessera_bytes_t item, tessera_bytes_t annota
         set_bytes_.assign(annotations.data, annotations.data + annotations.size);
         media_path_ = media_path != nullptr ? media_path : "";
         schema_read_ = false;
+        open_failed_ = false;  // another item may fit, or init.lua fail no longer
     } catch (const std::exception& e) {
         item_bytes_.clear();
         set_bytes_.clear();

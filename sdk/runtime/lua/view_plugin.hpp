@@ -10,7 +10,9 @@
 // call into Lua has the instruction budget; a failing callback is logged
 // through the host's tessera.host.log/1 once per distinct message and the
 // host goes on. A state that runs out of memory is replaced by a fresh one
-// that is shown the open item again.
+// that is shown the open item again. A state that cannot be opened (init.lua
+// fails, or a fresh state runs out of memory on the item) is not tried again
+// before the next open_item().
 //
 // Lifetimes: the adapter keeps copies of the item and annotation set it is
 // handed, so the item and annotation views Lua receives in open_item() or
@@ -68,7 +70,8 @@ class LuaView {
   private:
     // Opens the sandbox and reads the view's functions; throws Error.
     void open();
-    // Opens the sandbox if there is none (showing it the open item); false when that failed.
+    // Opens the sandbox if there is none (showing it the open item); false when
+    // that failed, now or since the last open_item().
     bool ready(const char* call) noexcept;
     // Points the item views at the kept copies.
     void begin_item();
@@ -112,6 +115,7 @@ class LuaView {
     std::vector<std::uint8_t> schema_bytes_;
     bool schema_read_ = false;
 
+    bool open_failed_ = false;  // opening failed; tried again at the next open_item()
     int depth_ = 0;  // calls into Lua running now (more than one when the host calls back)
     std::string last_error_;
     std::set<std::string, std::less<>> logged_;  // messages logged once already
