@@ -16,6 +16,7 @@
 
 #include <catch2/catch.hpp>
 #include <flatbuffers/flatbuffers.h>
+#include <tessera/cpp/plugin.hpp>
 #include <tessera/tessera.h>
 #include <tessera/v1/annotation_generated.h>
 #include <tessera/v1/item_generated.h>
@@ -456,6 +457,69 @@ TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callb
     state.tool = "break";
     view->frame(lib.plugin, &ui_api, ui, &state);  // after a good frame, the same failure is news again
     CHECK(frame_errors() == 3);
+}
+
+namespace {
+
+// A host whose tessera.host.project/1 hands out `schema` in chunks of
+// `chunk` bytes, or refuses with `status`.
+struct SchemaHost {
+    SchemaHost() {
+        host = tessera_host_t{
+            .sdk_version = TESSERA_VERSION_INIT,
+            .host_data = this,
+            .name = "schema-test",
+            .version = "0.0.0",
+            .get_extension = &get_extension,
+        };
+    }
+    static const void* TESSERA_ABI get_extension(const tessera_host_t* host, const char* id) {
+        static const tessera_host_project_t project = [] {
+            tessera_host_project_t offered{};
+            offered.read_label_schema = &read_label_schema;
+            return offered;
+        }();
+        const bool offered = static_cast<const SchemaHost*>(host->host_data)->offers_project;
+        return offered && std::strcmp(id, TESSERA_EXT_HOST_PROJECT) == 0 ? &project : nullptr;
+    }
+    static tessera_status_t TESSERA_ABI read_label_schema(const tessera_host_t* host,
+                                                          const tessera_bytes_sink_t* out) {
+        const auto& self = *static_cast<const SchemaHost*>(host->host_data);
+        for (std::size_t at = 0; at < self.schema.size(); at += self.chunk) {
+            const std::size_t size = std::min(self.chunk, self.schema.size() - at);
+            if (!out->write(out, self.schema.data() + at, size)) return TESSERA_ABORTED;
+        }
+        return self.status;
+    }
+
+    tessera_host_t host{};
+    bool offers_project = true;
+    std::vector<std::uint8_t> schema;
+    std::size_t chunk = 7;
+    tessera_status_t status = TESSERA_OK;
+};
+
+}  // namespace
+
+TEST_CASE("C++ helpers: Host::read_label_schema() returns the project's schema verified, or nothing") {
+    const auto packed = empty_schema();
+    SchemaHost fake;
+    fake.schema.assign(packed.data(), packed.data() + packed.size());
+    const tessera::cpp::Host host(&fake.host);
+
+    const std::vector<std::uint8_t> schema = host.read_label_schema();
+    CHECK(schema == fake.schema);  // put together from its chunks
+    REQUIRE(!schema.empty());
+    CHECK(v1::GetLabelSchema(schema.data())->id()->str() == "test.schema");
+
+    fake.status = TESSERA_ERROR;
+    CHECK(host.read_label_schema().empty());
+    fake.status = TESSERA_OK;
+    fake.schema.assign(fake.schema.size(), 0x5A);  // not a LabelSchema
+    CHECK(host.read_label_schema().empty());
+    fake.offers_project = false;
+    CHECK(host.read_label_schema().empty());
+    CHECK(tessera::cpp::Host().read_label_schema().empty());
 }
 
 TEST_CASE("c_minimal sample: warns about an item without annotations, only then") {

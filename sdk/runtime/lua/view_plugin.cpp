@@ -8,6 +8,7 @@
 #include <set>
 #include <span>
 
+#include <tessera/cpp/host.hpp>
 #include <tessera/ext/host_project.h>
 
 #include "core/error.hpp"
@@ -111,18 +112,6 @@ void push_annotation_list(lua_State* L, const Views& views) {
     for (std::uint32_t i = 0; i < views.count(); ++i) {
         detail::push_annotation(L, views, views.generation(), i);
         lua_rawseti(L, -2, static_cast<lua_Integer>(i) + 1);
-    }
-}
-
-// Writes what the host hands out into a byte vector.
-bool TESSERA_ABI append_bytes(const tessera_bytes_sink_t* sink, const uint8_t* data,
-                              size_t size) noexcept {
-    try {
-        auto& out = *static_cast<std::vector<std::uint8_t>*>(sink->ctx);
-        out.insert(out.end(), data, data + size);
-        return true;
-    } catch (...) {
-        return false;
     }
 }
 
@@ -410,24 +399,10 @@ void LuaView::options(const tessera_host_ui_t& api, tessera_ui_t* ui) noexcept {
 const v1::LabelSchema* LuaView::schema() noexcept {
     if (!schema_read_) {
         schema_read_ = true;
-        schema_bytes_.clear();
-        const auto* project = host_ != nullptr
-                                  ? static_cast<const tessera_host_project_t*>(
-                                        host_->get_extension(host_, TESSERA_EXT_HOST_PROJECT))
-                                  : nullptr;
-        const tessera_bytes_sink_t sink{.ctx = &schema_bytes_, .write = append_bytes};
-        if (project == nullptr || project->read_label_schema(host_, &sink) != TESSERA_OK)
-            schema_bytes_.clear();
+        schema_bytes_ = cpp::Host(host_).read_label_schema();  // verified, or empty
     }
-    try {
-        return schema_bytes_.empty()
-                   ? nullptr
-                   : verified_root<v1::LabelSchema>(schema_bytes_, v1::LabelSchemaIdentifier(),
-                                                    "label schema");
-    } catch (const std::exception&) {
-        schema_bytes_.clear();  // typed by the Lua values instead
-        return nullptr;
-    }
+    // Without one, attributes are typed by their Lua values.
+    return schema_bytes_.empty() ? nullptr : v1::GetLabelSchema(schema_bytes_.data());
 }
 
 SubmitOutcome LuaView::submit(lua_State* L, int ops, std::string_view comment) noexcept {

@@ -1,10 +1,19 @@
 #pragma once
-// The host as a C++ plugin sees it: its extensions and its log.
+// The host as a C++ plugin sees it: its extensions, its log and the open
+// project's label schema.
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include <flatbuffers/flatbuffers.h>
+#include <tessera/v1/label_schema_generated.h>
+
+#include "../bytes.h"
 #include "../ext/host_log.h"
+#include "../ext/host_project.h"
 #include "../host.h"
 #include "../plugin.h"
 
@@ -53,7 +62,35 @@ public:
         }
     }
 
+    /// The open project's label schema as a verified tessera.v1.LabelSchema
+    /// buffer; empty when the host has no project open, fails, or hands out
+    /// something else. Never throws: nothing may unwind through the host's
+    /// call. [main-thread], as tessera.host.project/1.
+    [[nodiscard]] std::vector<std::uint8_t> read_label_schema() const noexcept {
+        const auto* project = extension<tessera_host_project_t>(TESSERA_EXT_HOST_PROJECT);
+        if (!project || !project->read_label_schema) return {};
+        std::vector<std::uint8_t> bytes;
+        const tessera_bytes_sink_t sink{.ctx = &bytes, .write = &append_to_vector};
+        if (project->read_label_schema(host_, &sink) != TESSERA_OK || bytes.empty()) return {};
+        flatbuffers::Verifier verifier(bytes.data(), bytes.size());
+        if (!v1::VerifyLabelSchemaBuffer(verifier)) return {};  // the host verifies; trust nothing
+        return bytes;
+    }
+
 private:
+    // A sink appending to the std::vector<std::uint8_t> in `ctx`; false (the
+    // host stops) when it cannot grow, instead of throwing through the host.
+    static bool TESSERA_ABI append_to_vector(const tessera_bytes_sink_t* sink, const uint8_t* data,
+                                             size_t size) noexcept {
+        try {
+            auto& out = *static_cast<std::vector<std::uint8_t>*>(sink->ctx);
+            out.insert(out.end(), data, data + size);
+            return true;
+        } catch (...) {
+            return false;
+        }
+    }
+
     const tessera_host_t* host_ = nullptr;
     const tessera_host_log_t* log_ = nullptr;
 };
