@@ -459,6 +459,22 @@ TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callb
     CHECK(frame_errors() == 3);
 }
 
+TEST_CASE("C++ helpers: set_view() refuses a view without tools, whose first tool is the default") {
+    struct Blank final : tessera::cpp::View {
+        void open_item(std::span<const std::uint8_t>, std::span<const std::uint8_t>, std::string_view) override {}
+        void set_annotations(std::span<const std::uint8_t>) override {}
+        void frame(const tessera_host_ui_t&, tessera_ui_t*, const tessera_view_state_t&) override {}
+    };
+    struct Toolless final : tessera::cpp::PluginBase {
+        void init() override {
+            set_view({.name = "Blank", .media_kinds = "Image"}, std::make_unique<Blank>());
+        }
+    };
+    Toolless plugin;
+    CHECK_THROWS_WITH(plugin.init(), Catch::Contains("set_view(): the view has no tools"));
+    CHECK(plugin.view() == nullptr);
+}
+
 namespace {
 
 // A host whose tessera.host.project/1 hands out `schema` in chunks of

@@ -131,12 +131,15 @@ protected:
         schemas_.push_back(schema.finish());
     }
 
-    /// Offers `view` as this plugin's tessera.view/1, listed as `info`. Call
-    /// in init() (a view usually needs host()); once per plugin.
+    /// Offers `view` as this plugin's tessera.view/1, listed as `info` (with at
+    /// least one tool). Call in init() (a view usually needs host()); once per plugin.
     void set_view(ViewInfo info, std::unique_ptr<View> view) {
         if (sealed_) throw std::logic_error("set_view() after init()");
         if (view_) throw std::logic_error("set_view() called twice");
         if (!view) throw std::invalid_argument("set_view() without a view");
+        if (info.tools.empty())
+            throw std::invalid_argument(
+                "set_view(): the view has no tools; it needs at least one (the first is the default)");
         view_ = std::move(view);
         view_ext_ = tessera_plugin_view_t{
             .name = info.name,
