@@ -3,7 +3,6 @@
 
 #include "lua/view_plugin.hpp"
 
-#include <chrono>
 #include <cstring>
 #include <set>
 #include <span>
@@ -11,6 +10,7 @@
 #include <tessera/cpp/host.hpp>
 #include <tessera/ext/host_project.h>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/key_names.hpp"
 #include "core/verify.hpp"
@@ -44,12 +44,6 @@ bool known_media_kinds(std::string_view kinds) {
         kinds.remove_prefix(std::min(comma + 1, kinds.size()));
     }
     return any;
-}
-
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 std::span<const std::uint8_t> span_of(tessera_bytes_t bytes) {
