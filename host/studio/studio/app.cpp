@@ -1,6 +1,5 @@
 #include "studio/app.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -9,6 +8,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/media_kinds.hpp"
 #include "plugin_setup.hpp"
 #include "studio/i18n.hpp"
 #include "studio/panels/panels.hpp"
@@ -23,19 +23,6 @@ std::string default_author() {
 }
 
 std::string_view text(const flatbuffers::String* s) { return s ? std::string_view(s->c_str(), s->size()) : ""; }
-
-// Whether the comma-separated `kinds` names `kind`.
-bool lists_kind(std::string_view kinds, std::string_view kind) {
-    while (!kinds.empty()) {
-        const std::size_t comma = std::min(kinds.find(','), kinds.size());
-        std::string_view entry = kinds.substr(0, comma);
-        while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
-        while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
-        if (entry == kind) return true;
-        kinds.remove_prefix(std::min(comma + 1, kinds.size()));
-    }
-    return false;
-}
 
 // Every localized name of the schema: the characters the font must hold.
 std::string schema_text(const v1::LabelSchema& schema) {
@@ -327,7 +314,7 @@ void App::refresh_view() {
     // plugins first, the built-in ones last) decides.
     const plugins::ViewRecord* view = nullptr;
     for (const plugins::ViewRecord& candidate : plugins_->views())
-        if (lists_kind(candidate.view->media_kinds, kind)) {
+        if (lists_media_kind(candidate.view->media_kinds, kind)) {
             view = &candidate;
             break;
         }

@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/key_names.hpp"
+#include "core/media_kinds.hpp"
 #include "core/verify.hpp"
 #include "lua/plugin_table.hpp"
 #include "lua/view_access.hpp"
@@ -27,24 +28,6 @@ constexpr std::pair<const char*, const char*> kFunctions[] = {
     {"set_annotations", "a function(annotations, item)"},
     {"frame", "a function(ui, state)"},
 };
-
-bool known_media_kinds(std::string_view kinds) {
-    const char* const* names = v1::EnumNamesMediaKind();
-    bool any = false;
-    while (!kinds.empty()) {
-        const std::size_t comma = std::min(kinds.find(','), kinds.size());
-        std::string_view entry = kinds.substr(0, comma);
-        while (!entry.empty() && entry.front() == ' ') entry.remove_prefix(1);
-        while (!entry.empty() && entry.back() == ' ') entry.remove_suffix(1);
-        bool known = false;
-        for (int i = 1; names[i] != nullptr; ++i)
-            known = known || entry == names[i];  // not "Unknown"
-        if (!known) return false;
-        any = true;
-        kinds.remove_prefix(std::min(comma + 1, kinds.size()));
-    }
-    return any;
-}
 
 std::span<const std::uint8_t> span_of(tessera_bytes_t bytes) {
     if (bytes.data == nullptr) return {};
