@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one scripted studio session under Xvfb (Mesa's software OpenGL) on a
-# fresh project made from the street sample with the driving schema.
+# fresh project made from the street sample with the driving schema (and the
+# annotations of TESSERA_GUI_IMPORT, a COCO file, when set).
 #   run_gui_test.sh CLI STUDIO SOURCE_DIR SCRIPT OUT_DIR [STUDIO_OPTION...]
 # The script finds OUT_DIR in $TESSERA_GUI_OUT (screenshots go there).
 set -euo pipefail
@@ -11,6 +12,10 @@ rm -rf "$out"
 mkdir -p "$out"
 "$cli" init "$out/project" --schema tessera.driving >/dev/null
 "$cli" add "$out/project" "$source_dir/samples/projects/street/images" >/dev/null
+# A session may start from annotations: TESSERA_GUI_IMPORT names a COCO file.
+if [ -n "${TESSERA_GUI_IMPORT:-}" ]; then
+  "$cli" import "$out/project" --format coco "$TESSERA_GUI_IMPORT" >/dev/null
+fi
 
 # Under AddressSanitizer, leaks are not checked in the studio process: Mesa's
 # DRI driver leaks a few allocations and is unloaded before LeakSanitizer runs,

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <functional>
 #include <stdexcept>
+#include <stop_token>
 
 #include "builtin_rules.hpp"
 #include "core/error.hpp"
@@ -146,6 +147,43 @@ TEST_CASE("qa engine: every item is inspected and findings come ordered", "[qa][
     REQUIRE(!progress.empty());
     CHECK(progress.back() == std::pair<std::uint64_t, std::uint64_t>{30, 30});
     CHECK(report.uris.at(15) == "img/15.jpg");
+}
+
+TEST_CASE("qa engine: a stop request ends the run early", "[qa][engine]") {
+    test::TempDir temp;
+    const store::Project project = make_project(temp / "p", 700);  // several batches
+    // The project's items, asking the run to stop once the 300th is read.
+    struct Source final : qa::ItemSource {
+        const store::Project& project;
+        std::vector<store::ItemSummary> items;
+        std::stop_source stop;
+        std::size_t next_index = 0;
+        explicit Source(const store::Project& p) : project(p), items(p.items()) {}
+        std::uint64_t count() const override { return items.size(); }
+        bool next(qa::ItemBuffers& out) override {
+            if (next_index == items.size()) return false;
+            const store::ItemId id = items[next_index++].id;
+            if (next_index == 300) stop.request_stop();
+            out.owned_item = project.item(id);
+            out.owned_annotations = project.annotations(id);
+            out.item = out.owned_item;
+            out.annotations = out.owned_annotations;
+            return true;
+        }
+    } source(project);
+    qa::RunOptions options;
+    options.threads = 2;
+    options.stop = source.stop.get_token();
+    const store::Bytes schema = project.label_schema();
+    const std::vector<const qa::RuleProvider*> providers{&rules::builtin_rules()};
+    const qa::Report stopped = qa::run(source, schema, providers, {}, options);
+    // The batch being read when the stop came is checked; no later one is read.
+    CHECK(stopped.root().items_checked() == 512);
+    CHECK(source.next_index == 512);
+    // Stopped before it starts: nothing is read or checked.
+    source.next_index = 0;
+    CHECK(qa::run(source, schema, providers, {}, options).root().items_checked() == 0);
+    CHECK(source.next_index == 0);
 }
 
 TEST_CASE("qa engine: 1 and 2 threads give the same report", "[qa][engine]") {

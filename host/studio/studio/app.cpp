@@ -104,22 +104,29 @@ App::App(AppOptions options) : options_(std::move(options)) {
 App::~App() {
     // Views hold textures of this window's context: close them before it goes.
     script_.reset();
+    project_qa_.reset();  // its run uses the plugins' rules
     plugins_.reset();
 }
 
 void App::build_rules() {
-    const std::vector<std::string> defaults =
-        host::default_qa_plugins(*plugins_, session_->project_file(), options_.project);
+    default_plugins_ = host::default_qa_plugins(*plugins_, session_->project_file(), options_.project);
     // The profile's rule settings override the project file's, rule by rule.
-    qa::RuleSettings settings = session_->project_file().qa_rules;
-    for (const auto& [rule, setting] : profile_.qa_rules) settings[rule] = setting;
+    rule_settings_ = session_->project_file().qa_rules;
+    for (const auto& [rule, setting] : profile_.qa_rules) rule_settings_[rule] = setting;
     try {
-        rules_ = std::make_unique<qa::RuleSet>(plugins_->rule_providers(), std::move(settings),
-                                               std::span<const std::string>{}, defaults);
+        rules_ = std::make_unique<qa::RuleSet>(plugins_->rule_providers(), rule_settings_,
+                                               std::span<const std::string>{}, default_plugins_);
         session_->set_rules(rules_.get());
     } catch (const Error& e) {
         message(fmt::format("QA rules: {}", e.what()), true);
     }
+}
+
+ProjectQa& App::project_qa() {
+    if (!project_qa_)
+        project_qa_ = std::make_unique<ProjectQa>(options_.project, plugins_->rule_providers(), rule_settings_,
+                                                  default_plugins_);
+    return *project_qa_;
 }
 
 void App::add_panel(std::unique_ptr<Panel> panel) { panels_.push_back(std::move(panel)); }

@@ -22,6 +22,7 @@
 #include "studio/canvas.hpp"
 #include "studio/panel.hpp"
 #include "studio/profile.hpp"
+#include "studio/project_qa.hpp"
 #include "studio/session.hpp"
 #include "studio/window.hpp"
 
@@ -120,6 +121,10 @@ public:
     /// Submits the open item; when error findings block it, says so and shows the QA panel.
     bool submit();
 
+    /// QA of every item of the project, run in the background with the live
+    /// QA's rules; started at the first call.
+    [[nodiscard]] ProjectQa& project_qa();
+
     /// Review mode: inspectors walk submitted items and accept or reject them.
     [[nodiscard]] bool review_mode() const { return review_mode_; }
     void set_review_mode(bool on);
@@ -155,6 +160,9 @@ private:
     std::unique_ptr<Canvas> canvas_;
     std::unique_ptr<plugins::PluginHost> plugins_;
     std::unique_ptr<qa::RuleSet> rules_;
+    qa::RuleSettings rule_settings_;           // what rules_ was built from
+    std::vector<std::string> default_plugins_;
+    std::unique_ptr<ProjectQa> project_qa_;
     std::vector<std::unique_ptr<Panel>> panels_;
     std::unique_ptr<Script> script_;
     const plugins::ViewRecord* view_ = nullptr;

@@ -401,7 +401,7 @@ Report run(ItemSource& items, std::span<const std::uint8_t> schema,
     Pipeline pipeline(rules, schema, threads);
     std::uint64_t sequence = 0;
     bool more = true;
-    while (more) {
+    while (more && !options.stop.stop_requested()) {
         auto batch = std::make_unique<Batch>();
         batch->sequence = sequence++;
         batch->items.reserve(kBatchItems);

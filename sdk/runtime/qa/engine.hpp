@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -131,6 +132,9 @@ struct RunOptions {
     std::vector<std::string> default_plugins;
     /// Items checked so far and the total; called on the calling thread.
     ProgressFn progress;
+    /// When stop is requested the run ends early: items not read yet are not
+    /// checked, and the report covers those that were.
+    std::stop_token stop;
 };
 
 /// The buffers of one item to check. `item` and `annotations` must have

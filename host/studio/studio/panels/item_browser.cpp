@@ -4,8 +4,9 @@
 // Implemented:
 //  - columns id, file name, state (translated and coloured), and the assignee
 //    once the project has assigned items; a click opens the item;
-//  - filters by state, by label, by "has QA findings" and by assignee (any,
-//    unassigned, me = the session's author, or anyone with items);
+//  - filters by state, by label, by QA findings (any, with errors, or of one
+//    rule) and by assignee (any, unassigned, me = the session's author, or
+//    anyone with items);
 //  - a row's context menu assigns the item to me or unassigns it (undoable,
 //    like every edit); handing out work in bulk is `tessera assign`'s job;
 //  - the open item's row is scrolled into view when another part of the app
@@ -17,7 +18,9 @@
 //
 // Scripted sessions find the widgets by name (App::name_widget):
 // "filter.assignee" (the combo), "filter.assignee.any", "filter.assignee.unassigned",
-// "filter.assignee.me", "filter.assignee=NAME" (its entries), "items.row=ID"
+// "filter.assignee.me", "filter.assignee=NAME" (its entries), "filter.qa" (the
+// combo), "filter.qa.any", "filter.qa.findings", "filter.qa.errors",
+// "filter.qa.rule=ID" (its entries), "items.row=ID"
 // (each row drawn), "items.assign_me" and "items.unassign" (the row's menu).
 //
 // Cost per frame: without a filter the table reads items() only for the rows
@@ -32,9 +35,11 @@
 //    (edits change the open item: views edit it, undo opens the item it
 //    touched). While the first scan runs, the list grows as matches are found
 //    and the panel shows how far the scan got;
-//  - "has QA findings" knows only the items opened in this session: live QA
-//    runs on the open item only, so the panel records the findings count of
-//    each item it saw open. A full-project QA run is the CLI's job (`tessera qa`).
+//  - the QA filter starts App::project_qa() the first time it is used: the
+//    live QA's rules run over every item on a worker thread (a million items
+//    take seconds), and the list is built again when that run ends. The open
+//    item's live findings are handed to it after every change, so the list
+//    follows the annotator's fixes.
 
 #include <algorithm>
 #include <chrono>
@@ -42,7 +47,6 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -85,12 +89,16 @@ public:
 
 private:
     [[nodiscard]] bool filtering() const {
-        return state_filter_ != kAnyState || !label_filter_.empty() || qa_filter_ ||
+        return state_filter_ != kAnyState || !label_filter_.empty() || qa_filter_ != QaFilter::Any ||
                assignee_filter_;
     }
+    enum class QaFilter { Any, Findings, Errors, Rule };
     void draw_filters(App& app);
     /// The assignee combo; true when the filter changed.
     bool draw_assignee_filter(App& app);
+    /// The QA combo; true when the filter changed.
+    bool draw_qa_filter(App& app);
+    [[nodiscard]] bool matches_qa(const store::ItemSummary& item);
     /// The context menu of the row of `item` (assign to me, unassign).
     void draw_row_menu(App& app, const store::ItemSummary& item);
     void follow_session(Session& session);
@@ -102,7 +110,10 @@ private:
     // Filters.
     int state_filter_ = kAnyState;
     std::string label_filter_;
-    bool qa_filter_ = false;
+    QaFilter qa_filter_ = QaFilter::Any;
+    std::string qa_rule_;       // the rule of QaFilter::Rule
+    ProjectQa* qa_ = nullptr;   // the app's, once the QA filter was used
+    std::uint64_t seen_qa_revision_ = 0;
     /// nullopt = any; "" = unassigned; else the user name.
     std::optional<std::string> assignee_filter_;
 
@@ -117,8 +128,6 @@ private:
 
     // Per item index: does it carry `label_filter_`? kUnknown until read.
     std::vector<std::int8_t> label_match_;
-    // Findings count of every item seen open in this session.
-    std::unordered_map<ItemId, std::size_t> findings_seen_;
 
     std::uint64_t seen_revision_ = std::numeric_limits<std::uint64_t>::max();
     ItemId seen_current_ = 0;
@@ -143,11 +152,23 @@ void ItemBrowser::draw(App& app) {
 }
 
 void ItemBrowser::follow_session(Session& session) {
+    // The project's QA run ended, or live QA changed what is known.
+    if (qa_ != nullptr && qa_->revision() != seen_qa_revision_) {
+        seen_qa_revision_ = qa_->revision();
+        if (qa_filter_ != QaFilter::Any) {
+            building_.clear();
+            build_pos_ = 0;
+            building_active_ = true;
+        }
+    }
     if (session.revision() == seen_revision_) return;
     seen_revision_ = session.revision();
     const ItemId current = session.current();
     if (current != 0) {
-        findings_seen_[current] = session.findings().size();
+        if (qa_ != nullptr) {
+            qa_->update(current, session.findings());
+            seen_qa_revision_ = qa_->revision();
+        }
         if (const auto index = session.index_of(current); index && *index < label_match_.size())
             label_match_[*index] = kUnknown;
     }
@@ -215,9 +236,7 @@ void ItemBrowser::draw_filters(App& app) {
     }
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("filter.label_tip"));
 
-    // QA findings.
-    if (ImGui::Checkbox(tr("filter.has_findings"), &qa_filter_)) changed = true;
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("filter.has_findings_tip"));
+    if (draw_qa_filter(app)) changed = true;
 
     if (draw_assignee_filter(app)) changed = true;
 
@@ -276,6 +295,65 @@ bool ItemBrowser::draw_assignee_filter(App& app) {
     return changed;
 }
 
+bool ItemBrowser::draw_qa_filter(App& app) {
+    std::string preview = std::string(tr("filter.qa")) + ": ";
+    switch (qa_filter_) {
+        case QaFilter::Any: preview += tr("filter.any"); break;
+        case QaFilter::Findings: preview += tr("filter.qa.findings"); break;
+        case QaFilter::Errors: preview += tr("filter.qa.errors"); break;
+        case QaFilter::Rule: preview += qa_rule_; break;
+    }
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    const bool open = ImGui::BeginCombo("##qa", preview.c_str());
+    app.name_widget("filter.qa");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("filter.qa_tip"));
+    if (!open) return false;
+
+    bool changed = false;
+    const auto entry = [&](const std::string& text, QaFilter filter, std::string_view rule,
+                           std::string widget) {
+        ImGui::PushID(widget.c_str());
+        const bool chosen = qa_filter_ == filter && qa_rule_ == rule;
+        if (ImGui::Selectable(text.c_str(), chosen)) {
+            changed = changed || !chosen;
+            qa_filter_ = filter;
+            qa_rule_ = std::string(rule);
+            // The project is checked once the filter is first used.
+            if (filter != QaFilter::Any && qa_ == nullptr) qa_ = &app.project_qa();
+        }
+        app.name_widget(std::move(widget));
+        ImGui::PopID();
+    };
+    entry(tr("filter.any"), QaFilter::Any, {}, "filter.qa.any");
+    entry(tr("filter.qa.findings"), QaFilter::Findings, {}, "filter.qa.findings");
+    entry(tr("filter.qa.errors"), QaFilter::Errors, {}, "filter.qa.errors");
+    // The rules that found something, with the number of items each did.
+    if (qa_ != nullptr && qa_->done()) {
+        const std::vector<std::size_t> counts = qa_->items_per_rule();
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            if (counts[i] == 0) continue;
+            const std::string& rule = qa_->rules()[i];
+            entry(fmt::format("{} ({})", rule, counts[i]), QaFilter::Rule, rule, "filter.qa.rule=" + rule);
+        }
+    }
+    ImGui::EndCombo();
+    return changed;
+}
+
+bool ItemBrowser::matches_qa(const store::ItemSummary& item) {
+    const ItemQa* found = qa_ != nullptr ? qa_->find(item.id) : nullptr;
+    if (found == nullptr || found->findings == 0) return false;
+    switch (qa_filter_) {
+        case QaFilter::Any:
+        case QaFilter::Findings: return true;
+        case QaFilter::Errors: return found->errors > 0;
+        case QaFilter::Rule:
+            return std::any_of(found->rules.begin(), found->rules.end(),
+                               [&](std::uint32_t rule) { return qa_->rules()[rule] == qa_rule_; });
+    }
+    return false;
+}
+
 void ItemBrowser::draw_row_menu(App& app, const store::ItemSummary& item) {
     if (!ImGui::BeginPopupContextItem("##row_menu")) return;
     const std::string& me = app.session().author();
@@ -321,10 +399,7 @@ bool ItemBrowser::passes(Session& session, std::size_t index) {
     const store::ItemSummary& item = session.items()[index];
     if (state_filter_ != kAnyState && static_cast<int>(item.state) != state_filter_) return false;
     if (assignee_filter_ && item.assignee != *assignee_filter_) return false;
-    if (qa_filter_) {
-        const auto seen = findings_seen_.find(item.id);
-        if (seen == findings_seen_.end() || seen->second == 0) return false;
-    }
+    if (qa_filter_ != QaFilter::Any && !matches_qa(item)) return false;
     if (!label_filter_.empty() && !matches_label(session, index)) return false;
     return true;
 }
@@ -354,6 +429,18 @@ void ItemBrowser::draw_table(App& app) {
     const std::vector<std::uint32_t>& rows = show_building_ ? building_ : rows_;
     const std::size_t row_count = filtered ? rows.size() : items.size();
 
+    if (qa_ != nullptr && qa_filter_ != QaFilter::Any) {
+        if (!qa_->done()) {
+            const std::uint64_t total = qa_->total();
+            ImGui::Text(tr("items.qa_checking"),
+                        total == 0 ? 0 : static_cast<int>(100.0 * static_cast<double>(qa_->checked()) /
+                                                          static_cast<double>(total)));
+        } else if (!qa_->error().empty()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
+            ImGui::TextWrapped(tr("items.qa_failed"), qa_->error().c_str());
+            ImGui::PopStyleColor();
+        }
+    }
     if (building_active_ && show_building_ && !items.empty()) {
         ImGui::Text(tr("items.scanning"), static_cast<int>(100.0 * static_cast<double>(build_pos_) /
                                                            static_cast<double>(items.size())));
