@@ -578,7 +578,8 @@ TEST_CASE("image view: Delete removes the selection, and a refused edit is shown
     CHECK(h.ui.selection == 7);
 }
 
-TEST_CASE("image view: only the boxes in view are drawn when zoomed in", "[image_view]") {
+TEST_CASE("image view: only the boxes in view and a margin around it are drawn when zoomed in",
+          "[image_view]") {
     // 10 x 10 boxes of 10 px, one in the middle of each 100 px cell of a 1000 x 1000 image.
     std::vector<BoxSpec> boxes;
     for (int row = 0; row < 10; ++row) {
@@ -595,19 +596,43 @@ TEST_CASE("image view: only the boxes in view are drawn when zoomed in", "[image
     CHECK(h.ui.count("rect") == 100);
     CHECK(h.view.stats().shapes_drawn == 100);
 
-    // 5 screen px per image px: the 800 x 600 canvas shows 160 x 120 image px.
+    // 5 screen px per image px: the 800 x 600 canvas shows 0..160 x 0..120 of
+    // the image, and the margin of a quarter of the canvas (200 px, 40 image
+    // px) makes -40..200 x -40..160: the boxes at 45 and 145 in both directions.
+    const auto rects_at = [&] {
+        std::set<std::pair<double, double>> at;
+        for (const DrawCall& call : h.ui.calls)
+            if (call.kind == "rect") at.emplace(call.points[0].x, call.points[0].y);
+        return at;
+    };
+    using Corners = std::set<std::pair<double, double>>;
     h.view.set_view(5, {0, 0});
     h.frame();
-    CHECK(h.ui.count("rect") == 2);  // (45..55, 45..55) and (145..155, 45..55)
-    CHECK(h.view.stats().shapes_drawn == 2);
-    for (const DrawCall& call : h.ui.calls) {
-        if (call.kind == "rect") CHECK(call.points[0].y == Approx(45));
-    }
+    CHECK(rects_at() == Corners{{45, 45}, {145, 45}, {45, 145}, {145, 145}});
+    CHECK(h.view.stats().shapes_drawn == 4);
 
-    // Panned to the bottom-right corner.
-    h.view.set_view(5, {-4000, -4400});  // shows 800..960 x 880..1000
+    // Panned 20 image px right: still inside the margin, so the same boxes are
+    // drawn (the host can move what it drew last instead of drawing again).
+    h.view.set_view(5, {-100, 0});
     h.frame();
-    CHECK(h.ui.count("rect") == 2);
+    CHECK(rects_at() == Corners{{45, 45}, {145, 45}, {45, 145}, {145, 145}});
+
+    // 60 px: past the margin, which is laid out again around the view
+    // (20..260): the boxes at 245 come in.
+    h.view.set_view(5, {-300, 0});
+    h.frame();
+    CHECK(rects_at() == Corners{{45, 45}, {145, 45}, {245, 45}, {45, 145}, {145, 145}, {245, 145}});
+
+    // Panned to the bottom-right corner: 800..960 x 880..1000 and its margin.
+    h.view.set_view(5, {-4000, -4400});
+    h.frame();
+    CHECK(rects_at() == Corners{{845, 845}, {945, 845}, {845, 945}, {945, 945}});
+
+    // Another scale lays the margin out again: 10 px per image px shows
+    // 400..480 x 440..500, drawn 380..500 x 420..520.
+    h.view.set_view(10, {-4000, -4400});
+    h.frame();
+    CHECK(rects_at() == Corners{{445, 445}});
 }
 
 // An annotation set of one annotation with `geometry`, label "car".

@@ -168,6 +168,23 @@ Rect ImageView::visible_rect(Vec2 canvas) const noexcept {
     return {min.x, min.y, max.x, max.y};
 }
 
+// What is drawn: the visible rectangle grown by a quarter of the canvas, kept
+// while the visible rectangle stays inside it at the same scale. The host
+// keeps the drawing in a texture and moves it while the user pans (its cache
+// covers that margin), which it can only do while the same shapes are drawn;
+// the margin also covers the widest thing drawn around a shape (handles,
+// thick lines).
+void ImageView::update_drawn_area(Vec2 canvas) noexcept {
+    const Rect visible = visible_rect(canvas);
+    const Rect needed = visible.expanded(2 * kPickRadius / scale_);
+    const bool inside = needed.min_x >= drawn_area_.min_x && needed.min_y >= drawn_area_.min_y &&
+                        needed.max_x <= drawn_area_.max_x && needed.max_y <= drawn_area_.max_y;
+    if (inside && scale_ == drawn_scale_) return;
+    const double margin = std::max({canvas.x / 4, canvas.y / 4, 2 * kPickRadius});
+    drawn_area_ = visible.expanded(margin / scale_);
+    drawn_scale_ = scale_;
+}
+
 // Wheel, pan buttons and the F and 0 keys. True when the transform changed.
 bool ImageView::navigate(Frame& f) {
     const tessera_ui_input_t& in = f.input;
@@ -299,9 +316,8 @@ void ImageView::draw_background(Frame& f) {
     if (!image_complete && size.x > 0 && size.y > 0) {
         f.api.fill_rect(f.ui, {0, 0}, ui_point(size), 0x505050FF);
     }
-    const Rect visible = visible_rect(f.canvas);
     for (const Tile& tile : tiles_) {
-        if (!tile.area.intersects(visible)) continue;
+        if (!tile.area.intersects(drawn_area_)) continue;
         f.api.image(f.ui, tile.texture, ui_point({tile.area.min_x, tile.area.min_y}),
                     ui_point({tile.area.max_x, tile.area.max_y}));
         ++stats_.tiles_drawn;
@@ -309,13 +325,12 @@ void ImageView::draw_background(Frame& f) {
 }
 
 void ImageView::draw(Frame& f) {
+    update_drawn_area(f.canvas);
     draw_background(f);
 
     label_colors_.assign(shapes_.labels().size(), 0);
     label_color_known_.assign(shapes_.labels().size(), 0);
-    // Grow the visible rectangle by the widest thing drawn around a shape
-    // (handles, thick lines), so nothing is cut at the canvas edge.
-    shapes_.grid().query(visible_rect(f.canvas).expanded(2 * kPickRadius / scale_), visible_);
+    shapes_.grid().query(drawn_area_, visible_);
 
     const long selected = shapes_.find(f.selected);
     const bool dragging_shape = drag_.kind == DragKind::Move || drag_.kind == DragKind::Resize ||

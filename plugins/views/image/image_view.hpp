@@ -111,6 +111,7 @@ private:
     void draw_in_progress(Frame& f);
     [[nodiscard]] tessera_ui_color_t color_of(Frame& f, const Shape& shape);
     [[nodiscard]] Rect visible_rect(Vec2 canvas) const noexcept;
+    void update_drawn_area(Vec2 canvas) noexcept;
 
     // image_view_tools.cpp
     void handle_tools(Frame& f);
@@ -160,6 +161,8 @@ private:
     Vec2 offset_;
     bool fit_pending_ = true;
     bool panning_ = false;
+    Rect drawn_area_;         // item rectangle whose shapes are drawn (see update_drawn_area)
+    double drawn_scale_ = 0;  // the scale it was chosen at
 
     // Tools.
     std::string tool_;

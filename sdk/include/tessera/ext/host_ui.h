@@ -6,7 +6,15 @@
  * not change with the zoom (line thickness, handle radius, text) are in screen
  * pixels. Every function takes the frame context `ui` handed to the view's
  * frame() or options() callback and may be called only during that callback.
- * [main-thread] for every member. */
+ * [main-thread] for every member.
+ *
+ * A host may keep what a view drew in a texture and show it again, moved,
+ * while the drawing is the same or the same moved by whole pixels (the user
+ * pans). tessera-studio does, over the canvas and a margin of a quarter of
+ * its larger side. A view is drawn faster when it draws the shapes in that
+ * margin too and keeps drawing the same ones while the user pans (the image
+ * view does); what it draws is never shown wrong either way. A texture's
+ * pixels must not change after create_texture(): make a new one. */
 #ifndef TESSERA_EXT_HOST_UI_H
 #define TESSERA_EXT_HOST_UI_H
 
