@@ -16,6 +16,7 @@ namespace tessera::studio {
 namespace {
 
 constexpr std::uint32_t kMaxTextureSide = 16384;
+constexpr ImU32 kBackground = IM_COL32(40, 40, 44, 255);
 
 }  // namespace
 
@@ -116,6 +117,9 @@ struct Canvas::Context {
             return 0;
         }
         of(ui).textures_.insert(texture);
+        // GL hands out a deleted texture's name again: the cache's picture of
+        // the old texture must not stand for the new one.
+        of(ui).cache_.invalidate();
         return texture;
     }
     static void TESSERA_ABI destroy_texture(tessera_ui_t* ui, uint64_t texture) {
@@ -123,6 +127,7 @@ struct Canvas::Context {
         if (of(ui).textures_.erase(texture) == 0) return;
         const auto name = static_cast<GLuint>(texture);
         glDeleteTextures(1, &name);
+        of(ui).cache_.invalidate();
     }
     static void TESSERA_ABI image(tessera_ui_t* ui, uint64_t texture, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {
         if (texture == 0) return;
@@ -225,12 +230,11 @@ void Canvas::frame(const tessera_plugin_t* plugin, const tessera_plugin_view_t& 
     layer_.PushClipRect({std::max(origin_.x, clip_min.x), std::max(origin_.y, clip_min.y)},
                         {std::min(end.x, clip_max.x), std::min(end.y, clip_max.y)});
     layer_.PushTextureID(ImGui::GetIO().Fonts->TexID);
-    layer_.AddRectFilled(origin_, end, IM_COL32(40, 40, 44, 255));
     draw_ = &layer_;
     tessera_ui ui{this};
     view.frame(plugin, api(), &ui, &state);
     frame_strings_.clear();
-    cache_.draw(layer_, origin_, size_, *window);
+    cache_.draw(layer_, origin_, size_, kBackground, *window);
     draw_ = window;  // the host's overlays go on top
 }
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <utility>
+#include <optional>
 
 #include <GLFW/glfw3.h>
 #include <backends/imgui_impl_opengl3.h>
@@ -41,27 +41,56 @@ const FramebufferApi& framebuffer_api() {
     return api;
 }
 
-// The display in framebuffer pixels: the size of the texture.
-std::pair<int, int> display_pixels() {
-    const ImVec2 size = ImGui::GetMainViewport()->Size;
-    const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
-    return {static_cast<int>(size.x * scale.x), static_cast<int>(size.y * scale.y)};
+// Vertices moved by whole pixels are compared within this many screen pixels:
+// the canvas's transform rounds differently at another offset, by far less
+// than the rasterizer's 1/256-pixel grid.
+constexpr float kTolerance = 1.0f / 512;
+
+// The move, by whole framebuffer pixels, that takes `before`'s first vertex
+// to `now`'s; none when it is not whole pixels.
+std::optional<ImVec2> whole_pixel_move(const ImDrawList& now, const ImDrawList& before, ImVec2 pixel_scale) {
+    if (now.VtxBuffer.Size == 0 || before.VtxBuffer.Size == 0) return ImVec2{0, 0};
+    const float x = (now.VtxBuffer[0].pos.x - before.VtxBuffer[0].pos.x) * pixel_scale.x;
+    const float y = (now.VtxBuffer[0].pos.y - before.VtxBuffer[0].pos.y) * pixel_scale.y;
+    if (!(std::abs(x - std::round(x)) <= kTolerance && std::abs(y - std::round(y)) <= kTolerance)) return std::nullopt;
+    return ImVec2{std::round(x) / pixel_scale.x, std::round(y) / pixel_scale.y};
 }
 
+// The same draw state, but for the clip rectangle, which is the canvas's in
+// every command and moves with it.
 bool same_state(const ImDrawCmd& a, const ImDrawCmd& b) {
-    return a.ClipRect.x == b.ClipRect.x && a.ClipRect.y == b.ClipRect.y && a.ClipRect.z == b.ClipRect.z &&
-           a.ClipRect.w == b.ClipRect.w && a.TextureId == b.TextureId && a.VtxOffset == b.VtxOffset &&
-           a.IdxOffset == b.IdxOffset && a.UserCallback == nullptr && b.UserCallback == nullptr;
+    return a.TextureId == b.TextureId && a.VtxOffset == b.VtxOffset && a.IdxOffset == b.IdxOffset &&
+           a.UserCallback == nullptr && b.UserCallback == nullptr;
 }
 
-bool same_vertex(const ImDrawVert& a, const ImDrawVert& b) {
-    return a.pos.x == b.pos.x && a.pos.y == b.pos.y && a.uv.x == b.uv.x && a.uv.y == b.uv.y && a.col == b.col;
+// `a` is `b` moved by `move`.
+bool same_vertex(const ImDrawVert& a, const ImDrawVert& b, ImVec2 move) {
+    return std::abs(a.pos.x - (b.pos.x + move.x)) <= kTolerance && std::abs(a.pos.y - (b.pos.y + move.y)) <= kTolerance &&
+           a.uv.x == b.uv.x && a.uv.y == b.uv.y && a.col == b.col;
 }
 
-// How many indices, from the start, `a` and `b` draw alike: a whole number of
-// triangles, under the same draw state, over identical vertices.
-unsigned common_prefix(const ImDrawList& a, const ImDrawList& b) {
-    // The draw commands: the same clip, texture and offsets, up to the first that differs.
+// How many vertices, from the start, `a` has as `b` moved by `move`.
+int same_vertices(const ImDrawList& a, const ImDrawList& b, ImVec2 move) {
+    const int vertices = std::min(a.VtxBuffer.Size, b.VtxBuffer.Size);
+    int same = 0;
+    if (move.x == 0 && move.y == 0) {
+        // Not moved: identical, bulk-compared first (ImDrawVert has no padding).
+        constexpr int kBlock = 1024;
+        while (same + kBlock <= vertices &&
+               std::memcmp(a.VtxBuffer.Data + same, b.VtxBuffer.Data + same, sizeof(ImDrawVert) * kBlock) == 0)
+            same += kBlock;
+        while (same < vertices && std::memcmp(a.VtxBuffer.Data + same, b.VtxBuffer.Data + same, sizeof(ImDrawVert)) == 0)
+            ++same;
+        return same;
+    }
+    while (same < vertices && same_vertex(a.VtxBuffer[same], b.VtxBuffer[same], move)) ++same;
+    return same;
+}
+
+// How many indices, from the start, `a` draws as `b` moved by `move`: a whole
+// number of triangles, under the same draw state, over the same vertices.
+unsigned common_prefix(const ImDrawList& a, const ImDrawList& b, ImVec2 move) {
+    // The draw commands: the same texture and offsets, up to the first that differs.
     unsigned limit = 0;
     const int cmds = std::min(a.CmdBuffer.Size, b.CmdBuffer.Size);
     for (int i = 0; i < cmds; ++i) {
@@ -75,24 +104,15 @@ unsigned common_prefix(const ImDrawList& a, const ImDrawList& b) {
     limit = std::min({limit, static_cast<unsigned>(a.IdxBuffer.Size), static_cast<unsigned>(b.IdxBuffer.Size)});
     unsigned same_indices = 0;
     while (same_indices < limit && a.IdxBuffer[same_indices] == b.IdxBuffer[same_indices]) ++same_indices;
-    // The vertices, bulk-compared first (ImDrawVert has no padding).
-    const int vertices = std::min(a.VtxBuffer.Size, b.VtxBuffer.Size);
-    int same_vertices = 0;
-    constexpr int kBlock = 1024;
-    while (same_vertices + kBlock <= vertices &&
-           std::memcmp(a.VtxBuffer.Data + same_vertices, b.VtxBuffer.Data + same_vertices,
-                       sizeof(ImDrawVert) * kBlock) == 0)
-        same_vertices += kBlock;
-    while (same_vertices < vertices && same_vertex(a.VtxBuffer[same_vertices], b.VtxBuffer[same_vertices]))
-        ++same_vertices;
-    // Whole triangles whose vertices are all among the identical ones.
+    const int vertices = same_indices > 0 ? same_vertices(a, b, move) : 0;
+    // Whole triangles whose vertices are all among the same ones.
     unsigned prefix = 0;
     int cmd = 0;
     while (prefix + 3 <= same_indices) {
         while (a.CmdBuffer[cmd].IdxOffset + a.CmdBuffer[cmd].ElemCount <= prefix) ++cmd;
         const unsigned base = a.CmdBuffer[cmd].VtxOffset;
         const unsigned highest = base + std::max({a.IdxBuffer[prefix], a.IdxBuffer[prefix + 1], a.IdxBuffer[prefix + 2]});
-        if (highest >= static_cast<unsigned>(same_vertices)) break;
+        if (highest >= static_cast<unsigned>(vertices)) break;
         prefix += 3;
     }
     return prefix;
@@ -120,8 +140,9 @@ void copy_prefix(const ImDrawList& from, unsigned count, ImDrawList& to) {
 // Appends the triangles of `from` from index `first` on to `out`, in order,
 // each command under its own clip rectangle and texture.
 void append_from(const ImDrawList& from, unsigned first, ImDrawList& out) {
-    // One reservation may not span more vertices than 16-bit indices reach.
-    constexpr unsigned kMaxSpan = 60000;
+    // One reservation may not span more vertices than 16-bit indices reach;
+    // ImGui's own primitives never do (their indices are 16-bit too).
+    constexpr unsigned kMaxSpan = 1u << 16;
     for (const ImDrawCmd& cmd : from.CmdBuffer) {
         const unsigned end = cmd.IdxOffset + cmd.ElemCount;
         unsigned at = std::max(first, cmd.IdxOffset);
@@ -143,7 +164,10 @@ void append_from(const ImDrawList& from, unsigned first, ImDrawList& out) {
                 high = h;
                 stop += 3;
             }
-            if (stop == at) break;  // cannot happen with ImGui's own primitives; never loop forever
+            if (stop == at) {  // a triangle wider than any ImGui makes: skip it, never loop forever
+                at += 3;
+                continue;
+            }
             const unsigned span = high - low + 1;
             out.PrimReserve(static_cast<int>(stop - at), static_cast<int>(span));
             std::copy_n(from.VtxBuffer.Data + low, span, out._VtxWritePtr);
@@ -174,65 +198,100 @@ void CanvasCache::set_enabled(bool enabled) {
     valid_ = false;
 }
 
-void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImDrawList& out) {
+void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU32 background, ImDrawList& out) {
     ++stats_.frames;
     const auto total = static_cast<unsigned>(layer.IdxBuffer.Size);
-    unsigned drawn = 0;  // indices the texture stands for
-    bool hit = false;    // the texture was already up to date
+    unsigned drawn = 0;     // indices the texture stands for
+    ImVec2 moved{0, 0};     // how far the drawing moved since the texture was rendered
+    bool kept = false;      // the texture was up to date
+    bool compared = false;  // this frame was compared with the last
     if (!checked_) {
         usable_ = framebuffer_api().complete();  // needs the current context: not in the constructor
         checked_ = true;
     }
-    if (enabled_ && usable_) {
-        // The canvas's place is in its vertices (its background comes first), so
-        // comparing them covers a moved or resized canvas; a resized display
-        // needs a texture of its new size.
-        const bool same_display = display_pixels() == std::pair{texture_width_, texture_height_};
-        if (valid_ && same_display && common_prefix(layer, prefix_) == static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
-            drawn = static_cast<unsigned>(prefix_.IdxBuffer.Size);
-            hit = true;
-        } else {
-            // Worth rendering when the start that stayed the same since the last
-            // frame is most of the drawing: then the next frames reuse it.
-            valid_ = false;
-            const unsigned common = common_prefix(layer, previous_);
-            if (common > 0 && common * 2 >= total) {
+    if (enabled_ && usable_ && total > 0) {
+        const ImVec2 pixel_scale = ImGui::GetIO().DisplayFramebufferScale;
+        const ImVec4 clip = layer.CmdBuffer[0].ClipRect;
+        if (valid_ && background == background_ && pixel_scale.x == pixel_scale_.x && pixel_scale.y == pixel_scale_.y) {
+            const auto move = whole_pixel_move(layer, prefix_, pixel_scale);
+            // The visible canvas must lie within the texture, moved.
+            if (move && clip.x >= area_min_.x + move->x && clip.y >= area_min_.y + move->y &&
+                clip.z <= area_max_.x + move->x && clip.w <= area_max_.y + move->y &&
+                common_prefix(layer, prefix_, *move) == static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
+                drawn = static_cast<unsigned>(prefix_.IdxBuffer.Size);
+                moved = *move;
+                kept = true;
+            }
+        }
+        // Render again when the texture is out of date or stands for less than
+        // half of the drawing (shapes were added after it), and the start this
+        // frame shares with the last is most of the drawing: the next frames
+        // will reuse it.
+        if (!kept || total - drawn > drawn) {
+            compared = true;
+            const auto move = whole_pixel_move(layer, previous_, pixel_scale);
+            const unsigned common = move ? common_prefix(layer, previous_, *move) : 0;
+            if (common > drawn && common * 2 >= total) {
                 copy_prefix(layer, common, prefix_);
-                if (render_prefix()) drawn = common;
+                if (render_prefix(origin, size, background)) {
+                    drawn = common;
+                    moved = {0, 0};
+                } else {
+                    drawn = 0;
+                }
+            } else if (!kept) {
+                valid_ = false;
             }
         }
     }
     if (drawn > 0) {
         ++stats_.cached_frames;
-        // The texture covers the whole display; show the canvas's part of it,
+        if (moved.x != 0 || moved.y != 0) ++stats_.moved_frames;
+        // The texture is opaque over the whole canvas, background included;
         // flipped because OpenGL's rows run bottom to top.
-        const ImGuiViewport& display = *ImGui::GetMainViewport();
-        const ImVec2 end{origin.x + size.x, origin.y + size.y};
-        const auto u = [&](float x) { return (x - display.Pos.x) / display.Size.x; };
-        const auto v = [&](float y) { return 1.0f - (y - display.Pos.y) / display.Size.y; };
-        out.AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture_)), origin, end,
-                     {u(origin.x), v(origin.y)}, {u(end.x), v(end.y)});
+        const ImVec4 clip = layer.CmdBuffer[0].ClipRect;
+        out.PushClipRect({clip.x, clip.y}, {clip.z, clip.w}, true);
+        out.AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture_)),
+                     {area_min_.x + moved.x, area_min_.y + moved.y}, {area_max_.x + moved.x, area_max_.y + moved.y},
+                     {0, 1}, {1, 0});
+        out.PopClipRect();
+    } else {
+        out.AddRectFilled(origin, {origin.x + size.x, origin.y + size.y}, background);
     }
     append_from(layer, drawn, out);
-    // Kept for the next miss to compare with. A frame shown through the
-    // texture starts like the one the texture was made from, so it need not be
-    // copied (50,000 shapes are 20 MB of vertices).
-    if (!hit) {
+    // Kept for the next comparison. A frame shown through the texture starts
+    // like the one the texture was made from, so it need not be copied unless
+    // it is compared (50,000 shapes are 20 MB of vertices).
+    if (compared || !kept) {
         previous_.CmdBuffer = layer.CmdBuffer;
         previous_.IdxBuffer = layer.IdxBuffer;
         previous_.VtxBuffer = layer.VtxBuffer;
     }
 }
 
-bool CanvasCache::render_prefix() {
+bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
     const FramebufferApi& gl = framebuffer_api();
-    // The texture is as large as the display and rendered with the display's
-    // projection: the same arithmetic as drawing directly, so the same pixels
-    // even where a texel edge falls exactly on a pixel centre.
-    const ImGuiViewport& display = *ImGui::GetMainViewport();
+    valid_ = false;
+    // The canvas and a margin of a quarter of its larger side around it, on whole
+    // framebuffer pixels so that the texture is shown texel for pixel; the
+    // margin shrinks to what the largest texture allows.
     const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
-    const auto [width, height] = display_pixels();
-    if (width <= 0 || height <= 0) return false;
+    GLint max_side = 0;
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_side);
+    const float quarter = std::max(size.x, size.y) / 4;
+    const auto span = [&](float start, float length, float pixels_per_unit, float& min, float& max) {
+        const float canvas = length * pixels_per_unit;
+        const float margin =
+            std::clamp((static_cast<float>(max_side) - canvas) / 2 - 2, 0.0f, quarter * pixels_per_unit);
+        const float first = std::floor(start * pixels_per_unit - margin);
+        const float last = std::ceil((start + length) * pixels_per_unit + margin);
+        min = first / pixels_per_unit;
+        max = last / pixels_per_unit;
+        return static_cast<int>(last - first);
+    };
+    const int width = span(origin.x, size.x, scale.x, area_min_.x, area_max_.x);
+    const int height = span(origin.y, size.y, scale.y, area_min_.y, area_max_.y);
+    if (width <= 0 || height <= 0 || width > max_side || height > max_side) return false;
     if (texture_ == 0) glGenTextures(1, &texture_);
     if (framebuffer_ == 0) gl.gen(1, &framebuffer_);
     if (texture_ == 0 || framebuffer_ == 0) return usable_ = false;
@@ -240,6 +299,10 @@ bool CanvasCache::render_prefix() {
     GLint previous_framebuffer = 0, previous_texture = 0;
     glGetIntegerv(kFramebufferBinding, &previous_framebuffer);
     glGetIntegerv(GL_TEXTURE_BINDING_2D, &previous_texture);
+    GLfloat previous_clear[4] = {};
+    GLboolean previous_mask[4] = {};
+    glGetFloatv(GL_COLOR_CLEAR_VALUE, previous_clear);
+    glGetBooleanv(GL_COLOR_WRITEMASK, previous_mask);
     if (width != texture_width_ || height != texture_height_) {
         glBindTexture(GL_TEXTURE_2D, texture_);
         // Nearest: the texture is shown pixel for pixel, exactly as rendered.
@@ -255,11 +318,14 @@ bool CanvasCache::render_prefix() {
     gl.texture_2d(kFramebuffer, kColorAttachment0, GL_TEXTURE_2D, texture_, 0);
     const bool complete = gl.status(kFramebuffer) == kFramebufferComplete;
     if (complete) {
-        // The canvas is opaque (its background comes first). Alpha stays 1 so
-        // that the texture covers what is under it exactly as direct drawing does.
-        glClearColor(0, 0, 0, 1);
+        // The canvas's background, opaque; alpha stays 1 so that the texture
+        // covers what is under it exactly as direct drawing does.
+        const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(background);
+        glClearColor(colour.x, colour.y, colour.z, 1);
         glClear(GL_COLOR_BUFFER_BIT);
         glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+        // The whole area is drawn, not only the canvas the layer was clipped to.
+        for (ImDrawCmd& cmd : prefix_.CmdBuffer) cmd.ClipRect = {area_min_.x, area_min_.y, area_max_.x, area_max_.y};
         ImDrawList* lists[] = {&prefix_};
         ImDrawData data;
         data.Valid = true;
@@ -267,16 +333,19 @@ bool CanvasCache::render_prefix() {
         data.CmdListsCount = 1;
         data.TotalIdxCount = prefix_.IdxBuffer.Size;
         data.TotalVtxCount = prefix_.VtxBuffer.Size;
-        data.DisplayPos = display.Pos;
-        data.DisplaySize = display.Size;
+        data.DisplayPos = area_min_;
+        data.DisplaySize = {area_max_.x - area_min_.x, area_max_.y - area_min_.y};
         data.FramebufferScale = scale;
         ImGui_ImplOpenGL3_RenderDrawData(&data);  // sets and restores the viewport and the rest of its state
-        glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
     }
+    glClearColor(previous_clear[0], previous_clear[1], previous_clear[2], previous_clear[3]);
+    glColorMask(previous_mask[0], previous_mask[1], previous_mask[2], previous_mask[3]);
     gl.bind(kFramebuffer, static_cast<GLuint>(previous_framebuffer));
     glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous_texture));
     if (!complete) return usable_ = false;
     ++stats_.renders;
+    pixel_scale_ = scale;
+    background_ = background;
     valid_ = true;
     return true;
 }
