@@ -36,6 +36,15 @@ function draw_box(x0, y0, x1, y1)
   studio.drag(sx0, sy0, sx1, sy1)
 end
 
+-- The ids of `items` whose rows the item browser drew in the last frame, as "1,3".
+function rows_shown(items)
+  local shown = {}
+  for _, id in ipairs(items) do
+    if studio.widget("items.row=" .. id) then shown[#shown + 1] = tostring(id) end
+  end
+  return table.concat(shown, ",")
+end
+
 -- The screen rectangle of the widget the studio named `name`; fails when it was not drawn.
 function widget(name)
   local rect = studio.widget(name)

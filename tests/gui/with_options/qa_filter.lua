@@ -11,21 +11,14 @@ check(#items == 3, "the street sample has three items, got " .. #items)
 check(studio.current() == items[1], "the first item is open")
 studio.wait(2)
 
-local function rows_shown()
-  local shown = {}
-  for _, id in ipairs(items) do
-    if studio.widget("items.row=" .. id) then shown[#shown + 1] = tostring(id) end
-  end
-  return table.concat(shown, ",")
-end
 
 -- Waits up to `frames` frames for the rows shown to be `expected`.
 local function wait_rows(expected, frames, what)
   for _ = 1, frames do
-    if rows_shown() == expected then return end
+    if rows_shown(items) == expected then return end
     studio.wait(1)
   end
-  check(false, what .. ": expected rows " .. expected .. ", shown " .. rows_shown())
+  check(false, what .. ": expected rows " .. expected .. ", shown " .. rows_shown(items))
 end
 
 local function filter(entry)
