@@ -11,6 +11,7 @@ namespace tessera {
 void grow_heap_in_large_steps() {
 #if defined(__GLIBC__)
     mallopt(M_TOP_PAD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
 #endif
 }
 
