@@ -12,18 +12,17 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/key_names.hpp"
 #include "studio/app.hpp"
 #include "studio/canvas.hpp"
 
 namespace tessera::studio {
 namespace {
 
-// Helpers written in Lua over the primitives below.
+// Helpers written in Lua over the primitives below. The chunk's argument is
+// the key_code function (l_key_code).
 constexpr const char* kPrelude = R"lua(
-local keys = { Escape = 256, Enter = 257, Tab = 258, Backspace = 259, Insert = 260, Delete = 261,
-  Right = 262, Left = 263, Down = 264, Up = 265, PageUp = 266, PageDown = 267, Home = 268, End = 269,
-  Space = 32 }
-for n = 1, 12 do keys["F" .. n] = 289 + n end
+local key_code = ...
 
 function studio.click(x, y, button)
   button = button or 0
@@ -41,13 +40,26 @@ function studio.drag(x0, y0, x1, y1, button)
 end
 
 function studio.key(name, mods)
-  local code = keys[name] or string.byte(string.upper(name))
+  local code = key_code(name)
   mods = mods or {}
   studio.modifiers(mods.ctrl or false, mods.shift or false, mods.alt or false)
   studio.key_state(code, true); studio.wait(1)
   studio.key_state(code, false); studio.modifiers(false, false, false); studio.wait(1)
 end
 )lua";
+
+// key_code(name): the key code of a key name as profiles and Lua views write
+// them (core/key_names.hpp); raises for an unknown name.
+int l_key_code(lua_State* L) {
+    const char* name = luaL_checkstring(L, 1);
+    const int code = key_code(name);
+    if (code == 0)
+        return luaL_error(L, "studio.key: unknown key name \"%s\", expected A-Z, 0-9, Space, Enter, "
+                             "Escape, Tab, Backspace, Insert, Delete, arrows, PageUp, PageDown, Home, "
+                             "End or F1-F12", name);
+    lua_pushinteger(L, code);
+    return 1;
+}
 
 App& app_of(lua_State* L) { return *static_cast<App*>(lua_touserdata(L, lua_upvalueindex(1))); }
 Script& script_of(lua_State* L) { return *static_cast<Script*>(lua_touserdata(L, lua_upvalueindex(2))); }
@@ -450,7 +462,10 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
     lua_pushlightuserdata(L_, this);
     luaL_setfuncs(L_, functions, 2);
     lua_setglobal(L_, "studio");
-    if (luaL_dostring(L_, kPrelude) != LUA_OK) throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
+    lua_pushcfunction(L_, l_key_code);
+    if (luaL_loadstring(L_, kPrelude) != LUA_OK) throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
+    lua_insert(L_, -2);
+    if (lua_pcall(L_, 1, 0, 0) != LUA_OK) throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
 
     const std::string source = read_file(file);
     thread_ = lua_newthread(L_);
