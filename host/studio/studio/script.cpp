@@ -357,6 +357,11 @@ int l_png_pixel(lua_State* L) {
 int l_png_diff(lua_State* L) {
     const char* first = luaL_checkstring(L, 1);
     const char* second = luaL_checkstring(L, 2);
+    // Read before the images are loaded: a bad argument raises, which would leak them.
+    const lua_Integer left = luaL_optinteger(L, 3, 0);
+    const lua_Integer top = luaL_optinteger(L, 4, 0);
+    const lua_Integer width = luaL_optinteger(L, 5, LUA_MAXINTEGER);
+    const lua_Integer height = luaL_optinteger(L, 6, LUA_MAXINTEGER);
     int w[2] = {0, 0}, h[2] = {0, 0}, channels = 0;
     unsigned char* a = stbi_load(first, &w[0], &h[0], &channels, 4);
     unsigned char* b = stbi_load(second, &w[1], &h[1], &channels, 4);
@@ -365,10 +370,15 @@ int l_png_diff(lua_State* L) {
         stbi_image_free(b);
         return luaL_error(L, "%s, %s: cannot read both PNG files, or their sizes differ", first, second);
     }
-    const int x0 = std::clamp(static_cast<int>(luaL_optinteger(L, 3, 0)), 0, w[0]);
-    const int y0 = std::clamp(static_cast<int>(luaL_optinteger(L, 4, 0)), 0, h[0]);
-    const int x1 = std::clamp(x0 + static_cast<int>(luaL_optinteger(L, 5, w[0])), x0, w[0]);
-    const int y1 = std::clamp(y0 + static_cast<int>(luaL_optinteger(L, 6, h[0])), y0, h[0]);
+    // Clamped as 64-bit integers, each to what is left of the image: a large
+    // argument must neither wrap around in an int cast nor overflow the sum.
+    const auto clamp_to = [](lua_Integer value, int limit) {
+        return static_cast<int>(std::clamp<lua_Integer>(value, 0, limit));
+    };
+    const int x0 = clamp_to(left, w[0]);
+    const int y0 = clamp_to(top, h[0]);
+    const int x1 = x0 + clamp_to(width, w[0] - x0);
+    const int y1 = y0 + clamp_to(height, h[0] - y0);
     lua_Integer differing = 0;
     for (int y = y0; y < y1; ++y)
         for (int x = x0; x < x1; ++x) {
