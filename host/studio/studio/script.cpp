@@ -362,6 +362,7 @@ int l_png_diff(lua_State* L) {
     const lua_Integer top = luaL_optinteger(L, 4, 0);
     const lua_Integer width = luaL_optinteger(L, 5, LUA_MAXINTEGER);
     const lua_Integer height = luaL_optinteger(L, 6, LUA_MAXINTEGER);
+    const lua_Integer ties = luaL_optinteger(L, 7, 0);
     int w[2] = {0, 0}, h[2] = {0, 0}, channels = 0;
     unsigned char* a = stbi_load(first, &w[0], &h[0], &channels, 4);
     unsigned char* b = stbi_load(second, &w[1], &h[1], &channels, 4);
@@ -379,11 +380,29 @@ int l_png_diff(lua_State* L) {
     const int y0 = clamp_to(top, h[0]);
     const int x1 = x0 + clamp_to(width, w[0] - x0);
     const int y1 = y0 + clamp_to(height, h[0] - y0);
+    const auto at = [&](int x, int y) {
+        return (static_cast<std::size_t>(y) * static_cast<std::size_t>(w[0]) + static_cast<std::size_t>(x)) * 4;
+    };
+    // With `ties`, a pixel may take its colour (within 2 per channel) from a
+    // neighbour up to `ties` pixels away, in both images: what two
+    // rasterizations give a pixel centre lying exactly on an edge.
+    const int reach = static_cast<int>(std::clamp<lua_Integer>(ties, 0, 8));
+    const auto near_in = [&](const unsigned char* image, const unsigned char* colour, int x, int y) {
+        for (int ny = std::max(0, y - reach); ny <= std::min(h[0] - 1, y + reach); ++ny)
+            for (int nx = std::max(0, x - reach); nx <= std::min(w[0] - 1, x + reach); ++nx) {
+                const unsigned char* other = image + at(nx, ny);
+                bool close = true;
+                for (int c = 0; c < 4; ++c) close = close && std::abs(int{other[c]} - int{colour[c]}) <= 2;
+                if (close) return true;
+            }
+        return false;
+    };
     lua_Integer differing = 0;
     for (int y = y0; y < y1; ++y)
         for (int x = x0; x < x1; ++x) {
-            const std::size_t at = (static_cast<std::size_t>(y) * static_cast<std::size_t>(w[0]) + static_cast<std::size_t>(x)) * 4;
-            differing += std::memcmp(a + at, b + at, 4) != 0;
+            if (std::memcmp(a + at(x, y), b + at(x, y), 4) == 0) continue;
+            if (reach > 0 && near_in(b, a + at(x, y), x, y) && near_in(a, b + at(x, y), x, y)) continue;
+            ++differing;
         }
     stbi_image_free(a);
     stbi_image_free(b);
@@ -425,8 +444,9 @@ int l_frame_stats(lua_State* L) {
     return 5;
 }
 
-// frames, frames drawn through the cached texture, texture renders, since the
-// start; canvas_cache(false) draws every triangle at every frame from then on.
+// frames, frames drawn through the cached texture, texture renders, and frames
+// with the texture moved (panning), since the start; canvas_cache(false) draws
+// every triangle at every frame from then on.
 int l_canvas_cache(lua_State* L) {
     CanvasCache& cache = app_of(L).canvas().cache();
     if (!lua_isnoneornil(L, 1)) cache.set_enabled(lua_toboolean(L, 1) != 0);
@@ -434,7 +454,8 @@ int l_canvas_cache(lua_State* L) {
     lua_pushinteger(L, static_cast<lua_Integer>(stats.frames));
     lua_pushinteger(L, static_cast<lua_Integer>(stats.cached_frames));
     lua_pushinteger(L, static_cast<lua_Integer>(stats.renders));
-    return 3;
+    lua_pushinteger(L, static_cast<lua_Integer>(stats.moved_frames));
+    return 4;
 }
 
 int l_quit(lua_State* L) {
