@@ -1,7 +1,7 @@
 -- Frame times with many boxes on one 3840 x 2160 item (the project decides
 -- how many): the pointer moving at fit zoom (every box visible), the same
--- zoomed in, panning (every frame differs, so nothing comes from the canvas
--- cache), and moving one box with the select tool.
+-- zoomed in, panning (the cache shows its texture moved), and moving one box
+-- with the select tool.
 local item = studio.items()[1]
 studio.open(item)
 studio.tool("select")
@@ -26,17 +26,26 @@ end
 
 pointer_moving("fit, pointer moving")
 
--- Panning with the middle button: the whole drawing moves at every frame.
-studio.mouse(canvas.x + 200, canvas.y + 200)
-studio.button(2, true)
-studio.wait(1)
-studio.frame_stats()
-for i = 1, 100 do
-  studio.mouse(canvas.x + 200 + (i % 20) * 2, canvas.y + 200 + (i % 20))
+-- Panning with the middle button: the whole drawing moves at every frame,
+-- back and forth within 40 x 20 pixels.
+local function pan(name, frames, step_x, step_y)
+  studio.mouse(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2)
+  studio.wait(2)
+  studio.button(2, true)
   studio.wait(1)
+  studio.frame_stats()
+  local x, y = canvas.x + canvas.width / 2, canvas.y + canvas.height / 2
+  for i = 1, frames do
+    x, y = x + step_x(i), y + step_y(i)
+    studio.mouse(x, y)
+    studio.wait(1)
+  end
+  report(name)
+  studio.button(2, false)
+  studio.wait(2)
 end
-report("fit, panning")
-studio.button(2, false)
+local function wiggle(i) return (i % 20 < 10) and 4 or -4 end
+pan("fit, panning", 100, wiggle, function(i) return wiggle(i) / 2 end)
 studio.key("F")  -- back to fit
 studio.wait(3)
 
@@ -61,4 +70,7 @@ studio.select(0)
 studio.mouse(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2)
 for _ = 1, 8 do studio.wheel(1); studio.wait(1) end
 pointer_moving(string.format("zoomed in (scale %.2f)", studio.canvas().scale))
+-- Panning across the image, 8 pixels a frame: past the cached margin every
+-- 40 frames or so, where the shapes drawn change and the cache renders again.
+pan("zoomed in, panning across", 150, function() return -8 end, function() return -3 end)
 studio.quit(0)
