@@ -33,7 +33,6 @@
 #include <cmath>
 #include <utility>
 
-#include <tessera/ext/host_project.h>
 #include <tessera/v1/item_generated.h>
 #include <tessera/v1/label_schema_generated.h>
 
@@ -77,18 +76,8 @@ void ImageView::open_item(std::span<const std::uint8_t> item, std::span<const st
 
 void ImageView::read_skeletons() {
     skeletons_ = {};
-    const auto* project = host_.extension<tessera_host_project_t>(TESSERA_EXT_HOST_PROJECT);
-    if (!project || !project->read_label_schema) return;
-    std::vector<std::uint8_t> bytes;
-    const tessera_bytes_sink_t sink{&bytes, [](const tessera_bytes_sink_t* self, const std::uint8_t* data,
-                                                std::size_t size) {
-                                        auto& out = *static_cast<std::vector<std::uint8_t>*>(self->ctx);
-                                        out.insert(out.end(), data, data + size);
-                                        return true;
-                                    }};
-    if (project->read_label_schema(host_.get(), &sink) != TESSERA_OK || bytes.empty()) return;
-    flatbuffers::Verifier verifier(bytes.data(), bytes.size());
-    if (!v1::VerifyLabelSchemaBuffer(verifier)) return;  // the host verifies it; a view trusts nothing
+    const std::vector<std::uint8_t> bytes = host_.read_label_schema();  // verified, or empty
+    if (bytes.empty()) return;
     const v1::LabelSchema& schema = *v1::GetLabelSchema(bytes.data());
     if (const auto* list = schema.skeletons()) {
         for (const v1::Skeleton* skeleton : *list) {
