@@ -66,7 +66,7 @@ void print_usage(std::FILE* to) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    tessera::grow_heap_in_large_steps();
+    tessera::tune_heap_for_batch_programs();
     const std::vector<std::string> all(argv + 1, argv + argc);
     if (all.empty()) {
         print_usage(stderr);

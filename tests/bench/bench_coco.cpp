@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: bench_coco FILE.json [--runs N]\n");
         return 2;
     }
-    tessera::grow_heap_in_large_steps();  // as the CLI does
+    tessera::tune_heap_for_batch_programs();  // as the CLI does
     const std::filesystem::path input = argv[1];
     const int runs = argc >= 4 && std::strcmp(argv[2], "--runs") == 0 ? std::atoi(argv[3]) : 3;
     const double mb = static_cast<double>(std::filesystem::file_size(input)) / 1e6;

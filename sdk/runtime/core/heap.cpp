@@ -8,10 +8,11 @@
 
 namespace tessera {
 
-void grow_heap_in_large_steps() {
+void tune_heap_for_batch_programs() {
 #if defined(__GLIBC__)
     mallopt(M_TOP_PAD, 64 << 20);
     mallopt(M_MMAP_THRESHOLD, 4 << 20);
+    mallopt(M_MXFAST, 0);
 #endif
 }
 
