@@ -226,11 +226,18 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU3
         // Render again when the texture is out of date or stands for less than
         // half of the drawing (shapes were added after it), and the start this
         // frame shares with the last is most of the drawing: the next frames
-        // will reuse it.
+        // will reuse it. A change right after frames that reused the texture
+        // (an edit, a pan past the margin) is rendered at once, but for as
+        // many triangles at the end as those frames drew after the texture
+        // (the hover highlight, the selection): the frames after it will
+        // likely be alike again.
         if (!kept || total - drawn > drawn) {
             compared = true;
-            const auto move = whole_pixel_move(layer, previous_, pixel_scale);
-            const unsigned common = move ? common_prefix(layer, previous_, *move) : 0;
+            unsigned common = total - std::min(total, reused_tail_);
+            if (kept || !reused_) {
+                const auto move = whole_pixel_move(layer, previous_, pixel_scale);
+                common = move ? common_prefix(layer, previous_, *move) : 0;
+            }
             if (common > drawn && common * 2 >= total) {
                 copy_prefix(layer, common, prefix_);
                 if (render_prefix(origin, size, background)) {
@@ -244,6 +251,8 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU3
             }
         }
     }
+    reused_ = kept;
+    reused_tail_ = total - drawn;
     if (drawn > 0) {
         ++stats_.cached_frames;
         if (moved.x != 0 || moved.y != 0) ++stats_.moved_frames;

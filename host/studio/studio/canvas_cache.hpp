@@ -13,9 +13,11 @@
 // only the triangles after the common start. The texture covers the canvas
 // and a margin of a quarter of its larger side around it, so that a pan shows what
 // was just outside; a view that draws shapes that far beyond the canvas lets
-// a pan reuse it until it goes past the margin. When the drawing changes, the
-// start it shares with the last frame is rendered again once it is most of
-// the drawing. Pixels are the same as drawing directly: the same triangles go
+// a pan reuse it until it goes past the margin. When the drawing changes
+// after frames that reused the texture, it is rendered again at once (but
+// for as much at its end as those frames drew after the texture); while it
+// keeps changing, the start it shares with the last frame is rendered
+// again once that is most of the drawing. Pixels are the same as drawing directly: the same triangles go
 // through the same rasterizer, moved by whole pixels.
 
 #include <cstdint>
@@ -64,6 +66,8 @@ private:
     bool checked_ = false;
     bool usable_ = false;  // OpenGL offers framebuffer objects
     bool valid_ = false;   // the texture holds `prefix_`
+    bool reused_ = false;  // the last frame was shown through the texture as it was
+    unsigned reused_tail_ = 0;  // indices it drew after the texture
     unsigned framebuffer_ = 0;
     unsigned texture_ = 0;
     int texture_width_ = 0;   // framebuffer pixels
