@@ -130,7 +130,9 @@ struct Canvas::Context {
         of(ui).cache_.invalidate();
     }
     static void TESSERA_ABI image(tessera_ui_t* ui, uint64_t texture, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {
-        if (texture == 0) return;
+        // Only textures views created and did not destroy: GL gives a deleted
+        // name out again, possibly to the host's own textures.
+        if (!of(ui).textures_.contains(texture)) return;
         draw(ui).AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture)), screen(ui, min),
                           screen(ui, max));
     }

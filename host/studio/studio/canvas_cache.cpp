@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <optional>
 
 #include <GLFW/glfw3.h>
@@ -41,9 +42,9 @@ const FramebufferApi& framebuffer_api() {
     return api;
 }
 
-// Vertices moved by whole pixels are compared within this many screen pixels:
-// the canvas's transform rounds differently at another offset, by far less
-// than the rasterizer's 1/256-pixel grid.
+// Vertices moved by whole pixels are compared within this many framebuffer
+// pixels: the canvas's transform rounds differently at another offset, by far
+// less than the rasterizer's 1/256-pixel grid.
 constexpr float kTolerance = 1.0f / 512;
 
 // The move, by whole framebuffer pixels, that takes `before`'s first vertex
@@ -63,14 +64,16 @@ bool same_state(const ImDrawCmd& a, const ImDrawCmd& b) {
            a.UserCallback == nullptr && b.UserCallback == nullptr;
 }
 
-// `a` is `b` moved by `move`.
-bool same_vertex(const ImDrawVert& a, const ImDrawVert& b, ImVec2 move) {
-    return std::abs(a.pos.x - (b.pos.x + move.x)) <= kTolerance && std::abs(a.pos.y - (b.pos.y + move.y)) <= kTolerance &&
-           a.uv.x == b.uv.x && a.uv.y == b.uv.y && a.col == b.col;
+// `a` is `b` moved by `move`, within `tolerance` (screen units).
+bool same_vertex(const ImDrawVert& a, const ImDrawVert& b, ImVec2 move, ImVec2 tolerance) {
+    return std::abs(a.pos.x - (b.pos.x + move.x)) <= tolerance.x &&
+           std::abs(a.pos.y - (b.pos.y + move.y)) <= tolerance.y && a.uv.x == b.uv.x && a.uv.y == b.uv.y &&
+           a.col == b.col;
 }
 
-// How many vertices, from the start, `a` has as `b` moved by `move`.
-int same_vertices(const ImDrawList& a, const ImDrawList& b, ImVec2 move) {
+// How many vertices, from the start, `a` has as `b` moved by `move`; `pixel_scale`
+// is framebuffer pixels per screen unit.
+int same_vertices(const ImDrawList& a, const ImDrawList& b, ImVec2 move, ImVec2 pixel_scale) {
     const int vertices = std::min(a.VtxBuffer.Size, b.VtxBuffer.Size);
     int same = 0;
     if (move.x == 0 && move.y == 0) {
@@ -83,13 +86,14 @@ int same_vertices(const ImDrawList& a, const ImDrawList& b, ImVec2 move) {
             ++same;
         return same;
     }
-    while (same < vertices && same_vertex(a.VtxBuffer[same], b.VtxBuffer[same], move)) ++same;
+    const ImVec2 tolerance{kTolerance / pixel_scale.x, kTolerance / pixel_scale.y};
+    while (same < vertices && same_vertex(a.VtxBuffer[same], b.VtxBuffer[same], move, tolerance)) ++same;
     return same;
 }
 
 // How many indices, from the start, `a` draws as `b` moved by `move`: a whole
 // number of triangles, under the same draw state, over the same vertices.
-unsigned common_prefix(const ImDrawList& a, const ImDrawList& b, ImVec2 move) {
+unsigned common_prefix(const ImDrawList& a, const ImDrawList& b, ImVec2 move, ImVec2 pixel_scale) {
     // The draw commands: the same texture and offsets, up to the first that differs.
     unsigned limit = 0;
     const int cmds = std::min(a.CmdBuffer.Size, b.CmdBuffer.Size);
@@ -104,7 +108,7 @@ unsigned common_prefix(const ImDrawList& a, const ImDrawList& b, ImVec2 move) {
     limit = std::min({limit, static_cast<unsigned>(a.IdxBuffer.Size), static_cast<unsigned>(b.IdxBuffer.Size)});
     unsigned same_indices = 0;
     while (same_indices < limit && a.IdxBuffer[same_indices] == b.IdxBuffer[same_indices]) ++same_indices;
-    const int vertices = same_indices > 0 ? same_vertices(a, b, move) : 0;
+    const int vertices = same_indices > 0 ? same_vertices(a, b, move, pixel_scale) : 0;
     // Whole triangles whose vertices are all among the same ones.
     unsigned prefix = 0;
     int cmd = 0;
@@ -217,7 +221,7 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU3
             // The visible canvas must lie within the texture, moved.
             if (move && clip.x >= area_min_.x + move->x && clip.y >= area_min_.y + move->y &&
                 clip.z <= area_max_.x + move->x && clip.w <= area_max_.y + move->y &&
-                common_prefix(layer, prefix_, *move) == static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
+                common_prefix(layer, prefix_, *move, pixel_scale) == static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
                 drawn = static_cast<unsigned>(prefix_.IdxBuffer.Size);
                 moved = *move;
                 kept = true;
@@ -236,7 +240,7 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU3
             unsigned common = total - std::min(total, reused_tail_);
             if (kept || !reused_) {
                 const auto move = whole_pixel_move(layer, previous_, pixel_scale);
-                common = move ? common_prefix(layer, previous_, *move) : 0;
+                common = move ? common_prefix(layer, previous_, *move, pixel_scale) : 0;
             }
             if (common > drawn && common * 2 >= total) {
                 copy_prefix(layer, common, prefix_);
@@ -312,6 +316,7 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
     GLboolean previous_mask[4] = {};
     glGetFloatv(GL_COLOR_CLEAR_VALUE, previous_clear);
     glGetBooleanv(GL_COLOR_WRITEMASK, previous_mask);
+    const GLboolean previous_scissor = glIsEnabled(GL_SCISSOR_TEST);
     if (width != texture_width_ || height != texture_height_) {
         glBindTexture(GL_TEXTURE_2D, texture_);
         // Nearest: the texture is shown pixel for pixel, exactly as rendered.
@@ -331,10 +336,21 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
         // covers what is under it exactly as direct drawing does.
         const ImVec4 colour = ImGui::ColorConvertU32ToFloat4(background);
         glClearColor(colour.x, colour.y, colour.z, 1);
+        glDisable(GL_SCISSOR_TEST);
         glClear(GL_COLOR_BUFFER_BIT);
         glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_FALSE);
+        // The backend makes its viewport (DisplaySize * FramebufferScale) and
+        // scissors by truncating to whole pixels: at a fractional scale the
+        // size is nudged up until it covers the texture exactly, and the clip
+        // rectangle reaches a pixel beyond it.
+        ImVec2 display_size{area_max_.x - area_min_.x, area_max_.y - area_min_.y};
+        while (static_cast<int>(display_size.x * scale.x) < width)
+            display_size.x = std::nextafter(display_size.x, std::numeric_limits<float>::infinity());
+        while (static_cast<int>(display_size.y * scale.y) < height)
+            display_size.y = std::nextafter(display_size.y, std::numeric_limits<float>::infinity());
         // The whole area is drawn, not only the canvas the layer was clipped to.
-        for (ImDrawCmd& cmd : prefix_.CmdBuffer) cmd.ClipRect = {area_min_.x, area_min_.y, area_max_.x, area_max_.y};
+        for (ImDrawCmd& cmd : prefix_.CmdBuffer)
+            cmd.ClipRect = {area_min_.x, area_min_.y, area_max_.x + 1 / scale.x, area_max_.y + 1 / scale.y};
         ImDrawList* lists[] = {&prefix_};
         ImDrawData data;
         data.Valid = true;
@@ -343,12 +359,13 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
         data.TotalIdxCount = prefix_.IdxBuffer.Size;
         data.TotalVtxCount = prefix_.VtxBuffer.Size;
         data.DisplayPos = area_min_;
-        data.DisplaySize = {area_max_.x - area_min_.x, area_max_.y - area_min_.y};
+        data.DisplaySize = display_size;
         data.FramebufferScale = scale;
         ImGui_ImplOpenGL3_RenderDrawData(&data);  // sets and restores the viewport and the rest of its state
     }
     glClearColor(previous_clear[0], previous_clear[1], previous_clear[2], previous_clear[3]);
     glColorMask(previous_mask[0], previous_mask[1], previous_mask[2], previous_mask[3]);
+    if (previous_scissor) glEnable(GL_SCISSOR_TEST);
     gl.bind(kFramebuffer, static_cast<GLuint>(previous_framebuffer));
     glBindTexture(GL_TEXTURE_2D, static_cast<GLuint>(previous_texture));
     if (!complete) return usable_ = false;
