@@ -330,7 +330,14 @@ void ImageView::draw(Frame& f) {
         draw_shape(f, shape, color_of(f, shape), line_width_, false);
         ++stats_.shapes_drawn;
     }
-    if (show_all_labels_ && visible_.size() <= 500) {
+    // Labels while at most 500 shapes are in view; drawn for the margin too,
+    // so that panning does not change the drawing.
+    const auto in_view = [&] {
+        const Rect view = visible_rect(f.canvas);
+        return std::count_if(visible_.begin(), visible_.end(),
+                             [&](std::uint32_t index) { return shapes_.shapes()[index].bounds.intersects(view); });
+    };
+    if (show_all_labels_ && in_view() <= 500) {
         for (std::uint32_t index : visible_) {
             const Shape& shape = shapes_.shapes()[index];
             const char* label = shapes_.labels()[shape.label].c_str();
