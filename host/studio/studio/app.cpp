@@ -104,6 +104,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
 App::~App() {
     // Views hold textures of this window's context: close them before it goes.
     script_.reset();
+    session_->set_findings_observer({});
     project_qa_.reset();  // its run uses the plugins' rules
     plugins_.reset();
 }
@@ -123,9 +124,16 @@ void App::build_rules() {
 }
 
 ProjectQa& App::project_qa() {
-    if (!project_qa_)
+    if (!project_qa_) {
         project_qa_ = std::make_unique<ProjectQa>(options_.project, plugins_->rule_providers(), rule_settings_,
                                                   default_plugins_);
+        // Live QA is newer than the run's snapshot: every result of it, for
+        // whichever item is open, goes to the project's QA too.
+        ProjectQa& whole = *project_qa_;
+        if (session_->current() != 0) whole.update(session_->current(), session_->findings());
+        session_->set_findings_observer(
+            [&whole](ItemId item, std::span<const qa::Finding> findings) { whole.update(item, findings); });
+    }
     return *project_qa_;
 }
 

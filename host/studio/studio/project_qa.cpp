@@ -16,9 +16,33 @@ ProjectQa::ProjectQa(std::filesystem::path dir, std::vector<const qa::RuleProvid
 
 ProjectQa::~ProjectQa() = default;  // the jthread asks the run to stop and joins it
 
+namespace {
+
+// Index of `rule` in `rules`, added at the end when missing.
+std::uint32_t rule_index(std::vector<std::string>& rules, std::string_view rule) {
+    const auto it = std::find(rules.begin(), rules.end(), rule);
+    if (it != rules.end()) return static_cast<std::uint32_t>(it - rules.begin());
+    rules.emplace_back(rule);
+    return static_cast<std::uint32_t>(rules.size() - 1);
+}
+
+void add_finding(ItemQa& summary, qa::Severity severity, std::uint32_t rule) {
+    ++summary.findings;
+    if (severity == qa::Severity::Error) ++summary.errors;
+    summary.rules.push_back(rule);
+}
+
+void sort_rules(ItemQa& summary) {
+    std::sort(summary.rules.begin(), summary.rules.end());
+    summary.rules.erase(std::unique(summary.rules.begin(), summary.rules.end()), summary.rules.end());
+}
+
+}  // namespace
+
 void ProjectQa::run(std::stop_token stop, std::filesystem::path dir, qa::RuleSettings settings,
                     std::vector<std::string> default_plugins) {
-    std::optional<qa::Report> report;
+    std::unordered_map<store::ItemId, ItemQa> found;
+    std::vector<std::string> rules;
     std::string error;
     try {
         // A connection of this thread's own: store::Project is not thread-safe.
@@ -31,46 +55,45 @@ void ProjectQa::run(std::stop_token stop, std::filesystem::path dir, qa::RuleSet
             checked_ = done;
             total_ = total;
         };
-        report = qa::run(project, providers_, settings, options);
+        const qa::Report report = qa::run(project, providers_, settings, options);
+        // Summed up here, not on the main thread: a million items take a while.
+        if (const auto* findings = report.root().findings()) {
+            for (const v1::Finding* f : *findings) {
+                if (f->item() == 0) continue;  // about a rule, not an item: the QA panel shows those
+                add_finding(found[f->item()], f->severity(),
+                            rule_index(rules, f->rule() ? f->rule()->string_view() : std::string_view()));
+            }
+        }
+        for (auto& [item, summary] : found) sort_rules(summary);
     } catch (const std::exception& e) {
+        found.clear();
         error = e.what();
     }
     const std::lock_guard lock(mutex_);
-    report_ = std::move(report);
+    run_found_ = std::move(found);
+    run_rules_ = std::move(rules);
     run_error_ = std::move(error);
     finished_ = true;
 }
 
 bool ProjectQa::done() {
     if (done_) return true;
-    std::optional<qa::Report> report;
     {
         const std::lock_guard lock(mutex_);
         if (!finished_) return false;
-        report = std::move(report_);
+        found_ = std::move(run_found_);
         error_ = std::move(run_error_);
+        // The run's rule list becomes the list; live results made before
+        // (indices into the old one) are renumbered.
+        std::vector<std::string> before = std::move(rules_);
+        rules_ = std::move(run_rules_);
+        for (auto& [item, summary] : live_) {
+            for (std::uint32_t& rule : summary.rules) rule = rule_index(rules_, before[rule]);
+            sort_rules(summary);
+        }
     }
     done_ = true;
     ++revision_;
-    if (!report) return true;
-    // Findings come ordered by item: one summary per run of the same item.
-    const auto* findings = report->root().findings();
-    if (findings == nullptr) return true;
-    std::vector<qa::Finding> same_item;
-    const auto flush = [&] {
-        if (!same_item.empty()) found_[same_item.front().item] = summarize(same_item);
-        same_item.clear();
-    };
-    for (const v1::Finding* f : *findings) {
-        if (f->item() == 0) continue;  // about a rule, not an item: the QA panel shows those
-        if (!same_item.empty() && same_item.front().item != f->item()) flush();
-        qa::Finding finding;
-        finding.item = f->item();
-        finding.rule = f->rule() ? f->rule()->str() : std::string();
-        finding.severity = f->severity();
-        same_item.push_back(std::move(finding));
-    }
-    flush();
     return true;
 }
 
@@ -105,21 +128,9 @@ std::vector<std::size_t> ProjectQa::items_per_rule() {
 
 ItemQa ProjectQa::summarize(std::span<const qa::Finding> findings) {
     ItemQa summary;
-    for (const qa::Finding& finding : findings) {
-        ++summary.findings;
-        if (finding.severity == qa::Severity::Error) ++summary.errors;
-        summary.rules.push_back(rule_index(finding.rule));
-    }
-    std::sort(summary.rules.begin(), summary.rules.end());
-    summary.rules.erase(std::unique(summary.rules.begin(), summary.rules.end()), summary.rules.end());
+    for (const qa::Finding& finding : findings) add_finding(summary, finding.severity, rule_index(rules_, finding.rule));
+    sort_rules(summary);
     return summary;
-}
-
-std::uint32_t ProjectQa::rule_index(std::string_view rule) {
-    const auto it = std::find(rules_.begin(), rules_.end(), rule);
-    if (it != rules_.end()) return static_cast<std::uint32_t>(it - rules_.begin());
-    rules_.emplace_back(rule);
-    return static_cast<std::uint32_t>(rules_.size() - 1);
 }
 
 }  // namespace tessera::studio

@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,8 +69,8 @@ public:
 private:
     void run(std::stop_token stop, std::filesystem::path dir, qa::RuleSettings settings,
              std::vector<std::string> default_plugins);
+    // Summed up against rules(): main thread only.
     ItemQa summarize(std::span<const qa::Finding> findings);
-    std::uint32_t rule_index(std::string_view rule);
 
     std::vector<const qa::RuleProvider*> providers_;
     std::atomic<std::uint64_t> checked_{0};
@@ -80,7 +79,8 @@ private:
     // Handed over by the run's thread when it ends.
     std::mutex mutex_;
     bool finished_ = false;
-    std::optional<qa::Report> report_;
+    std::unordered_map<store::ItemId, ItemQa> run_found_;
+    std::vector<std::string> run_rules_;  // what run_found_ indexes
     std::string run_error_;
 
     // Main thread only.

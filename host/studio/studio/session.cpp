@@ -308,6 +308,7 @@ void Session::run_qa() {
     const qa::ItemInput input{schema_, item_, annotations_, schema(), item(), annotations()};
     checker_->check(input, findings_);
     for (qa::Finding& finding : findings_) finding.item = current_;
+    if (findings_observer_) findings_observer_(current_, findings_);
 }
 
 std::size_t Session::error_count() const {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -127,6 +128,11 @@ public:
     void set_rules(const qa::RuleSet* rules);
     /// The open item's findings under the rules, ordered by rule.
     [[nodiscard]] const std::vector<qa::Finding>& findings() const { return findings_; }
+    /// Called with the open item and its findings each time live QA ran
+    /// (after every change); empty to stop.
+    void set_findings_observer(std::function<void(ItemId, std::span<const qa::Finding>)> observer) {
+        findings_observer_ = std::move(observer);
+    }
     /// Number of error-severity findings of the open item.
     [[nodiscard]] std::size_t error_count() const;
     /// Submits the open item (state Submitted, undoable). Refused, returning
@@ -169,6 +175,7 @@ private:
     const qa::RuleSet* rules_ = nullptr;
     std::unique_ptr<qa::Checker> checker_;
     std::vector<qa::Finding> findings_;
+    std::function<void(ItemId, std::span<const qa::Finding>)> findings_observer_;
     std::vector<std::unique_ptr<v1::ReviewRecordT>> reviews_;
 };
 

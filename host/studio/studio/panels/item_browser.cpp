@@ -37,8 +37,8 @@
 //    and the panel shows how far the scan got;
 //  - the QA filter starts App::project_qa() the first time it is used: the
 //    live QA's rules run over every item on a worker thread (a million items
-//    take seconds), and the list is built again when that run ends. The open
-//    item's live findings are handed to it after every change, so the list
+//    take seconds), and the list is built again when that run ends. The App
+//    hands it the open item's live findings after every change, so the list
 //    follows the annotator's fixes.
 
 #include <algorithm>
@@ -165,10 +165,6 @@ void ItemBrowser::follow_session(Session& session) {
     seen_revision_ = session.revision();
     const ItemId current = session.current();
     if (current != 0) {
-        if (qa_ != nullptr) {
-            qa_->update(current, session.findings());
-            seen_qa_revision_ = qa_->revision();
-        }
         if (const auto index = session.index_of(current); index && *index < label_match_.size())
             label_match_[*index] = kUnknown;
     }
