@@ -17,8 +17,13 @@
 // after frames that reused the texture, it is rendered again at once (but
 // for as much at its end as those frames drew after the texture); while it
 // keeps changing, the start it shares with the last frame is rendered
-// again once that is most of the drawing. Pixels are the same as drawing directly: the same triangles go
-// through the same rasterizer, moved by whole pixels.
+// again once that is most of the drawing.
+//
+// Pixels are those of drawing directly: the same triangles go through the
+// same rasterizer, moved by whole pixels. The texture has a projection of its
+// own, though, which rounds differently; where a pixel centre lies exactly on
+// an edge (of a magnified image texel, say) the two may give it to either
+// side. The GUI test `gui: canvas_cache` holds it to that.
 
 #include <cstdint>
 
