@@ -504,7 +504,7 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
     const std::string source = read_file(file);
     thread_ = lua_newthread(L_);
     lua_setfield(L_, LUA_REGISTRYINDEX, "tessera.script.thread");  // keeps the thread alive
-    const std::string chunk = "@" + file.string();
+    const std::string chunk = fmt::format("@{}", file.string());
     if (luaL_loadbufferx(thread_, source.data(), source.size(), chunk.c_str(), "t") != LUA_OK)
         throw Error(lua_tostring(thread_, -1));
     wait_frames = 2;  // let the first item open and the layout settle

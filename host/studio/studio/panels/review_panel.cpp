@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -224,8 +225,8 @@ void ReviewPanel::draw_reject_form(App& app) {
             break;
         }
         ImGui::SameLine();
-        std::string line = "#" + std::to_string(comment.annotation);
-        if (!comment.defect.empty()) line += " [" + defect_name(session, comment.defect) + "]";
+        std::string line = fmt::format("#{}", comment.annotation);
+        if (!comment.defect.empty()) line += fmt::format(" [{}]", defect_name(session, comment.defect));
         line += " " + comment.text;
         if (ImGui::Selectable(line.c_str(), session.selected() == comment.annotation)) session.select(comment.annotation);
         ImGui::PopID();
@@ -304,8 +305,8 @@ void ReviewPanel::draw_feedback(App& app, const v1::ReviewRecordT& record) {
         const v1::ReviewCommentT& comment = *record.comments[i];
         ImGui::PushID(static_cast<int>(i));
         std::string line;
-        if (comment.annotation != 0) line = "#" + std::to_string(comment.annotation) + " ";
-        if (!comment.defect.empty()) line += "[" + defect_name(session, comment.defect) + "] ";
+        if (comment.annotation != 0) line = fmt::format("#{} ", comment.annotation);
+        if (!comment.defect.empty()) line += fmt::format("[{}] ", defect_name(session, comment.defect));
         line += comment.text;
         if (comment.annotation != 0 && session.find_annotation(comment.annotation) != nullptr) {
             if (ImGui::Selectable(line.c_str(), session.selected() == comment.annotation))
