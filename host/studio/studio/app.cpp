@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/media_kinds.hpp"
 #include "plugin_setup.hpp"
+#include "studio/host_imgui.hpp"
 #include "studio/i18n.hpp"
 #include "studio/panels/panels.hpp"
 #include "studio/script.hpp"
@@ -81,6 +82,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
         .prepare =
             [this](plugins::PluginHost& host) {
                 host.host_extensions().offer(TESSERA_EXT_HOST_UI, Canvas::api());
+                host.host_extensions().offer(TESSERA_EXT_HOST_IMGUI, host_imgui_api());
                 // Edits of view plugins go through the session: durable and undoable.
                 host.host_extensions().set_submit(
                     [this](std::span<const std::uint8_t> batch) { return session_->apply(batch); });

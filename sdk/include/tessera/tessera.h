@@ -16,6 +16,7 @@
 #include "ext/host_project.h"
 #include "ext/label_schema.h"
 #include "ext/qa_rules.h"
+#include "ext/host_imgui.h"
 #include "ext/host_ui.h"
 #include "ext/view.h"
 
