@@ -74,6 +74,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
         .label_color = [this](std::string_view label) { return label_color(label); },
         .label_name = [this](std::string_view label) { return label_name(label); },
         .select = [this](std::uint64_t annotation) { session_->select(annotation); },
+        .widget = [this](std::string_view label) { name_widget("view:" + std::string(label)); },
     });
     plugins_ = host::load_plugins({
         .project_dir = options_.project,
@@ -98,6 +99,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
     panels_.push_back(make_review_panel());
     panels_.push_back(make_status_bar());
     panels_.push_back(make_shortcut_sheet());
+    panels_.push_back(make_view_options());
 
     if (!session_->items().empty()) open_item(session_->items().front().id);
     if (!options_.script.empty()) script_ = std::make_unique<Script>(*this, options_.script);
@@ -365,6 +367,7 @@ void App::shortcuts() {
     if (pressed(profile_.key_for("redo")) || pressed({.key = 'Y', .ctrl = true})) redo();
     if (pressed(profile_.key_for("submit"))) submit();
     if (pressed(profile_.key_for("shortcuts"))) show_shortcuts = !show_shortcuts;
+    if (pressed(profile_.key_for("view_options"))) show_view_options = !show_view_options;
     if (pressed(profile_.key_for("next_item"))) step_item(+1);
     if (pressed(profile_.key_for("previous_item"))) step_item(-1);
     // Labels: each class's hotkey; a schema without any gets 1-9 by position.

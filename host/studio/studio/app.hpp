@@ -140,6 +140,8 @@ public:
 
     /// Whether the shortcut sheet (F1) is shown.
     bool show_shortcuts = false;
+    /// Whether the view options panel is shown (View menu, F2).
+    bool show_view_options = false;
     /// Set when the QA panel should come to the front (a blocked submit).
     bool focus_qa = false;
 

@@ -137,18 +137,40 @@ struct Canvas::Context {
                           screen(ui, max));
     }
 
-    static bool TESSERA_ABI button(tessera_ui_t*, const char* label) { return label && ImGui::Button(label); }
-    static bool TESSERA_ABI checkbox(tessera_ui_t*, const char* label, bool* value) {
-        return label && value && ImGui::Checkbox(label, value);
+    static bool TESSERA_ABI button(tessera_ui_t* ui, const char* label) {
+        if (label == nullptr) return false;
+        const bool pressed = ImGui::Button(label);
+        drew_widget(ui, label);
+        return pressed;
     }
-    static bool TESSERA_ABI combo(tessera_ui_t*, const char* label, int* current, const char* const* items, int count) {
-        return label && current && items && count > 0 && ImGui::Combo(label, current, items, count);
+    static bool TESSERA_ABI checkbox(tessera_ui_t* ui, const char* label, bool* value) {
+        if (label == nullptr || value == nullptr) return false;
+        const bool changed = ImGui::Checkbox(label, value);
+        drew_widget(ui, label);
+        return changed;
     }
-    static bool TESSERA_ABI input_text(tessera_ui_t*, const char* label, char* buffer, size_t capacity) {
-        return label && buffer && capacity > 0 && ImGui::InputText(label, buffer, capacity);
+    static bool TESSERA_ABI combo(tessera_ui_t* ui, const char* label, int* current, const char* const* items,
+                                  int count) {
+        if (label == nullptr || current == nullptr || items == nullptr || count <= 0) return false;
+        const bool changed = ImGui::Combo(label, current, items, count);
+        drew_widget(ui, label);
+        return changed;
     }
-    static bool TESSERA_ABI slider(tessera_ui_t*, const char* label, float* value, float min, float max) {
-        return label && value && min < max && ImGui::SliderFloat(label, value, min, max);
+    static bool TESSERA_ABI input_text(tessera_ui_t* ui, const char* label, char* buffer, size_t capacity) {
+        if (label == nullptr || buffer == nullptr || capacity == 0) return false;
+        const bool changed = ImGui::InputText(label, buffer, capacity);
+        drew_widget(ui, label);
+        return changed;
+    }
+    static bool TESSERA_ABI slider(tessera_ui_t* ui, const char* label, float* value, float min, float max) {
+        if (label == nullptr || value == nullptr || !(min < max)) return false;
+        const bool changed = ImGui::SliderFloat(label, value, min, max);
+        drew_widget(ui, label);
+        return changed;
+    }
+    // Tells the host a widget was drawn (it names them for scripted sessions).
+    static void drew_widget(tessera_ui_t* ui, const char* label) {
+        if (ui != nullptr && of(ui).hooks_.widget) of(ui).hooks_.widget(label);
     }
 
     static tessera_ui_color_t TESSERA_ABI label_color(tessera_ui_t* ui, const char* label) {

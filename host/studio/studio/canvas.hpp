@@ -28,6 +28,8 @@ struct CanvasHooks {
     std::function<std::string(std::string_view label)> label_name;
     /// The view selected `annotation` (0 = none).
     std::function<void(std::uint64_t annotation)> select;
+    /// The view drew a widget labelled `label` (the last ImGui item); may be empty.
+    std::function<void(std::string_view label)> widget;
 };
 
 class Canvas {

@@ -39,6 +39,7 @@ constexpr Entry kEnglish[] = {
     {"menu.view", "View"},
     {"menu.language", "Language"},
     {"menu.shortcuts", "Keyboard shortcuts"},
+    {"menu.view_options", "View options"},
     {"menu.review", "Review"},
     {"menu.review_mode", "Review mode"},
     {"menu.accept", "Accept item"},
@@ -55,6 +56,8 @@ constexpr Entry kEnglish[] = {
     {"panel.qa", "QA"},
     {"panel.review", "Review"},
     {"panel.shortcuts", "Keyboard shortcuts"},
+    {"panel.view_options", "View options"},
+    {"view_options.none", "This view has no options."},
 
     // Tools of the views.
     {"tool.select", "Select"},
@@ -180,6 +183,7 @@ constexpr Entry kEnglish[] = {
     {"shortcuts.actual_size", "Zoom to 1:1"},
     {"shortcuts.zoom", "Zoom"},
     {"shortcuts.pan", "Pan"},
+    {"shortcuts.view_options", "Show or hide the view's options"},
     {"shortcuts.close_polygon", "Close the polygon"},
     {"shortcuts.cancel", "Cancel the shape being drawn"},
     {"shortcuts.delete", "Delete the selected annotation"},
@@ -209,6 +213,7 @@ constexpr Entry kChinese[] = {
     {"menu.view", "视图"},
     {"menu.language", "语言"},
     {"menu.shortcuts", "快捷键"},
+    {"menu.view_options", "视图选项"},
     {"menu.review", "审核"},
     {"menu.review_mode", "审核模式"},
     {"menu.accept", "通过"},
@@ -225,6 +230,8 @@ constexpr Entry kChinese[] = {
     {"panel.qa", "质检"},
     {"panel.review", "审核"},
     {"panel.shortcuts", "快捷键"},
+    {"panel.view_options", "视图选项"},
+    {"view_options.none", "此视图没有选项。"},
 
     // 视图工具
     {"tool.select", "选择"},
@@ -349,6 +356,7 @@ constexpr Entry kChinese[] = {
     {"shortcuts.actual_size", "缩放到 1:1"},
     {"shortcuts.zoom", "缩放"},
     {"shortcuts.pan", "平移"},
+    {"shortcuts.view_options", "显示或隐藏视图选项"},
     {"shortcuts.close_polygon", "闭合多边形"},
     {"shortcuts.cancel", "取消正在绘制的图形"},
     {"shortcuts.delete", "删除选中的标注"},

@@ -24,8 +24,9 @@
 // kActions) and chooses keys for tools ("tool.ID") and labels ("label.KEY"):
 // a key is a letter, digit, F1-F12, Enter, Escape, Delete, PageUp, PageDown,
 // ... with optional "Ctrl+", "Shift+" and "Alt+" in front. "layout" places
-// panels by id ("items", "labels", "attributes", "qa", "review", "canvas") as
-// [x, y, width, height] in pixels of a 1280 x 800 window. Every key is
+// panels by id ("items", "labels", "attributes", "qa", "review",
+// "view_options", "canvas") as [x, y, width, height] in pixels of a
+// 1280 x 800 window. Every key is
 // optional except "tessera_profile"; unknown keys are refused as typos.
 
 #include <array>
@@ -60,7 +61,7 @@ struct Action {
     std::string_view id;
     std::string_view default_key;
 };
-inline constexpr std::array<Action, 8> kActions{{
+inline constexpr std::array<Action, 9> kActions{{
     {"undo", "Ctrl+Z"},
     {"redo", "Ctrl+Shift+Z"},
     {"submit", "Ctrl+Enter"},
@@ -69,6 +70,7 @@ inline constexpr std::array<Action, 8> kActions{{
     {"accept", "A"},
     {"reject", "R"},
     {"shortcuts", "F1"},
+    {"view_options", "F2"},
 }};
 
 /// A panel's place: [x, y, width, height].

@@ -51,6 +51,7 @@ void draw_main_menu(App& app) {
                     set_locale(language.locale);
             ImGui::EndMenu();
         }
+        ImGui::MenuItem(tr("menu.view_options"), "F2", &app.show_view_options);
         ImGui::MenuItem(tr("menu.shortcuts"), "F1", &app.show_shortcuts);
         ImGui::EndMenu();
     }

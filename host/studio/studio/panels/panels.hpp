@@ -1,7 +1,7 @@
 #pragma once
 // The studio's built-in panels, one file per feature. The App registers them
 // in this order — items, labels, attributes, QA, review, status bar, shortcut
-// sheet — and draws the main menu bar before them.
+// sheet, view options — and draws the main menu bar before them.
 //
 // Default layout (ImGuiCond_FirstUseEver, for a 1280x800 window): the item
 // browser on the left (x 0..260), the canvas in the centre, a right column
@@ -36,6 +36,8 @@ class App;
 [[nodiscard]] std::unique_ptr<Panel> make_status_bar();
 /// The F1 sheet of every shortcut (shown while App::show_shortcuts).
 [[nodiscard]] std::unique_ptr<Panel> make_shortcut_sheet();
+/// The open view's own settings, drawn by the view (shown while App::show_view_options).
+[[nodiscard]] std::unique_ptr<Panel> make_view_options();
 
 /// Draws the main menu bar (File, Edit, View, Review, Help).
 void draw_main_menu(App& app);
