@@ -2,12 +2,13 @@
 // options into the studio's context; a plugin built against another ImGui
 // configuration is refused at load, naming the difference.
 
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <imgui.h>
 #include <imgui_internal.h>  // ImGui::GetItemID()
+#include <catch2/catch.hpp>
 
 #include "plugins/loader.hpp"
 #include "studio/canvas.hpp"
@@ -34,8 +35,7 @@ struct HeadlessImGui {
 
 plugins::PluginHost& studio_like(plugins::PluginHost& host) {
     host.set_log([](auto&&...) {});
-    host.host_extensions().offer(TESSERA_EXT_HOST_UI, studio::Canvas::api());
-    host.host_extensions().offer(TESSERA_EXT_HOST_IMGUI, studio::host_imgui_api());
+    studio::offer_ui_extensions(host.host_extensions());
     return host;
 }
 
@@ -43,7 +43,8 @@ const fs::path kPlugins = STUDIO_TEST_PLUGINS;
 
 }  // namespace
 
-TEST_CASE("host.imgui: a plugin built against the host's ImGui draws its options in the host's context") {
+TEST_CASE(
+    "host.imgui: a plugin built against the host's ImGui draws its options in the host's context") {
     HeadlessImGui imgui;
     plugins::PluginHost host({}, "tessera-studio");
     const plugins::PluginRecord& record = studio_like(host).load_folder(kPlugins / "imgui_view");
@@ -69,10 +70,42 @@ TEST_CASE("host.imgui: a plugin built against the host's ImGui draws its options
     CHECK(ImGui::GetDrawData()->TotalVtxCount > 0);
 }
 
-TEST_CASE("host.imgui: a plugin built against another ImGui configuration is refused with the reason") {
+TEST_CASE("host.imgui: a plugin throwing with ImGui's stacks pushed leaves them as they were") {
     HeadlessImGui imgui;
     plugins::PluginHost host({}, "tessera-studio");
-    const plugins::PluginRecord& record = studio_like(host).load_folder(kPlugins / "imgui_view_wide");
+    const plugins::PluginRecord& record = studio_like(host).load_folder(kPlugins / "imgui_view");
+    REQUIRE(record.state == plugins::State::Loaded);
+    const plugins::ViewRecord& view = host.views()[0];
+    studio::Canvas canvas({});
+    ::setenv("TESSERA_TEST_IMGUI_THROW", "1", 1);
+    struct Unset {
+        ~Unset() { ::unsetenv("TESSERA_TEST_IMGUI_THROW"); }
+    } unset;
+    const ImGuiContext& g = *imgui.context;
+    for (int frame = 0; frame < 2; ++frame) {
+        ImGui::NewFrame();
+        ImGui::Begin("Options");
+        const ImGuiID id = ImGui::GetID("after");
+        const int windows = g.CurrentWindowStack.Size;
+        canvas.options(view.plugin, *view.view);
+        // The plugin's window, group, tree node, id and style pushes are undone:
+        // the studio's End() and Render() would abort otherwise.
+        CHECK(g.CurrentWindowStack.Size == windows);
+        CHECK(g.ColorStack.Size == 0);
+        CHECK(g.StyleVarStack.Size == 0);
+        CHECK(g.GroupStack.Size == 0);
+        CHECK(ImGui::GetID("after") == id);
+        ImGui::End();
+        ImGui::Render();
+    }
+}
+
+TEST_CASE(
+    "host.imgui: a plugin built against another ImGui configuration is refused with the reason") {
+    HeadlessImGui imgui;
+    plugins::PluginHost host({}, "tessera-studio");
+    const plugins::PluginRecord& record =
+        studio_like(host).load_folder(kPlugins / "imgui_view_wide");
     CHECK(record.state == plugins::State::Refused);
     CHECK_THAT(record.reason, Catch::Contains("sizeof(ImDrawIdx) is 4, the host's 2"));
     CHECK(host.views().empty());
@@ -85,6 +118,12 @@ TEST_CASE("host.imgui: the context goes only to the host's exact build") {
     CHECK(api.context(nullptr, &build) == imgui.context);
     CHECK(api.context(nullptr, nullptr) == nullptr);
     build.sizeof_wchar = 4;
+    CHECK(api.context(nullptr, &build) == nullptr);
+    build = *api.build;
+    build.col32_r_shift = 16;  // IMGUI_USE_BGRA_PACKED_COLOR
+    CHECK(api.context(nullptr, &build) == nullptr);
+    build = *api.build;
+    build.sizeof_context += 8;
     CHECK(api.context(nullptr, &build) == nullptr);
     build = *api.build;
     build.version = "1.87";

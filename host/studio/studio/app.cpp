@@ -82,8 +82,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
         .disabled = profile_.disabled_plugins,
         .prepare =
             [this](plugins::PluginHost& host) {
-                host.host_extensions().offer(TESSERA_EXT_HOST_UI, Canvas::api());
-                host.host_extensions().offer(TESSERA_EXT_HOST_IMGUI, host_imgui_api());
+                offer_ui_extensions(host.host_extensions());
                 // Edits of view plugins go through the session: durable and undoable.
                 host.host_extensions().set_submit(
                     [this](std::span<const std::uint8_t> batch) { return session_->apply(batch); });

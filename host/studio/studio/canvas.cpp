@@ -6,6 +6,7 @@
 
 // Only OpenGL 1.x texture functions, which libGL exports itself: no loader.
 #include <GL/gl.h>
+#include <imgui_internal.h>  // ImGuiStackSizes, to restore what a view left pushed
 
 /// The frame context handed to views: the canvas drawing this frame.
 struct tessera_ui {
@@ -17,6 +18,53 @@ namespace {
 
 constexpr std::uint32_t kMaxTextureSide = 16384;
 constexpr ImU32 kBackground = IM_COL32(40, 40, 44, 255);
+
+/// Puts ImGui's stacks back as they were when it was made. A view drawing with
+/// its own copy of ImGui (tessera.host.imgui/1) may throw, or return, between a
+/// push and its pop; the studio's next End() would then assert and abort.
+class ImGuiStackGuard {
+public:
+    ImGuiStackGuard() : g_(*ImGui::GetCurrentContext()), windows_(g_.CurrentWindowStack.Size) {
+        sizes_.SetToCurrentState();
+        tree_depth_ = g_.CurrentWindow != nullptr ? g_.CurrentWindow->DC.TreeDepth : 0;
+    }
+    ImGuiStackGuard(const ImGuiStackGuard&) = delete;
+    ImGuiStackGuard& operator=(const ImGuiStackGuard&) = delete;
+    ~ImGuiStackGuard() {
+        // A window the view began and did not end: its own pushes first (End()
+        // checks them against what they were at its Begin()), then the window.
+        while (g_.CurrentWindowStack.Size > windows_) {
+            restore(g_.CurrentWindowStack.back().StackSizesOnBegin, 0);
+            const ImGuiWindowFlags flags = g_.CurrentWindow->Flags;
+            if (flags & ImGuiWindowFlags_ChildWindow)
+                ImGui::EndChild();
+            else if (flags & ImGuiWindowFlags_Popup)
+                ImGui::EndPopup();
+            else
+                ImGui::End();
+        }
+        restore(sizes_, tree_depth_);
+    }
+
+private:
+    void restore(const ImGuiStackSizes& to, int tree_depth) {
+        ImGuiWindow* window = g_.CurrentWindow;
+        while (g_.GroupStack.Size > to.SizeOfGroupStack) ImGui::EndGroup();
+        while (window != nullptr && window->DC.TreeDepth > tree_depth) ImGui::TreePop();
+        while (window != nullptr && window->IDStack.Size > to.SizeOfIDStack) ImGui::PopID();
+        while (g_.ColorStack.Size > to.SizeOfColorStack) ImGui::PopStyleColor();
+        while (g_.StyleVarStack.Size > to.SizeOfStyleVarStack) ImGui::PopStyleVar();
+        while (g_.FontStack.Size > to.SizeOfFontStack) ImGui::PopFont();
+        while (g_.ItemFlagsStack.Size > to.SizeOfItemFlagsStack) ImGui::PopItemFlag();
+        while (g_.FocusScopeStack.Size > to.SizeOfFocusScopeStack) ImGui::PopFocusScope();
+        while (g_.DisabledStackSize > to.SizeOfDisabledStack) ImGui::EndDisabled();
+    }
+
+    ImGuiContext& g_;
+    int windows_;
+    int tree_depth_ = 0;
+    ImGuiStackSizes sizes_;
+};
 
 }  // namespace
 
@@ -256,7 +304,10 @@ void Canvas::frame(const tessera_plugin_t* plugin, const tessera_plugin_view_t& 
     layer_.PushTextureID(ImGui::GetIO().Fonts->TexID);
     draw_ = &layer_;
     tessera_ui ui{this};
-    view.frame(plugin, api(), &ui, &state);
+    {
+        const ImGuiStackGuard guard;
+        view.frame(plugin, api(), &ui, &state);
+    }
     frame_strings_.clear();
     cache_.draw(layer_, origin_, size_, kBackground, *window);
     draw_ = window;  // the host's overlays go on top
@@ -265,7 +316,10 @@ void Canvas::frame(const tessera_plugin_t* plugin, const tessera_plugin_view_t& 
 void Canvas::options(const tessera_plugin_t* plugin, const tessera_plugin_view_t& view) {
     if (view.options == nullptr) return;
     tessera_ui ui{this};
-    view.options(plugin, api(), &ui);
+    {
+        const ImGuiStackGuard guard;
+        view.options(plugin, api(), &ui);
+    }
     frame_strings_.clear();
 }
 

@@ -1,19 +1,20 @@
 #pragma once
-// tessera.host.imgui/1 as tessera-studio offers it: its Dear ImGui context,
-// handed only to plugins built against the same ImGui (sdk/include/tessera/ext/host_imgui.h).
+// The extensions tessera-studio offers to plugins on top of the SDK's:
+// tessera.host.ui/1 (the canvas) and tessera.host.imgui/1, its Dear ImGui
+// context, handed only to plugins built against the same ImGui
+// (sdk/include/tessera/ext/host_imgui.h).
 
 #include <tessera/ext/host_imgui.h>
 
+#include "plugins/host_extensions.hpp"
+
 namespace tessera::studio {
 
-/// The studio's ImGui build.
-[[nodiscard]] const tessera_imgui_build_t& imgui_build();
-
-/// Whether `a` and `b` may share one ImGui context: same version, same sizes.
-[[nodiscard]] bool same_imgui_build(const tessera_imgui_build_t& a, const tessera_imgui_build_t& b);
-
-/// The extension; its context() returns the ImGui context current on the
-/// main thread when it is called. Static.
+/// The tessera.host.imgui/1 table; its context() returns the ImGui context
+/// current when it is called. Static.
 [[nodiscard]] const tessera_host_imgui_t* host_imgui_api();
+
+/// Offers tessera.host.ui/1 and tessera.host.imgui/1 through `extensions`.
+void offer_ui_extensions(plugins::HostExtensions& extensions);
 
 }  // namespace tessera::studio

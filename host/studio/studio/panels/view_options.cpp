@@ -15,7 +15,7 @@ namespace tessera::studio {
 namespace {
 
 class ViewOptions final : public Panel {
-public:
+  public:
     [[nodiscard]] std::string id() const override { return "view_options"; }
     void draw(App& app) override;
 };
@@ -39,6 +39,8 @@ void ViewOptions::draw(App& app) {
 
 }  // namespace
 
-std::unique_ptr<Panel> make_view_options() { return std::make_unique<ViewOptions>(); }
+std::unique_ptr<Panel> make_view_options() {
+    return std::make_unique<ViewOptions>();
+}
 
 }  // namespace tessera::studio
