@@ -1,16 +1,103 @@
-// Writing JSON: numbers in their shortest round-trip form, strings escaped.
+// JSON text: files mapped with simdjson's padding and positioned errors;
+// writing numbers in their shortest round-trip form and strings escaped.
 
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <fstream>
 #include <random>
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/error.hpp"
 #include "formats/json_text.hpp"
+#include "support/temp_dir.hpp"
 
 using tessera::formats::append_json_number;
 using tessera::formats::append_json_string;
+using tessera::formats::JsonText;
+
+namespace {
+
+void write(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+/// The error JsonText(path) throws, or "" when it loads.
+std::string load_error(const std::filesystem::path& path) {
+    try {
+        const JsonText json(path);
+    } catch (const tessera::Error& error) {
+        return error.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("json: a file is read whole, with readable zero padding after it, at any size") {
+    const tessera::test::TempDir dir;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    // Sizes around page ends: the padding must be readable even when the file
+    // ends exactly on a page, where the next page is not the file's.
+    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, page - 1, page, page + 1, 3 * page,
+                                   3 * page + 17}) {
+        INFO(size);
+        std::string text(size, ' ');
+        for (std::size_t i = 0; i < size; ++i) text[i] = static_cast<char>('a' + i % 26);
+        const auto path = dir / fmt::format("{}.json", size);
+        write(path, text);
+        const JsonText json(path);
+        REQUIRE(json.text() == text);
+        const simdjson::padded_string_view padded = json.padded();
+        REQUIRE(padded.size() == size);
+        REQUIRE(padded.capacity() >= size + simdjson::SIMDJSON_PADDING);
+        for (std::size_t i = size; i < padded.capacity(); ++i) REQUIRE(padded.data()[i] == 0);
+    }
+}
+
+TEST_CASE("json: a mapped file parses, and errors name its line and column") {
+    const tessera::test::TempDir dir;
+    const auto path = dir / "doc.json";
+    write(path, "{\"a\": [1, 2],\n \"b\": tru}");
+    const JsonText json(path);
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document doc;
+    REQUIRE(parser.iterate(json.padded()).get(doc) == simdjson::SUCCESS);
+    std::int64_t second = 0;
+    REQUIRE(doc["a"].at(1).get_int64().get(second) == simdjson::SUCCESS);
+    CHECK(second == 2);
+    const char* at = json.text().data() + json.text().find("tru");
+    try {
+        json.fail(at, "b: expected true or false");
+        FAIL("fail() returned");
+    } catch (const tessera::Error& error) {
+        CHECK(std::string(error.what()) == fmt::format("{}:2:7: b: expected true or false", path.generic_string()));
+    }
+}
+
+TEST_CASE("json: a file that cannot be read is an error naming it") {
+    const tessera::test::TempDir dir;
+    const std::string missing = load_error(dir / "missing.json");
+    CHECK(missing.find("missing.json") != std::string::npos);
+    CHECK(missing.find("cannot open for reading") != std::string::npos);
+
+    const std::string folder = load_error(dir.path());
+    CHECK(folder.find("is a folder, expected a file") != std::string::npos);
+
+    const auto fifo = dir / "pipe.json";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    // Opening a FIFO for reading waits for a writer: keep one open meanwhile.
+    const int writer = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+    REQUIRE(writer >= 0);
+    const std::string pipe = load_error(fifo);
+    ::close(writer);
+    CHECK(pipe.find("pipe.json") != std::string::npos);
+    CHECK(pipe.find("is not a regular file") != std::string::npos);
+}
 
 TEST_CASE("json: numbers are written as fmt's shortest round-trip form, fast path included") {
     // append_json_number has a fast path for short decimals; it must print

@@ -102,10 +102,10 @@ class Reader {
         od::parser parser;
         od::document document;
         // Windows tools often start UTF-8 files with a byte order mark; simdjson does not skip it.
-        const simdjson::padded_string& padded = text_.padded();
+        const simdjson::padded_string_view padded = text_.padded();
         const std::size_t bom = text_.text().starts_with("\xEF\xBB\xBF") ? 3 : 0;
         const simdjson::padded_string_view json(padded.data() + bom, padded.size() - bom,
-                                                padded.size() + simdjson::SIMDJSON_PADDING - bom);
+                                                padded.capacity() - bom);
         if (const auto error = parser.iterate(json).get(document))
             text_.fail_simdjson(error == simdjson::UTF8_ERROR ? first_invalid_utf8() : nullptr,
                                 error, "document");

@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -28,6 +30,43 @@ std::string read_file(const std::filesystem::path& path) {
     in.read(contents.data(), size);
     if (!in) fail(path, "read failed");
     return contents;
+}
+
+MappedFile::MappedFile(const std::filesystem::path& path, std::size_t padding) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) fail(path, fmt::format("cannot open for reading: {}", std::strerror(errno)));
+    struct stat info {};
+    const bool stated = ::fstat(fd, &info) == 0;
+    const int stat_error = errno;
+    if (!stated || !S_ISREG(info.st_mode)) {
+        ::close(fd);
+        if (!stated) fail(path, fmt::format("cannot read its size: {}", std::strerror(stat_error)));
+        fail(path, S_ISDIR(info.st_mode) ? "is a folder, expected a file" : "is not a regular file");
+    }
+    size_ = static_cast<std::size_t>(info.st_size);
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    mapped_ = (size_ + padding + page - 1) / page * page;
+    if (mapped_ == 0) mapped_ = page;
+    // Zero pages for the whole span first, then the file over its start: the
+    // bytes after the end of the file's last page read as zeros, and no read
+    // past the file reaches a page the file does not cover (which would SIGBUS).
+    base_ = ::mmap(nullptr, mapped_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    int map_error = errno;
+    if (base_ != MAP_FAILED && size_ > 0 &&
+        ::mmap(base_, size_, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
+        map_error = errno;
+        ::munmap(base_, mapped_);
+        base_ = MAP_FAILED;
+    }
+    ::close(fd);  // the mapping keeps the file
+    if (base_ == MAP_FAILED) {
+        base_ = nullptr;
+        fail(path, fmt::format("cannot map into memory: {}", std::strerror(map_error)));
+    }
+}
+
+MappedFile::~MappedFile() {
+    if (base_ != nullptr) ::munmap(base_, mapped_);
 }
 
 namespace {

@@ -10,19 +10,16 @@
 
 namespace tessera::formats {
 
-JsonText::JsonText(std::filesystem::path path) : path_(std::move(path)) {
-    // Loads straight into simdjson's padded buffer: no second copy of large files.
-    if (simdjson::padded_string::load(path_.string()).get(text_) != simdjson::SUCCESS)
-        text_ = simdjson::padded_string(read_file(path_));  // read_file names the failure
-}
+JsonText::JsonText(std::filesystem::path path)
+    : path_(std::move(path)), file_(std::make_unique<const MappedFile>(path_, simdjson::SIMDJSON_PADDING)) {}
 
 JsonText::JsonText(std::filesystem::path path, std::string_view text)
-    : path_(std::move(path)), text_(text) {}
+    : path_(std::move(path)), copy_(text) {}
 
 std::size_t JsonText::offset_of(const char* location) const {
-    if (location == nullptr || location < text_.data()) return text_.size();
-    const auto offset = static_cast<std::size_t>(location - text_.data());
-    return offset > text_.size() ? text_.size() : offset;
+    if (location == nullptr || location < data()) return size();
+    const auto offset = static_cast<std::size_t>(location - data());
+    return offset > size() ? size() : offset;
 }
 
 void JsonText::fail(const char* location, std::string_view message) const {

@@ -4,10 +4,13 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include <simdjson.h>
+
+#include "core/file_io.hpp"
 
 namespace tessera::formats {
 
@@ -15,14 +18,18 @@ namespace tessera::formats {
 /// position inside the document into "file:line:col" errors.
 class JsonText {
 public:
-    /// Loads `path`; throws Error naming it when it cannot be read.
+    /// Maps `path` into memory (see MappedFile); throws Error naming it when it
+    /// cannot be read.
     explicit JsonText(std::filesystem::path path);
     /// Wraps text already in memory (tests, fuzzing); `path` names it in messages.
     JsonText(std::filesystem::path path, std::string_view text);
 
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-    [[nodiscard]] const simdjson::padded_string& padded() const { return text_; }
-    [[nodiscard]] std::string_view text() const { return {text_.data(), text_.size()}; }
+    /// The text with simdjson's padding after it.
+    [[nodiscard]] simdjson::padded_string_view padded() const {
+        return simdjson::padded_string_view(data(), size(), size() + simdjson::SIMDJSON_PADDING);
+    }
+    [[nodiscard]] std::string_view text() const { return {data(), size()}; }
 
     /// Byte offset of `location` (a pointer into padded()), clamped to the text.
     [[nodiscard]] std::size_t offset_of(const char* location) const;
@@ -41,8 +48,12 @@ public:
                                     std::string_view context) const;
 
 private:
+    [[nodiscard]] const char* data() const { return file_ ? file_->data() : copy_.data(); }
+    [[nodiscard]] std::size_t size() const { return file_ ? file_->size() : copy_.size(); }
+
     std::filesystem::path path_;
-    simdjson::padded_string text_;
+    std::unique_ptr<const MappedFile> file_;  // a file's text
+    simdjson::padded_string copy_;            // or text given in memory
 };
 
 /// Where `value` (or the document's cursor) stands in its text, or nullptr.
