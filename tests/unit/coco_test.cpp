@@ -693,7 +693,19 @@ TEST_CASE("coco: import_file stores what reading first, then importing stores") 
     const Pairs sorted{{1, 1}, {1, 2}, {2, 2}, {3, 1}, {3, 2}, {3, 2}, {4, 2}};
     const std::string bad_last = R"({"id":1,"image_id":2,"category_id":2,"bbox":[1,2,-3,4]})";
     const std::string unknown_image = R"({"id":1,"image_id":9,"category_id":2,"bbox":[1,2,3,4]})";
+    // Many items, then one more annotation of the first: by then the importer has
+    // stored and freed earlier items, so it reads the file again.
+    std::vector<int> many_images;
+    Pairs many_sorted;
+    for (int image = 1; image <= 3000; ++image) {
+        many_images.push_back(image);
+        many_sorted.emplace_back(image, 2);
+        many_sorted.emplace_back(image, 1 + image % 2);
+    }
+    Pairs many_then_first = many_sorted;
+    many_then_first.emplace_back(1, 1);
     const std::vector<std::vector<std::string>> cases{
+        {coco_file(many_images, many_then_first)},
         {coco_file(images, sorted)},
         {coco_file(images, {{2, 2}, {4, 1}})},                          // items without annotations
         {coco_file(images, {{1, 2}, {2, 2}, {1, 2}, {3, 1}})},          // goes back early

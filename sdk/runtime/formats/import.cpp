@@ -298,6 +298,7 @@ public:
         changed.notify_all();
     }
     void closed(std::size_t count) override {
+        free_packed();
         bool wake = false;
         {
             const std::lock_guard lock(mutex);
@@ -325,10 +326,22 @@ public:
     bool dead = false;              // reopen() was called: the items are the reader's again
     bool stopped = false;           // the importer no longer touches the items
     bool finished = false;          // the reader returned or threw
-    std::atomic<bool> read_ok{false};  // the reader returned: it goes back no more
+    std::atomic<std::size_t> packed{0};  // items [0, packed) had their sets packed
+    std::size_t freed = 0;          // items [0, freed) had their annotations freed (reader)
     std::exception_ptr error;       // what the reader threw
     Dataset dataset;                // what the reader returned
     bool packer_failed = false;     // the importer's packer threw
+
+private:
+    /// Frees the annotations of the items packed so far, on the reader's thread:
+    /// its malloc reuses that memory for what it reads next. Holding every
+    /// annotation until the end doubled the import's memory, and on a virtual
+    /// machine each page touched for the first time costs microseconds.
+    void free_packed() {
+        const std::size_t end = packed.load(std::memory_order_acquire);
+        for (; freed < end; ++freed)
+            std::vector<std::unique_ptr<v1::AnnotationT>>().swap(items[freed].annotations);
+    }
 };
 
 /// import_dataset while the reader still reads annotations: each item is stored
@@ -336,7 +349,8 @@ public:
 /// when the reader went back to an item handed out, failed, or the file's items
 /// do not suit (several naming one project item): then the caller imports the
 /// whole Dataset the usual way. Commits only after the reader succeeded.
-/// Leaves the reader's items as it found them unless it commits.
+/// Once a set is packed, the reader's annotations are spoiled (given project
+/// ids, freed): falling back then means reading the file again.
 std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
                                            std::string_view source, const ImportOptions& options) {
     ImportedItem* items = nullptr;
@@ -392,12 +406,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
 
     store::AnnotationId next_id = first_id;
     IdMap ids;
-    std::vector<std::uint64_t> saved;  // local ids of the set being packed
     std::size_t annotation_count = 0;  // in the sets packed
-    std::size_t freed = 0;             // targets [0, freed) had their annotations freed
-    const auto free_annotations = [&](std::size_t end) {
-        for (; freed < end; ++freed) decltype(targets[freed].first->annotations)().swap(targets[freed].first->annotations);
-    };
     SetPacker packer(
         targets.size(),
         [&](std::size_t index) {
@@ -416,41 +425,25 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
                         labels_checked.insert(a->label);
                         if (!conformer.declares(a->label)) unknown_labels.insert(a->label);
                     }
-            // Once the reader is done, no set needs its annotations back: free
-            // those handed back so far, and this set's with the set.
-            const bool keep = !pipe.read_ok;
-            if (!keep) free_annotations(index);
             const std::size_t base = set.annotations.size();
             set.annotations.reserve(base + list.size());
             ids.assign(list, next_id);
             next_id += list.size();
-            saved.clear();
             for (auto& a : list) {
-                saved.push_back(a->id);
-                saved.push_back(a->parent);
-                for (auto& r : a->relations) saved.push_back(r->target);
                 adopt(*a, ids, options.author, now);
                 set.annotations.push_back(std::move(a));
             }
-            // Hand the annotations back with their local ids, so that the usual
-            // import can start over should the reader go back to this item (the
-            // provenance filled in above it would fill in alike).
+            // The annotations go back to the item, for the reader's thread to free
+            // (Pipe::free_packed), also when packing throws.
             const auto give_back = [&] {
-                if (!keep) return;
-                std::size_t k = 0;
-                for (std::size_t n = 0; n < list.size(); ++n) {
-                    auto& a = set.annotations[base + n];
-                    a->id = saved[k++];
-                    a->parent = saved[k++];
-                    for (auto& r : a->relations) r->target = saved[k++];
-                    list[n] = std::move(a);
-                }
+                for (std::size_t n = 0; n < list.size(); ++n)
+                    list[n] = std::move(set.annotations[base + n]);
+                pipe.packed.store(index + 1, std::memory_order_release);
             };
             try {
                 store::PackedAnnotations packed =
                     store::pack_annotations(target.id, target.revision + 1, set);
                 give_back();
-                if (!keep) freed = index + 1;
                 return packed;
             } catch (...) {
                 give_back();
@@ -541,8 +534,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
 
     // The file's items are freed meanwhile (all sets are packed; only the schema
     // is used from here on), joined before returning.
-    std::thread freeing([&, doomed = std::move(pipe.dataset.items)]() mutable {
-        free_annotations(targets.size());
+    std::thread freeing([doomed = std::move(pipe.dataset.items)]() mutable {
         std::vector<ImportedItem>().swap(doomed);
     });
     struct Join {
@@ -693,7 +685,6 @@ ImportSummary import_file(store::Project& project, const Format& format,
             const std::lock_guard lock(pipe.mutex);
             pipe.dataset = std::move(dataset);
             pipe.error = error;
-            pipe.read_ok = !error;
             pipe.finished = true;
         }
         pipe.changed.notify_all();
@@ -723,6 +714,8 @@ ImportSummary import_file(store::Project& project, const Format& format,
     if (pipe.error) std::rethrow_exception(pipe.error);
     if (summary) return *summary;
     if (failure && !pipe.dead) std::rethrow_exception(failure);
+    // Sets packed gave their annotations project ids and freed them: read again.
+    if (pipe.packed.load() > 0) pipe.dataset = format.read(input, {read_options.progress, nullptr});
     return import_dataset(project, pipe.dataset, source, options);
 }
 
