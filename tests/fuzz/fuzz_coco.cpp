@@ -1,7 +1,8 @@
 // libFuzzer target for the COCO module. Any input either reads or throws
 // tessera::Error; anything else (a crash, a sanitizer report, another exception)
 // is a bug. What reads must also write and read again: the writer never produces
-// a file the reader refuses. The same bytes also go through the module's small
+// a file the reader refuses. What reads value by value must read the same as a
+// whole document. The same bytes also go through the module's small
 // parsers: the raw JSON checker of the writer and the compressed RLE codec (decode,
 // encode, decode again must give the same runs).
 // Run: build-fuzz/tests/fuzz/fuzz_coco -max_total_time=60
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "coco/coco.hpp"
+#include "coco/coco_read_internal.hpp"
 #include "core/error.hpp"
 
 namespace {
@@ -56,6 +58,9 @@ class Source : public tessera::formats::ItemSource {
         return *flatbuffers::GetRoot<v1::LabelSchema>(schema_.data());
     }
     std::uint64_t item_count() const override { return items_.size(); }
+    bool operator==(const Source& other) const {
+        return schema_ == other.schema_ && items_ == other.items_;
+    }
     void for_each_item(const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit)
         const override {
         for (const auto& [item, set] : items_)
@@ -79,6 +84,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         written = coco::write_coco_text(Source(dataset));
     } catch (const tessera::Error&) {
         // Bad input, reported as it should be.
+    }
+    try {
+        const tessera::formats::JsonText json("fuzz.json", text);
+        if (const auto by_value = coco::detail::read_coco_by_value(json, {}, {})) {
+            const tessera::formats::Dataset whole = coco::detail::read_coco_whole(json, {}, {});
+            if (!(Source(*by_value) == Source(whole))) {
+                std::fprintf(stderr, "reading value by value differs from the whole document\n");
+                __builtin_trap();
+            }
+        }
+    } catch (const tessera::Error& e) {
+        std::fprintf(stderr, "read value by value, but not as a whole document: %s\n", e.what());
+        __builtin_trap();
     }
     if (!written.empty()) {
         try {

@@ -9,6 +9,7 @@
 
 #include "builtin_formats.hpp"
 #include "coco/coco.hpp"
+#include "coco/coco_read_internal.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "formats/import.hpp"
@@ -135,6 +136,89 @@ TEST_CASE("coco: images become items with size, media file and kept fields") {
     CHECK(dataset.items[1].media_path == dir / "images/sub/b.png");
     CHECK(dataset.items[2].media_path == dir / "c.jpg");
     CHECK(metadata(dataset.schema.metadata, "coco:licenses") == "[{\"id\": 2, \"name\": \"CC\"}]");
+}
+
+namespace {
+
+/// What reading `text` gives: the error, the Dataset written back as COCO, or
+/// (by value) "<whole>" when only the whole document's parse can tell.
+std::string outcome(std::string_view text, bool by_value) {
+    try {
+        const tessera::formats::JsonText json("coco.json", text);
+        std::optional<Dataset> dataset;
+        if (by_value) {
+            dataset = coco::detail::read_coco_by_value(json, {}, {});
+            if (!dataset) return "<whole>";
+        } else {
+            dataset = coco::detail::read_coco_whole(json, {}, {});
+        }
+        std::string out = write(*dataset);
+        // What the writer leaves out: where media was found, and which keypoints
+        // have a parent.
+        for (const ImportedItem& item : dataset->items) {
+            out += "\n" + item.media_path.string();
+            for (const auto& a : item.annotations) out += fmt::format(" {}<{}", a->id, a->parent);
+        }
+        return out;
+    } catch (const tessera::Error& e) {
+        return std::string("error: ") + e.what();
+    }
+}
+
+}  // namespace
+
+// read_coco_file parses each top-level value, and each image and annotation, on
+// its own; it must give what parsing the whole document gives, errors included.
+TEST_CASE("coco: reading value by value gives what reading the whole document gives") {
+    const std::vector<std::string> inputs{
+        std::string(sample),
+        "\xEF\xBB\xBF" + std::string(sample),
+        R"({"images":[],"type":"instances","n":-1.5e3,"ok":true,"none":null,"s":"a\"b"})",
+        R"( { "images" : [ ] , "annotations" : [ ] } )",
+        R"({"images":[{"id":1,"file_name":"a.jpg"}],"annotations":[1]})",
+        R"({"images":[{"id":1,"file_name":"a.jpg"}],"annotations":[{"image_id":1,"category_id":1,"bbox":[1,2,3,4]},]})",
+        R"({"images":[{"id":1,"file_name":"a.jpg"},{"id":2,"file_name":"a.jpg"} {"id":3}]})",
+        R"({"images":{"id":1},"annotations":"none"})",
+        R"({"imag\u0065s":[]})",
+        R"({"images":[],"x":[1,2}})",
+        R"({"images":[]},)",
+        R"({"images":[], "a":1 "b":2})",
+        "{\"images\":[],\"caf\xe9\":1}",
+        "{\"images\":[{\"id\":1,\"file_name\":\"caf\xe9.jpg\"}]}",
+        R"({"images":[{"id":1,"file_name":"a.jpg","width":4)",
+        R"({"images":[]} {})",
+        R"([{"id":1}])",
+        "",
+    };
+    for (const std::string& input : inputs) {
+        CAPTURE(input);
+        const std::string by_value = outcome(input, true);
+        if (by_value != "<whole>") CHECK(by_value == outcome(input, false));
+    }
+    // Well-formed files read by value, without falling back.
+    CHECK(outcome(inputs[0], true) == outcome(inputs[0], false));
+    CHECK(outcome(inputs[1], true) == outcome(inputs[1], false));
+    CHECK(outcome(inputs[2], true) == outcome(inputs[2], false));
+    CHECK(outcome(inputs[3], true) == outcome(inputs[3], false));
+    // The sample with one byte changed: mostly errors, some files that still read.
+    std::mt19937 random(20261205);
+    const std::string_view replacements = "{}[]\",:\\ 0-e.x";
+    std::size_t read_by_value = 0;
+    for (int n = 0; n < 3000; ++n) {
+        std::string input(sample);
+        const std::size_t at = random() % input.size();
+        if (n % 3 == 0) {
+            input.erase(at, 1);
+        } else {
+            input[at] = replacements[random() % replacements.size()];
+        }
+        CAPTURE(input);
+        const std::string by_value = outcome(input, true);
+        if (by_value == "<whole>") continue;
+        CHECK(by_value == outcome(input, false));
+        ++read_by_value;
+    }
+    CHECK(read_by_value > 100);  // the comparison covered files that read
 }
 
 TEST_CASE("coco: a UTF-8 byte order mark is skipped") {
@@ -480,6 +564,29 @@ TEST_CASE("coco: keypoints merge only into a parent of the same label") {
     CHECK(back.items[0].annotations[1]->parent == back.items[0].annotations[0]->id);
     CHECK(back.items[0].annotations[2]->label == "face");
     CHECK(back.items[0].annotations[2]->parent == 0);
+}
+
+TEST_CASE("coco: reading reports how far it got") {
+    std::string text =
+        R"({"images":[{"id":1,"file_name":"a.jpg"}],"categories":[{"id":1,"name":"car"}],)"
+        R"("annotations":[)";
+    for (int n = 0; n < 10000; ++n)
+        text +=
+            fmt::format(R"({}{{"image_id":1,"category_id":1,"bbox":[{},2,3,4]}})", n ? "," : "", n);
+    text += "]}";
+    std::vector<std::uint64_t> progress;
+    tessera::formats::ReadOptions options;
+    options.progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.push_back(done);
+        CHECK(total == text.size());
+    };
+    (void)coco::read_coco_text("coco.json", text, options);
+    // After 4096 and 8192 annotations, then at the end.
+    REQUIRE(progress.size() == 3);
+    CHECK(progress[0] > text.size() * 4096 / 10000 * 9 / 10);
+    CHECK(progress[0] < progress[1]);
+    CHECK(progress[1] < text.size());
+    CHECK(progress[2] == text.size());
 }
 
 TEST_CASE("coco: the registered format reads and writes files") {

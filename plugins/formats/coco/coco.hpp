@@ -3,7 +3,10 @@
 //
 // Implemented
 //  [X] Read with simdjson on-demand in one forward pass; "images", "annotations" and
-//      "categories" in any order (collected, then resolved). Errors are one line:
+//      "categories" in any order (collected, then resolved). Each top-level value and
+//      each image and annotation is parsed on its own, in place (formats/json_scan
+//      finds where it ends); a file with an error, or an escaped top-level key, is
+//      parsed again as one document, which gives the error. Errors are one line:
 //      "coco.json:LINE:COL: annotation 17: bbox has 3 numbers, expected 4", where
 //      "annotation 17" / "image 3" / "category 2" is the 1-based position in its array.
 //  [X] Images -> items: name = file_name, media Image with width/height (absent = 0,

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,6 +14,8 @@
 #include <simdjson.h>
 
 #include "core/data_api.hpp"
+#include "formats/dataset.hpp"
+#include "formats/format.hpp"
 #include "formats/json_text.hpp"
 
 namespace tessera::formats::coco::detail {
@@ -126,6 +129,23 @@ struct AnnotationScratch {
     std::vector<double> numbers;
     std::vector<double> more_numbers;
 };
+
+/// Reads COCO JSON `text` (media looked for from `json_dir`) one value at a time:
+/// each top-level value, and each element of "images" and "annotations", parsed
+/// on its own. Nothing when the file has an error, or anything else only the
+/// parse of the whole document judges (an escaped top-level key, say).
+[[nodiscard]] std::optional<Dataset> read_coco_by_value(const JsonText& text,
+                                                        const std::filesystem::path& json_dir,
+                                                        const ReadOptions& options);
+/// Reads COCO JSON `text` as one document; throws Error "file:line:col: ...".
+[[nodiscard]] Dataset read_coco_whole(const JsonText& text, const std::filesystem::path& json_dir,
+                                      const ReadOptions& options);
+/// What read_coco_file does: by value, else the whole document (a file with an
+/// error is read twice; the error is the whole document's). Where reading by
+/// value gives a Dataset, it is the one reading the whole document gives: the
+/// tests and the fuzz target compare them.
+[[nodiscard]] Dataset read_coco(const JsonText& text, const std::filesystem::path& json_dir,
+                                const ReadOptions& options);
 
 /// Reads element `index` (1-based) of "annotations".
 [[nodiscard]] PendingAnnotation read_annotation(const Cursor& cursor, od::value& value,
