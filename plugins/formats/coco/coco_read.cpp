@@ -169,27 +169,14 @@ class Reader {
             p = skip_json_space(key_end, end);
             if (p == end || *p != ':') throw ReadWhole{};
             p = skip_json_space(p + 1, end);
-            const char* value_end = json_value_end(p, end);
-            if (value_end == nullptr) throw ReadWhole{};
-            if ((key == "images" || key == "annotations") && *p == '[') {
-                read_elements(key == "images", p, value_end);
-            } else if (*p == '{' || *p == '[') {
-                od::document document = parse(p, value_end);
-                const Cursor cursor(text_, document);
-                od::value value = root_value(document);
-                read_field(cursor, key, value);
+            const char* value_end = nullptr;
+            if ((key == "images" || key == "annotations") && p < end && *p == '[') {
+                // Scanned once, element by element, not first as a whole.
+                value_end = read_elements(key == "images", p, end);
             } else {
-                // simdjson reads a scalar only inside an array: parse a copy in brackets.
-                // Its positions are the copy's, but an error starts over (read_coco).
-                const simdjson::padded_string copy("[" + std::string(p, value_end) + "]");
-                od::document document =
-                    parse(copy.data(), copy.data() + copy.size(),
-                          copy.data() + copy.size() + simdjson::SIMDJSON_PADDING);
-                const Cursor cursor(text_, document);
-                od::array array;
-                od::value value;
-                if (document.get_array().get(array) || array.at(0).get(value)) throw ReadWhole{};
-                read_field(cursor, key, value);
+                value_end = json_value_end(p, end);
+                if (value_end == nullptr) throw ReadWhole{};
+                read_value(key, p, value_end);
             }
             p = skip_json_space(value_end, end);
             if (p < end && *p == ',') {
@@ -201,20 +188,40 @@ class Reader {
         }
     }
 
-    /// The elements of the array [open, close) of "images" or "annotations", each
-    /// parsed on its own.
-    void read_elements(bool images, const char* open, const char* close) {
-        const char* const last = close - 1;  // its ']'
-        const char* p = skip_json_space(open + 1, last);
+    /// The top-level value [begin, end) of `key`, parsed on its own.
+    void read_value(std::string_view key, const char* begin, const char* end) {
+        if (*begin == '{' || *begin == '[') {
+            od::document document = parse(begin, end);
+            const Cursor cursor(text_, document);
+            od::value value = root_value(document);
+            return read_field(cursor, key, value);
+        }
+        // simdjson reads a scalar only inside an array: parse a copy in brackets.
+        // Its positions are the copy's, but an error starts over (read_coco).
+        const simdjson::padded_string copy("[" + std::string(begin, end) + "]");
+        od::document document = parse(copy.data(), copy.data() + copy.size(),
+                                      copy.data() + copy.size() + simdjson::SIMDJSON_PADDING);
+        const Cursor cursor(text_, document);
+        od::array array;
+        od::value value;
+        if (document.get_array().get(array) || array.at(0).get(value)) throw ReadWhole{};
+        read_field(cursor, key, value);
+    }
+
+    /// The elements of the array of "images" or "annotations" that opens at `open`,
+    /// each parsed on its own; returns the end of the array.
+    const char* read_elements(bool images, const char* open, const char* end) {
+        const char* p = skip_json_space(open + 1, end);
         std::size_t index = 0;
         if (images) {
             start_images();
         } else {
             start_annotations();
         }
-        while (p < last) {
-            const char* element_end = json_value_end(p, last);
-            if (element_end == nullptr || (*p != '{' && *p != '[')) throw ReadWhole{};
+        if (p < end && *p == ']') return p + 1;
+        for (;;) {
+            const char* element_end = p < end && (*p == '{' || *p == '[') ? json_value_end(p, end) : nullptr;
+            if (element_end == nullptr) throw ReadWhole{};
             od::document document = parse(p, element_end);
             const Cursor cursor(text_, document);
             od::value element = root_value(document);
@@ -224,11 +231,10 @@ class Reader {
                 read_annotation(cursor, element, ++index);
             }
             if (index % 4096 == 0) report(text_.offset_of(element_end));
-            p = skip_json_space(element_end, last);
-            if (p == last) break;
-            if (*p != ',') throw ReadWhole{};
-            p = skip_json_space(p + 1, last);
-            if (p == last) throw ReadWhole{};  // a comma before ']'
+            p = skip_json_space(element_end, end);
+            if (p < end && *p == ']') return p + 1;
+            if (p == end || *p != ',') throw ReadWhole{};
+            p = skip_json_space(p + 1, end);
         }
     }
 
