@@ -1,5 +1,6 @@
-// Writing COCO instances JSON from an ItemSource, with fmt into one string that is
-// then replaced atomically on disk. See coco.hpp for what the COCO module implements
+// Writing COCO instances JSON from an ItemSource, with fmt. A file is written as it
+// goes: the annotations, most of the text, pass through an unnamed scratch file in
+// 1 MiB pieces (the images must come first), and the file is replaced atomically. See coco.hpp for what the COCO module implements
 // and what it does not, and the conventions it keeps.
 
 #include <algorithm>
@@ -96,16 +97,31 @@ struct Category {
 
 class Writer {
   public:
-    Writer(const ItemSource& source, WriteStats& stats, const WriteOptions& options)
-        : source_(source), schema_(source.schema()), stats_(stats), options_(options) {}
+    /// With `scratch`, the annotations go there once a piece of them is written.
+    Writer(const ItemSource& source, WriteStats& stats, const WriteOptions& options,
+           ScratchFile* scratch)
+        : source_(source), schema_(source.schema()), stats_(stats), options_(options),
+          scratch_file_(scratch) {}
 
-    std::string write() {
+    /// The text but for what went to the scratch file, which goes between the two.
+    struct Text {
+        std::string head;  // top-level fields, the images and the opening of "annotations"
+        std::string rest;  // the annotations not in the scratch file, the categories
+    };
+
+    Text write() {
         plan_categories();
         const std::uint64_t total = source_.item_count();
         std::uint64_t done = 0;
         source_.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
             write_image(item);
             write_annotations(set);
+            // One buffer reused: on a virtual machine each page of memory touched for
+            // the first time costs microseconds, and the text is larger than its input.
+            if (scratch_file_ != nullptr && annotations_.size() >= kPiece) {
+                scratch_file_->write(annotations_);
+                annotations_.clear();
+            }
             if (++done % 256 == 0 && options_.progress) options_.progress(done, total);
         });
         write_categories();
@@ -120,15 +136,13 @@ class Writer {
         head += "\"images\":[\n";
         head += images_;
         head += "],\n\"annotations\":[\n";
-        // The annotations are most of the text: put the rest around them in place
-        // rather than copying them once more.
-        std::string out = std::move(annotations_);
-        out.insert(0, head);
-        out += "],\n\"categories\":[\n";
-        out += categories_text_;
-        out += "]}\n";
+        Text text{std::move(head), {}};
+        text.rest = std::move(annotations_);
+        text.rest += "],\n\"categories\":[\n";
+        text.rest += categories_text_;
+        text.rest += "]}\n";
         if (options_.progress) options_.progress(total, total);
-        return out;
+        return text;
     }
 
   private:
@@ -481,6 +495,8 @@ class Writer {
     std::vector<std::uint32_t> merged_into_, keypoints_of_;
     std::vector<std::pair<std::uint64_t, std::uint32_t>> ids_;  // annotation id -> index
     std::string images_, annotations_, categories_text_, scratch_;
+    ScratchFile* scratch_file_;                  // where annotations go; null: kept
+    static constexpr std::size_t kPiece = 1 << 20;  // of annotations written at once
 };
 
 }  // namespace
@@ -488,14 +504,23 @@ class Writer {
 std::string write_coco_text(const ItemSource& source, WriteStats* stats,
                             const WriteOptions& options) {
     WriteStats local;
-    return Writer(source, stats ? *stats : local, options).write();
+    Writer::Text text = Writer(source, stats ? *stats : local, options, nullptr).write();
+    // The annotations are most of the text: put the head before them in place
+    // rather than copying them once more.
+    text.rest.insert(0, text.head);
+    return std::move(text.rest);
 }
 
 WriteStats write_coco_file(const ItemSource& source, const std::filesystem::path& out,
                            const WriteOptions& options) {
     WriteStats stats;
-    const std::string text = write_coco_text(source, &stats, options);
-    write_file_atomic(out, text);
+    AtomicFile file(out);  // before the work: a folder that cannot be written fails at once
+    ScratchFile annotations(out.has_parent_path() ? out.parent_path() : ".");
+    const Writer::Text text = Writer(source, stats, options, &annotations).write();
+    file.write(text.head);
+    file.append(annotations);
+    file.write(text.rest);
+    file.commit();
     return stats;
 }
 

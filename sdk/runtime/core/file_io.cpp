@@ -1,8 +1,10 @@
 #include "core/file_io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -72,42 +74,109 @@ MappedFile::~MappedFile() {
 namespace {
 
 void fsync_or_fail(int fd, const std::filesystem::path& path) {
-    if (::fsync(fd) != 0) {
-        const int err = errno;
-        ::close(fd);
-        fail(path, fmt::format("fsync failed: {}", std::strerror(err)));
+    if (::fsync(fd) != 0) fail(path, fmt::format("fsync failed: {}", std::strerror(errno)));
+}
+
+void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
+    while (!bytes.empty()) {
+        const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail(path, fmt::format("write failed: {}", std::strerror(errno)));
+        }
+        bytes.remove_prefix(static_cast<std::size_t>(n));
     }
+}
+
+/// The folder of `path` ("." for a bare file name).
+std::filesystem::path folder_of(const std::filesystem::path& path) {
+    return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 }
 
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
-    std::filesystem::path tmp = path;
-    tmp += ".tmp";
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail(tmp, fmt::format("cannot create: {}", std::strerror(errno)));
-    std::size_t written = 0;
-    while (written < contents.size()) {
-        const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const int err = errno;
-            ::close(fd);
-            fail(tmp, fmt::format("write failed: {}", std::strerror(err)));
-        }
-        written += static_cast<std::size_t>(n);
+ScratchFile::ScratchFile(const std::filesystem::path& dir) : dir_(dir) {
+    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        // A file system without unnamed files: a named one, unlinked at once.
+        std::string name = (dir / ".tessera-scratch-XXXXXX").string();
+        fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+        if (fd_ >= 0) ::unlink(name.c_str());
     }
-    fsync_or_fail(fd, tmp);
-    ::close(fd);
+    if (fd_ < 0) fail(dir, fmt::format("cannot create a scratch file: {}", std::strerror(errno)));
+}
+
+ScratchFile::~ScratchFile() { ::close(fd_); }
+
+void ScratchFile::write(std::string_view bytes) {
+    write_all(fd_, bytes, dir_ / "(scratch file)");
+    size_ += bytes.size();
+}
+
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), tmp_(path_) {
+    tmp_ += ".tmp";
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail(tmp_, fmt::format("cannot create: {}", std::strerror(errno)));
+}
+
+AtomicFile::~AtomicFile() {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::write(std::string_view bytes) { write_all(fd_, bytes, tmp_); }
+
+void AtomicFile::append(const ScratchFile& scratch) {
+    loff_t from = 0;
+    const auto end = static_cast<loff_t>(scratch.size());
+    while (from < end) {
+        const ssize_t n = ::copy_file_range(scratch.fd_, &from, fd_, nullptr,
+                                            static_cast<std::size_t>(end - from), 0);
+        if (n > 0) continue;  // copy_file_range moved `from`
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL)
+            fail(tmp_, fmt::format("copy failed: {}", std::strerror(errno)));
+        break;  // not supported here (or the scratch file shrank): copy by hand
+    }
+    std::string buffer(std::size_t{1} << 20, '\0');
+    while (from < end) {
+        const ssize_t n = ::pread(scratch.fd_, buffer.data(),
+                                  std::min<std::size_t>(buffer.size(), static_cast<std::size_t>(end - from)), from);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail(scratch.dir_ / "(scratch file)", fmt::format("read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"));
+        write({buffer.data(), static_cast<std::size_t>(n)});
+        from += n;
+    }
+}
+
+void AtomicFile::commit() {
+    fsync_or_fail(fd_, tmp_);
+    if (::close(std::exchange(fd_, -1)) != 0) {
+        ::unlink(tmp_.c_str());
+        fail(tmp_, fmt::format("close failed: {}", std::strerror(errno)));
+    }
     std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) fail(path, fmt::format("cannot replace: {}", ec.message()));
-    const std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
+    std::filesystem::rename(tmp_, path_, ec);
+    if (ec) {
+        ::unlink(tmp_.c_str());
+        fail(path_, fmt::format("cannot replace: {}", ec.message()));
+    }
+    const std::filesystem::path parent = folder_of(path_);
     const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
+        struct Close {
+            int fd;
+            ~Close() { ::close(fd); }
+        } close_dir{dir};
         fsync_or_fail(dir, parent);
-        ::close(dir);
     }
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
+    AtomicFile file(path);
+    file.write(contents);
+    file.commit();
 }
 
 }  // namespace tessera

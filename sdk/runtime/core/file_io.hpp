@@ -2,6 +2,7 @@
 // Whole-file reads and crash-safe writes.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -36,9 +37,50 @@ private:
     std::size_t size_ = 0;
 };
 
-/// Replaces `path` with `contents` so that a crash leaves either the old or
-/// the new file, never a torn one: write a sibling temporary, fsync, rename,
-/// fsync the folder. Throws Error on failure.
+/// An unnamed file in a folder, gone once closed: for text that is written
+/// before the text that must precede it (the COCO writer's annotations, which
+/// follow the images), without holding it in memory. Throws Error naming the
+/// folder on failure.
+class ScratchFile {
+public:
+    explicit ScratchFile(const std::filesystem::path& dir);
+    ScratchFile(const ScratchFile&) = delete;
+    ScratchFile& operator=(const ScratchFile&) = delete;
+    ~ScratchFile();
+
+    void write(std::string_view bytes);
+    [[nodiscard]] std::uint64_t size() const { return size_; }
+
+private:
+    friend class AtomicFile;
+    std::filesystem::path dir_;
+    int fd_ = -1;
+    std::uint64_t size_ = 0;
+};
+
+/// A file written piece by piece that replaces `path` only when committed, so
+/// that a crash or an error leaves the old file (or none), never a torn one:
+/// the pieces go to a sibling temporary (`path` + ".tmp"); commit() fsyncs it,
+/// renames it over `path` and fsyncs the folder. Dropped before commit(), the
+/// temporary is removed. Throws Error naming the file on failure.
+class AtomicFile {
+public:
+    explicit AtomicFile(std::filesystem::path path);
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    ~AtomicFile();
+
+    void write(std::string_view bytes);
+    /// Appends all that was written to `scratch`, copied by the kernel.
+    void append(const ScratchFile& scratch);
+    void commit();
+
+private:
+    std::filesystem::path path_, tmp_;
+    int fd_ = -1;
+};
+
+/// Replaces `path` with `contents` through an AtomicFile.
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
 
 }  // namespace tessera
