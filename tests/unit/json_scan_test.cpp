@@ -55,7 +55,8 @@ std::string random_value(std::mt19937& random, int budget, bool escapes) {
         std::string text = "\"";
         const int length = pick(3) == 0 ? 40 + pick(120) : pick(12);
         for (int i = 0; i < length; ++i) {
-            static constexpr std::string_view kinds[] = {"a", "b", "{", "]", "\\\"", "\\\\", "行", " "};
+            static constexpr std::string_view kinds[] = {"a",    "b",    "{",  "]",
+                                                         "\\\"", "\\\\", "行", " "};
             text += kinds[escapes && pick(10) == 0 ? pick(8) : pick(4)];
         }
         return text + "\"";

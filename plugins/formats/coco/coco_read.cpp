@@ -220,7 +220,8 @@ class Reader {
         }
         if (p < end && *p == ']') return p + 1;
         for (;;) {
-            const char* element_end = p < end && (*p == '{' || *p == '[') ? json_value_end(p, end) : nullptr;
+            const char* element_end =
+                p < end && (*p == '{' || *p == '[') ? json_value_end(p, end) : nullptr;
             if (element_end == nullptr) throw ReadWhole{};
             od::document document = parse(p, element_end);
             const Cursor cursor(text_, document);
@@ -530,29 +531,29 @@ class Reader {
         const auto image = images_.find(pending.image_id);
         if (image == images_.end()) {
             if (!must) return false;
-            text_.fail(pending.image_id_at,
-                       fmt::format("{}: image_id {} is not in \"images\"",
-                                   Context{"annotation", pending.index}.describe(),
-                                   pending.image_id));
+            text_.fail(
+                pending.image_id_at,
+                fmt::format("{}: image_id {} is not in \"images\"",
+                            Context{"annotation", pending.index}.describe(), pending.image_id));
         }
         const auto found = category_ids_.find(pending.category_id);
         if (found == category_ids_.end()) {
             if (!must) return false;
-            text_.fail(pending.category_id_at,
-                       fmt::format("{}: category_id {} is not in \"categories\"",
-                                   Context{"annotation", pending.index}.describe(),
-                                   pending.category_id));
+            text_.fail(
+                pending.category_id_at,
+                fmt::format("{}: category_id {} is not in \"categories\"",
+                            Context{"annotation", pending.index}.describe(), pending.category_id));
         }
         const Category& category = categories_[found->second];
         if (pending.keypoints && !category.keypoints.empty()) {
             const auto& keypoints = *pending.keypoints->geometry.AsKeypoints();
             if (keypoints.points.size() != category.keypoints.size()) {
                 if (!must) return false;
-                text_.fail(pending.keypoints_at,
-                           fmt::format("{}: keypoints has {} points, category \"{}\" declares {}",
-                                       Context{"annotation", pending.index}.describe(),
-                                       keypoints.points.size(), category.name,
-                                       category.keypoints.size()));
+                text_.fail(
+                    pending.keypoints_at,
+                    fmt::format("{}: keypoints has {} points, category \"{}\" declares {}",
+                                Context{"annotation", pending.index}.describe(),
+                                keypoints.points.size(), category.name, category.keypoints.size()));
             }
         }
         if (streaming_) {
@@ -598,7 +599,7 @@ class Reader {
     std::unordered_map<std::string, std::size_t> category_names_;
     std::vector<Category> categories_;
     std::vector<PendingAnnotation> pending_;  // annotations waiting for images or categories
-    std::uint64_t next_id_ = 1;                // local id of the next annotation resolved
+    std::uint64_t next_id_ = 1;               // local id of the next annotation resolved
     AnnotationScratch scratch_;
     bool has_images_ = false;
     ItemStream* stream_ = options_.stream;  // null once streaming is given up

@@ -1,7 +1,7 @@
 // Writing COCO instances JSON from an ItemSource, with fmt. A file is written as it
 // goes: the annotations, most of the text, pass through an unnamed scratch file in
-// 1 MiB pieces (the images must come first), and the file is replaced atomically. See coco.hpp for what the COCO module implements
-// and what it does not, and the conventions it keeps.
+// 1 MiB pieces (the images must come first), and the file is replaced atomically. See coco.hpp for
+// what the COCO module implements and what it does not, and the conventions it keeps.
 
 #include <algorithm>
 #include <charconv>
@@ -100,7 +100,10 @@ class Writer {
     /// With `scratch`, the annotations go there once a piece of them is written.
     Writer(const ItemSource& source, WriteStats& stats, const WriteOptions& options,
            ScratchFile* scratch)
-        : source_(source), schema_(source.schema()), stats_(stats), options_(options),
+        : source_(source),
+          schema_(source.schema()),
+          stats_(stats),
+          options_(options),
           scratch_file_(scratch) {}
 
     /// The text but for what went to the scratch file, which goes between the two.
@@ -495,7 +498,7 @@ class Writer {
     std::vector<std::uint32_t> merged_into_, keypoints_of_;
     std::vector<std::pair<std::uint64_t, std::uint32_t>> ids_;  // annotation id -> index
     std::string images_, annotations_, categories_text_, scratch_;
-    ScratchFile* scratch_file_;                  // where annotations go; null: kept
+    ScratchFile* scratch_file_;                     // where annotations go; null: kept
     static constexpr std::size_t kPiece = 1 << 20;  // of annotations written at once
 };
 

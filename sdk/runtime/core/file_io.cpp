@@ -43,7 +43,8 @@ MappedFile::MappedFile(const std::filesystem::path& path, std::size_t padding) {
     if (!stated || !S_ISREG(info.st_mode)) {
         ::close(fd);
         if (!stated) fail(path, fmt::format("cannot read its size: {}", std::strerror(stat_error)));
-        fail(path, S_ISDIR(info.st_mode) ? "is a folder, expected a file" : "is not a regular file");
+        fail(path,
+             S_ISDIR(info.st_mode) ? "is a folder, expected a file" : "is not a regular file");
     }
     size_ = static_cast<std::size_t>(info.st_size);
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
@@ -55,7 +56,8 @@ MappedFile::MappedFile(const std::filesystem::path& path, std::size_t padding) {
     base_ = ::mmap(nullptr, mapped_, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     int map_error = errno;
     if (base_ != MAP_FAILED && size_ > 0 &&
-        ::mmap(base_, size_, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
+        ::mmap(base_, size_, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) ==
+            MAP_FAILED) {
         map_error = errno;
         ::munmap(base_, mapped_);
         base_ = MAP_FAILED;
@@ -106,7 +108,9 @@ ScratchFile::ScratchFile(const std::filesystem::path& dir) : dir_(dir) {
     if (fd_ < 0) fail(dir, fmt::format("cannot create a scratch file: {}", std::strerror(errno)));
 }
 
-ScratchFile::~ScratchFile() { ::close(fd_); }
+ScratchFile::~ScratchFile() {
+    ::close(fd_);
+}
 
 void ScratchFile::write(std::string_view bytes) {
     write_all(fd_, bytes, dir_ / "(scratch file)");
@@ -125,7 +129,9 @@ AtomicFile::~AtomicFile() {
     ::unlink(tmp_.c_str());
 }
 
-void AtomicFile::write(std::string_view bytes) { write_all(fd_, bytes, tmp_); }
+void AtomicFile::write(std::string_view bytes) {
+    write_all(fd_, bytes, tmp_);
+}
 
 void AtomicFile::append(const ScratchFile& scratch) {
     loff_t from = 0;
@@ -141,10 +147,13 @@ void AtomicFile::append(const ScratchFile& scratch) {
     }
     std::string buffer(std::size_t{1} << 20, '\0');
     while (from < end) {
-        const ssize_t n = ::pread(scratch.fd_, buffer.data(),
-                                  std::min<std::size_t>(buffer.size(), static_cast<std::size_t>(end - from)), from);
+        const ssize_t n = ::pread(
+            scratch.fd_, buffer.data(),
+            std::min<std::size_t>(buffer.size(), static_cast<std::size_t>(end - from)), from);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) fail(scratch.dir_ / "(scratch file)", fmt::format("read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"));
+        if (n <= 0)
+            fail(scratch.dir_ / "(scratch file)",
+                 fmt::format("read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"));
         write({buffer.data(), static_cast<std::size_t>(n)});
         from += n;
     }

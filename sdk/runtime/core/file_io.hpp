@@ -20,7 +20,7 @@ namespace tessera {
 /// while it is mapped makes reading the lost part raise SIGBUS; the importers
 /// commit nothing before the whole file is read, so a project is left unchanged.
 class MappedFile {
-public:
+  public:
     /// Maps `path`; throws Error naming it when it is not a regular file or
     /// cannot be opened or mapped.
     MappedFile(const std::filesystem::path& path, std::size_t padding);
@@ -31,7 +31,7 @@ public:
     [[nodiscard]] const char* data() const { return static_cast<const char*>(base_); }
     [[nodiscard]] std::size_t size() const { return size_; }
 
-private:
+  private:
     void* base_ = nullptr;
     std::size_t mapped_ = 0;  // the file's pages and the padding's
     std::size_t size_ = 0;
@@ -42,7 +42,7 @@ private:
 /// follow the images), without holding it in memory. Throws Error naming the
 /// folder on failure.
 class ScratchFile {
-public:
+  public:
     explicit ScratchFile(const std::filesystem::path& dir);
     ScratchFile(const ScratchFile&) = delete;
     ScratchFile& operator=(const ScratchFile&) = delete;
@@ -51,7 +51,7 @@ public:
     void write(std::string_view bytes);
     [[nodiscard]] std::uint64_t size() const { return size_; }
 
-private:
+  private:
     friend class AtomicFile;
     std::filesystem::path dir_;
     int fd_ = -1;
@@ -64,7 +64,7 @@ private:
 /// renames it over `path` and fsyncs the folder. Dropped before commit(), the
 /// temporary is removed. Throws Error naming the file on failure.
 class AtomicFile {
-public:
+  public:
     explicit AtomicFile(std::filesystem::path path);
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
@@ -75,7 +75,7 @@ public:
     void append(const ScratchFile& scratch);
     void commit();
 
-private:
+  private:
     std::filesystem::path path_, tmp_;
     int fd_ = -1;
 };

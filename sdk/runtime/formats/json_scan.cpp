@@ -113,9 +113,9 @@ std::uint64_t prefix_xor(std::uint64_t x) {
 /// which brackets are inside strings follows from the quotes before them. Gives
 /// up (`give_up`) at a backslash or within 64 bytes of `end`.
 const char* container_end_by_block(const char* p, const char* end, const char* give_up) {
-    std::uint64_t arrays = 0;       // as in container_end_stepwise
+    std::uint64_t arrays = 0;  // as in container_end_stepwise
     int depth = 0;
-    std::uint64_t in_string = 0;    // all ones when a string is open across the blocks
+    std::uint64_t in_string = 0;  // all ones when a string is open across the blocks
     for (; end - p >= 64; p += 64) {
         const Block block(p);
         if (block.backslashes != 0) return give_up;
