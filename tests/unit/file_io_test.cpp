@@ -53,6 +53,10 @@ TEST_CASE("file io: a scratch file's text goes where it is appended, and leaves 
     for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir.path()))
         ++files;
     CHECK(files == 1);
+    // The parent of a bare file name is empty: the current folder.
+    ScratchFile here(std::filesystem::path("out.json").parent_path());
+    here.write("x");
+    CHECK(here.size() == 1);
 }
 
 TEST_CASE("file io: files that cannot be made name where") {

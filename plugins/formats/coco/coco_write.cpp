@@ -1,7 +1,8 @@
 // Writing COCO instances JSON from an ItemSource, with fmt. A file is written as it
 // goes: the annotations, most of the text, pass through an unnamed scratch file in
-// 1 MiB pieces (the images must come first), and the file is replaced atomically. See coco.hpp for
-// what the COCO module implements and what it does not, and the conventions it keeps.
+// 1 MiB pieces (the images must come first), and the file is replaced atomically.
+// See coco.hpp for what the COCO module implements and what it does not, and the
+// conventions it keeps.
 
 #include <algorithm>
 #include <charconv>
@@ -518,7 +519,7 @@ WriteStats write_coco_file(const ItemSource& source, const std::filesystem::path
                            const WriteOptions& options) {
     WriteStats stats;
     AtomicFile file(out);  // before the work: a folder that cannot be written fails at once
-    ScratchFile annotations(out.has_parent_path() ? out.parent_path() : ".");
+    ScratchFile annotations(out.parent_path());
     const Writer::Text text = Writer(source, stats, options, &annotations).write();
     file.write(text.head);
     file.append(annotations);

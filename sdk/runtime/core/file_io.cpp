@@ -97,15 +97,18 @@ std::filesystem::path folder_of(const std::filesystem::path& path) {
 
 }  // namespace
 
-ScratchFile::ScratchFile(const std::filesystem::path& dir) : dir_(dir) {
-    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+ScratchFile::ScratchFile(const std::filesystem::path& dir) {
+    const std::filesystem::path folder = dir.empty() ? std::filesystem::path(".") : dir;
+    name_ = folder / "(scratch file)";
+    fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
         // A file system without unnamed files: a named one, unlinked at once.
-        std::string name = (dir / ".tessera-scratch-XXXXXX").string();
+        std::string name = (folder / ".tessera-scratch-XXXXXX").string();
         fd_ = ::mkostemp(name.data(), O_CLOEXEC);
         if (fd_ >= 0) ::unlink(name.c_str());
     }
-    if (fd_ < 0) fail(dir, fmt::format("cannot create a scratch file: {}", std::strerror(errno)));
+    if (fd_ < 0)
+        fail(folder, fmt::format("cannot create a scratch file: {}", std::strerror(errno)));
 }
 
 ScratchFile::~ScratchFile() {
@@ -113,7 +116,7 @@ ScratchFile::~ScratchFile() {
 }
 
 void ScratchFile::write(std::string_view bytes) {
-    write_all(fd_, bytes, dir_ / "(scratch file)");
+    write_all(fd_, bytes, name_);
     size_ += bytes.size();
 }
 
@@ -145,6 +148,7 @@ void AtomicFile::append(const ScratchFile& scratch) {
             fail(tmp_, fmt::format("copy failed: {}", std::strerror(errno)));
         break;  // not supported here (or the scratch file shrank): copy by hand
     }
+    if (from == end) return;
     std::string buffer(std::size_t{1} << 20, '\0');
     while (from < end) {
         const ssize_t n = ::pread(
@@ -152,7 +156,7 @@ void AtomicFile::append(const ScratchFile& scratch) {
             std::min<std::size_t>(buffer.size(), static_cast<std::size_t>(end - from)), from);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0)
-            fail(scratch.dir_ / "(scratch file)",
+            fail(scratch.name_,
                  fmt::format("read failed: {}", n < 0 ? std::strerror(errno) : "file shrank"));
         write({buffer.data(), static_cast<std::size_t>(n)});
         from += n;

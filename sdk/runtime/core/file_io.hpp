@@ -43,6 +43,8 @@ class MappedFile {
 /// folder on failure.
 class ScratchFile {
   public:
+    /// In folder `dir`; the current folder when `dir` is empty (as the parent
+    /// path of a bare file name is).
     explicit ScratchFile(const std::filesystem::path& dir);
     ScratchFile(const ScratchFile&) = delete;
     ScratchFile& operator=(const ScratchFile&) = delete;
@@ -53,7 +55,7 @@ class ScratchFile {
 
   private:
     friend class AtomicFile;
-    std::filesystem::path dir_;
+    std::filesystem::path name_;  // for messages: the folder / "(scratch file)"
     int fd_ = -1;
     std::uint64_t size_ = 0;
 };

@@ -1,6 +1,7 @@
 #include "formats/json_scan.hpp"
 
 #include <cstdint>
+#include <optional>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -111,14 +112,14 @@ std::uint64_t prefix_xor(std::uint64_t x) {
 
 /// container_end_stepwise 64 bytes at a time, for text without backslashes:
 /// which brackets are inside strings follows from the quotes before them. Gives
-/// up (`give_up`) at a backslash or within 64 bytes of `end`.
-const char* container_end_by_block(const char* p, const char* end, const char* give_up) {
+/// up (nullopt) at a backslash or within 64 bytes of `end`.
+std::optional<const char*> container_end_by_block(const char* p, const char* end) {
     std::uint64_t arrays = 0;  // as in container_end_stepwise
     int depth = 0;
     std::uint64_t in_string = 0;  // all ones when a string is open across the blocks
     for (; end - p >= 64; p += 64) {
         const Block block(p);
-        if (block.backslashes != 0) return give_up;
+        if (block.backslashes != 0) return std::nullopt;
         const std::uint64_t strings = prefix_xor(block.quotes) ^ in_string;
         in_string = static_cast<std::uint64_t>(static_cast<std::int64_t>(strings) >> 63);
         for (std::uint64_t brackets = (block.opening | block.closing) & ~strings; brackets != 0;
@@ -140,7 +141,7 @@ const char* container_end_by_block(const char* p, const char* end, const char* g
             }
         }
     }
-    return give_up;
+    return std::nullopt;
 }
 #endif
 
@@ -162,9 +163,8 @@ const char* json_value_end(const char* p, const char* end) {
     }
 #if defined(__SSE2__)
     // A value that ends within 64 bytes of the text's end, or holds a backslash,
-    // is gone through again step by step; `p` itself cannot be an answer.
-    const char* found = container_end_by_block(p, end, p);
-    if (found != p) return found;
+    // is gone through again step by step.
+    if (const std::optional<const char*> found = container_end_by_block(p, end)) return *found;
 #endif
     return container_end_stepwise(p, end);
 }
