@@ -55,7 +55,7 @@ TEST_CASE("block cache: blocks of one size class serve every size of it") {
     std::size_t kept = 0;
     bool same = false;
     on_new_thread([&] {
-        auto* small = new std::array<char, 33>;  // 48 bytes, as 34 to 48 are
+        auto* small = new std::array<char, 33>;  // 48 bytes, as 33 to 48 are
         void* const address = small;
         delete small;
         kept = tessera::cached_blocks();

@@ -1,8 +1,9 @@
 // The small-block cache of batch programs (see heap.hpp): global operator new
 // and delete replaced by a per-thread stack of freed blocks for each size up to
-// kLargest bytes, in front of malloc. Linked into the CLI and the benchmarks
-// only (tessera::block_cache), never into a library, and not into sanitizer
-// builds: blocks kept here would hide a use after free from AddressSanitizer.
+// kLargest bytes, in front of malloc. Linked into the CLI, bench_coco and the
+// unit tests (tessera::block_cache), never into a library, and not into
+// sanitizer builds: blocks kept here would hide a use after free from
+// AddressSanitizer.
 
 #include <cstddef>
 #include <cstdlib>
@@ -31,44 +32,65 @@ thread_local Stacks stacks{};
 struct Drain {
     ~Drain() {
         stacks.draining = true;
-        for (std::size_t c = 0; c < kClasses; ++c)
+        for (std::size_t c = 0; c < kClasses; ++c) {
             while (void* block = stacks.top[c]) {
                 stacks.top[c] = *static_cast<void**>(block);
                 std::free(block);
             }
+            stacks.count[c] = 0;
+        }
     }
+    void arm() const {}
 };
 thread_local Drain drain;
 
+/// Registers this thread's Drain at its first small block. (A thread whose
+/// first one comes after its Drains ran, in a pthread key's destructor, leaks
+/// the blocks it frees then; a C++ program's threads allocate long before.)
+void arm() {
+    if (stacks.armed) return;
+    stacks.armed = true;
+    drain.arm();  // constructs the thread's Drain, which registers its destructor
+}
+
+/// The size class of `size` (at most kLargest).
 std::size_t class_of(std::size_t size) {
-    return (size + kGranule - 1) / kGranule;
+    return size == 0 ? 1 : (size + kGranule - 1) / kGranule;
+}
+
+void* from_malloc(std::size_t size) {
+    for (;;) {
+        if (void* block = std::malloc(size)) return block;
+        const std::new_handler handler = std::get_new_handler();
+        if (handler == nullptr) throw std::bad_alloc();
+        handler();
+    }
 }
 
 void* allocate(std::size_t size) {
-    const std::size_t c = size == 0 ? 1 : class_of(size);
-    if (c < kClasses) {
-        if (void* block = stacks.top[c]) {
-            stacks.top[c] = *static_cast<void**>(block);
-            --stacks.count[c];
-            return block;
-        }
-        size = c * kGranule;  // any block of the class then serves any size of it
+    if (size > kLargest) return from_malloc(size);
+    const std::size_t c = class_of(size);
+    if (void* block = stacks.top[c]) {
+        stacks.top[c] = *static_cast<void**>(block);
+        --stacks.count[c];
+        return block;
     }
-    if (void* block = std::malloc(size)) return block;
-    throw std::bad_alloc();
+    arm();
+    return from_malloc(c * kGranule);  // any block of the class then serves any size of it
 }
 
 void release(void* block, std::size_t size) {
     if (block == nullptr) return;
-    const std::size_t c = size == 0 ? 1 : class_of(size);
-    if (c >= kClasses || stacks.count[c] >= kDepth || stacks.draining) {
+    if (size > kLargest) {
         std::free(block);
         return;
     }
-    if (!stacks.armed) {
-        stacks.armed = true;
-        static_cast<void>(&drain);  // constructs and registers it for this thread
+    const std::size_t c = class_of(size);
+    if (stacks.count[c] >= kDepth || stacks.draining) {
+        std::free(block);
+        return;
     }
+    arm();
     *static_cast<void**>(block) = stacks.top[c];
     stacks.top[c] = block;
     ++stacks.count[c];

@@ -33,8 +33,8 @@ private:
 
     flatbuffers::FlatBufferBuilder& builder_;
     const v1::ProvenanceT* missing_provenance_;
-    /// The strings written so far (up to kRemembered of them): a set has few
-    /// labels, found faster here than by the builder's CreateSharedString.
+    /// The first kRemembered strings written: a set repeats few strings (labels,
+    /// attribute keys, authors), found faster here than by CreateSharedString.
     static constexpr std::size_t kRemembered = 16;
     std::vector<std::pair<std::string, flatbuffers::Offset<flatbuffers::String>>> strings_;
     const v1::ProvenanceT* last_provenance_ = nullptr;
