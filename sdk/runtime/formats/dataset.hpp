@@ -28,8 +28,7 @@ struct ImportedItem {
     std::vector<std::unique_ptr<v1::KeyValueT>> metadata;
     /// Annotations. Ids are local to the Dataset (1, 2, ...) and unique across
     /// it; parent and relation targets refer to those local ids. The importer
-    /// replaces them with project-wide ids. Provenance only where the file states
-    /// it: the importer marks every annotation imported, by whom and when.
+    /// replaces them with project-wide ids.
     std::vector<std::unique_ptr<v1::AnnotationT>> annotations;
 };
 
