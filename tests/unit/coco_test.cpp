@@ -291,7 +291,7 @@ TEST_CASE("coco: annotations become boxes, polygons, masks and keypoints") {
     const v1::AnnotationT& car = *a.annotations[0];
     CHECK(car.id == 1);
     CHECK(car.label == "car");
-    CHECK(car.provenance->source == v1::Source::Import);
+    CHECK(!car.provenance);  // the importer marks it imported
     REQUIRE(car.geometry.AsBox() != nullptr);
     CHECK(car.geometry.AsBox()->left == 10);
     CHECK(car.geometry.AsBox()->top == 20);
@@ -851,4 +851,58 @@ TEST_CASE("coco: import_file stores what reading first, then importing stores") 
     const ImportResult good = import_files({coco_file(images, sorted)}, false, true);
     CHECK(good.error.empty());
     CHECK(good.summary == "0 4 9 3;");
+}
+
+TEST_CASE("coco: imported annotations are marked imported; stored ones keep their provenance") {
+    for (const bool pipelined : {false, true}) {
+        CAPTURE(pipelined);
+        TempDir dir;
+        auto project = tessera::store::Project::create(dir / "p", "test");
+        {
+            // An item whose stored annotation has no provenance (a plugin may store one so).
+            tessera::store::Transaction tx = project.begin();
+            v1::ItemT item;
+            item.media = std::make_unique<v1::MediaT>();
+            item.media->uri = "im1.jpg";
+            const auto id = tx.add_item(item);
+            v1::AnnotationSetT set;
+            set.annotations.push_back(std::make_unique<v1::AnnotationT>());
+            set.annotations.back()->id = tx.allocate_annotation_ids(1);
+            set.annotations.back()->label = "car";
+            tx.set_annotations(id, set);
+            tx.commit();
+        }
+        const auto path = dir / "in.json";
+        tessera::write_file_atomic(path, coco_file({1, 2}, {{1, 2}, {2, 1}}));
+        tessera::formats::ImportOptions options;
+        options.author = "tester";
+        options.merge = true;
+        const auto& format = tessera::formats::coco_format();
+        if (pipelined) {
+            tessera::formats::import_file(project, format, path, "src", options);
+        } else {
+            Dataset dataset = format.read(path, {});
+            tessera::formats::import_dataset(project, dataset, "src", options);
+        }
+        std::size_t imported = 0;
+        for (const auto& summary : project.items()) {
+            const auto bytes = project.annotations(summary.id);
+            v1::AnnotationSetT set;
+            flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data())->UnPackTo(&set);
+            for (const auto& a : set.annotations) {
+                CAPTURE(summary.uri, a->id, a->label);
+                if (summary.uri == "im1.jpg" && a == set.annotations.front()) {
+                    CHECK(!a->provenance);  // stored before, untouched by the merge
+                    continue;
+                }
+                REQUIRE(a->provenance);
+                CHECK(a->provenance->author == "tester");
+                CHECK(a->provenance->source == v1::Source::Import);
+                CHECK(a->provenance->created > 0);
+                CHECK(a->provenance->modified == a->provenance->created);
+                ++imported;
+            }
+        }
+        CHECK(imported == 3);  // a box each, and the keypoints of the person on image 2
+    }
 }

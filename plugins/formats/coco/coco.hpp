@@ -29,7 +29,7 @@
 //      iscrowd, keypoints, num_keypoints -> annotation metadata "coco:<field>" raw.
 //      keypoints [x,y,v]*n -> a second annotation with the same label, geometry Keypoints
 //      (skeleton = category name when the category declares keypoints), parent = the
-//      main annotation; without bbox and segmentation it stands alone. Provenance Import.
+//      main annotation; without bbox and segmentation it stands alone.
 //      Attributes and extra fields go to the shape when there is one.
 //  [X] Other top-level fields ("info", "licenses", ...) -> schema metadata "coco:<field>" raw.
 //  [X] Positioned errors for wrong types, missing required fields (image id / file_name,

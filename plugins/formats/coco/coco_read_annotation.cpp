@@ -15,13 +15,6 @@
 namespace tessera::formats::coco::detail {
 namespace {
 
-std::unique_ptr<v1::AnnotationT> new_annotation() {
-    auto annotation = std::make_unique<v1::AnnotationT>();
-    annotation->provenance = std::make_unique<v1::ProvenanceT>();
-    annotation->provenance->source = v1::Source::Import;
-    return annotation;
-}
-
 std::vector<v1::Point2> to_points(const std::vector<double>& xy) {
     std::vector<v1::Point2> points;
     points.reserve(xy.size() / 2);
@@ -308,10 +301,10 @@ PendingAnnotation read_annotation(const Cursor& cursor, od::value& value, std::s
 
     std::unique_ptr<v1::AnnotationT> main;
     if (segmentation.type != v1::Geometry::NONE) {
-        main = new_annotation();
+        main = std::make_unique<v1::AnnotationT>();
         main->geometry = std::move(segmentation);
     } else if (has_bbox && !(keypoints && bbox_is_keypoint_bounds(bbox, *keypoints))) {
-        main = new_annotation();
+        main = std::make_unique<v1::AnnotationT>();
         v1::BoxT box;
         box.left = bbox[0];
         box.top = bbox[1];
@@ -320,7 +313,7 @@ PendingAnnotation read_annotation(const Cursor& cursor, od::value& value, std::s
         main->geometry.Set(std::move(box));
     }
     if (keypoints) {
-        out.keypoints = new_annotation();
+        out.keypoints = std::make_unique<v1::AnnotationT>();
         out.keypoints->geometry.Set(std::move(*keypoints));
     }
     if (!main && !out.keypoints)

@@ -309,8 +309,6 @@ class DocumentReader {
             annotation->attributes.push_back(std::move(attribute));
         }
         annotation->metadata = sorted(metadata);
-        annotation->provenance = std::make_unique<v1::ProvenanceT>();
-        annotation->provenance->source = v1::Source::Import;
         return annotation;
     }
 

@@ -170,8 +170,6 @@ class DocumentReader {
         geometry.right = xmax;
         geometry.bottom = ymax;
         annotation->geometry.Set(std::move(geometry));
-        annotation->provenance = std::make_unique<v1::ProvenanceT>();
-        annotation->provenance->source = v1::Source::Import;
         return annotation;
     }
 

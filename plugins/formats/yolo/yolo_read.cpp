@@ -97,8 +97,6 @@ std::unique_ptr<v1::AnnotationT> make_annotation(std::uint64_t id, const std::st
     auto annotation = std::make_unique<v1::AnnotationT>();
     annotation->id = id;
     annotation->label = label;
-    annotation->provenance = std::make_unique<v1::ProvenanceT>();
-    annotation->provenance->source = v1::Source::Import;
     return annotation;
 }
 

@@ -28,7 +28,8 @@ struct ImportedItem {
     std::vector<std::unique_ptr<v1::KeyValueT>> metadata;
     /// Annotations. Ids are local to the Dataset (1, 2, ...) and unique across
     /// it; parent and relation targets refer to those local ids. The importer
-    /// replaces them with project-wide ids.
+    /// replaces them with project-wide ids. Provenance only where the file states
+    /// it: the importer marks every annotation imported, by whom and when.
     std::vector<std::unique_ptr<v1::AnnotationT>> annotations;
 };
 

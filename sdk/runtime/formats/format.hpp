@@ -39,7 +39,8 @@ public:
     virtual void items_ready(std::vector<ImportedItem>& items) = 0;
     /// items [0, count) have all their annotations (unless reopen() follows).
     /// From then on their annotations are the importer's: it may change and
-    /// free them (on the reader's thread, during a later call of closed()).
+    /// free them (on the reader's thread, during this or a later call of
+    /// closed()). The call closing every item may wait for the importer.
     virtual void closed(std::size_t count) = 0;
     /// An item already reported closed (or the item list) changes after all, or
     /// the reader fails (call it before the items go): returns once the importer

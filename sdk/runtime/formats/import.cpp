@@ -1,7 +1,6 @@
 #include "formats/import.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
@@ -164,29 +163,55 @@ store::ItemId add_item(store::Transaction& tx, const std::string& uri, ImportedI
     return tx.add_item(item);
 }
 
-/// Gives annotation `a` its project ids (through `ids`) and marks it imported
-/// by `author` at `now` unless the file said otherwise.
-void adopt(v1::AnnotationT& a, const IdMap& ids, const std::string& author, std::int64_t now) {
+/// The provenance of what an import adds: by `author` at `now`.
+v1::ProvenanceT imported_by(const std::string& author, std::int64_t now) {
+    v1::ProvenanceT provenance;
+    provenance.author = author;
+    provenance.created = now;
+    provenance.modified = now;
+    provenance.source = v1::Source::Import;
+    return provenance;
+}
+
+/// Gives annotation `a` its project ids (through `ids`) and marks it imported,
+/// filling what its provenance lacks from `imported`. An annotation without
+/// provenance is left so: it gets `imported` when packed (pack_imported), which
+/// spares an import a million copies.
+void adopt(v1::AnnotationT& a, const IdMap& ids, const v1::ProvenanceT& imported) {
     a.id = ids.project_id(a.id);
     if (a.parent) a.parent = ids.project_id(a.parent);
     for (auto& r : a.relations) r->target = ids.project_id(r->target);
-    if (!a.provenance) a.provenance = std::make_unique<v1::ProvenanceT>();
+    if (!a.provenance) return;
     a.provenance->source = v1::Source::Import;
-    if (a.provenance->author.empty()) a.provenance->author = author;
-    if (a.provenance->created == 0) a.provenance->created = now;
-    if (a.provenance->modified == 0) a.provenance->modified = now;
+    if (a.provenance->author.empty()) a.provenance->author = imported.author;
+    if (a.provenance->created == 0) a.provenance->created = imported.created;
+    if (a.provenance->modified == 0) a.provenance->modified = imported.modified;
+}
+
+/// Packs `set` as revision `revision` of `item`; its annotations from
+/// `first_imported` on are the file's (adopted), those before were stored.
+/// Imported annotations without provenance get `imported`; a stored annotation
+/// without provenance keeps none.
+store::PackedAnnotations pack_imported(store::ItemId item, std::uint64_t revision,
+                                       v1::AnnotationSetT& set, std::size_t first_imported,
+                                       const v1::ProvenanceT& imported) {
+    const auto first = set.annotations.begin() + static_cast<std::ptrdiff_t>(first_imported);
+    const bool stored_have_provenance = std::all_of(
+        set.annotations.begin(), first, [](const auto& a) { return a->provenance != nullptr; });
+    if (stored_have_provenance) return store::pack_annotations(item, revision, set, &imported);
+    for (auto it = first; it != set.annotations.end(); ++it)
+        if (!(*it)->provenance) (*it)->provenance = std::make_unique<v1::ProvenanceT>(imported);
+    return store::pack_annotations(item, revision, set);
 }
 
 /// Packs annotation sets on a second thread: pack(0), pack(1), ... in order, each
 /// once ready() allows it, at most kWindow sets ahead of the one taken last.
-/// `on_failed` is called (on the packing thread) when packing threw.
 class SetPacker {
 public:
     using Pack = std::function<store::PackedAnnotations(std::size_t)>;
 
-    SetPacker(std::size_t count, Pack pack, std::function<void()> on_failed = {})
-        : count_(count), pack_(std::move(pack)), on_failed_(std::move(on_failed)),
-          slots_(std::min(count, kWindow)) {
+    SetPacker(std::size_t count, Pack pack)
+        : count_(count), pack_(std::move(pack)), slots_(std::min(count, kWindow)) {
         if (count_ > 0) thread_ = std::thread([this] { run(); });
     }
     SetPacker(const SetPacker&) = delete;
@@ -257,7 +282,6 @@ private:
                 error_ = std::current_exception();
             }
             changed_.notify_all();
-            if (on_failed_) on_failed_();
             return;
         }
         changed_.notify_all();
@@ -265,7 +289,6 @@ private:
 
     const std::size_t count_;
     Pack pack_;
-    std::function<void()> on_failed_;  // when packing threw
     std::vector<store::PackedAnnotations> slots_;  // set i in slot i % size
     std::mutex mutex_;
     std::condition_variable changed_;
@@ -284,8 +307,82 @@ v1::LabelSchemaT unpack_schema(const store::Project& project) {
     return schema;
 }
 
+/// Where one file item's annotations go: the project item and the revision of
+/// its stored set, and that set when the import merges into it.
+struct Place {
+    store::ItemId id = 0;
+    std::uint64_t revision = 0;
+    store::Bytes existing;
+};
+
+/// Packs file items' annotations into the sets stored for their project items
+/// (import_file): project ids and provenance given, attribute values conformed to
+/// the schema, labels the schema lacks noted. Used by one thread at a time.
+class SetPacking {
+public:
+    SetPacking(v1::LabelSchemaT schema, const ImportOptions& options, std::int64_t now,
+               store::AnnotationId first_id)
+        : schema_(std::move(schema)),
+          conformer_(schema_),
+          options_(options),
+          imported_(imported_by(options.author, now)),
+          next_id_(first_id) {}
+    SetPacking(const SetPacking&) = delete;
+    SetPacking& operator=(const SetPacking&) = delete;
+
+    /// The set `item`'s annotations make at `place` (after the existing ones,
+    /// which are dropped from `place`). The annotations are freed here, on the
+    /// thread that packs.
+    store::PackedAnnotations pack(ImportedItem& item, Place& place) {
+        v1::AnnotationSetT set;
+        if (!place.existing.empty()) {
+            flatbuffers::GetRoot<v1::AnnotationSet>(place.existing.data())->UnPackTo(&set);
+            store::Bytes().swap(place.existing);
+        }
+        auto& list = item.annotations;
+        annotations_ += list.size();
+        attributes_converted_ += conformer_.apply(list);
+        if (!options_.extend_schema)
+            for (const auto& a : list)
+                if (labels_checked_.insert(a->label).second && !conformer_.declares(a->label))
+                    unknown_labels_.insert(a->label);
+        const std::size_t stored = set.annotations.size();
+        set.annotations.reserve(stored + list.size());
+        ids_.assign(list, next_id_);
+        next_id_ += list.size();
+        for (auto& a : list) {
+            adopt(*a, ids_, imported_);
+            set.annotations.push_back(std::move(a));
+        }
+        std::vector<std::unique_ptr<v1::AnnotationT>>().swap(list);
+        return pack_imported(place.id, place.revision + 1, set, stored, imported_);
+    }
+
+    [[nodiscard]] std::size_t annotations() const { return annotations_; }
+    [[nodiscard]] std::size_t attributes_converted() const { return attributes_converted_; }
+    [[nodiscard]] std::set<std::string>& unknown_labels() { return unknown_labels_; }
+    [[nodiscard]] v1::LabelSchemaT& schema() { return schema_; }
+
+private:
+    v1::LabelSchemaT schema_;
+    const AttributeConformer conformer_;  // of schema_
+    const ImportOptions& options_;
+    const v1::ProvenanceT imported_;
+    store::AnnotationId next_id_;
+    IdMap ids_;
+    std::size_t annotations_ = 0;
+    std::size_t attributes_converted_ = 0;
+    std::unordered_set<std::string> labels_checked_;  // against the schema
+    std::set<std::string> unknown_labels_;
+};
+
 /// What the reader's thread and the importer share while a file is read and
-/// stored at once (import_file).
+/// stored at once (import_file). The reader packs each item's set itself, in
+/// the first call of closed() after it is done with the item and the importer
+/// has placed it: the annotations never leave the thread that made them, and only packed bytes
+/// (about 100 per annotation) go to the thread writing the database. Handing
+/// the annotation objects to a second thread to pack, and back to be freed, cost
+/// half a second of CPU per million annotations in malloc and cache misses.
 class Pipe final : public ItemStream {
 public:
     void items_ready(std::vector<ImportedItem>& list) override {
@@ -297,17 +394,37 @@ public:
         }
         changed.notify_all();
     }
+    /// Packs the items placed among [0, count); the reader's last call (every
+    /// item closed) waits for the places of the rest.
     void closed(std::size_t count) override {
-        free_packed();
-        bool wake = false;
-        {
-            const std::lock_guard lock(mutex);
-            closed_count = count;
-            wake = wake_at != 0 && count >= wake_at;
+        const bool last = count == item_count;
+        std::unique_lock lock(mutex);
+        while (packed < count && !stopped && !pack_error) {
+            const std::size_t end = std::min(count, placed);
+            if (end <= packed) {
+                if (!last) return;
+                changed.wait(lock, [&] { return placed > packed || stopped; });
+                continue;
+            }
+            lock.unlock();
+            std::vector<store::PackedAnnotations> batch;
+            batch.reserve(end - packed);
+            std::exception_ptr error;
+            try {
+                for (std::size_t i = packed; i < end; ++i)
+                    batch.push_back(packing->pack(items[i], places[i]));
+            } catch (...) {
+                error = std::current_exception();
+            }
+            lock.lock();
+            // An item whose packing threw is spent too: its annotations are gone.
+            packed += batch.size() + (error ? 1 : 0);
+            for (auto& set : batch) sets.push_back(std::move(set));
+            pack_error = error;
+            // Waking the importer for every item would cost two context switches an
+            // item; it asks to be woken once it has work for a batch (stream_import).
+            if (error || (wake_at != 0 && sets.size() >= wake_at)) changed.notify_all();
         }
-        // Waking the importer for every item would cost two context switches an
-        // item; it asks to be woken once a batch is complete (see stream_import).
-        if (wake) changed.notify_all();
     }
     void reopen() override {
         std::unique_lock lock(mutex);
@@ -316,32 +433,32 @@ public:
         changed.wait(lock, [&] { return stopped; });
     }
 
+    /// The importer has placed items [0, count).
+    void place(std::size_t count) {
+        {
+            const std::lock_guard lock(mutex);
+            placed = count;
+        }
+        changed.notify_all();
+    }
+
     std::mutex mutex;
     std::condition_variable changed;
     ImportedItem* items = nullptr;  // the reader's items, once ready
     std::size_t item_count = 0;
-    bool ready = false;             // items_ready() was called
-    std::size_t closed_count = 0;   // items [0, closed_count) are complete
-    std::size_t wake_at = 0;        // the importer waits for closed_count >= wake_at (0: not waiting)
-    bool dead = false;              // reopen() was called: the items are the reader's again
-    bool stopped = false;           // the importer no longer touches the items
-    bool finished = false;          // the reader returned or threw
-    std::atomic<std::size_t> packed{0};  // items [0, packed) had their sets packed
-    std::size_t freed = 0;          // items [0, freed) had their annotations freed (reader)
-    std::exception_ptr error;       // what the reader threw
-    Dataset dataset;                // what the reader returned
-    bool packer_failed = false;     // the importer's packer threw
-
-private:
-    /// Frees the annotations of the items packed so far, on the reader's thread:
-    /// its malloc reuses that memory for what it reads next. Holding every
-    /// annotation until the end doubled the import's memory, and on a virtual
-    /// machine each page touched for the first time costs microseconds.
-    void free_packed() {
-        const std::size_t end = packed.load(std::memory_order_acquire);
-        for (; freed < end; ++freed)
-            std::vector<std::unique_ptr<v1::AnnotationT>>().swap(items[freed].annotations);
-    }
+    bool ready = false;                 // items_ready() was called
+    std::optional<SetPacking> packing;  // made by the importer before it places an item
+    std::vector<Place> places;  // for each item; [0, placed) written, then only the packer's
+    std::size_t placed = 0;     // items placed by the importer
+    std::size_t packed = 0;     // items packed (by the reader)
+    std::vector<store::PackedAnnotations> sets;  // packed, not yet taken by the importer
+    std::exception_ptr pack_error;               // what packing threw; nothing is packed after it
+    std::size_t wake_at = 0;   // the importer waits for this many sets (0: not waiting)
+    bool dead = false;         // reopen() was called: the items are the reader's again
+    bool stopped = false;      // the importer no longer touches the items
+    bool finished = false;     // the reader returned or threw
+    std::exception_ptr error;  // what the reader threw
+    Dataset dataset;           // what the reader returned
 };
 
 /// import_dataset while the reader still reads annotations: each item is stored
@@ -349,7 +466,7 @@ private:
 /// when the reader went back to an item handed out, failed, or the file's items
 /// do not suit (several naming one project item): then the caller imports the
 /// whole Dataset the usual way. Commits only after the reader succeeded.
-/// Once a set is packed, the reader's annotations are spoiled (given project
+/// Once a set is packed, the reader's annotations are spent (given project
 /// ids, freed): falling back then means reading the file again.
 std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
                                            std::string_view source, const ImportOptions& options) {
@@ -366,8 +483,6 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         store::ItemId id = 0;           // 0 = to be created
         std::string uri;
         ImportedItem* first = nullptr;  // the only file item naming it
-        std::uint64_t revision = 0;     // of the item's stored set
-        store::Bytes existing;          // the stored set, when merging
     };
     std::vector<Target> targets;
     targets.reserve(item_count);
@@ -384,14 +499,8 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         }
         const std::string key = id ? fmt::format("#{}", *id) : uri;
         if (!target_of_uri.emplace(key, targets.size()).second) return std::nullopt;
-        targets.push_back(Target{id.value_or(0), uri, &item, 0, {}});
+        targets.push_back(Target{id.value_or(0), uri, &item});
     }
-
-    v1::LabelSchemaT schema = unpack_schema(project);
-    const AttributeConformer conformer(schema);
-    std::size_t attributes_converted = 0;  // these three on the packer's thread
-    std::set<std::string> unknown_labels;
-    std::unordered_set<std::string> labels_checked;  // against the schema, for unknown_labels
 
     store::Transaction tx = project.begin_bulk();
     const std::int64_t now = now_ms();
@@ -403,129 +512,70 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
     } catch (const Error&) {
         return std::nullopt;
     }
-
-    store::AnnotationId next_id = first_id;
-    IdMap ids;
-    std::size_t annotation_count = 0;  // in the sets packed
-    SetPacker packer(
-        targets.size(),
-        [&](std::size_t index) {
-            Target& target = targets[index];
-            v1::AnnotationSetT set;
-            if (options.merge && !target.existing.empty()) {  // new items have none
-                flatbuffers::GetRoot<v1::AnnotationSet>(target.existing.data())->UnPackTo(&set);
-                store::Bytes().swap(target.existing);
-            }
-            auto& list = target.first->annotations;
-            annotation_count += list.size();
-            attributes_converted += conformer.apply(list);
-            if (!options.extend_schema)
-                for (const auto& a : list)
-                    if (labels_checked.find(a->label) == labels_checked.end()) {
-                        labels_checked.insert(a->label);
-                        if (!conformer.declares(a->label)) unknown_labels.insert(a->label);
-                    }
-            const std::size_t base = set.annotations.size();
-            set.annotations.reserve(base + list.size());
-            ids.assign(list, next_id);
-            next_id += list.size();
-            for (auto& a : list) {
-                adopt(*a, ids, options.author, now);
-                set.annotations.push_back(std::move(a));
-            }
-            // The annotations go back to the item, for the reader's thread to free
-            // (Pipe::free_packed), also when packing throws.
-            const auto give_back = [&] {
-                for (std::size_t n = 0; n < list.size(); ++n)
-                    list[n] = std::move(set.annotations[base + n]);
-                pipe.packed.store(index + 1, std::memory_order_release);
-            };
-            try {
-                store::PackedAnnotations packed =
-                    store::pack_annotations(target.id, target.revision + 1, set);
-                give_back();
-                return packed;
-            } catch (...) {
-                give_back();
-                throw;
-            }
-        },
-        [&] {
-            {
-                const std::lock_guard lock(pipe.mutex);
-                pipe.packer_failed = true;
-            }
-            pipe.changed.notify_all();
-        });
+    {
+        v1::LabelSchemaT schema = unpack_schema(project);
+        const std::lock_guard lock(pipe.mutex);
+        pipe.packing.emplace(std::move(schema), options, now, first_id);
+        pipe.places.resize(targets.size());
+    }
 
     std::size_t stored = 0;
-    const auto store_set = [&](const store::PackedAnnotations& set) {
-        tx.set_annotations(set);
-        if (options.progress) options.progress(++stored, targets.size());
-    };
-    // Threads are woken per batch of items, not per item: the reader wakes this
-    // one once kBatch more items are complete, and this one lets the packer go
-    // on after kBatch more items are added (or before it waits).
-    constexpr std::size_t kBatch = 64;
-    // The number of items the reader is done with, once it is done with item
-    // `index` (waiting for a batch more when it is not); 0 when the stream broke off.
-    const auto wait_closed = [&](std::size_t index) -> std::size_t {
-        for (;;) {
-            bool packer_failed = false;
-            {
-                std::unique_lock lock(pipe.mutex);
-                if (index >= pipe.closed_count && !pipe.dead && !pipe.finished &&
-                    !pipe.packer_failed) {
-                    pipe.wake_at = std::min(index + kBatch, targets.size());
-                    pipe.changed.wait(lock, [&] {
-                        return pipe.dead || pipe.finished || pipe.packer_failed ||
-                               pipe.closed_count >= pipe.wake_at;
-                    });
-                    pipe.wake_at = 0;
-                }
-                if (pipe.dead) return 0;
-                if (index < pipe.closed_count) return pipe.closed_count;
-                if (pipe.finished) return 0;
-                packer_failed = pipe.packer_failed;
+    std::vector<store::PackedAnnotations> taken;
+    // Stores the sets packed so far, first waiting until there are `want` of them
+    // (0: not waiting). False when the stream broke off; rethrows what packing threw.
+    const auto store_packed = [&](std::size_t want) {
+        std::exception_ptr pack_error;
+        {
+            std::unique_lock lock(pipe.mutex);
+            if (want != 0) {
+                pipe.wake_at = want;
+                pipe.changed.wait(lock, [&] {
+                    return pipe.sets.size() >= want || pipe.pack_error || pipe.dead ||
+                           pipe.finished;
+                });
+                pipe.wake_at = 0;
             }
-            // The packer failed: store what it packed before, then its error is thrown.
-            if (packer_failed)
-                while (auto set = packer.next(false)) store_set(*set);
+            if (pipe.dead) return false;
+            taken.swap(pipe.sets);
+            pack_error = pipe.pack_error;
         }
+        for (const store::PackedAnnotations& set : taken) {
+            tx.set_annotations(set);
+            if (options.progress) options.progress(++stored, targets.size());
+        }
+        const bool broke_off = want != 0 && taken.empty();  // the reader finished early
+        taken.clear();
+        if (pack_error) std::rethrow_exception(pack_error);
+        return !broke_off;
     };
-    std::size_t closed = 0;  // items known complete
+    // Threads are woken per batch of items, not per item: the reader is told of
+    // kBatch more items placed at a time and wakes this thread once it has packed
+    // kBatch sets. Placing runs at most kWindow items ahead of storing, which
+    // bounds the sets waiting in memory.
+    constexpr std::size_t kBatch = 64;
+    constexpr std::size_t kWindow = 256;
     for (std::size_t index = 0; index < targets.size(); ++index) {
-        if (index >= closed) {
-            // Before waiting: the packer may go on with every item added, and
-            // the sets packed so far are stored.
-            packer.ready(index);
-            while (auto set = packer.next(false)) store_set(*set);
-            closed = wait_closed(index);
-            if (closed == 0) return std::nullopt;
-        }
+        while (index >= stored + kWindow)
+            if (!store_packed(kBatch)) return std::nullopt;
         Target& target = targets[index];
+        Place& place = pipe.places[index];  // not the packer's until placed
         if (target.id == 0) {
             target.id = add_item(tx, target.uri, *target.first);
             matcher.add(target.uri, target.id);
             ++summary.items_created;
         } else {
             ++summary.items_matched;
-            target.revision = tx.annotations_revision(target.id);
-            if (options.merge) target.existing = project.annotations(target.id);
+            place.revision = tx.annotations_revision(target.id);
+            if (options.merge) place.existing = project.annotations(target.id);
         }
-        if ((index + 1) % kBatch == 0) {
-            packer.ready(index + 1);
-            while (auto set = packer.next(false)) store_set(*set);
+        place.id = target.id;
+        if ((index + 1) % kBatch == 0 || index + 1 == targets.size()) {
+            pipe.place(index + 1);
+            if (!store_packed(0)) return std::nullopt;
         }
     }
-    packer.ready(targets.size());
-    while (!packer.done()) {
-        {
-            const std::lock_guard lock(pipe.mutex);
-            if (pipe.dead) return std::nullopt;
-        }
-        store_set(*packer.next(true));
-    }
+    while (stored < targets.size())
+        if (!store_packed(std::min(kBatch, targets.size() - stored))) return std::nullopt;
     {
         std::unique_lock lock(pipe.mutex);
         pipe.changed.wait(lock, [&] { return pipe.dead || pipe.finished; });
@@ -541,15 +591,16 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         std::thread& thread;
         ~Join() { thread.join(); }
     } join{freeing};
-    if (annotation_count && tx.allocate_annotation_ids(annotation_count) != first_id)
+    SetPacking& packing = *pipe.packing;
+    if (packing.annotations() && tx.allocate_annotation_ids(packing.annotations()) != first_id)
         throw Error("annotation ids were allocated meanwhile");
-    summary.annotations = annotation_count;
-    summary.attributes_converted = attributes_converted;
+    summary.annotations = packing.annotations();
+    summary.attributes_converted = packing.attributes_converted();
     if (options.extend_schema) {
-        summary.classes_added = merge_schema(schema, pipe.dataset.schema);
-        tx.set_label_schema(schema);
+        summary.classes_added = merge_schema(packing.schema(), pipe.dataset.schema);
+        tx.set_label_schema(packing.schema());
     } else {
-        summary.unknown_labels = std::move(unknown_labels);
+        summary.unknown_labels = std::move(packing.unknown_labels());
     }
 
     commit_import(tx, options.author, now, source, targets.size(), summary);
@@ -617,6 +668,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     // handed out exactly as one thread would.
     store::AnnotationId next_id = first_id;
     IdMap ids;
+    const v1::ProvenanceT imported = imported_by(options.author, now);
     SetPacker packer(targets.size(), [&](std::size_t index) {
         Target& target = targets[index];
         v1::AnnotationSetT set;
@@ -624,7 +676,8 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
             flatbuffers::GetRoot<v1::AnnotationSet>(target.existing.data())->UnPackTo(&set);
             store::Bytes().swap(target.existing);
         }
-        std::size_t count = set.annotations.size();
+        const std::size_t stored = set.annotations.size();
+        std::size_t count = stored;
         for (const ImportedItem* source : target.sources) count += source->annotations.size();
         set.annotations.reserve(count);
         for (ImportedItem* source : target.sources) {
@@ -632,11 +685,11 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
             ids.assign(source->annotations, next_id);
             next_id += source->annotations.size();
             for (auto& a : source->annotations) {
-                adopt(*a, ids, options.author, now);
+                adopt(*a, ids, imported);
                 set.annotations.push_back(std::move(a));
             }
         }
-        return store::pack_annotations(target.id, target.revision + 1, set);
+        return pack_imported(target.id, target.revision + 1, set, stored, imported);
     });
 
     std::size_t stored = 0;
@@ -715,7 +768,7 @@ ImportSummary import_file(store::Project& project, const Format& format,
     if (summary) return *summary;
     if (failure && !pipe.dead) std::rethrow_exception(failure);
     // Sets packed gave their annotations project ids and freed them: read again.
-    if (pipe.packed.load() > 0) pipe.dataset = format.read(input, {read_options.progress, nullptr});
+    if (pipe.packed > 0) pipe.dataset = format.read(input, {read_options.progress, nullptr});
     return import_dataset(project, pipe.dataset, source, options);
 }
 

@@ -3,7 +3,12 @@
 namespace tessera::store {
 
 flatbuffers::Offset<flatbuffers::String> AnnotationPacker::shared(const std::string& text) {
-    return text.empty() ? 0 : builder_.CreateSharedString(text);
+    if (text.empty()) return 0;
+    for (const auto& [known, offset] : strings_)
+        if (known == text) return offset;
+    const auto offset = builder_.CreateSharedString(text);
+    if (strings_.size() < kRemembered) strings_.emplace_back(text, offset);
+    return offset;
 }
 
 flatbuffers::Offset<v1::Provenance> AnnotationPacker::provenance(const v1::ProvenanceT* p) {
@@ -52,17 +57,19 @@ flatbuffers::Offset<v1::Annotation> AnnotationPacker::pack(const v1::AnnotationT
     }
     const auto geometry = a.geometry.Pack(b);
     const auto text = a.text.empty() ? 0 : b.CreateString(a.text);
-    return v1::CreateAnnotation(b, a.id, shared(a.label), a.geometry.type, geometry, attributes, text,
-                                a.parent, a.group, relations, provenance(a.provenance.get()),
+    return v1::CreateAnnotation(b, a.id, shared(a.label), a.geometry.type, geometry, attributes,
+                                text, a.parent, a.group, relations,
+                                provenance(a.provenance ? a.provenance.get() : missing_provenance_),
                                 a.frame, a.track, shared(a.tier), metadata);
 }
 
 void finish_annotation_set(flatbuffers::FlatBufferBuilder& builder, std::uint64_t item,
-                           std::uint64_t revision, const v1::AnnotationSetT& set) {
+                           std::uint64_t revision, const v1::AnnotationSetT& set,
+                           const v1::ProvenanceT* missing_provenance) {
     builder.Clear();
     std::vector<flatbuffers::Offset<v1::Annotation>> offsets;
     offsets.reserve(set.annotations.size());
-    AnnotationPacker packer(builder);
+    AnnotationPacker packer(builder, missing_provenance);
     for (const auto& annotation : set.annotations)
         if (annotation) offsets.push_back(packer.pack(*annotation));
     const auto vector = builder.CreateVector(offsets);

@@ -638,7 +638,8 @@ std::string id_problem(ItemId item, const v1::AnnotationSetT& annotations) {
 }  // namespace
 
 PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
-                                   const v1::AnnotationSetT& annotations) {
+                                   const v1::AnnotationSetT& annotations,
+                                   const v1::ProvenanceT* missing_provenance) {
     PackedAnnotations packed;
     packed.item_ = item;
     packed.revision_ = revision;
@@ -646,7 +647,7 @@ PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
     if (!packed.problem_.empty()) return packed;
     // About 100 bytes per annotation: one allocation for most sets.
     flatbuffers::FlatBufferBuilder builder(1024 + 128 * annotations.annotations.size());
-    finish_annotation_set(builder, item, revision, annotations);
+    finish_annotation_set(builder, item, revision, annotations, missing_provenance);
     packed.buffer_ = builder.Release();
     return packed;
 }

@@ -79,7 +79,8 @@ public:
 
 private:
     friend PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
-                                              const v1::AnnotationSetT& annotations);
+                                              const v1::AnnotationSetT& annotations,
+                                              const v1::ProvenanceT* missing_provenance);
     friend class Transaction;
 
     ItemId item_ = 0;
@@ -88,11 +89,13 @@ private:
     flatbuffers::DetachedBuffer buffer_;
 };
 
-/// Packs `annotations` as revision `revision` of `item`'s set. Needs no project
+/// Packs `annotations` as revision `revision` of `item`'s set; those without
+/// provenance get `missing_provenance` (none when null). Needs no project
 /// and may run on any thread; the checks of Transaction::set_annotations (every
 /// annotation has an id, no id twice) are reported when the set is stored.
-[[nodiscard]] PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
-                                                 const v1::AnnotationSetT& annotations);
+[[nodiscard]] PackedAnnotations pack_annotations(
+    ItemId item, std::uint64_t revision, const v1::AnnotationSetT& annotations,
+    const v1::ProvenanceT* missing_provenance = nullptr);
 
 /// An open project. Not thread-safe: use one Project per thread; several
 /// processes may open the same project, one writing while others read.
