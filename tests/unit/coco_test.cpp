@@ -853,6 +853,45 @@ TEST_CASE("coco: import_file stores what reading first, then importing stores") 
     CHECK(good.summary == "0 4 9 3;");
 }
 
+TEST_CASE("coco: import_file stores a long file as it reads it, reading it once") {
+    // More items than the importer places ahead of storing (a window of 256),
+    // with and without a progress callback: the stream must neither hang nor
+    // give up and read the file again.
+    std::vector<int> images;
+    std::vector<std::pair<int, int>> annotations;
+    for (int image = 1; image <= 1000; ++image) {
+        images.push_back(image);
+        annotations.emplace_back(image, 1 + image % 2);
+        annotations.emplace_back(image, 2);
+    }
+    const std::string text = coco_file(images, annotations);
+    const ImportResult plain = import_files({text}, false, false);
+    REQUIRE(plain.summary == "0 1000 2500 3;");  // a person's keypoints are an annotation of their own
+    for (const bool progress : {false, true}) {
+        CAPTURE(progress);
+        TempDir dir;
+        const auto path = dir / "in.json";
+        tessera::write_file_atomic(path, text);
+        auto project = tessera::store::Project::create(dir / "p", "test");
+        int reads = 0;
+        tessera::formats::Format format = tessera::formats::coco_format();
+        format.read = [&reads, read = format.read](const auto& input, const auto& options) {
+            ++reads;
+            return read(input, options);
+        };
+        tessera::formats::ImportOptions options;
+        options.author = "tester";
+        std::uint64_t last_done = 0;
+        if (progress) options.progress = [&](std::uint64_t done, std::uint64_t) { last_done = done; };
+        const auto summary = tessera::formats::import_file(project, format, path, "src", options);
+        CHECK(reads == 1);
+        CHECK(fmt::format("{} {} {} {};", summary.items_matched, summary.items_created,
+                          summary.annotations, summary.classes_added) == plain.summary);
+        CHECK(last_done == (progress ? 1000 : 0));
+        CHECK(project_text(project) + "----\n" == plain.project);
+    }
+}
+
 TEST_CASE("coco: imported annotations are marked imported; stored ones keep their provenance") {
     for (const bool pipelined : {false, true}) {
         CAPTURE(pipelined);

@@ -541,7 +541,8 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         }
         for (const store::PackedAnnotations& set : taken) {
             tx.set_annotations(set);
-            if (options.progress) options.progress(++stored, targets.size());
+            ++stored;  // counted with or without progress: the window is measured by it
+            if (options.progress) options.progress(stored, targets.size());
         }
         const bool broke_off = want != 0 && taken.empty();  // the reader finished early
         taken.clear();
