@@ -36,14 +36,26 @@ double seconds_since(Clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_coco FILE.json [--runs N]\n");
+    const char* const usage = "usage: bench_coco FILE.json [--runs N]\n";
+    if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    const bool with_runs = argc == 4 && std::strcmp(argv[2], "--runs") == 0;
+    const int runs = with_runs ? std::atoi(argv[3]) : 3;
+    if ((argc != 2 && !with_runs) || runs < 1) {
+        std::fputs(usage, stderr);
         return 2;
     }
     tessera::tune_heap_for_batch_programs();  // as the CLI does
     const std::filesystem::path input = argv[1];
-    const int runs = argc >= 4 && std::strcmp(argv[2], "--runs") == 0 ? std::atoi(argv[3]) : 3;
-    const double mb = static_cast<double>(std::filesystem::file_size(input)) / 1e6;
+    std::error_code error;
+    const auto size = std::filesystem::file_size(input, error);
+    if (error) {
+        std::fprintf(stderr, "%s: %s\n", input.c_str(), error.message().c_str());
+        return 1;
+    }
+    const double mb = static_cast<double>(size) / 1e6;
     const auto& coco = tessera::formats::coco_format();
     const auto work = std::filesystem::temp_directory_path() / "tessera-bench-coco";
     // As `tessera import` into a new project: classes the file names join the schema.

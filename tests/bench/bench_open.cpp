@@ -14,11 +14,17 @@
 #include "store/project.hpp"
 
 int main(int argc, char** argv) {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_open DIR [--runs N]\n");
+    const char* const usage = "usage: bench_open DIR [--runs N]\n";
+    if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+        std::fputs(usage, stdout);
+        return 0;
+    }
+    const bool with_runs = argc == 4 && std::strcmp(argv[2], "--runs") == 0;
+    const int runs = with_runs ? std::atoi(argv[3]) : 20;
+    if ((argc != 2 && !with_runs) || runs < 1) {
+        std::fputs(usage, stderr);
         return 2;
     }
-    const int runs = argc >= 4 && std::strcmp(argv[2], "--runs") == 0 ? std::atoi(argv[3]) : 20;
     std::vector<double> ms;
     std::size_t bytes = 0;
     try {
