@@ -15,11 +15,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 #include <unistd.h>
 
+#include "args.hpp"
 #include "builtin_formats.hpp"
 #include "core/heap.hpp"
 #include "formats/import.hpp"
@@ -36,19 +36,10 @@ double seconds_since(Clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    const char* const usage = "usage: bench_coco FILE.json [--runs N]\n";
-    if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-        std::fputs(usage, stdout);
-        return 0;
-    }
-    const bool with_runs = argc == 4 && std::strcmp(argv[2], "--runs") == 0;
-    const int runs = with_runs ? std::atoi(argv[3]) : 3;
-    if ((argc != 2 && !with_runs) || runs < 1) {
-        std::fputs(usage, stderr);
-        return 2;
-    }
+    const auto [input_name, runs] =
+        tessera::bench::parse_runs_args(argc, argv, "usage: bench_coco FILE.json [--runs N]\n", 3);
     tessera::tune_heap_for_batch_programs();  // as the CLI does
-    const std::filesystem::path input = argv[1];
+    const std::filesystem::path input = input_name;
     std::error_code error;
     const auto size = std::filesystem::file_size(input, error);
     if (error) {

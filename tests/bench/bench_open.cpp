@@ -8,29 +8,20 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <vector>
 
+#include "args.hpp"
 #include "store/project.hpp"
 
 int main(int argc, char** argv) {
-    const char* const usage = "usage: bench_open DIR [--runs N]\n";
-    if (argc == 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
-        std::fputs(usage, stdout);
-        return 0;
-    }
-    const bool with_runs = argc == 4 && std::strcmp(argv[2], "--runs") == 0;
-    const int runs = with_runs ? std::atoi(argv[3]) : 20;
-    if ((argc != 2 && !with_runs) || runs < 1) {
-        std::fputs(usage, stderr);
-        return 2;
-    }
+    const auto [dir, runs] =
+        tessera::bench::parse_runs_args(argc, argv, "usage: bench_open DIR [--runs N]\n", 20);
     std::vector<double> ms;
     std::size_t bytes = 0;
     try {
         for (int run = 0; run < runs; ++run) {
             const auto start = std::chrono::steady_clock::now();
-            const auto project = tessera::store::Project::open(argv[1]);
+            const auto project = tessera::store::Project::open(dir);
             const tessera::store::ItemId id = project.item_count() / 2 + 1;
             const auto item = project.item(id);
             const auto annotations = project.annotations(id);
