@@ -720,6 +720,12 @@ std::string project_text(const tessera::store::Project& project) {
     return out;
 }
 
+// An import's summary as one line: matched, created, annotations, classes added.
+std::string summary_text(const tessera::formats::ImportSummary& s) {
+    return fmt::format("{} {} {} {};", s.items_matched, s.items_created, s.annotations,
+                       s.classes_added);
+}
+
 struct ImportResult {
     std::string error;
     std::string summary;
@@ -747,8 +753,7 @@ ImportResult import_files(const std::vector<std::string>& files, bool merge, boo
                 Dataset dataset = format.read(path, {});
                 s = tessera::formats::import_dataset(project, dataset, "src", options);
             }
-            result.summary += fmt::format("{} {} {} {};", s.items_matched, s.items_created,
-                                          s.annotations, s.classes_added);
+            result.summary += summary_text(s);
         } catch (const tessera::Error& e) {
             std::string what = e.what();
             const std::string folder = dir.path().string();
@@ -885,8 +890,7 @@ TEST_CASE("coco: import_file stores a long file as it reads it, reading it once"
         if (progress) options.progress = [&](std::uint64_t done, std::uint64_t) { last_done = done; };
         const auto summary = tessera::formats::import_file(project, format, path, "src", options);
         CHECK(reads == 1);
-        CHECK(fmt::format("{} {} {} {};", summary.items_matched, summary.items_created,
-                          summary.annotations, summary.classes_added) == plain.summary);
+        CHECK(summary_text(summary) == plain.summary);
         CHECK(last_done == (progress ? 1000 : 0));
         CHECK(project_text(project) + "----\n" == plain.project);
     }
