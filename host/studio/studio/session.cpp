@@ -79,7 +79,9 @@ Session::Session(const std::filesystem::path& dir, std::string author)
       file_(store::read_project_file(dir / store::kProjectFileName)),
       author_(std::move(author)),
       schema_(project_.label_schema()),
-      items_(project_.items()) {
+      items_(project_.items()),
+      others_version_(project_.others_version()),
+      read_only_(project_.read_only()) {
     for (const store::ItemSummary& item : items_) ++assignee_counts_[item.assignee];
 }
 
@@ -117,6 +119,7 @@ void Session::reload_current() {
     for (const Bytes& record : project_.reviews(current_))
         reviews_.emplace_back(flatbuffers::GetRoot<v1::ReviewRecord>(record.data())->UnPack());
     show_annotations(project_.annotations(current_));
+    show_unsaved();
 }
 
 void Session::show_annotations(Bytes annotations) {
@@ -149,15 +152,33 @@ const v1::Annotation* Session::find_annotation(AnnotationId id) const {
 }
 
 ItemSnapshot Session::snapshot(ItemId item) const {
-    const auto index = index_of(item);
-    if (!index) throw Error(fmt::format("item {} does not exist", item));
-    return {item, items_[*index].state, project_.annotations(item), items_[*index].assignee};
+    const store::ItemSummary row = project_.summary(item);
+    return {item, row.state, project_.annotations(item), row.assignee};
 }
 
 std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
+    if (unsaved_)
+        throw Error(fmt::format("not saved: an earlier edit is still unsaved ({}); retry or "
+                                "discard it first",
+                                unsaved_->reason));
+    (void)verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
+    try {
+        return store_edit(edit_batch);
+    } catch (const Error& e) {
+        unsaved_ = UnsavedEdit{Bytes(edit_batch.begin(), edit_batch.end()), e.what()};
+        show_unsaved();
+        throw;
+    }
+}
+
+std::uint64_t Session::store_edit(std::span<const std::uint8_t> edit_batch) {
     const auto* batch = verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
     UndoStep step;
     const std::vector<ItemId> items = touched_items(*batch);
+    // Waits for other writers (up to the store's busy timeout); from here on
+    // nobody else commits until this edit does, so before and after differ by
+    // exactly this batch.
+    store::Transaction transaction = project_.begin();
     for (ItemId item : items) step.before.push_back(snapshot(item));
     // The first edit of a new item's annotations starts work on it: New
     // becomes InProgress in the same transaction (and is undone with it).
@@ -186,20 +207,9 @@ std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
         extended.assign(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize());
         edit_batch = extended;
     }
-    const std::uint64_t seq = project_.apply(edit_batch);
-    // The store applies state and assignee changes as given: the new ones are the batch's.
-    std::map<ItemId, v1::ItemState> states;
-    std::map<ItemId, std::string> assignees;
-    for (const ItemSnapshot& s : step.before)
-        states[s.item] = s.state, assignees[s.item] = s.assignee;
-    if (const auto* ops = flatbuffers::GetRoot<v1::EditBatch>(edit_batch.data())->ops())
-        for (const v1::EditOp* op : *ops) {
-            if (const auto* set = op->edit_as_SetItemState()) states[set->item()] = set->state();
-            if (const auto* set = op->edit_as_SetAssignee())
-                assignees[set->item()] = std::string(text(set->assignee()));
-        }
-    for (ItemId item : items)
-        step.after.push_back({item, states[item], project_.annotations(item), assignees[item]});
+    const std::uint64_t seq = transaction.apply(edit_batch);
+    for (ItemId item : items) step.after.push_back(snapshot(item));
+    transaction.commit();
     refresh_items(step.after);
     undo_.push_back(std::move(step));
     redo_.clear();
@@ -212,47 +222,86 @@ std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
     return seq;
 }
 
-void Session::apply_difference(const std::vector<ItemSnapshot>& from, const std::vector<ItemSnapshot>& to) {
+void Session::apply_step(const std::vector<ItemSnapshot>& from, const std::vector<ItemSnapshot>& to,
+                         std::string_view verb) {
     std::vector<v1::EditOpT> ops;
+    std::vector<std::string> conflicts;
+    store::Transaction transaction = project_.begin();
     for (std::size_t i = 0; i < to.size(); ++i) {
         const ItemId item = to[i].item;
+        const ItemSnapshot now = snapshot(item);
         auto old_set = by_id(from[i].annotations);
         auto new_set = by_id(to[i].annotations);
-        for (auto& [id, annotation] : old_set) {
-            if (new_set.count(id) != 0) continue;
-            v1::DeleteAnnotationT del;
-            del.item = item;
-            del.annotation = id;
-            ops.push_back(edit_op(std::move(del)));
-        }
-        for (auto& [id, annotation] : new_set) {
-            const auto old = old_set.find(id);
-            if (old == old_set.end()) {
+        const auto current_set = by_id(now.annotations);
+        // Only what the step itself changed is touched, and only when it is
+        // still as the step left it.
+        const auto unchanged = [&](AnnotationId id) {
+            const auto was = old_set.find(id);
+            const auto is = current_set.find(id);
+            if (was == old_set.end() || is == current_set.end())
+                return was == old_set.end() && is == current_set.end();
+            return *was->second == *is->second;
+        };
+        std::vector<AnnotationId> ids;
+        for (const auto& [id, annotation] : old_set) ids.push_back(id);
+        for (const auto& [id, annotation] : new_set)
+            if (old_set.count(id) == 0) ids.push_back(id);
+        for (AnnotationId id : ids) {
+            const auto old_it = old_set.find(id);
+            const auto new_it = new_set.find(id);
+            const bool in_old = old_it != old_set.end();
+            const bool in_new = new_it != new_set.end();
+            if (in_old && in_new && *old_it->second == *new_it->second) continue;
+            if (!unchanged(id)) {
+                conflicts.push_back(fmt::format("annotation {} of item {}", id, item));
+                continue;
+            }
+            if (!in_new) {
+                v1::DeleteAnnotationT del;
+                del.item = item;
+                del.annotation = id;
+                ops.push_back(edit_op(std::move(del)));
+            } else if (!in_old) {
                 v1::AddAnnotationT add;
                 add.item = item;
-                add.annotation = std::move(annotation);
+                add.annotation = std::move(new_it->second);
                 ops.push_back(edit_op(std::move(add)));
-            } else if (!(*old->second == *annotation)) {
+            } else {
                 v1::UpdateAnnotationT update;
                 update.item = item;
-                update.annotation = std::move(annotation);
+                update.annotation = std::move(new_it->second);
                 ops.push_back(edit_op(std::move(update)));
             }
         }
         if (from[i].state != to[i].state) {
-            v1::SetItemStateT set;
-            set.item = item;
-            set.state = to[i].state;
-            ops.push_back(edit_op(std::move(set)));
+            if (now.state != from[i].state) {
+                conflicts.push_back(fmt::format("the state of item {}", item));
+            } else {
+                v1::SetItemStateT set;
+                set.item = item;
+                set.state = to[i].state;
+                ops.push_back(edit_op(std::move(set)));
+            }
         }
         if (from[i].assignee != to[i].assignee) {
-            v1::SetAssigneeT set;
-            set.item = item;
-            set.assignee = to[i].assignee;
-            ops.push_back(edit_op(std::move(set)));
+            if (now.assignee != from[i].assignee) {
+                conflicts.push_back(fmt::format("the assignee of item {}", item));
+            } else {
+                v1::SetAssigneeT set;
+                set.item = item;
+                set.assignee = to[i].assignee;
+                ops.push_back(edit_op(std::move(set)));
+            }
         }
     }
-    if (!ops.empty()) project_.apply(make_edit_batch(author_, std::move(ops), "undo/redo"));
+    if (!conflicts.empty()) {
+        std::string list;
+        for (const std::string& c : conflicts) list += (list.empty() ? "" : ", ") + c;
+        throw Error(fmt::format("cannot {}: another writer changed {} since; nothing was changed",
+                                verb, list));
+    }
+    if (!ops.empty()) transaction.apply(make_edit_batch(author_, std::move(ops), verb));
+    transaction.commit();
     refresh_items(to);
     // Undo works across items: show the item the step touched.
     const ItemId shown = to.empty() ? current_ : to.front().item;
@@ -266,7 +315,8 @@ void Session::apply_difference(const std::vector<ItemSnapshot>& from, const std:
 
 bool Session::undo() {
     if (undo_.empty()) return false;
-    apply_difference(undo_.back().after, undo_.back().before);
+    if (unsaved_) throw Error("cannot undo while an edit is unsaved: retry or discard it first");
+    apply_step(undo_.back().after, undo_.back().before, "undo");
     redo_.push_back(std::move(undo_.back()));
     undo_.pop_back();
     return true;
@@ -274,9 +324,87 @@ bool Session::undo() {
 
 bool Session::redo() {
     if (redo_.empty()) return false;
-    apply_difference(redo_.back().before, redo_.back().after);
+    if (unsaved_) throw Error("cannot redo while an edit is unsaved: retry or discard it first");
+    apply_step(redo_.back().before, redo_.back().after, "redo");
     undo_.push_back(std::move(redo_.back()));
     redo_.pop_back();
+    return true;
+}
+
+bool Session::retry_unsaved() {
+    if (!unsaved_) return false;
+    const Bytes batch = unsaved_->batch;
+    try {
+        store_edit(batch);
+    } catch (const Error& e) {
+        unsaved_->reason = e.what();
+        throw;
+    }
+    unsaved_.reset();
+    return true;
+}
+
+void Session::discard_unsaved() {
+    if (!unsaved_) return;
+    unsaved_.reset();
+    if (current_ != 0) show_annotations(project_.annotations(current_));
+}
+
+void Session::show_unsaved() {
+    if (!unsaved_ || current_ == 0) return;
+    // The stored set with the refused batch's annotation edits applied, so the
+    // annotator keeps seeing what they drew. New annotations get ids above
+    // any the store hands out; an op that does not apply is left out.
+    v1::AnnotationSetT set;
+    flatbuffers::GetRoot<v1::AnnotationSet>(annotations_.data())->UnPackTo(&set);
+    AnnotationId unsaved_id = AnnotationId{1} << 62;
+    const auto* batch = flatbuffers::GetRoot<v1::EditBatch>(unsaved_->batch.data());
+    v1::EditBatchT edits;
+    batch->UnPackTo(&edits);
+    const auto find = [&](AnnotationId id) {
+        return std::find_if(set.annotations.begin(), set.annotations.end(),
+                            [id](const auto& a) { return a && a->id == id; });
+    };
+    for (auto& op : edits.ops) {
+        if (!op) continue;
+        if (auto* add = op->edit.AsAddAnnotation(); add && add->item == current_ && add->annotation) {
+            if (add->annotation->id == 0) add->annotation->id = unsaved_id++;
+            if (find(add->annotation->id) == set.annotations.end())
+                set.annotations.push_back(std::move(add->annotation));
+        } else if (auto* update = op->edit.AsUpdateAnnotation();
+                   update && update->item == current_ && update->annotation) {
+            if (const auto it = find(update->annotation->id); it != set.annotations.end())
+                *it = std::move(update->annotation);
+        } else if (auto* del = op->edit.AsDeleteAnnotation(); del && del->item == current_) {
+            if (const auto it = find(del->annotation); it != set.annotations.end())
+                set.annotations.erase(it);
+        }
+    }
+    flatbuffers::FlatBufferBuilder builder;
+    v1::FinishAnnotationSetBuffer(builder, v1::CreateAnnotationSet(builder, &set));
+    show_annotations(Bytes(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize()));
+}
+
+bool Session::refresh_if_changed() {
+    const std::uint64_t version = project_.others_version();
+    if (version == others_version_) return false;
+    others_version_ = version;
+    // One committed state for the item list and the open item.
+    store::ReadSnapshot snapshot(project_);
+    items_ = project_.items();
+    assignee_counts_.clear();
+    for (const store::ItemSummary& item : items_) ++assignee_counts_[item.assignee];
+    if (current_ != 0) {
+        if (!index_of(current_)) {
+            current_ = 0;
+            selected_ = 0;
+            annotations_.clear();
+            ++revision_;
+        } else {
+            reload_current();
+        }
+    }
+    ++revision_;
     return true;
 }
 

@@ -3,10 +3,19 @@
 // live QA findings, and every edit — applied through the store (durable at
 // once) and recorded on an undo stack that works across items.
 //
-// Undo is computed from the store, not from the edit: before a batch is
-// applied the session keeps the touched items' annotation sets, states and
-// assignees, after it the new ones, and undoing applies the difference back as
-// a new edit batch. So edits submitted by view plugins undo like the host's own.
+// Undo is computed from the store, not from the edit: inside the edit's own
+// write transaction the session reads the touched items' annotation sets,
+// states and assignees before and after the batch, so the step holds exactly
+// what this edit changed and nothing another writer committed. Undoing applies
+// the step backwards, again inside one write transaction, and only after
+// checking that everything it would touch still is as this session left it;
+// otherwise it is refused, naming what another writer changed. So edits
+// submitted by view plugins undo like the host's own, and never undo anybody
+// else's work.
+//
+// An edit the store refuses (disk full, read-only, locked, invalid) is not
+// dropped: it stays as the unsaved edit, shown on the open item, until it is
+// retried or discarded.
 //
 // Not thread-safe: the studio's main thread owns the session.
 
@@ -42,10 +51,18 @@ struct ItemSnapshot {
     std::string assignee;
 };
 
-/// One undoable step: the touched items before and after.
+/// One undoable step: the touched items before and after, both read inside
+/// the edit's write transaction.
 struct UndoStep {
     std::vector<ItemSnapshot> before;
     std::vector<ItemSnapshot> after;
+};
+
+/// An edit batch the store refused, kept until it is retried or discarded.
+struct UnsavedEdit {
+    Bytes batch;
+    /// The store's reason, as shown to the annotator.
+    std::string reason;
 };
 
 class Session {
@@ -105,15 +122,32 @@ public:
 
     /// Applies one EditBatch buffer through the store (one durable
     /// transaction), pushes it on the undo stack and clears the redo stack.
-    /// Returns its journal number. Throws Error and changes nothing when the
-    /// store refuses it.
+    /// Returns its journal number. Throws Error and changes nothing in the
+    /// store when the store refuses it; the batch then becomes the unsaved
+    /// edit (while none is waiting already) and shows on the open item.
     std::uint64_t apply(std::span<const std::uint8_t> edit_batch);
     /// Undoes the last step (across items: opens the item it touched).
-    /// False when there is nothing to undo. Throws Error when the store
-    /// refuses (another process changed the item); the step is kept.
+    /// False when there is nothing to undo. Throws Error, changing nothing,
+    /// when another writer changed what the step touched (the message names
+    /// it) or the store refuses; the step is kept.
     bool undo();
-    /// Redoes the last undone step; false when there is none.
+    /// Redoes the last undone step; false when there is none. Refused like undo().
     bool redo();
+
+    /// The edit the store refused last, until retried or discarded.
+    [[nodiscard]] const std::optional<UnsavedEdit>& unsaved() const { return unsaved_; }
+    /// Applies the unsaved edit again. True when the store took it (it is
+    /// then an ordinary undoable step); throws Error, keeping it, when not.
+    bool retry_unsaved();
+    /// Drops the unsaved edit; the open item shows what is stored again.
+    void discard_unsaved();
+
+    /// Notices commits of other writers (other studios, imports): when the
+    /// store moved since the last call, re-reads the open item and the
+    /// states and assignees of all items. True when it did.
+    bool refresh_if_changed();
+    /// True when the project cannot be written (read-only file or folder).
+    [[nodiscard]] bool read_only() const { return read_only_; }
     [[nodiscard]] bool can_undo() const { return !undo_.empty(); }
     [[nodiscard]] bool can_redo() const { return !redo_.empty(); }
 
@@ -148,9 +182,17 @@ public:
     [[nodiscard]] std::size_t count(v1::ItemState state) const;
 
 private:
+    // The item as stored now (inside a transaction: as that transaction sees it).
     ItemSnapshot snapshot(ItemId item) const;
-    // Applies the difference that turns `from` into `to` as one batch.
-    void apply_difference(const std::vector<ItemSnapshot>& from, const std::vector<ItemSnapshot>& to);
+    // Turns the touched items from `from` into `to` in one write transaction,
+    // after checking that they are still as `from` says; throws naming what
+    // another writer changed. `verb` ("undo", "redo") names it in messages.
+    void apply_step(const std::vector<ItemSnapshot>& from, const std::vector<ItemSnapshot>& to,
+                    std::string_view verb);
+    // Applies the batch and records the step; throws when the store refuses.
+    std::uint64_t store_edit(std::span<const std::uint8_t> edit_batch);
+    // Shows the open item's stored set with the unsaved edit applied over it.
+    void show_unsaved();
     // Reads the open item, its reviews and its annotations from the store.
     void reload_current();
     // Shows `annotations` as the open item's set: selection, QA, revision.
@@ -171,6 +213,9 @@ private:
     AnnotationId selected_ = 0;
     std::vector<UndoStep> undo_;
     std::vector<UndoStep> redo_;
+    std::optional<UnsavedEdit> unsaved_;
+    std::uint64_t others_version_ = 0;
+    bool read_only_ = false;
     std::uint64_t revision_ = 0;
     const qa::RuleSet* rules_ = nullptr;
     std::unique_ptr<qa::Checker> checker_;

@@ -97,6 +97,10 @@ bool Database::in_transaction() const {
     return sqlite3_get_autocommit(db_) == 0;
 }
 
+bool Database::read_only() const {
+    return sqlite3_db_readonly(db_, "main") == 1;
+}
+
 // --- Statement --------------------------------------------------------------
 
 Statement::Statement(Statement&& other) noexcept

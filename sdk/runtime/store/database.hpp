@@ -53,6 +53,8 @@ class Database {
     [[nodiscard]] std::int64_t changes() const;
     /// True while a transaction is open on this connection.
     [[nodiscard]] bool in_transaction() const;
+    /// True when SQLite opened the file read-only (it or its folder cannot be written).
+    [[nodiscard]] bool read_only() const;
 
     /// The file this connection opened, as given to the constructor.
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }

@@ -236,6 +236,14 @@ void Project::end_snapshot() const {
     q->step();
 }
 
+std::uint64_t Project::others_version() const {
+    ResetGuard q(impl_->sql("PRAGMA data_version"));
+    q->step();
+    return static_cast<std::uint64_t>(q->column_int64(0));
+}
+
+bool Project::read_only() const { return impl_->db.read_only(); }
+
 // --- Reading -----------------------------------------------------------------
 
 std::size_t Project::item_count() const {
@@ -286,6 +294,14 @@ std::string Project::assignee(ItemId id) const {
     q->bind(1, as_sql(id));
     if (!q->step()) impl_->fail(fmt::format("item {} does not exist", id));
     return std::string(q->column_text(0));
+}
+
+ItemSummary Project::summary(ItemId id) const {
+    ResetGuard q(impl_->sql("SELECT uri, kind, state, assignee FROM items WHERE id = ?1"));
+    q->bind(1, as_sql(id));
+    if (!q->step()) impl_->fail(fmt::format("item {} does not exist", id));
+    return {id, std::string(q->column_text(0)), static_cast<v1::MediaKind>(q->column_int64(1)),
+            static_cast<v1::ItemState>(q->column_int64(2)), std::string(q->column_text(3))};
 }
 
 std::map<std::string, std::map<v1::ItemState, std::size_t>> Project::assignee_counts() const {

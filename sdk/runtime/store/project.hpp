@@ -127,6 +127,14 @@ public:
     void begin_snapshot() const;
     void end_snapshot() const;
 
+    /// Moves whenever another connection (another process, or another Project
+    /// on the same folder) commits; this connection's own commits leave it
+    /// alone. Cheap enough to poll every frame to notice other writers.
+    [[nodiscard]] std::uint64_t others_version() const;
+    /// True when this connection cannot write (the database file or its
+    /// folder is read-only): every write throws Error.
+    [[nodiscard]] bool read_only() const;
+
     // --- Items -------------------------------------------------------------
     /// Number of items.
     [[nodiscard]] std::size_t item_count() const;
@@ -148,6 +156,8 @@ public:
     [[nodiscard]] std::vector<ItemId> find_items(const ItemQuery& query) const;
     /// The item's assignee ("" = unassigned); throws Error if it does not exist.
     [[nodiscard]] std::string assignee(ItemId id) const;
+    /// The item's row (URI, kind, state, assignee); throws Error if it does not exist.
+    [[nodiscard]] ItemSummary summary(ItemId id) const;
     /// Number of items per assignee ("" = unassigned) and workflow state.
     [[nodiscard]] std::map<std::string, std::map<v1::ItemState, std::size_t>> assignee_counts()
         const;

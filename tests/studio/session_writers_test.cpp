@@ -1,0 +1,198 @@
+// The session among other writers: an edit and its undo record are computed
+// inside one write transaction, so undo and redo never remove, restore or
+// overwrite what another writer (an import, a second studio) committed; undo
+// is refused, naming what changed, when another writer touched the same
+// annotation; an edit the store refuses stays as the unsaved edit until it is
+// retried or discarded; the open item follows other writers' commits.
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+
+#include "core/error.hpp"
+#include "session_fixture.hpp"
+#include "store/project.hpp"
+#include "studio/presence.hpp"
+#include "studio/session.hpp"
+
+namespace {
+
+using namespace tessera;
+using studio::Session;
+using test::add_box;
+using test::stored;
+using Fixture = test::SessionFixture;
+
+// The first annotation of `item`'s stored set, unpacked.
+v1::AnnotationT first_stored(const std::filesystem::path& dir, store::ItemId item) {
+    const store::Project project = store::Project::open(dir);
+    const store::Bytes bytes = project.annotations(item);
+    v1::AnnotationT annotation;
+    flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data())->annotations()->Get(0)->UnPackTo(&annotation);
+    return annotation;
+}
+
+// Runs SQL on the project's database behind the store's back.
+void raw_sql(const std::filesystem::path& dir, const char* sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir / "project.db").c_str(), &db) == SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+    INFO((error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+}
+
+TEST_CASE("session: undo of an edit that waited for another writer's lock keeps that writer's annotations",
+          "[studio]") {
+    Fixture f;
+    Session session(f.project(), "annotator");
+    session.open(f.items[0]);
+
+    // Another process holds the write lock (an import, a second studio) and
+    // commits five boxes while the studio's edit waits for the lock.
+    std::promise<void> locked;
+    std::thread other([&, dir = f.project(), item = f.items[0]] {
+        store::Project project = store::Project::open(dir);
+        store::Transaction transaction = project.begin();
+        locked.set_value();
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        for (int i = 0; i < 5; ++i) transaction.apply(add_box(item, i, i, i + 10, i + 10));
+        transaction.commit();
+    });
+    locked.get_future().wait();
+    session.apply(add_box(f.items[0], 100, 100, 150, 150));
+    other.join();
+    REQUIRE(stored(f.project(), f.items[0]) == 6);
+
+    REQUIRE(session.undo());
+    CHECK(stored(f.project(), f.items[0]) == 5);  // only the studio's own box went
+    REQUIRE(session.redo());
+    CHECK(stored(f.project(), f.items[0]) == 6);
+}
+
+TEST_CASE("session: undo and redo leave alone what other writers committed since", "[studio]") {
+    Fixture f;
+    Session session(f.project(), "annotator");
+    session.open(f.items[0]);
+    session.apply(add_box(f.items[0], 10, 10, 50, 50));
+    {
+        store::Project other = store::Project::open(f.project());
+        other.apply(add_box(f.items[0], 60, 60, 90, 90));
+    }
+    REQUIRE(session.undo());
+    CHECK(stored(f.project(), f.items[0]) == 1);
+    CHECK(first_stored(f.project(), f.items[0]).geometry.AsBox()->left == 60);
+    REQUIRE(session.redo());
+    CHECK(stored(f.project(), f.items[0]) == 2);
+}
+
+TEST_CASE("session: undo is refused, naming the annotation, when another writer changed it", "[studio]") {
+    Fixture f;
+    Session session(f.project(), "annotator");
+    session.open(f.items[0]);
+    session.apply(add_box(f.items[0], 10, 10, 50, 50));
+    v1::AnnotationT theirs = first_stored(f.project(), f.items[0]);
+    theirs.geometry.AsBox()->right = 70;
+    {
+        v1::UpdateAnnotationT update;
+        update.item = f.items[0];
+        update.annotation = std::make_unique<v1::AnnotationT>(theirs);
+        std::vector<v1::EditOpT> ops;
+        ops.push_back(studio::edit_op(std::move(update)));
+        store::Project other = store::Project::open(f.project());
+        other.apply(studio::make_edit_batch("inspector", std::move(ops)));
+    }
+    try {
+        session.undo();
+        FAIL("undo should have been refused");
+    } catch (const Error& e) {
+        CHECK_THAT(e.what(), Catch::Contains(fmt::format("annotation {} of item {}", theirs.id, f.items[0])));
+        CHECK_THAT(e.what(), Catch::Contains("another writer"));
+    }
+    CHECK(session.can_undo());  // the step is kept
+    CHECK(first_stored(f.project(), f.items[0]).geometry.AsBox()->right == 70);
+}
+
+TEST_CASE("session: an edit the store refuses stays unsaved on screen until retried or discarded",
+          "[studio]") {
+    Fixture f;
+    // Stands for a full disk or a read-only file: the store's write fails.
+    raw_sql(f.project(),
+            "CREATE TRIGGER refuse BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk is full'); END");
+    Session session(f.project(), "annotator");
+    session.open(f.items[0]);
+    CHECK_THROWS_WITH(session.apply(add_box(f.items[0], 10, 10, 50, 50)), Catch::Contains("disk is full"));
+    REQUIRE(session.unsaved());
+    CHECK_THAT(session.unsaved()->reason, Catch::Contains("disk is full"));
+    CHECK(stored(f.project(), f.items[0]) == 0);
+    // The annotator still sees the box, and nothing claims it was saved.
+    REQUIRE(session.annotations().annotations() != nullptr);
+    CHECK(session.annotations().annotations()->size() == 1);
+    CHECK_FALSE(session.can_undo());
+    // A second edit is refused too while the first waits: nothing is reordered.
+    CHECK_THROWS_WITH(session.apply(add_box(f.items[0], 1, 1, 5, 5)), Catch::Contains("unsaved"));
+
+    CHECK_THROWS(session.retry_unsaved());  // still refused: still unsaved
+    REQUIRE(session.unsaved());
+
+    raw_sql(f.project(), "DROP TRIGGER refuse");
+    REQUIRE(session.retry_unsaved());
+    CHECK_FALSE(session.unsaved());
+    CHECK(stored(f.project(), f.items[0]) == 1);
+    CHECK(session.can_undo());
+    REQUIRE(session.undo());
+    CHECK(stored(f.project(), f.items[0]) == 0);
+
+    // Discarding shows the stored set again.
+    raw_sql(f.project(),
+            "CREATE TRIGGER refuse BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk is full'); END");
+    CHECK_THROWS(session.apply(add_box(f.items[0], 10, 10, 50, 50)));
+    session.discard_unsaved();
+    CHECK_FALSE(session.unsaved());
+    CHECK((session.annotations().annotations() == nullptr || session.annotations().annotations()->size() == 0));
+}
+
+TEST_CASE("session: the open item follows what other writers commit", "[studio]") {
+    Fixture f;
+    Session session(f.project(), "annotator");
+    session.open(f.items[0]);
+    CHECK_FALSE(session.refresh_if_changed());
+    session.apply(add_box(f.items[0], 10, 10, 50, 50));
+    CHECK_FALSE(session.refresh_if_changed());  // its own commits are already shown
+    {
+        store::Project other = store::Project::open(f.project());
+        other.apply(add_box(f.items[0], 60, 60, 90, 90));
+    }
+    CHECK(session.refresh_if_changed());
+    CHECK(session.annotations().annotations()->size() == 2);
+    CHECK(session.state() == v1::ItemState::InProgress);
+}
+
+TEST_CASE("session: a second studio on the project sees the first, and a dead one is forgotten", "[studio]") {
+    Fixture f;
+    studio::Presence first(f.project(), "alice");
+    CHECK(first.others(std::chrono::seconds(0)).empty());
+    {
+        studio::Presence second(f.project(), "bob");
+        REQUIRE(second.others(std::chrono::seconds(0)).size() == 1);
+        CHECK_THAT(second.others().front(), Catch::StartsWith("alice (pid "));
+        REQUIRE(first.others(std::chrono::seconds(0)).size() == 1);
+        CHECK_THAT(first.others().front(), Catch::StartsWith("bob (pid "));
+    }
+    CHECK(first.others(std::chrono::seconds(0)).empty());
+    // A file left by a killed studio holds no lock: it is removed on sight.
+    std::ofstream(f.project() / ".tessera-sessions" / "gone-host-1") << "carol (pid 1 on gone-host)\n";
+    CHECK(first.others(std::chrono::seconds(0)).empty());
+    CHECK_FALSE(std::filesystem::exists(f.project() / ".tessera-sessions" / "gone-host-1"));
+}
+
+}  // namespace
