@@ -60,6 +60,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
     if (options_.locale.empty()) options_.locale = profile_.locale.empty() ? "en" : profile_.locale;
     set_locale(options_.locale);
     session_ = std::make_unique<Session>(options_.project, options_.author);
+    presence_ = std::make_unique<Presence>(options_.project, options_.author);
     if (!profile_.schema.empty() && session_->project_file().schema != profile_.schema)
         throw Error(fmt::format("the profile {} is made for schema {}, but the project {} uses {}",
                                 options_.profile.string(), profile_.schema, options_.project.string(),
@@ -83,9 +84,18 @@ App::App(AppOptions options) : options_(std::move(options)) {
         .prepare =
             [this](plugins::PluginHost& host) {
                 offer_ui_extensions(host.host_extensions());
-                // Edits of view plugins go through the session: durable and undoable.
-                host.host_extensions().set_submit(
-                    [this](std::span<const std::uint8_t> batch) { return session_->apply(batch); });
+                // Edits of view plugins go through the session: durable and
+                // undoable, and a refusal shows in the status bar as the host's own do.
+                host.host_extensions().set_submit([this](std::span<const std::uint8_t> batch) {
+                    try {
+                        const std::uint64_t seq = session_->apply(batch);
+                        message(tr("status.saved"));
+                        return seq;
+                    } catch (const Error& e) {
+                        message(e.what(), true);
+                        throw;
+                    }
+                });
                 host.attach_project(&session_->project());
             },
     });
@@ -101,6 +111,10 @@ App::App(AppOptions options) : options_(std::move(options)) {
     panels_.push_back(make_view_options());
 
     if (!session_->items().empty()) open_item(session_->items().front().id);
+    if (session_->read_only())
+        message(tr("status.read_only_project"), true);
+    else if (const auto& others = presence_->others(); !others.empty())
+        message(fmt::format(fmt::runtime(tr("status.also_open_warning")), others.front()), true);
     if (!options_.script.empty()) script_ = std::make_unique<Script>(*this, options_.script);
 }
 
@@ -158,6 +172,7 @@ void App::frame() {
     window_->begin_frame([this] {
         if (script_) script_->inject_input();
     });
+    if (session_->refresh_if_changed()) message(tr("status.changed_by_other"));
     refresh_view();
     draw_main_menu(*this);
     shortcuts();
@@ -286,6 +301,22 @@ void App::undo() {
     }
 }
 
+void App::retry_unsaved() {
+    if (!session_->unsaved()) return;
+    try {
+        session_->retry_unsaved();
+        message(tr("status.saved"));
+    } catch (const Error& e) {
+        message(e.what(), true);
+    }
+}
+
+void App::discard_unsaved() {
+    if (!session_->unsaved()) return;
+    session_->discard_unsaved();
+    message(tr("status.discarded"));
+}
+
 void App::redo() {
     try {
         message(session_->redo() ? tr("status.redo") : tr("status.nothing_to_redo"));
@@ -365,6 +396,8 @@ void App::shortcuts() {
     if (pressed(profile_.key_for("undo"))) undo();
     if (pressed(profile_.key_for("redo")) || pressed({.key = 'Y', .ctrl = true})) redo();
     if (pressed(profile_.key_for("submit"))) submit();
+    if (pressed(profile_.key_for("retry_save"))) retry_unsaved();
+    if (pressed(profile_.key_for("discard_unsaved"))) discard_unsaved();
     if (pressed(profile_.key_for("shortcuts"))) show_shortcuts = !show_shortcuts;
     if (pressed(profile_.key_for("view_options"))) show_view_options = !show_view_options;
     if (pressed(profile_.key_for("next_item"))) step_item(+1);

@@ -23,6 +23,7 @@
 #include "studio/panel.hpp"
 #include "studio/profile.hpp"
 #include "studio/project_qa.hpp"
+#include "studio/presence.hpp"
 #include "studio/session.hpp"
 #include "studio/window.hpp"
 
@@ -118,6 +119,12 @@ public:
         /// Undo / redo with the result in the status bar.
     void undo();
     void redo();
+    /// Stores the edit the store refused again (Ctrl+S); the status bar says how it went.
+    void retry_unsaved();
+    /// Drops the refused edit; the item shows what is stored.
+    void discard_unsaved();
+    /// The other studios that have the project open ("alice (pid 42 on host)").
+    [[nodiscard]] const std::vector<std::string>& other_sessions() { return presence_->others(); }
     /// Submits the open item; when error findings block it, says so and shows the QA panel.
     bool submit();
 
@@ -159,6 +166,7 @@ private:
     Profile profile_;
     std::unique_ptr<Window> window_;
     std::unique_ptr<Session> session_;
+    std::unique_ptr<Presence> presence_;
     std::unique_ptr<Canvas> canvas_;
     std::unique_ptr<plugins::PluginHost> plugins_;
     std::unique_ptr<qa::RuleSet> rules_;

@@ -61,9 +61,11 @@ struct Action {
     std::string_view id;
     std::string_view default_key;
 };
-inline constexpr std::array<Action, 9> kActions{{
+inline constexpr std::array<Action, 11> kActions{{
     {"undo", "Ctrl+Z"},
     {"redo", "Ctrl+Shift+Z"},
+    {"retry_save", "Ctrl+S"},
+    {"discard_unsaved", "Ctrl+Shift+Delete"},
     {"submit", "Ctrl+Enter"},
     {"next_item", "PageDown"},
     {"previous_item", "PageUp"},

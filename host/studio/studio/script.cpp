@@ -301,6 +301,19 @@ int l_message(lua_State* L) {
     return 2;
 }
 
+// The unsaved edit's reason (nil when none) and how many annotations the open
+// item shows, unsaved ones included.
+int l_unsaved(lua_State* L) {
+    const Session& session = app_of(L).session();
+    if (session.unsaved())
+        lua_pushstring(L, session.unsaved()->reason.c_str());
+    else
+        lua_pushnil(L);
+    const auto* shown = session.current() != 0 ? session.annotations().annotations() : nullptr;
+    lua_pushinteger(L, shown ? static_cast<lua_Integer>(shown->size()) : 0);
+    return 2;
+}
+
 int l_review_mode(lua_State* L) {
     app_of(L).set_review_mode(lua_toboolean(L, 1));
     script_of(L).wait_frames = 2;
@@ -485,6 +498,7 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
         {"state", l_state},       {"findings", l_findings},
         {"selected", l_selected}, {"select", l_select},
         {"message", l_message},   {"review_mode", l_review_mode},
+        {"unsaved", l_unsaved},
         {"screenshot", l_screenshot}, {"quit", l_quit},
         {"reject", l_reject},
         {"png_pixel", l_png_pixel}, {"png_diff", l_png_diff},

@@ -46,6 +46,8 @@ const Section kSections[] = {
       {"Delete", "shortcuts.delete"},
       {"Ctrl+Z", "shortcuts.undo"},
       {"Ctrl+Shift+Z / Ctrl+Y", "shortcuts.redo"},
+      {"Ctrl+S", "shortcuts.retry_save"},
+      {"Ctrl+Shift+Delete", "shortcuts.discard_unsaved"},
       {"Ctrl+Enter", "shortcuts.submit"}}},
     {"shortcuts.section.items",
      {{"PageDown", "shortcuts.next_item"}, {"PageUp", "shortcuts.previous_item"}}},

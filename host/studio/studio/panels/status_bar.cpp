@@ -4,7 +4,9 @@
 //
 // "Saved" is always true once an edit returns: every edit batch is one durable
 // store transaction. When the last message is an error (a refused edit, a
-// failed undo) it replaces "Saved" in red.
+// failed undo) it replaces "Saved" in red. An edit the store refused stays
+// "NOT SAVED" in red, with Retry and Discard, until one of them is pressed; a
+// read-only project and other studios on the same project are said too.
 //
 // The per-state counts scan every item, so they are cached and recounted only
 // when Session::revision() moves.
@@ -125,7 +127,27 @@ void StatusBar::draw(App& app) {
 
     // Save state and the last message.
     separator();
-    if (app.last_message_is_error()) {
+    if (session.read_only()) {
+        ImGui::TextColored(kErrorColor, "%s", tr("status.read_only"));
+        separator();
+    }
+    if (const auto& others = app.other_sessions(); !others.empty()) {
+        std::string names;
+        for (const std::string& other : others) names += (names.empty() ? "" : ", ") + other;
+        ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.20f, 1.0f), tr("status.also_open"), names.c_str());
+        separator();
+    }
+    if (const auto& unsaved = session.unsaved()) {
+        ImGui::TextColored(kErrorColor, tr("status.unsaved"), unsaved->reason.c_str());
+        ImGui::SameLine();
+        const bool retry = ImGui::SmallButton(tr("status.retry"));
+        app.name_widget("status.retry");
+        ImGui::SameLine();
+        const bool discard = ImGui::SmallButton(tr("status.discard"));
+        app.name_widget("status.discard");
+        if (retry) app.retry_unsaved();
+        if (discard) app.discard_unsaved();
+    } else if (app.last_message_is_error()) {
         ImGui::TextColored(kErrorColor, "%s", app.last_message().c_str());
     } else {
         ImGui::TextColored(ImVec4(0.40f, 0.90f, 0.45f, 1.0f), "%s", tr("status.saved"));
