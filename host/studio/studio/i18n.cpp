@@ -139,6 +139,8 @@ constexpr Entry kEnglish[] = {
     {"attributes.bad_pattern", "The schema's pattern is not a valid regular expression: %s"},
     {"attributes.pattern_mismatch", "Does not match the pattern %s"},
     {"attributes.bad_utf8", "Invalid UTF-8 at byte %d"},
+    {"attributes.read_only_text", "Read-only here: this text holds %s, which this editor cannot show without altering it. It is kept exactly as stored."},
+    {"attributes.unrepresentable", "Not saved: a character you typed or pasted is beyond what this editor can hold (above U+FFFF, e.g. Pollard Miao) and would be stored as U+FFFD. The stored text is unchanged."},
     {"attributes.outside_ranges", "\"%s\" (U+%04X, character %d) is not an allowed character"},
 
     // QA panel.
@@ -323,6 +325,8 @@ constexpr Entry kChinese[] = {
     {"attributes.bad_pattern", "标签体系中的模式不是有效的正则表达式：%s"},
     {"attributes.pattern_mismatch", "不符合模式 %s"},
     {"attributes.bad_utf8", "第 %d 字节处的 UTF-8 编码无效"},
+    {"attributes.read_only_text", "此处只读：该文本含有 %s，本编辑器无法在不改动文本的情况下显示它。文本按存储原样保留。"},
+    {"attributes.unrepresentable", "未保存：您输入或粘贴的字符超出本编辑器的范围（高于 U+FFFF，例如柏格理苗文），会被存为 U+FFFD。已存储的文本未改变。"},
     {"attributes.outside_ranges", "“%s”（U+%04X，第 %d 个字符）不是允许的字符"},
 
     // 质检面板

@@ -13,6 +13,14 @@
 // that fails its checks is still committed (the annotator's typing is never
 // lost); the message stays red and live QA reports it until it is fixed.
 //
+// Text is never altered. Debian's Dear ImGui 1.86 holds characters in 16 bits:
+// a character beyond U+FFFF (Pollard Miao, rare CJK ideographs, emoji) becomes
+// U+FFFD in its text field, and editing such a text used to store U+FFFD and
+// stray NUL bytes. So a stored text ImGui cannot hold is shown read-only with a
+// note and never rewritten, and typed or pasted text that came out of ImGui
+// with a U+FFFD or NUL it did not have before is refused, not committed. (The
+// text engine will replace these widgets.)
+//
 // Every widget is named for scripted sessions (App::name_widget):
 // "attribute.KEY", "attribute.KEY=VALUE" for combo entries and multi-enum
 // boxes, "attribute.label" and "attribute.label=KEY".
@@ -32,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -120,6 +129,29 @@ std::optional<char32_t> decode_utf8(std::string_view text, std::size_t& pos) {
     if (cp < kSmallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
     pos += static_cast<std::size_t>(length);
     return cp;
+}
+
+/// U+FFFD, the replacement character, as UTF-8.
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+std::size_t count_of(std::string_view text, std::string_view part) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + part.size())) ++n;
+    return n;
+}
+
+/// The first character of `text` that ImGui's text fields would alter (one
+/// beyond its ImWchar, a NUL, or bytes that are not UTF-8), as U+XXXX; empty
+/// when ImGui can edit the text as it is.
+std::string uneditable_character(std::string_view text) {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t start = pos;
+        const std::optional<char32_t> cp = decode_utf8(text, pos);
+        if (!cp) return fmt::format("byte {} (not UTF-8)", start);
+        if (*cp == 0 || *cp > IM_UNICODE_CODEPOINT_MAX) return fmt::format("U+{:04X}", static_cast<std::uint32_t>(*cp));
+    }
+    return {};
 }
 
 /// The working copy of one attribute's value while its widget is being edited.
@@ -406,11 +438,33 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
             break;
         }
         case v1::AttributeType::String: {
-            if (!field.editing) field.text = value ? std::string(text_of(value->string_value())) : std::string(fallback);
+            const std::string stored = value ? std::string(text_of(value->string_value())) : std::string(fallback);
+            if (const std::string character = uneditable_character(stored); !character.empty()) {
+                // Shown, never handed to ImGui's editor, which would rewrite it.
+                ImGui::PushTextWrapPos(0.0f);
+                ImGui::TextUnformatted(stored.c_str(), stored.c_str() + stored.size());
+                app.name_widget(widget_name);
+                ImGui::TextDisabled(tr("attributes.read_only_text"), character.c_str());
+                ImGui::PopTextWrapPos();
+                break;
+            }
+            if (!field.editing) field.text = stored;
             const bool entered = ImGui::InputText("##string", &field.text, ImGuiInputTextFlags_EnterReturnsTrue);
             app.name_widget(widget_name);
             field.editing = ImGui::IsItemActive();
-            if (entered || ImGui::IsItemDeactivatedAfterEdit()) {
+            // ImGui turns what it cannot hold into U+FFFD: a new one means
+            // the annotator typed or pasted such a character, which is lost.
+            const bool altered = count_of(field.text, kReplacement) > count_of(stored, kReplacement) ||
+                                 field.text.find('\0') != std::string::npos;
+            if (altered) {
+                ImGui::PushTextWrapPos(0.0f);
+                ImGui::TextColored(kErrorColor, "%s", tr("attributes.unrepresentable"));
+                ImGui::PopTextWrapPos();
+            }
+            if ((entered || ImGui::IsItemDeactivatedAfterEdit()) && altered) {
+                app.message(tr("attributes.unrepresentable"), true);
+                field.editing = false;  // back to the stored text
+            } else if (entered || ImGui::IsItemDeactivatedAfterEdit()) {
                 const std::string text = field.text;
                 commit(app, annotation, [&](v1::AnnotationT& a) {
                     if (text.empty())
