@@ -15,7 +15,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "builtin_rules.hpp"
 #include "core/error.hpp"
+#include "qa/engine.hpp"
 #include "session_fixture.hpp"
 #include "store/project.hpp"
 #include "studio/presence.hpp"
@@ -193,6 +195,70 @@ TEST_CASE("session: a second studio on the project sees the first, and a dead on
     std::ofstream(f.project() / ".tessera-sessions" / "gone-host-1") << "carol (pid 1 on gone-host)\n";
     CHECK(first.others(std::chrono::seconds(0)).empty());
     CHECK_FALSE(std::filesystem::exists(f.project() / ".tessera-sessions" / "gone-host-1"));
+}
+
+}  // namespace
+
+namespace {
+
+TEST_CASE("session: a submitted item's annotations are read-only until reopened; a reviewer may correct them",
+          "[studio]") {
+    Fixture f;
+    Session session(f.project(), "annotator");
+    session.open(f.items[0]);
+    session.apply(add_box(f.items[0], 10, 10, 50, 50, true));
+    REQUIRE(session.submit());
+    CHECK(session.locked());
+    CHECK_THROWS_WITH(session.apply(add_box(f.items[0], 60, 60, 90, 90)), Catch::Contains("read-only"));
+    session.discard_unsaved();
+    CHECK(stored(f.project(), f.items[0]) == 1);
+
+    // The annotator may still take back their own submission at once.
+    REQUIRE(session.undo());
+    CHECK(session.state() == v1::ItemState::InProgress);
+    REQUIRE(session.redo());
+    CHECK(session.state() == v1::ItemState::Submitted);
+
+    // An inspector reopens it, saying why: it is editable again and the journal says who and why.
+    session.reopen("the left box is too loose");
+    CHECK(session.state() == v1::ItemState::InProgress);
+    const store::Project project = store::Project::open(f.project());
+    const store::Bytes last = project.journal_entry(project.journal_size());
+    const auto* batch = flatbuffers::GetRoot<v1::EditBatch>(last.data());
+    CHECK(batch->author()->str() == "annotator");
+    CHECK(batch->comment()->str() == "reopen: the left box is too loose");
+    session.apply(add_box(f.items[0], 60, 60, 90, 90, true));
+    CHECK(stored(f.project(), f.items[0]) == 2);
+
+    // Reviewing, the inspector corrects a submitted item directly.
+    REQUIRE(session.submit());
+    session.set_reviewing(true);
+    CHECK_FALSE(session.locked());
+    session.apply(add_box(f.items[0], 100, 100, 120, 120, true));
+    CHECK(stored(f.project(), f.items[0]) == 3);
+}
+
+TEST_CASE("session: accept is refused while QA finds errors", "[studio]") {
+    Fixture f;
+    const qa::RuleSet rules({&rules::builtin_rules()}, {});
+    Session session(f.project(), "inspector");
+    session.set_rules(&rules);
+    session.open(f.items[0]);
+    session.apply(add_box(f.items[0], 10, 10, 50, 50));  // "occluded" is required and missing
+    // Submitted behind the studio's back, as an older tool could.
+    {
+        store::Project other = store::Project::open(f.project());
+        v1::SetItemStateT set;
+        set.item = f.items[0];
+        set.state = v1::ItemState::Submitted;
+        std::vector<v1::EditOpT> ops;
+        ops.push_back(studio::edit_op(std::move(set)));
+        other.apply(studio::make_edit_batch("script", std::move(ops)));
+    }
+    session.refresh_if_changed();
+    session.set_reviewing(true);
+    CHECK_THROWS_WITH(session.review(v1::Verdict::Accept, {}, {}), Catch::Contains("QA finds 1 error"));
+    CHECK(session.state() == v1::ItemState::Submitted);
 }
 
 }  // namespace

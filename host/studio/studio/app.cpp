@@ -343,6 +343,7 @@ bool App::submit() {
 
 void App::set_review_mode(bool on) {
     review_mode_ = on;
+    session_->set_reviewing(on);  // an inspector may correct submitted items
     if (on && session_->state() != v1::ItemState::Submitted) step_item(+1);
 }
 

@@ -180,11 +180,13 @@ std::uint64_t Session::store_edit(std::span<const std::uint8_t> edit_batch) {
     // exactly this batch.
     store::Transaction transaction = project_.begin();
     for (ItemId item : items) step.before.push_back(snapshot(item));
+    const std::vector<ItemId> annotated = touched_items(*batch, true);
+    for (const ItemSnapshot& s : step.before)
+        if (std::find(annotated.begin(), annotated.end(), s.item) != annotated.end()) require_editable(s.item, s.state);
     // The first edit of a new item's annotations starts work on it: New
     // becomes InProgress in the same transaction (and is undone with it).
     // Assigning the item is not working on it.
     std::vector<ItemId> starting;
-    const std::vector<ItemId> annotated = touched_items(*batch, true);
     for (const ItemSnapshot& s : step.before)
         if (s.state == v1::ItemState::New &&
             std::find(annotated.begin(), annotated.end(), s.item) != annotated.end())
@@ -233,6 +235,7 @@ void Session::apply_step(const std::vector<ItemSnapshot>& from, const std::vecto
         auto old_set = by_id(from[i].annotations);
         auto new_set = by_id(to[i].annotations);
         const auto current_set = by_id(now.annotations);
+        if (!(from[i].annotations == to[i].annotations)) require_editable(item, now.state);
         // Only what the step itself changed is touched, and only when it is
         // still as the step left it.
         const auto unchanged = [&](AnnotationId id) {
@@ -311,6 +314,30 @@ void Session::apply_step(const std::vector<ItemSnapshot>& from, const std::vecto
         reload_current();
     }
     ++revision_;
+}
+
+bool Session::locked() const {
+    return current_ != 0 && !reviewing_ &&
+           (state() == v1::ItemState::Submitted || state() == v1::ItemState::Accepted);
+}
+
+void Session::require_editable(ItemId item, v1::ItemState state) const {
+    if (reviewing_ || (state != v1::ItemState::Submitted && state != v1::ItemState::Accepted)) return;
+    throw Error(fmt::format("item {} is {}: its annotations are read-only until an inspector reopens it",
+                            item, state == v1::ItemState::Submitted ? "submitted" : "accepted"));
+}
+
+void Session::reopen(std::string_view why) {
+    if (current_ == 0) throw Error("no item is open");
+    if (why.empty()) throw Error("say why the item is reopened");
+    if (state() != v1::ItemState::Submitted && state() != v1::ItemState::Accepted)
+        throw Error(fmt::format("item {} is not submitted or accepted: nothing to reopen", current_));
+    v1::SetItemStateT set;
+    set.item = current_;
+    set.state = v1::ItemState::InProgress;
+    std::vector<v1::EditOpT> ops;
+    ops.push_back(edit_op(std::move(set)));
+    apply(make_edit_batch(author_, std::move(ops), fmt::format("reopen: {}", why)));
 }
 
 bool Session::undo() {
@@ -458,6 +485,12 @@ bool Session::submit() {
 
 void Session::review(v1::Verdict verdict, std::string_view reason, std::span<const v1::ReviewCommentT> comments) {
     if (current_ == 0) throw Error("no item is open");
+    if (verdict == v1::Verdict::Accept) {
+        reload_current();  // QA on what is stored now, not on what was shown
+        if (const std::size_t errors = error_count(); errors > 0)
+            throw Error(fmt::format("cannot accept item {}: QA finds {} error{}; reject it or correct it first",
+                                    current_, errors, errors == 1 ? "" : "s"));
+    }
     v1::ReviewRecordT record;
     record.item = current_;
     record.reviewer = author_;

@@ -13,6 +13,10 @@
 // submitted by view plugins undo like the host's own, and never undo anybody
 // else's work.
 //
+// Finished work is locked: while the session annotates (not reviewing), the
+// annotations of Submitted and Accepted items cannot be changed, by an edit
+// or by undo; a reviewer's corrections are edits by the reviewer.
+//
 // An edit the store refuses (disk full, read-only, locked, invalid) is not
 // dropped: it stays as the unsaved edit, shown on the open item, until it is
 // retried or discarded.
@@ -172,10 +176,21 @@ public:
     /// Submits the open item (state Submitted, undoable). Refused, returning
     /// false, while error-severity findings exist.
     bool submit();
+    /// Reviewing: the session is an inspector's, who may correct Submitted
+    /// and Accepted items; otherwise their annotations are read-only.
+    void set_reviewing(bool on) { reviewing_ = on; }
+    [[nodiscard]] bool reviewing() const { return reviewing_; }
+    /// True when the open item's annotations cannot be edited now (it is
+    /// Submitted or Accepted and the session is not reviewing).
+    [[nodiscard]] bool locked() const;
     /// Records a review of the open item (state Accepted or Rejected). Not undoable:
-    /// a review is a record of what an inspector decided.
+    /// a review is a record of what an inspector decided. An Accept re-runs QA
+    /// first and throws Error while error-severity findings exist.
     void review(v1::Verdict verdict, std::string_view reason,
                 std::span<const v1::ReviewCommentT> comments);
+    /// Sends a Submitted or Accepted open item back to In progress, recorded
+    /// in the journal with the session's author and `why` (required).
+    void reopen(std::string_view why);
     /// Review records of the open item, oldest first.
     [[nodiscard]] const std::vector<std::unique_ptr<v1::ReviewRecordT>>& reviews() const { return reviews_; }
     /// Number of items in `state`.
@@ -191,6 +206,9 @@ private:
                     std::string_view verb);
     // Applies the batch and records the step; throws when the store refuses.
     std::uint64_t store_edit(std::span<const std::uint8_t> edit_batch);
+    // Throws unless the annotations of `item`, whose stored state is `state`,
+    // may be changed now (finished work is locked while annotating).
+    void require_editable(ItemId item, v1::ItemState state) const;
     // Shows the open item's stored set with the unsaved edit applied over it.
     void show_unsaved();
     // Reads the open item, its reviews and its annotations from the store.
@@ -214,6 +232,7 @@ private:
     std::vector<UndoStep> undo_;
     std::vector<UndoStep> redo_;
     std::optional<UnsavedEdit> unsaved_;
+    bool reviewing_ = false;
     std::uint64_t others_version_ = 0;
     bool read_only_ = false;
     std::uint64_t revision_ = 0;

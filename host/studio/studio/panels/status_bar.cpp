@@ -98,6 +98,10 @@ void StatusBar::draw(App& app) {
         ImGui::Text(tr("status.item"), static_cast<unsigned long long>(session.current()));
         ImGui::SameLine();
         ImGui::TextColored(state_color(session.state()), "%s", tr(state_key(session.state())));
+        if (session.locked()) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("(%s)", tr("status.locked"));
+        }
     }
 
     // Tool and label.
