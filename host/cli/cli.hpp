@@ -73,6 +73,7 @@ int run_formats(const Context& context, const Args& args);
 int run_plugins(const Context& context, const Args& args);
 int run_schema(const Context& context, const Args& args);
 int run_qa(const Context& context, const Args& args);
+int run_role(const Context& context, const Args& args);
 
 /// The user recorded as author: --author, else $USER, else "unknown".
 [[nodiscard]] std::string author_of(const Args& args);

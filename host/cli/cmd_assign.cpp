@@ -160,6 +160,12 @@ int run_assign(const Context&, const Args& args) {
     store::Project project = store::Project::open(request.dir);
 
     store::Transaction transaction = project.begin();
+    // Checked inside the transaction: roles changed meanwhile cannot slip by.
+    if (std::string refusal = project.roles().refusal(author_of(args), store::Action::Assign);
+        !refusal.empty()) {
+        fmt::print(stderr, "tessera assign: {}; nothing was assigned\n", refusal);
+        return kFindings;
+    }
     const std::vector<store::ItemId> chosen =
         request.bulk ? project.find_items(request.query) : request.ids;
     std::vector<store::ItemId> changed;

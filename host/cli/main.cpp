@@ -46,6 +46,10 @@ const Command kCommands[] = {
      "assign DIR (--to NAME | --unassign) (ITEM_ID... | [--from NAME] [--state STATE] [--count N]) "
      "[--author NAME] [--json]",
      run_assign, {"--to", "--from", "--state", "--count", "--author"}, {"--unassign", "--json"}},
+    {"role",
+     "role DIR [--json] | role DIR NAME annotator|inspector|lead|none | role DIR --self-review allow|forbid "
+     "[--author NAME]",
+     run_role, {"--self-review", "--author"}, {"--json"}},
     {"validate", "validate DIR [--json]", run_validate, {}, {"--json"}},
     {"formats", "formats", run_formats, {}, {}},
     {"qa", "qa DIR [--rules ID,...] [--threads N] [--json] [--report FILE] [--list]", run_qa,

@@ -288,3 +288,46 @@ TEST_CASE("assign prints many ids as ranges on one line", "[cli][assign]") {
         "36, 38, 40, ... and 2 more items (journal entry 2)\n  only 22 unassigned items (asked for "
         "100)\n");
 }
+
+TEST_CASE("role gives roles; then only leads assign and set roles, and the last lead stays",
+          "[cli][role]") {
+    TempDir tmp;
+    const auto dir = tmp / "p";
+    make_project(dir, 2);
+
+    RunResult r = run_cli({"role", dir.string()});
+    require_ok(r);
+    CHECK_THAT(r.out, StartsWith("no roles: everybody may"));
+    // Without roles anybody assigns, as before.
+    require_ok(run_cli({"assign", dir.string(), "--to", "alice", "1", "--author", "anyone"}));
+
+    require_ok(run_cli({"role", dir.string(), "lena", "lead", "--author", "anyone"}));
+    require_ok(run_cli({"role", dir.string(), "alice", "annotator", "--author", "lena"}));
+    require_ok(run_cli({"role", dir.string(), "ivan", "inspector", "--author", "lena"}));
+
+    r = run_cli({"assign", dir.string(), "--to", "alice", "2", "--author", "alice"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "tessera assign: alice is an annotator in this project and may not assign items; ask a "
+                   "lead; nothing was assigned\n");
+    CHECK(assignees(dir) == std::vector<std::string>{"alice", ""});
+    r = run_cli({"assign", dir.string(), "--to", "alice", "2", "--author", "stranger"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains("stranger has no role in this project"));
+    require_ok(run_cli({"assign", dir.string(), "--to", "alice", "2", "--author", "lena"}));
+
+    r = run_cli({"role", dir.string(), "alice", "lead", "--author", "ivan"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains("ivan is an inspector in this project and may not set roles"));
+    r = run_cli({"role", dir.string(), "lena", "none", "--author", "lena"});
+    CHECK(r.exit_code == 1);
+    CHECK_THAT(r.err, Contains("only lead"));
+    r = run_cli({"role", dir.string(), "bob", "boss", "--author", "lena"});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Contains("unknown role \"boss\""));
+
+    require_ok(run_cli({"role", dir.string(), "--self-review", "allow", "--author", "lena"}));
+    r = run_cli({"role", dir.string(), "--json"});
+    require_ok(r);
+    CHECK(r.out ==
+          "{\"roles\":{\"alice\":\"annotator\",\"ivan\":\"inspector\",\"lena\":\"lead\"},\"self_review\":true}\n");
+}

@@ -262,3 +262,58 @@ TEST_CASE("session: accept is refused while QA finds errors", "[studio]") {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_CASE("session: roles decide who annotates and reviews; inspectors do not review their own work",
+          "[studio]") {
+    Fixture f;
+    {
+        store::Project project = store::Project::open(f.project());
+        project.set_role("lena", store::Role::Lead);
+        project.set_role("alice", store::Role::Annotator);
+        project.set_role("ivan", store::Role::Inspector);
+    }
+    Session stranger(f.project(), "stranger");
+    stranger.open(f.items[0]);
+    CHECK_THROWS_WITH(stranger.apply(add_box(f.items[0], 1, 1, 9, 9)), Catch::Contains("stranger has no role"));
+    CHECK(stored(f.project(), f.items[0]) == 0);
+
+    Session alice(f.project(), "alice");
+    alice.open(f.items[0]);
+    alice.apply(add_box(f.items[0], 10, 10, 50, 50, true));
+    REQUIRE(alice.submit());
+    CHECK_THROWS_WITH(alice.set_reviewing(true), Catch::Contains("alice is an annotator"));
+    CHECK_FALSE(alice.reviewing());
+
+    // Ivan takes item 2 and annotates it himself: he may not accept it.
+    Session ivan(f.project(), "ivan");
+    ivan.set_reviewing(true);
+    ivan.open(f.items[1]);
+    {
+        v1::SetAssigneeT take;
+        take.item = f.items[1];
+        take.assignee = "ivan";
+        std::vector<v1::EditOpT> ops;
+        ops.push_back(studio::edit_op(std::move(take)));
+        ivan.apply(studio::make_edit_batch("ivan", std::move(ops)));
+    }
+    ivan.apply(add_box(f.items[1], 10, 10, 50, 50, true));
+    REQUIRE(ivan.submit());
+    CHECK_THROWS_WITH(ivan.review(v1::Verdict::Accept, {}, {}), Catch::Contains("ivan worked on item"));
+    CHECK(ivan.state() == v1::ItemState::Submitted);
+    ivan.open(f.items[0]);
+    ivan.review(v1::Verdict::Accept, {}, {});  // alice's work
+    CHECK(ivan.state() == v1::ItemState::Accepted);
+
+    {
+        store::Project project = store::Project::open(f.project());
+        project.set_self_review(true);
+    }
+    ivan.refresh_if_changed();
+    ivan.open(f.items[1]);
+    ivan.review(v1::Verdict::Accept, {}, {});
+    CHECK(ivan.state() == v1::ItemState::Accepted);
+}
+
+}  // namespace

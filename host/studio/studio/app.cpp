@@ -342,8 +342,13 @@ bool App::submit() {
 }
 
 void App::set_review_mode(bool on) {
+    try {
+        session_->set_reviewing(on);  // an inspector may correct submitted items
+    } catch (const Error& e) {
+        message(e.what(), true);
+        return;
+    }
     review_mode_ = on;
-    session_->set_reviewing(on);  // an inspector may correct submitted items
     if (on && session_->state() != v1::ItemState::Submitted) step_item(+1);
 }
 

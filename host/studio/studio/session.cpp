@@ -50,6 +50,17 @@ std::vector<ItemId> touched_items(const v1::EditBatch& batch, bool annotations_o
     return items;
 }
 
+// What the project's roles must allow for `batch`: handing items to others is
+// assigning; taking an item or giving it back is part of annotating.
+store::Action batch_action(const v1::EditBatch& batch, std::string_view author, bool reviewing) {
+    if (batch.ops() != nullptr)
+        for (const v1::EditOp* op : *batch.ops())
+            if (const auto* set = op->edit_as_SetAssignee();
+                set != nullptr && !text(set->assignee()).empty() && text(set->assignee()) != author)
+                return store::Action::Assign;
+    return reviewing ? store::Action::Review : store::Action::Annotate;
+}
+
 std::map<AnnotationId, std::unique_ptr<v1::AnnotationT>> by_id(const Bytes& set_bytes) {
     std::map<AnnotationId, std::unique_ptr<v1::AnnotationT>> result;
     v1::AnnotationSetT set;
@@ -81,7 +92,8 @@ Session::Session(const std::filesystem::path& dir, std::string author)
       schema_(project_.label_schema()),
       items_(project_.items()),
       others_version_(project_.others_version()),
-      read_only_(project_.read_only()) {
+      read_only_(project_.read_only()),
+      roles_(project_.roles()) {
     for (const store::ItemSummary& item : items_) ++assignee_counts_[item.assignee];
 }
 
@@ -179,6 +191,10 @@ std::uint64_t Session::store_edit(std::span<const std::uint8_t> edit_batch) {
     // nobody else commits until this edit does, so before and after differ by
     // exactly this batch.
     store::Transaction transaction = project_.begin();
+    roles_ = project_.roles();
+    if (std::string refusal = roles_.refusal(author_, batch_action(*batch, author_, reviewing_));
+        !refusal.empty())
+        throw Error(std::move(refusal));
     for (ItemId item : items) step.before.push_back(snapshot(item));
     const std::vector<ItemId> annotated = touched_items(*batch, true);
     for (const ItemSnapshot& s : step.before)
@@ -316,6 +332,13 @@ void Session::apply_step(const std::vector<ItemSnapshot>& from, const std::vecto
     ++revision_;
 }
 
+void Session::set_reviewing(bool on) {
+    if (on)
+        if (std::string refusal = roles_.refusal(author_, store::Action::Review); !refusal.empty())
+            throw Error(std::move(refusal));
+    reviewing_ = on;
+}
+
 bool Session::locked() const {
     return current_ != 0 && !reviewing_ &&
            (state() == v1::ItemState::Submitted || state() == v1::ItemState::Accepted);
@@ -330,6 +353,8 @@ void Session::require_editable(ItemId item, v1::ItemState state) const {
 void Session::reopen(std::string_view why) {
     if (current_ == 0) throw Error("no item is open");
     if (why.empty()) throw Error("say why the item is reopened");
+    if (std::string refusal = roles_.refusal(author_, store::Action::Review); !refusal.empty())
+        throw Error(std::move(refusal));
     if (state() != v1::ItemState::Submitted && state() != v1::ItemState::Accepted)
         throw Error(fmt::format("item {} is not submitted or accepted: nothing to reopen", current_));
     v1::SetItemStateT set;
@@ -416,6 +441,7 @@ bool Session::refresh_if_changed() {
     const std::uint64_t version = project_.others_version();
     if (version == others_version_) return false;
     others_version_ = version;
+    roles_ = project_.roles();
     // One committed state for the item list and the open item.
     store::ReadSnapshot snapshot(project_);
     items_ = project_.items();
@@ -485,6 +511,19 @@ bool Session::submit() {
 
 void Session::review(v1::Verdict verdict, std::string_view reason, std::span<const v1::ReviewCommentT> comments) {
     if (current_ == 0) throw Error("no item is open");
+    roles_ = project_.roles();
+    if (std::string refusal = roles_.refusal(author_, store::Action::Review); !refusal.empty())
+        throw Error(std::move(refusal));
+    if (!roles_.users.empty() && !roles_.self_review) {
+        bool own = project_.assignee(current_) == author_;
+        if (const auto* list = annotations().annotations())
+            for (const v1::Annotation* a : *list)
+                own = own || (a->provenance() && text(a->provenance()->author()) == author_);
+        if (own)
+            throw Error(fmt::format("{} worked on item {}: another inspector must review it (a lead can "
+                                    "allow self-review: tessera role DIR --self-review allow)",
+                                    author_, current_));
+    }
     if (verdict == v1::Verdict::Accept) {
         reload_current();  // QA on what is stored now, not on what was shown
         if (const std::size_t errors = error_count(); errors > 0)

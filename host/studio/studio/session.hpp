@@ -177,15 +177,20 @@ public:
     /// false, while error-severity findings exist.
     bool submit();
     /// Reviewing: the session is an inspector's, who may correct Submitted
-    /// and Accepted items; otherwise their annotations are read-only.
-    void set_reviewing(bool on) { reviewing_ = on; }
+    /// and Accepted items; otherwise their annotations are read-only. Throws
+    /// Error when the project's roles do not let the author review.
+    void set_reviewing(bool on);
+    /// The project's roles, re-read when another writer commits.
+    [[nodiscard]] const store::Roles& roles() const { return roles_; }
     [[nodiscard]] bool reviewing() const { return reviewing_; }
     /// True when the open item's annotations cannot be edited now (it is
     /// Submitted or Accepted and the session is not reviewing).
     [[nodiscard]] bool locked() const;
     /// Records a review of the open item (state Accepted or Rejected). Not undoable:
     /// a review is a record of what an inspector decided. An Accept re-runs QA
-    /// first and throws Error while error-severity findings exist.
+    /// first and throws Error while error-severity findings exist; throws when
+    /// the author may not review, or reviews their own work and the project
+    /// does not allow self-review.
     void review(v1::Verdict verdict, std::string_view reason,
                 std::span<const v1::ReviewCommentT> comments);
     /// Sends a Submitted or Accepted open item back to In progress, recorded
@@ -235,6 +240,7 @@ private:
     bool reviewing_ = false;
     std::uint64_t others_version_ = 0;
     bool read_only_ = false;
+    store::Roles roles_;
     std::uint64_t revision_ = 0;
     const qa::RuleSet* rules_ = nullptr;
     std::unique_ptr<qa::Checker> checker_;

@@ -314,6 +314,55 @@ std::map<std::string, std::map<v1::ItemState, std::size_t>> Project::assignee_co
     return counts;
 }
 
+// Roles live in a table made when the first role is given: programs that know
+// no roles open the project as before (and do not enforce them).
+Roles Project::roles() const {
+    Roles roles;
+    {
+        ResetGuard q(impl_->sql("SELECT value FROM meta WHERE key = 'self_review'"));
+        roles.self_review = q->step() && q->column_int64(0) != 0;
+    }
+    ResetGuard exists(
+        impl_->sql("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'roles'"));
+    if (!exists->step() || exists->column_int64(0) == 0) return roles;
+    // Not cached: the table may not exist when the statement cache is filled.
+    Statement q = impl_->db.prepare("SELECT user, role FROM roles");
+    while (q.step())
+        if (const auto role = static_cast<Role>(q.column_int64(1));
+            role >= Role::Annotator && role <= Role::Lead)
+            roles.users.emplace(std::string(q.column_text(0)), role);
+    return roles;
+}
+
+void Project::set_role(std::string_view user, std::optional<Role> role) {
+    if (const std::string problem = assignee_problem(user); !problem.empty() || user.empty())
+        impl_->fail(fmt::format("user name {}", user.empty() ? "is empty" : problem));
+    Transaction transaction = begin();
+    impl_->db.exec("CREATE TABLE IF NOT EXISTS roles(user TEXT PRIMARY KEY, role INTEGER NOT NULL)");
+    if (role) {
+        Statement q = impl_->db.prepare(
+            "INSERT INTO roles(user, role) VALUES (?1, ?2) ON CONFLICT(user) DO UPDATE SET role = "
+            "excluded.role");
+        q.bind_text(1, user).bind(2, static_cast<std::int64_t>(*role));
+        q.step();
+    } else {
+        Statement q = impl_->db.prepare("DELETE FROM roles WHERE user = ?1");
+        q.bind_text(1, user);
+        q.step();
+    }
+    transaction.commit();
+}
+
+void Project::set_self_review(bool allowed) {
+    Transaction transaction = begin();
+    ResetGuard q(impl_->sql(
+        "INSERT INTO meta(key, value) VALUES ('self_review', ?1) ON CONFLICT(key) DO UPDATE SET "
+        "value = excluded.value"));
+    q->bind(1, allowed ? 1 : 0);
+    q->step();
+    transaction.commit();
+}
+
 bool Project::has_item(ItemId id) const {
     ResetGuard q(impl_->sql("SELECT 1 FROM items WHERE id = ?1"));
     q->bind(1, as_sql(id));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/data_api.hpp"
+#include "store/roles.hpp"
 
 namespace tessera::store {
 
@@ -166,6 +167,14 @@ public:
     /// The project's label schema as a verified LabelSchema buffer; an empty
     /// schema (no classes) when none was set.
     [[nodiscard]] Bytes label_schema() const;
+
+    // --- Roles -------------------------------------------------------------
+    /// The project's roles (none in a project that never had any).
+    [[nodiscard]] Roles roles() const;
+    /// Gives `user` a role; nullopt takes it away. One transaction.
+    void set_role(std::string_view user, std::optional<Role> role);
+    /// Allows or forbids inspectors to review items they worked on.
+    void set_self_review(bool allowed);
 
     // --- Edits -------------------------------------------------------------
     /// Applies one EditBatch buffer (verified first) in one transaction and
