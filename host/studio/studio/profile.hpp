@@ -65,7 +65,7 @@ inline constexpr std::array<Action, 11> kActions{{
     {"undo", "Ctrl+Z"},
     {"redo", "Ctrl+Shift+Z"},
     {"retry_save", "Ctrl+S"},
-    {"discard_unsaved", "Ctrl+Shift+Delete"},
+    {"discard_unsaved", "Ctrl+Shift+D"},
     {"submit", "Ctrl+Enter"},
     {"next_item", "PageDown"},
     {"previous_item", "PageUp"},

@@ -7,6 +7,9 @@
 // rejection and opens the next item. The app's A and R keys call
 // accept_current() and open_reject_form() (declared in panels.hpp).
 //
+// Reopen sends a Submitted or Accepted item back to In progress with the
+// reason typed beside it, journaled as the inspector's edit.
+//
 // Outside review mode the panel appears only when the open item's latest
 // review is a rejection: it lists that rejection's reason and comments so the
 // annotator knows what to fix; a click on a pinned comment selects its
@@ -109,6 +112,7 @@ public:
     void draw(App& app) override;
 
 private:
+    void draw_reopen(App& app);
     void draw_verdicts(App& app);
     void draw_reject_form(App& app);
     void draw_feedback(App& app, const v1::ReviewRecordT& record);
@@ -118,6 +122,7 @@ private:
     ItemId form_item_ = 0;
     int reason_ = -1;
     std::string reason_text_;
+    std::string reopen_reason_;
     std::vector<v1::ReviewCommentT> comments_;
     std::string comment_text_;
     int comment_defect_ = -1;
@@ -189,6 +194,7 @@ void ReviewPanel::draw_verdicts(App& app) {
         ImGui::Text("%s:", tr("review.state"));
         ImGui::SameLine();
         ImGui::TextColored(state_color(state), "%s", tr(state_key(state)));
+        if (state == v1::ItemState::Accepted) draw_reopen(app);
         return;
     }
     if (form_open_) {
@@ -203,6 +209,26 @@ void ReviewPanel::draw_verdicts(App& app) {
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.65f, 0.22f, 0.22f, 1.0f));
     if (ImGui::Button(tr("review.reject"), ImVec2(width, 0.0f))) open_reject_form();
     ImGui::PopStyleColor();
+    draw_reopen(app);
+}
+
+void ReviewPanel::draw_reopen(App& app) {
+    ImGui::Separator();
+    ImGui::SetNextItemWidth(-FLT_MIN);
+    ImGui::InputTextWithHint("##reopen_reason", tr("review.reopen_reason"), &reopen_reason_);
+    app.name_widget("review.reopen_reason");
+    ImGui::BeginDisabled(reopen_reason_.empty());
+    const bool reopen = ImGui::Button(tr("review.reopen"));
+    ImGui::EndDisabled();
+    app.name_widget("review.reopen");
+    if (!reopen) return;
+    try {
+        app.session().reopen(reopen_reason_);
+        app.message(tr("review.reopened"));
+        reopen_reason_.clear();
+    } catch (const std::exception& e) {
+        app.message(e.what(), true);
+    }
 }
 
 void ReviewPanel::draw_reject_form(App& app) {

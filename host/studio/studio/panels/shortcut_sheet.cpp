@@ -47,7 +47,7 @@ const Section kSections[] = {
       {"Ctrl+Z", "shortcuts.undo"},
       {"Ctrl+Shift+Z / Ctrl+Y", "shortcuts.redo"},
       {"Ctrl+S", "shortcuts.retry_save"},
-      {"Ctrl+Shift+Delete", "shortcuts.discard_unsaved"},
+      {"Ctrl+Shift+D", "shortcuts.discard_unsaved"},
       {"Ctrl+Enter", "shortcuts.submit"}}},
     {"shortcuts.section.items",
      {{"PageDown", "shortcuts.next_item"}, {"PageUp", "shortcuts.previous_item"}}},

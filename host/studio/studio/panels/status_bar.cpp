@@ -142,13 +142,15 @@ void StatusBar::draw(App& app) {
         separator();
     }
     if (const auto& unsaved = session.unsaved()) {
-        ImGui::TextColored(kErrorColor, tr("status.unsaved"), unsaved->reason.c_str());
-        ImGui::SameLine();
+        // The buttons first: a long reason runs off the right edge, not them.
         const bool retry = ImGui::SmallButton(tr("status.retry"));
         app.name_widget("status.retry");
         ImGui::SameLine();
         const bool discard = ImGui::SmallButton(tr("status.discard"));
         app.name_widget("status.discard");
+        ImGui::SameLine();
+        ImGui::TextColored(kErrorColor, tr("status.unsaved"), unsaved->reason.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", unsaved->reason.c_str());
         if (retry) app.retry_unsaved();
         if (discard) app.discard_unsaved();
     } else if (app.last_message_is_error()) {
