@@ -22,5 +22,5 @@ fi
 # so they cannot be told apart or suppressed. The studio's own logic is
 # leak-checked headless by tests/studio.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-export TESSERA_GUI_OUT=$out TESSERA_GUI_LIB=$(dirname "$0")/lib/check.lua LIBGL_ALWAYS_SOFTWARE=1
+export TESSERA_GUI_OUT=$out TESSERA_GUI_PROJECT=$out/project TESSERA_GUI_LIB=$(dirname "$0")/lib/check.lua LIBGL_ALWAYS_SOFTWARE=1
 exec xvfb-run -a -s "-screen 0 1280x800x24" "$studio" --author tester "$@" --script "$script" "$out/project"
