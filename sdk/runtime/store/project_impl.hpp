@@ -163,14 +163,18 @@ struct Project::Impl {
     }
 
     /// Refuses databases that are not Tessera's or are newer than this program.
-    void check_version() {
+    /// Returns the commit count (meta 'commits') read with the version, when no
+    /// migration ran: one statement fewer when opening.
+    std::optional<std::uint64_t> check_version() {
         {
             Statement has_meta = db.prepare(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
             if (!has_meta.step() || has_meta.column_int64(0) == 0)
                 fail("not a Tessera database (it has no meta table)");
         }
-        Statement version = db.prepare("SELECT value FROM meta WHERE key = 'database_version'");
+        Statement version = db.prepare(
+            "SELECT value, (SELECT value FROM meta WHERE key = 'commits') FROM meta WHERE key = "
+            "'database_version'");
         if (!version.step()) fail("not a Tessera database (no database_version in its meta table)");
         const std::int64_t found = version.column_int64(0);
         if (found > kDatabaseVersion)
@@ -179,13 +183,18 @@ struct Project::Impl {
                             "use a newer tessera",
                             found, kDatabaseVersion));
         if (found < 1) fail(fmt::format("database version {} is not valid", found));
+        const auto commits = static_cast<std::uint64_t>(version.column_int64(1));
         version.reset();
         if (found < kDatabaseVersion && read_only)
             fail(fmt::format("database version {} must be migrated to version {} before this "
                              "program can read it, which needs write access: open the project "
                              "once where its folder can be written",
                              found, kDatabaseVersion));
-        if (found < kDatabaseVersion) migrate(found);
+        if (found < kDatabaseVersion) {
+            migrate(found);
+            return std::nullopt;
+        }
+        return commits;
     }
 
     // --- Integrity (project_integrity.cpp) --------------------------------------

@@ -63,8 +63,9 @@ void Project::Impl::open_checked(bool refuse_damage) {
     std::uint64_t commits = 0;
     try {
         configure();
-        check_version();  // before anything writes: a foreign SQLite file stays as it was
-        commits = database_commits();
+        // Before anything writes: a foreign SQLite file stays as it was.
+        const std::optional<std::uint64_t> read = check_version();
+        commits = read ? *read : database_commits();
     } catch (const Error& e) {
         db.keep_wal_on_close();
         // Half an import may leave pages SQLite cannot read: say why they are broken.
