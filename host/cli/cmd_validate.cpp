@@ -11,7 +11,7 @@ namespace tessera::cli {
 
 int run_validate(const Context&, const Args& args) {
     if (args.positional.size() != 1) throw UsageError("expected one project folder");
-    const store::Project project = store::Project::open(args.positional[0]);
+    const store::Project project = store::Project::open(args.positional[0], store::IfDamaged::Report);
     std::vector<store::Problem> problems;
     {
         ProgressBar bar("validating");

@@ -1,5 +1,6 @@
 // `tessera`: the headless host. Exit codes: 0 ok, 1 findings or bad input, 2 usage.
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <string_view>
@@ -63,6 +64,8 @@ void print_usage(std::FILE* to) {
     fmt::print(to, "usage: tessera COMMAND [ARGS]\n\ncommands:\n");
     for (const Command& c : kCommands) fmt::print(to, "  tessera {}\n", c.synopsis);
     fmt::print(to,
+               "\n--verbose (with any command): after an error, also print what failed inside\n"
+               "(the SQL statement, SQLite's codes), for a bug report\n"
                "\nexit codes: 0 ok, 1 findings or bad input, 2 usage\n"
                "see README.md for the reference of every command\n");
 }
@@ -71,7 +74,10 @@ void print_usage(std::FILE* to) {
 
 int main(int argc, char** argv) {
     tessera::tune_heap_for_batch_programs();
-    const std::vector<std::string> all(argv + 1, argv + argc);
+    std::vector<std::string> all(argv + 1, argv + argc);
+    const auto verbose_flag = std::remove(all.begin(), all.end(), std::string("--verbose"));
+    const bool verbose = verbose_flag != all.end();
+    all.erase(verbose_flag, all.end());
     if (all.empty()) {
         print_usage(stderr);
         return kUsage;
@@ -104,6 +110,7 @@ int main(int argc, char** argv) {
         return kUsage;
     } catch (const tessera::Error& e) {
         fmt::print(stderr, "{}\n", e.what());
+        if (verbose && !e.detail().empty()) fmt::print(stderr, "  detail: {}\n", e.detail());
         return kFindings;
     } catch (const std::exception& e) {
         fmt::print(stderr, "tessera {}: internal error: {}\n", command->name, e.what());

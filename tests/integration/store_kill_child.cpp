@@ -1,9 +1,14 @@
 // store_kill_child PROJECT_DIR START_SEQ
+// store_kill_child PROJECT_DIR bulk
 //
 // The writer of the durability test: applies the deterministic batches
 // START_SEQ, START_SEQ+1, ... to the project for ever, printing
 // "committed <n>" (unbuffered) after each apply() returned. The test kills it
 // with SIGKILL at a random moment and checks what survived.
+//
+// With "bulk": the first import into an empty project (Project::begin_bulk),
+// large enough to spill pages before its commit; prints "importing" and waits
+// to be killed before committing.
 
 #include <cerrno>
 #include <cstdio>
@@ -38,6 +43,32 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        if (std::string(argv[2]) == "bulk") {
+            store::Project project = store::Project::open(argv[1]);
+            store::Transaction transaction = project.begin_bulk();
+            for (std::uint64_t i = 1; i <= 20000; ++i) {
+                v1::ItemT item;
+                item.media = std::make_unique<v1::MediaT>();
+                item.media->kind = v1::MediaKind::Image;
+                item.media->uri = "images/" + std::to_string(i) + ".jpg";
+                const store::ItemId id = transaction.add_item(item);
+                v1::AnnotationSetT set;
+                for (std::uint64_t j = 0; j < 5; ++j) {
+                    auto& a = set.annotations.emplace_back(std::make_unique<v1::AnnotationT>());
+                    a->id = transaction.allocate_annotation_ids(1);
+                    a->label = "car";
+                    v1::BoxT box;
+                    box.left = static_cast<double>(i);
+                    box.top = static_cast<double>(j);
+                    box.right = box.left + 10;
+                    box.bottom = box.top + 10;
+                    a->geometry.Set(box);
+                }
+                transaction.set_annotations(id, set);
+            }
+            write_line("importing\n");
+            for (;;) ::pause();
+        }
         std::uint64_t n = std::stoull(argv[2]);
         store::Project project = store::Project::open(argv[1]);
         if (project.item_count() != test::kill::kItemCount) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace tessera {
 
@@ -15,6 +16,16 @@ namespace tessera {
 class Error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
+    /// `detail` is for developers (the SQL statement that failed, SQLite's codes):
+    /// shown only on request (`tessera --verbose`), never instead of the message.
+    Error(const std::string& message, std::string detail)
+        : std::runtime_error(message), detail_(std::move(detail)) {}
+
+    /// What failed inside, for `--verbose`; empty when the message says it all.
+    [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+
+private:
+    std::string detail_;
 };
 
 /// 1-based line and column (in bytes) of a position in a text.

@@ -1,7 +1,9 @@
 #include "store/database.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -14,13 +16,80 @@
 namespace tessera::store {
 namespace {
 
+std::string system_error_text(sqlite3* db) {
+    const int errno_value = db != nullptr ? sqlite3_system_errno(db) : 0;
+    return errno_value != 0 ? std::strerror(errno_value) : std::string();
+}
+
+// What a user can do about result `rc`: no SQL, no codes (those go to the
+// error's detail, shown by `tessera --verbose`).
+std::string user_message(const std::filesystem::path& path, sqlite3* db, int rc) {
+    const int errno_value = db != nullptr ? sqlite3_system_errno(db) : 0;
+    const std::string folder =
+        (path.has_parent_path() ? path.parent_path() : std::filesystem::path(".")).generic_string();
+    const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if ((rc & 0xff) == SQLITE_FULL || errno_value == ENOSPC || errno_value == EDQUOT)
+        return fmt::format("the disk is full, nothing was saved; free space on the disk that "
+                           "holds {} and try again",
+                           folder);
+    switch (rc & 0xff) {
+        case SQLITE_READONLY:
+            return fmt::format("cannot write: the database or its folder {} is read-only; "
+                               "commands that change the project need write access to its "
+                               "folder",
+                               folder);
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return "another program is writing to the project and did not finish within 10 "
+                   "seconds; try again when it is done";
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return fmt::format("the database is damaged ({}); run `tessera validate` on {} and "
+                               "restore the project folder from a backup",
+                               message, folder);
+        case SQLITE_IOERR:
+            return fmt::format("cannot read or write the database or its -wal/-shm files "
+                               "(disk I/O error{}{}); check the disk and the files' "
+                               "permissions, then try again",
+                               errno_value != 0 ? ": " : "", system_error_text(db));
+        case SQLITE_CANTOPEN:
+            return fmt::format("cannot open the database or its -wal/-shm files{}{}; check "
+                               "that they exist and that {} can be read and written",
+                               errno_value != 0 ? ": " : "", system_error_text(db), folder);
+        case SQLITE_NOMEM: return "out of memory";
+        default: return message;
+    }
+}
+
+std::string detail_of(sqlite3* db, int rc, std::string_view doing) {
+    const int errno_value = db != nullptr ? sqlite3_system_errno(db) : 0;
+    return fmt::format("{}: SQLite says \"{}\" (extended code {}{})", doing,
+                       db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), rc,
+                       errno_value != 0 ? fmt::format(", errno {}", errno_value) : "");
+}
+
 [[noreturn]] void fail_sqlite(const std::filesystem::path& path, sqlite3* db, int rc,
                               std::string_view doing) {
-    const char* message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    const std::string text = fmt::format("{} ({})", message, doing);
+    const std::string detail = detail_of(db, rc, doing);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        throw ConstraintError(fmt::format("{}: {}", path.generic_string(), text));
-    fail(path, text);
+        throw ConstraintError(
+            fmt::format("{}: {}", path.generic_string(), db != nullptr ? sqlite3_errmsg(db) : ""),
+            detail);
+    throw Error(fmt::format("{}: {}", path.generic_string(), user_message(path, db, rc)), detail);
+}
+
+// A file: URI for `path` with `query`: '%', '?' and '#' must be escaped.
+std::string file_uri(const std::filesystem::path& path, std::string_view query) {
+    std::string uri = "file:";
+    for (const char c : std::filesystem::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#')
+            uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+        else
+            uri += c;
+    }
+    uri += '?';
+    uri += query;
+    return uri;
 }
 
 std::string_view first_line(std::string_view sql) {
@@ -35,13 +104,19 @@ std::string_view first_line(std::string_view sql) {
 
 Database::Database(std::filesystem::path path, OpenMode mode) : path_(std::move(path)) {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    std::string name = path_.string();
     if (mode == OpenMode::ReadWriteCreate) flags |= SQLITE_OPEN_CREATE;
-    const int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
+    if (mode == OpenMode::ReadOnly || mode == OpenMode::ReadOnlyImmutable) {
+        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+        name = file_uri(path_, mode == OpenMode::ReadOnly ? "mode=ro" : "mode=ro&immutable=1");
+    }
+    const int rc = sqlite3_open_v2(name.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
-        const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        const std::string message = user_message(path_, db_, rc);
+        const std::string detail = detail_of(db_, rc, "opening");
         sqlite3_close_v2(db_);
         db_ = nullptr;
-        fail(path_, fmt::format("cannot open the database: {}", message));
+        throw Error(fmt::format("{}: {}", path_.generic_string(), message), detail);
     }
     sqlite3_extended_result_codes(db_, 1);
 }
@@ -71,17 +146,14 @@ void Database::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         const std::string reason = message != nullptr ? message : sqlite3_errstr(rc);
         sqlite3_free(message);
-        const std::string what = fmt::format("{} ({})", reason, first_line(sql));
-        if ((rc & 0xff) == SQLITE_CONSTRAINT)
-            throw ConstraintError(fmt::format("{}: {}", path_.generic_string(), what));
-        fail(path_, what);
+        fail_sqlite(path_, db_, rc, fmt::format("running \"{}\" ({})", first_line(sql), reason));
     }
 }
 
 Statement Database::prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
     if (sql.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-        fail(path_, "SQL statement too long");
+        fail(path_, "internal error: SQL statement too long");
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
     if (rc != SQLITE_OK)
@@ -97,8 +169,8 @@ bool Database::in_transaction() const {
     return sqlite3_get_autocommit(db_) == 0;
 }
 
-bool Database::read_only() const {
-    return sqlite3_db_readonly(db_, "main") == 1;
+void Database::keep_wal_on_close() {
+    (void)sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 }
 
 // --- Statement --------------------------------------------------------------

@@ -30,6 +30,12 @@ class ConstraintError : public Error {
 enum class OpenMode {
     ReadWrite,        ///< the file must exist
     ReadWriteCreate,  ///< created when missing
+    /// Read-only, for a folder or file that cannot be written: SQLite then
+    /// needs the WAL's -shm beside the file, so use it only when one exists.
+    ReadOnly,
+    /// Read-only without locks or a -shm, trusting that nobody changes the
+    /// file: for a read-only folder whose database has no WAL to read.
+    ReadOnlyImmutable,
 };
 
 class Statement;
@@ -53,8 +59,9 @@ class Database {
     [[nodiscard]] std::int64_t changes() const;
     /// True while a transaction is open on this connection.
     [[nodiscard]] bool in_transaction() const;
-    /// True when SQLite opened the file read-only (it or its folder cannot be written).
-    [[nodiscard]] bool read_only() const;
+    /// Closing will neither checkpoint nor delete the WAL: for a database
+    /// found damaged, whose files must stay as they were found.
+    void keep_wal_on_close();
 
     /// The file this connection opened, as given to the constructor.
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }

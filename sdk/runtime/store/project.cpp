@@ -5,7 +5,9 @@
 // journal of edit batches; WAL mode, synchronous from the project file, a busy
 // timeout so readers and one writer coexist across processes; every buffer
 // read back is verified; older databases are migrated when opened (version 1
-// to 2: item assignees). Missing: deleting items, a server backend.
+// to 2: item assignees; 2 to 3: annotation set checksums and the commit
+// counter of integrity.hpp, checked by project_integrity.cpp). Missing:
+// deleting items, a server backend.
 
 #include "store/project.hpp"
 
@@ -76,6 +78,16 @@ constexpr Migration kMigrations[] = {
 ALTER TABLE items ADD COLUMN assignee TEXT NOT NULL DEFAULT '';
 CREATE INDEX items_by_assignee ON items(assignee, state);
 )sql"},
+    // A checksum beside each annotation set finds damage the Verifier cannot
+    // (a changed coordinate is still a valid buffer), and a commit counter
+    // matched against the file beside the database finds commits lost with
+    // the WAL (integrity.hpp). tessera_checksum is registered on every
+    // connection; computing it rewrites every set once, in this transaction.
+    {3, R"sql(
+ALTER TABLE annotation_sets ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+UPDATE annotation_sets SET checksum = tessera_checksum(data);
+INSERT INTO meta(key, value) VALUES ('commits', 0);
+)sql"},
 };
 static_assert(std::size(kMigrations) == kDatabaseVersion - 1, "one migration per version after 1");
 
@@ -131,6 +143,7 @@ Project Project::create(const std::filesystem::path& dir, std::string_view name)
         fail(db_path, "already exists; choose an empty folder for a new project");
     {
         Database db(db_path, OpenMode::ReadWriteCreate);
+        register_checksum_function(db);
         // Pages of 64 KiB (SQLite's largest): an annotation set (a few KB, often
         // more than a 4 KiB page holds) fits one page instead of a chain of
         // overflow pages, and a bulk import writes, syncs and checkpoints 16 times
@@ -143,6 +156,11 @@ Project Project::create(const std::filesystem::path& dir, std::string_view name)
             fmt::format("BEGIN IMMEDIATE; {} INSERT INTO meta(key, value) VALUES "
                         "('database_version', {}); COMMIT;",
                         current_schema_sql(), kDatabaseVersion));
+        // The counter file is created with the database (0 commits), so that
+        // a WAL lost before the first checkpoint is noticed too.
+        CommitCounter counter(db_path);
+        if (!counter.write({}, true))
+            fail(counter.path(), "cannot create the commit counter file beside the database");
     }
     ProjectFile contents;
     contents.settings.name = std::string(name);
@@ -155,7 +173,7 @@ Project Project::create(const std::filesystem::path& dir, std::string_view name)
     return open(dir);
 }
 
-Project Project::open(const std::filesystem::path& dir) {
+Project Project::open(const std::filesystem::path& dir, IfDamaged if_damaged) {
     if (!std::filesystem::exists(dir)) fail(dir, "no such project folder");
     if (!std::filesystem::is_directory(dir))
         fail(dir, "is not a folder, expected a project folder");
@@ -167,9 +185,11 @@ Project Project::open(const std::filesystem::path& dir) {
     ProjectFile contents = read_project_file(file);
     const std::filesystem::path db_path = dir / contents.database;
     if (!std::filesystem::exists(db_path)) fail(db_path, "the project's database is missing");
-    auto impl = std::make_unique<Impl>(dir, db_path, std::move(contents.settings));
-    impl->configure();
-    impl->check_version();
+    if (const std::string problem = database_file_problem(db_path); !problem.empty())
+        fail(db_path, problem);
+    auto impl = std::make_unique<Impl>(dir, db_path, std::move(contents.settings),
+                                       open_mode_for(db_path));
+    impl->open_checked(if_damaged == IfDamaged::Refuse);
     return Project(std::move(impl));
 }
 
@@ -211,6 +231,12 @@ const ProjectSettings& Project::settings() const {
 const std::filesystem::path& Project::database_path() const {
     return impl_->db_path;
 }
+const std::vector<std::string>& Project::damage() const {
+    return impl_->damage;
+}
+bool Project::read_only() const {
+    return impl_->read_only;
+}
 
 std::vector<std::string> Project::integrity_problems() const {
     std::vector<std::string> problems;
@@ -241,8 +267,6 @@ std::uint64_t Project::others_version() const {
     q->step();
     return static_cast<std::uint64_t>(q->column_int64(0));
 }
-
-bool Project::read_only() const { return impl_->db.read_only(); }
 
 // --- Reading -----------------------------------------------------------------
 
@@ -397,7 +421,7 @@ Bytes Project::annotations(ItemId id) const {
     q->bind(1, as_sql(id));
     if (!q->step()) impl.fail(fmt::format("item {} does not exist", id));
     if (!q->column_is_null(1)) {
-        (void)impl.verified_set(q->column_blob(1), id);
+        (void)impl.verified_set(q->column_blob(1), q->column_int64(2), id);
         return to_bytes(q->column_blob(1));
     }
     flatbuffers::FlatBufferBuilder builder(64);
@@ -606,7 +630,9 @@ Transaction Project::begin_bulk() {
         }
     }
     try {
-        return Transaction(impl_.get());
+        Transaction transaction(impl_.get());
+        if (impl_->bulk_journal) impl_->mark_bulk();
+        return transaction;
     } catch (...) {
         impl_->end_bulk_journal();
         throw;
@@ -616,6 +642,7 @@ Transaction Project::begin_bulk() {
 // --- Transaction -------------------------------------------------------------
 
 Transaction::Transaction(Project::Impl* impl) : impl_(impl) {
+    impl_->require_writable();
     ResetGuard q(impl_->sql("BEGIN IMMEDIATE"));
     q->step();
     impl_->clear_transaction_state();
@@ -637,6 +664,7 @@ Transaction::~Transaction() {
             // Nothing more to do: closing the connection ends the transaction.
         }
     }
+    impl_->end_bulk_mark();
     impl_->end_bulk_journal();
 }
 
@@ -790,10 +818,7 @@ std::uint64_t Transaction::apply(std::span<const std::uint8_t> edit_batch) {
 
 void Transaction::commit() {
     if (done_) impl_->fail("the transaction was already committed");
-    {
-        ResetGuard q(impl_->sql("COMMIT"));
-        q->step();
-    }
+    impl_->commit_counted();
     done_ = true;
     impl_->clear_transaction_state();
     impl_->end_bulk_journal();

@@ -24,8 +24,9 @@ using AnnotationId = std::uint64_t;
 using Bytes = std::vector<std::uint8_t>;
 
 /// Version of the database layout this program reads and writes. Opening a
-/// project of an older version migrates it (2: item assignees).
-inline constexpr int kDatabaseVersion = 2;
+/// project of an older version migrates it (2: item assignees; 3: a checksum
+/// beside each annotation set and a commit counter).
+inline constexpr int kDatabaseVersion = 3;
 /// Name of the project file inside a project folder.
 inline constexpr std::string_view kProjectFileName = "tessera-project.json";
 /// Name of the database inside a project folder.
@@ -66,6 +67,15 @@ struct ProjectSettings {
 };
 
 class Transaction;
+
+/// What Project::open does when its checks find the project damaged (commits
+/// lost with the WAL, a half-written import).
+enum class IfDamaged {
+    Refuse,  ///< throw Error saying what is wrong and what to do
+    /// Open it anyway for reading, with the problems in Project::damage(); it
+    /// refuses writes, which would hide the evidence. For `tessera validate`.
+    Report,
+};
 
 /// An item's annotation set packed for storage by pack_annotations, so that
 /// packing can run on another thread while a Transaction stores earlier sets.
@@ -108,7 +118,10 @@ public:
     /// written by a newer program (database version above kDatabaseVersion).
     /// A database of an older version is migrated to kDatabaseVersion first, in
     /// one transaction (programs older than this one then refuse the project).
-    [[nodiscard]] static Project open(const std::filesystem::path& dir);
+    /// An empty or foreign database file is refused before anything writes it.
+    /// A folder or database that cannot be written is opened read-only.
+    [[nodiscard]] static Project open(const std::filesystem::path& dir,
+                                      IfDamaged if_damaged = IfDamaged::Refuse);
 
     Project(Project&&) noexcept;
     Project& operator=(Project&&) noexcept;
@@ -121,6 +134,12 @@ public:
     /// SQLite's integrity check: empty when the database is sound, else one
     /// line per problem, each naming the database file.
     [[nodiscard]] std::vector<std::string> integrity_problems() const;
+    /// Damage found when the project was opened with IfDamaged::Report, one
+    /// line per problem naming the file and what to do; empty when none.
+    [[nodiscard]] const std::vector<std::string>& damage() const;
+    /// True when the project was opened read-only because its folder or
+    /// database cannot be written; writes then throw Error.
+    [[nodiscard]] bool read_only() const;
 
     /// Reads between begin_snapshot() and end_snapshot() see one consistent
     /// state of the project, whatever other processes commit meanwhile.
@@ -132,9 +151,6 @@ public:
     /// on the same folder) commits; this connection's own commits leave it
     /// alone. Cheap enough to poll every frame to notice other writers.
     [[nodiscard]] std::uint64_t others_version() const;
-    /// True when this connection cannot write (the database file or its
-    /// folder is read-only): every write throws Error.
-    [[nodiscard]] bool read_only() const;
 
     // --- Items -------------------------------------------------------------
     /// Number of items.

@@ -22,15 +22,16 @@
 #include "core/verify.hpp"
 #include "store/annotation_packer.hpp"
 #include "store/database.hpp"
+#include "store/integrity.hpp"
 #include "store/project.hpp"
 
 namespace tessera::store {
 namespace detail {
 
-// One row when the item exists; revision and data are NULL while it has no set.
+// One row when the item exists; revision, data and checksum are NULL while it has no set.
 constexpr std::string_view kSetOfItem =
-    "SELECT s.revision, s.data FROM items i LEFT JOIN annotation_sets s ON s.item = i.id "
-    "WHERE i.id = ?1";
+    "SELECT s.revision, s.data, s.checksum FROM items i LEFT JOIN annotation_sets s ON "
+    "s.item = i.id WHERE i.id = ?1";
 
 inline Bytes to_bytes(std::span<const std::uint8_t> span) {
     return Bytes(span.begin(), span.end());
@@ -48,6 +49,10 @@ inline bool valid_state(v1::ItemState state) {
     return state >= v1::ItemState::MIN && state <= v1::ItemState::MAX;
 }
 
+/// ReadWrite, or a read-only mode when the folder or database cannot be
+/// written (project_integrity.cpp).
+OpenMode open_mode_for(const std::filesystem::path& db_path);
+
 inline auto find_annotation(v1::AnnotationSetT& set, AnnotationId id) {
     return std::find_if(set.annotations.begin(), set.annotations.end(),
                         [id](const auto& a) { return a && a->id == id; });
@@ -62,16 +67,29 @@ struct Project::Impl {
         v1::AnnotationSetT set;
     };
 
-    Impl(std::filesystem::path dir_, std::filesystem::path db_path_, ProjectSettings settings_)
+    Impl(std::filesystem::path dir_, std::filesystem::path db_path_, ProjectSettings settings_,
+         OpenMode mode)
         : dir(std::move(dir_)),
           db_path(std::move(db_path_)),
           settings(std::move(settings_)),
-          db(db_path, OpenMode::ReadWrite) {}
+          db(db_path, mode),
+          read_only(mode == OpenMode::ReadOnly || mode == OpenMode::ReadOnlyImmutable),
+          counter(db_path) {
+        register_checksum_function(db);
+    }
 
     std::filesystem::path dir;
     std::filesystem::path db_path;
     ProjectSettings settings;
     Database db;
+    /// Opened read-only: the folder or the database cannot be written.
+    bool read_only = false;
+    /// The commit counter beside the database (integrity.hpp).
+    CommitCounter counter;
+    /// What the checks at opening found (Project::damage); writes are refused while not empty.
+    std::vector<std::string> damage;
+    /// The database's commit count when begin_bulk marked the counter file; unset otherwise.
+    std::optional<std::uint64_t> bulk_marked_at;
     /// Prepared statements by SQL text (the text is always a literal, so views stay valid).
     std::unordered_map<std::string_view, Statement> statements;
     flatbuffers::FlatBufferBuilder builder{4096};
@@ -119,12 +137,18 @@ struct Project::Impl {
         return it->second;
     }
 
-    /// Busy timeout, durability level, foreign keys and WAL mode for this connection.
+    /// Busy timeout, durability level and foreign keys for this connection.
+    /// Reads and writes nothing: a file that is not Tessera's stays unchanged.
     void configure() {
         db.exec(
             fmt::format("PRAGMA busy_timeout = 10000; PRAGMA synchronous = {}; "
                         "PRAGMA foreign_keys = ON;",
                         settings.synchronous));
+    }
+
+    /// WAL mode (which writes the database header) for a database known to be Tessera's.
+    void configure_wal() {
+        if (read_only) return;
         Statement mode = db.prepare("PRAGMA journal_mode = WAL");
         if (!mode.step() || mode.column_text(0) != "wal")
             fail(fmt::format("cannot switch the database to WAL mode (journal mode is \"{}\")",
@@ -139,14 +163,18 @@ struct Project::Impl {
     }
 
     /// Refuses databases that are not Tessera's or are newer than this program.
-    void check_version() {
+    /// Returns the commit count (meta 'commits') read with the version, when no
+    /// migration ran: one statement fewer when opening.
+    std::optional<std::uint64_t> check_version() {
         {
             Statement has_meta = db.prepare(
                 "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'");
             if (!has_meta.step() || has_meta.column_int64(0) == 0)
                 fail("not a Tessera database (it has no meta table)");
         }
-        Statement version = db.prepare("SELECT value FROM meta WHERE key = 'database_version'");
+        Statement version = db.prepare(
+            "SELECT value, (SELECT value FROM meta WHERE key = 'commits') FROM meta WHERE key = "
+            "'database_version'");
         if (!version.step()) fail("not a Tessera database (no database_version in its meta table)");
         const std::int64_t found = version.column_int64(0);
         if (found > kDatabaseVersion)
@@ -155,9 +183,38 @@ struct Project::Impl {
                             "use a newer tessera",
                             found, kDatabaseVersion));
         if (found < 1) fail(fmt::format("database version {} is not valid", found));
+        const auto commits = static_cast<std::uint64_t>(version.column_int64(1));
         version.reset();
-        if (found < kDatabaseVersion) migrate(found);
+        if (found < kDatabaseVersion && read_only)
+            fail(fmt::format("database version {} must be migrated to version {} before this "
+                             "program can read it, which needs write access: open the project "
+                             "once where its folder can be written",
+                             found, kDatabaseVersion));
+        if (found < kDatabaseVersion) {
+            migrate(found);
+            return std::nullopt;
+        }
+        return commits;
     }
+
+    // --- Integrity (project_integrity.cpp) --------------------------------------
+
+    /// Opens the connection for use: reads the commit counter file before
+    /// SQLite reads the database, configures, checks the version (migrating),
+    /// switches to WAL, then compares the counters. Puts what it finds in
+    /// `damage`; throws the first problem when `refuse_damage`.
+    void open_checked(bool refuse_damage);
+    /// Throws unless this connection may write (not read-only, no damage found).
+    void require_writable() const;
+    /// Marks the counter file (synced) while a first import writes straight
+    /// into the database file, and keeps its lock until the transaction ends.
+    void mark_bulk();
+    /// Clears mark_bulk's mark after a rollback; releases the counter's lock.
+    void end_bulk_mark() noexcept;
+    /// Counts the commit in the database, commits, then writes the counter file.
+    void commit_counted();
+    /// The database's commit count (meta 'commits').
+    std::uint64_t database_commits();
 
     /// Brings a database of version `found` up to kDatabaseVersion in one
     /// transaction (defined in project.cpp, beside the layout it changes).
@@ -194,12 +251,19 @@ struct Project::Impl {
         loaded.set.item = item;
         if (q->column_is_null(1)) return loaded;
         loaded.revision = static_cast<std::uint64_t>(q->column_int64(0));
-        verified_set(q->column_blob(1), item)->UnPackTo(&loaded.set);
+        verified_set(q->column_blob(1), q->column_int64(2), item)->UnPackTo(&loaded.set);
         return loaded;
     }
 
-    /// Verifies a stored set and that it belongs to `item`.
-    const v1::AnnotationSet* verified_set(std::span<const std::uint8_t> blob, ItemId item) {
+    /// Checks a stored set against its checksum, verifies it and that it belongs to `item`.
+    const v1::AnnotationSet* verified_set(std::span<const std::uint8_t> blob,
+                                          std::int64_t checksum, ItemId item) {
+        if (static_cast<std::int64_t>(stored_checksum(blob)) != checksum)
+            fail(fmt::format("the annotations of item {} are damaged (they no longer match the "
+                             "checksum stored with them: the disk or another program changed "
+                             "the database file); run `tessera validate` on {} and restore the "
+                             "project folder from a backup",
+                             item, dir.generic_string()));
         const auto* set = verified_root<v1::AnnotationSet>(
             blob, v1::AnnotationSetIdentifier(), what(fmt::format("annotations of item {}", item)));
         if (set->item() != item)
@@ -224,11 +288,13 @@ struct Project::Impl {
             writeback = std::make_unique<BackgroundWriteback>(
                 std::vector<std::filesystem::path>{db_path.string() + "-wal"});
         ResetGuard q(
-            sql("INSERT INTO annotation_sets(item, revision, data) VALUES (?1, ?2, ?3) ON "
-                "CONFLICT(item) DO UPDATE SET revision = excluded.revision, data = excluded.data"));
+            sql("INSERT INTO annotation_sets(item, revision, data, checksum) VALUES (?1, ?2, ?3, "
+                "?4) ON CONFLICT(item) DO UPDATE SET revision = excluded.revision, data = "
+                "excluded.data, checksum = excluded.checksum"));
         q->bind(1, detail::as_sql(item))
             .bind(2, detail::as_sql(revision))
-            .bind_blob(3, data);
+            .bind_blob(3, data)
+            .bind(4, static_cast<std::int64_t>(stored_checksum(data)));
         q->step();
     }
 

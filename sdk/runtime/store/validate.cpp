@@ -125,6 +125,7 @@ std::vector<Problem> validate(const Project& project, const ProgressFn& progress
     std::vector<Problem> problems;
     const ReadSnapshot snapshot(project);
     for (std::string& line : project.integrity_problems()) problems.push_back({0, std::move(line)});
+    for (const std::string& line : project.damage()) problems.push_back({0, line});
     const auto guarded = [&](ItemId item, auto&& body) {
         try {
             body();

@@ -15,8 +15,11 @@ struct Problem {
     std::string message;  ///< one line, naming the item's URI and what is wrong
 };
 
-/// Checks the database's integrity, that every item, annotation set, journal
-/// entry and review record passes the Verifier, and that references resolve:
+/// Reports the damage found when the project was opened (Project::damage:
+/// lost commits, a half-written import), checks the database's integrity,
+/// that every annotation set matches its checksum, that every item, annotation
+/// set, journal entry and review record passes the Verifier, and that
+/// references resolve:
 /// annotation ids unique and non-zero, labels declared by the schema (when it
 /// declares any), geometry kinds allowed by the class, parents and relation
 /// targets present in the same item, well-formed polygons, keypoints and masks,
