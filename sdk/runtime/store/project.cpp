@@ -478,6 +478,8 @@ std::uint64_t Project::apply(std::span<const std::uint8_t> edit_batch) {
 }
 
 std::uint64_t Project::Impl::apply_batch(const v1::EditBatch& batch) {
+    if (const std::string problem = batch_text_problem(batch); !problem.empty())
+        fail(problem + "; nothing of the batch was applied: correct the text and apply it again");
     v1::EditBatchT edits;
     batch.UnPackTo(&edits);
 
@@ -635,6 +637,19 @@ std::string id_problem(ItemId item, const v1::AnnotationSetT& annotations) {
     return {};
 }
 
+/// Why the packed set `data` of `item` may not be stored because of a string it
+/// holds (see batch_text_problem); empty when it may.
+std::string set_text_problem(ItemId item, std::span<const std::uint8_t> data) {
+    const auto* annotations = flatbuffers::GetRoot<v1::AnnotationSet>(data.data())->annotations();
+    if (annotations == nullptr) return {};
+    for (const v1::Annotation* annotation : *annotations)
+        if (const std::string problem = first_unstorable_text(*annotation); !problem.empty())
+            return fmt::format("item {}, annotation {}, {}; text may not hold NUL bytes or invalid "
+                               "UTF-8: correct the source and import again",
+                               item, annotation->id(), problem);
+    return {};
+}
+
 }  // namespace
 
 PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
@@ -648,6 +663,8 @@ PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
     // About 100 bytes per annotation: one allocation for most sets.
     flatbuffers::FlatBufferBuilder builder(1024 + 128 * annotations.annotations.size());
     finish_annotation_set(builder, item, revision, annotations, missing_provenance);
+    packed.problem_ = set_text_problem(item, finished(builder));
+    if (!packed.problem_.empty()) return packed;
     packed.buffer_ = builder.Release();
     return packed;
 }
@@ -656,7 +673,11 @@ void Transaction::set_annotations(ItemId item, const v1::AnnotationSetT& annotat
     Project::Impl& impl = *impl_;
     if (const std::string problem = id_problem(item, annotations); !problem.empty())
         impl.fail(problem);
-    impl.write_set(item, impl.set_revision(item) + 1, annotations);
+    const std::uint64_t revision = impl.set_revision(item) + 1;
+    finish_annotation_set(impl.builder, item, revision, annotations);
+    if (const std::string problem = set_text_problem(item, finished(impl.builder)); !problem.empty())
+        impl.fail(problem);
+    impl.store_set(item, revision, finished(impl.builder));
 }
 
 void Transaction::set_annotations(const PackedAnnotations& annotations) {
