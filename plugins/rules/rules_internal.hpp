@@ -246,13 +246,8 @@ private:
 /// buffer, so most strings are judged with one comparison. Cleared for every item.
 class PlainStrings {
 public:
-    [[nodiscard]] bool plain(const flatbuffers::String* text) {
-        if (!text) return true;
-        const flatbuffers::String*& slot = slots_[(reinterpret_cast<std::uintptr_t>(text) >> 2) & 31];
-        if (slot == text) return true;
-        if (!plain_ascii(view(text))) return false;
-        slot = text;
-        return true;
+    [[nodiscard, gnu::always_inline]] bool plain(const flatbuffers::String* text) {
+        return !text || slot(text) == text || remember(text);
     }
     /// The provenance table last found plain (the store shares one per author).
     const v1::Provenance* provenance = nullptr;
@@ -262,6 +257,15 @@ public:
     }
 
 private:
+    const flatbuffers::String*& slot(const flatbuffers::String* text) {
+        return slots_[(reinterpret_cast<std::uintptr_t>(text) >> 2) & 31];
+    }
+    /// Checks a string not met before; remembers it when plain.
+    [[gnu::noinline]] bool remember(const flatbuffers::String* text) {
+        if (!plain_ascii(view(text))) return false;
+        slot(text) = text;
+        return true;
+    }
     const flatbuffers::String* slots_[32];
 };
 
