@@ -109,7 +109,10 @@ std::string field_name(const TextField& field) {
     return "string";
 }
 
-std::string first_unstorable_text(const v1::Annotation& annotation) {
+namespace {
+
+template <class Annotation>
+std::string first_unstorable(const Annotation& annotation) {
     std::string problem;
     for_each_text(annotation, [&](const TextField& field, std::string_view text) {
         if (!problem.empty() || plain_ascii(text)) return;
@@ -117,6 +120,16 @@ std::string first_unstorable_text(const v1::Annotation& annotation) {
             problem = fmt::format("{}: text {}", field_name(field), why);
     });
     return problem;
+}
+
+}  // namespace
+
+std::string first_unstorable_text(const v1::Annotation& annotation) {
+    return first_unstorable(annotation);
+}
+
+std::string first_unstorable_text(const v1::AnnotationT& annotation) {
+    return first_unstorable(annotation);
 }
 
 }  // namespace tessera

@@ -158,8 +158,47 @@ void for_each_text(const v1::Annotation& annotation, Visit&& visit) {
     }
 }
 
+/// for_each_text() over an unpacked annotation, as imports hand them to the
+/// store: the same fields in the same order, without FlatBuffers look-ups.
+template <class Visit>
+void for_each_text(const v1::AnnotationT& annotation, Visit&& visit) {
+    using Kind = TextField::Kind;
+    const auto field = [&](const std::string& text, Kind kind, std::uint32_t index = 0,
+                           std::string_view key = {}, std::uint32_t value = 0) {
+        if (!text.empty()) visit(TextField{kind, index, key, value}, std::string_view(text));
+    };
+    field(annotation.label, Kind::Label);
+    field(annotation.text, Kind::Text);
+    field(annotation.tier, Kind::Tier);
+    std::uint32_t index = 0;
+    for (const auto& attribute : annotation.attributes) {
+        ++index;
+        if (!attribute) continue;
+        field(attribute->key, Kind::AttributeKey, index, attribute->key);
+        field(attribute->string_value, Kind::AttributeValue, index, attribute->key);
+        std::uint32_t value = 0;
+        for (const std::string& text : attribute->strings)
+            field(text, Kind::AttributeListValue, index, attribute->key, ++value);
+    }
+    index = 0;
+    for (const auto& relation : annotation.relations)
+        if (++index, relation) field(relation->kind, Kind::RelationKind, index);
+    if (const v1::ProvenanceT* provenance = annotation.provenance.get()) {
+        field(provenance->author, Kind::ProvenanceAuthor);
+        field(provenance->model, Kind::ProvenanceModel);
+    }
+    index = 0;
+    for (const auto& entry : annotation.metadata) {
+        ++index;
+        if (!entry) continue;
+        field(entry->key, Kind::MetadataKey, index, entry->key);
+        field(entry->value, Kind::MetadataValue, index, entry->key);
+    }
+}
+
 /// The first string of `annotation` that unstorable_text() refuses, as
 /// `attribute "name": text has a NUL byte at byte 9`; empty when there is none.
 [[nodiscard]] std::string first_unstorable_text(const v1::Annotation& annotation);
+[[nodiscard]] std::string first_unstorable_text(const v1::AnnotationT& annotation);
 
 }  // namespace tessera

@@ -637,16 +637,28 @@ std::string id_problem(ItemId item, const v1::AnnotationSetT& annotations) {
     return {};
 }
 
-/// Why the packed set `data` of `item` may not be stored because of a string it
-/// holds (see batch_text_problem); empty when it may.
-std::string set_text_problem(ItemId item, std::span<const std::uint8_t> data) {
-    const auto* annotations = flatbuffers::GetRoot<v1::AnnotationSet>(data.data())->annotations();
-    if (annotations == nullptr) return {};
-    for (const v1::Annotation* annotation : *annotations)
-        if (const std::string problem = first_unstorable_text(*annotation); !problem.empty())
-            return fmt::format("item {}, annotation {}, {}; text may not hold NUL bytes or invalid "
-                               "UTF-8: correct the source and import again",
-                               item, annotation->id(), problem);
+/// Why `annotations` may not be stored as `item`'s set because of a string
+/// they hold (see batch_text_problem); empty when they may. Checked before
+/// packing, on the unpacked strings: an import pays no FlatBuffers look-ups,
+/// and `missing_provenance`, shared by every annotation without one, once.
+std::string set_text_problem(ItemId item, const v1::AnnotationSetT& annotations,
+                             const v1::ProvenanceT* missing_provenance) {
+    const auto problem_of = [&](std::uint64_t id, std::string problem) {
+        return fmt::format("item {}, annotation {}, {}; text may not hold NUL bytes or invalid "
+                           "UTF-8: correct the source and import again",
+                           item, id, problem);
+    };
+    for (const auto& annotation : annotations.annotations)
+        if (annotation)
+            if (std::string problem = first_unstorable_text(*annotation); !problem.empty())
+                return problem_of(annotation->id, std::move(problem));
+    if (missing_provenance != nullptr) {
+        for (const auto& [what, text] : {std::pair{"author", &missing_provenance->author},
+                                         {"model", &missing_provenance->model}})
+            if (std::string why = unstorable_text(*text); !why.empty())
+                return fmt::format("item {}: the provenance given to its annotations: {} {}", item,
+                                   what, why);
+    }
     return {};
 }
 
@@ -659,12 +671,12 @@ PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
     packed.item_ = item;
     packed.revision_ = revision;
     packed.problem_ = id_problem(item, annotations);
+    if (packed.problem_.empty())
+        packed.problem_ = set_text_problem(item, annotations, missing_provenance);
     if (!packed.problem_.empty()) return packed;
     // About 100 bytes per annotation: one allocation for most sets.
     flatbuffers::FlatBufferBuilder builder(1024 + 128 * annotations.annotations.size());
     finish_annotation_set(builder, item, revision, annotations, missing_provenance);
-    packed.problem_ = set_text_problem(item, finished(builder));
-    if (!packed.problem_.empty()) return packed;
     packed.buffer_ = builder.Release();
     return packed;
 }
@@ -673,11 +685,9 @@ void Transaction::set_annotations(ItemId item, const v1::AnnotationSetT& annotat
     Project::Impl& impl = *impl_;
     if (const std::string problem = id_problem(item, annotations); !problem.empty())
         impl.fail(problem);
-    const std::uint64_t revision = impl.set_revision(item) + 1;
-    finish_annotation_set(impl.builder, item, revision, annotations);
-    if (const std::string problem = set_text_problem(item, finished(impl.builder)); !problem.empty())
+    if (const std::string problem = set_text_problem(item, annotations, nullptr); !problem.empty())
         impl.fail(problem);
-    impl.store_set(item, revision, finished(impl.builder));
+    impl.write_set(item, impl.set_revision(item) + 1, annotations);
 }
 
 void Transaction::set_annotations(const PackedAnnotations& annotations) {
