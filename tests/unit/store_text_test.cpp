@@ -265,6 +265,14 @@ TEST_CASE("store: an import with a NUL byte in a string is refused, naming item,
         CHECK_THAT(error_of([&] { transaction.set_annotations(1, set); }), Contains(expected));
         const store::PackedAnnotations packed = store::pack_annotations(1, 2, set);
         CHECK_THAT(error_of([&] { transaction.set_annotations(packed); }), Contains(expected));
+        // The provenance an import gives annotations without one ("imported by AUTHOR").
+        set.annotations.pop_back();
+        v1::ProvenanceT imported;
+        imported.author = "li\xC3";
+        const store::PackedAnnotations by_author = store::pack_annotations(1, 2, set, &imported);
+        CHECK_THAT(error_of([&] { transaction.set_annotations(by_author); }),
+                   Contains("item 1: the provenance given to its annotations: author is not valid "
+                            "UTF-8 at byte 3"));
         transaction.commit();
     }
     CHECK(annotations_of(project, 1).revision == 1);
