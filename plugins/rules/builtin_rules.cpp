@@ -16,8 +16,8 @@ namespace {
 using qa::RuleInfo;
 using qa::Severity;
 
-const std::array<RuleInfo, 11>& infos() {
-    static const std::array<RuleInfo, 11> list{{
+const std::array<RuleInfo, 12>& infos() {
+    static const std::array<RuleInfo, 12> list{{
         {std::string(kLabelUnknown), "Every label and tier is declared by the label schema",
          Severity::Error},
         {std::string(kGeometryKind), "The geometry kind is one the label's class allows",
@@ -40,7 +40,12 @@ const std::array<RuleInfo, 11>& infos() {
          Severity::Error},
         {std::string(kTextRange), "Text uses only the Unicode ranges its tier or attribute allows",
          Severity::Error},
-        {std::string(kTextNfc), "Text is valid UTF-8 in Unicode normalization form C (NFC)",
+        {std::string(kTextNfc),
+         "Every string of an annotation is in Unicode normalization form C (NFC)",
+         Severity::Warning},
+        {std::string(kTextDamaged),
+         "No string of an annotation holds U+FFFD (a character lost in a conversion), a NUL byte "
+         "or invalid UTF-8",
          Severity::Error},
         {std::string(kTierOverlap), "Time spans of an exclusive tier do not overlap",
          Severity::Error},
@@ -61,14 +66,16 @@ public:
         on_.near_duplicate = config.enabled(kNearDuplicate);
         on_.text_range = config.enabled(kTextRange);
         on_.text_nfc = config.enabled(kTextNfc);
+        on_.text_damaged = config.enabled(kTextDamaged);
         on_.tier_overlap = config.enabled(kTierOverlap);
         params_.tolerance = config.number(kOutsideImage, "tolerance", params_.tolerance);
         params_.iou = config.number(kNearDuplicate, "iou", params_.iou);
         schema_rules_ = on_.label_unknown || on_.geometry_kind || on_.attribute_required ||
-                        on_.attribute_value || on_.text_range || on_.text_nfc;
+                        on_.attribute_value || on_.text_range;
         geometry_rules_ =
             on_.outside_image || on_.degenerate || on_.box_min_size || on_.near_duplicate;
-        text_rules_ = on_.text_range || on_.text_nfc || on_.tier_overlap;
+        text_rules_ = on_.text_range || on_.tier_overlap;
+        string_rules_ = on_.text_nfc || on_.text_damaged;
     }
 
     // Flattened: the per-annotation checks of rules_internal.hpp run inline.
@@ -91,6 +98,7 @@ public:
         // The caches remember strings by address: only within one buffer.
         scratch_.labels.clear();
         scratch_.keys.clear();
+        scratch_.plain.clear();
         for (const v1::Annotation* table : *annotations) {
             const AnnotationFields annotation(*table);
             const int class_index = scratch_.labels.find(annotation.label, tables.class_index);
@@ -109,6 +117,7 @@ public:
             // check_text() looks at the text, and at time spans of a tier.
             if (text_rules_ && (tier || (annotation.text && annotation.text->size())))
                 check_text(pass, annotation, tier, tier_index);
+            if (string_rules_) check_strings(pass, annotation);
         }
         if (on_.near_duplicate && scratch_.boxes.size() > 1) check_near_duplicates(pass);
         if (on_.tier_overlap && scratch_.spans.size() > 1) check_tier_overlaps(pass);
@@ -128,7 +137,7 @@ private:
 
     Enabled on_;
     Params params_;
-    bool schema_rules_ = false, geometry_rules_ = false, text_rules_ = false;
+    bool schema_rules_ = false, geometry_rules_ = false, text_rules_ = false, string_rules_ = false;
     Scratch scratch_;
     std::unique_ptr<Tables> tables_;
     const std::uint8_t* schema_data_ = nullptr;

@@ -11,7 +11,9 @@
 //   builtin.box-min-size          box smaller than the class's min_width / min_height
 //   builtin.near-duplicate        two boxes of one label with IoU >= param "iou" (default 0.95)
 //   builtin.text-unicode-range    text outside the allowed Unicode ranges
-//   builtin.text-nfc              text not valid UTF-8 in NFC
+//   builtin.text-nfc              a string of an annotation not in NFC (warning)
+//   builtin.text-damaged          a string of an annotation holding U+FFFD, a NUL
+//                                 byte or invalid UTF-8
 //   builtin.tier-overlap          overlapping time spans in an exclusive tier
 //
 // Limits, each reported rather than silently skipped:

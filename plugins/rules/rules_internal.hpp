@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/annotation_text.hpp"
 #include "core/data_api.hpp"
 #include "qa/rule.hpp"
 
@@ -34,6 +35,7 @@ inline constexpr std::string_view kBoxMinSize = "builtin.box-min-size";
 inline constexpr std::string_view kNearDuplicate = "builtin.near-duplicate";
 inline constexpr std::string_view kTextRange = "builtin.text-unicode-range";
 inline constexpr std::string_view kTextNfc = "builtin.text-nfc";
+inline constexpr std::string_view kTextDamaged = "builtin.text-damaged";
 inline constexpr std::string_view kTierOverlap = "builtin.tier-overlap";
 
 /// A string of a FlatBuffer as a view; empty for an absent string.
@@ -185,7 +187,8 @@ struct Tables {
 struct Enabled {
     bool label_unknown = false, geometry_kind = false, attribute_required = false,
          attribute_value = false, outside_image = false, degenerate = false, box_min_size = false,
-         near_duplicate = false, text_range = false, text_nfc = false, tier_overlap = false;
+         near_duplicate = false, text_range = false, text_nfc = false, text_damaged = false,
+         tier_overlap = false;
 };
 
 /// Parameters of the rules, read once per checker.
@@ -238,6 +241,34 @@ private:
     Entry entries_[16];
 };
 
+/// Strings of one item's buffer known to be plain ASCII without NUL, by
+/// address: the store shares label, key and provenance strings within a
+/// buffer, so most strings are judged with one comparison. Cleared for every item.
+class PlainStrings {
+public:
+    [[nodiscard, gnu::always_inline]] bool plain(const flatbuffers::String* text) {
+        return !text || slot(text) == text || remember(text);
+    }
+    /// The provenance table last found plain (the store shares one per author).
+    const v1::Provenance* provenance = nullptr;
+    void clear() {
+        std::memset(static_cast<void*>(slots_), 0, sizeof slots_);
+        provenance = nullptr;
+    }
+
+private:
+    const flatbuffers::String*& slot(const flatbuffers::String* text) {
+        return slots_[(reinterpret_cast<std::uintptr_t>(text) >> 2) & 31];
+    }
+    /// Checks a string not met before; remembers it when plain.
+    [[gnu::noinline]] bool remember(const flatbuffers::String* text) {
+        if (!plain_ascii(view(text))) return false;
+        slot(text) = text;
+        return true;
+    }
+    const flatbuffers::String* slots_[32];
+};
+
 /// Reusable buffers of one checker.
 struct Scratch {
     std::vector<BoxEntry> boxes;
@@ -255,6 +286,7 @@ struct Scratch {
     /// Class index of the item's label strings, Tables::attribute_keys index of its attribute keys.
     StringCache labels;
     StringCache keys;
+    PlainStrings plain;
 };
 
 /// One item being checked.
@@ -487,11 +519,13 @@ inline void check_geometry(const Pass& pass, const AnnotationFields& annotation,
 /// Reports pairs of boxes of the same label with IoU >= params.iou.
 void check_near_duplicates(const Pass& pass);
 
-// --- text_rules.cpp: Unicode ranges, NFC, overlapping spans.
-/// Checks the annotation's text against its tier's ranges and NFC; keeps spans of exclusive tiers.
+// --- text_rules.cpp: Unicode ranges, NFC, damaged text, overlapping spans.
+/// Checks the annotation's text against its tier's ranges; keeps spans of exclusive tiers.
 void check_text(const Pass& pass, const AnnotationFields& annotation, const TierRule* tier,
                 int tier_index);
-/// Checks a String attribute value against the spec's ranges and NFC.
+/// Checks every string of the annotation for damage (builtin.text-damaged) and NFC.
+void check_strings(const Pass& pass, const AnnotationFields& annotation);
+/// Checks a String attribute value against the spec's ranges.
 void check_attribute_text(const Pass& pass, std::uint64_t annotation, const AttributeRule& rule,
                           std::string_view text);
 /// Reports overlapping spans within each exclusive tier.

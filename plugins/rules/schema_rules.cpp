@@ -122,7 +122,7 @@ void check_other_value(const Pass& pass, std::uint64_t id, const AttributeRule& 
                                             "/{}/ ({})",
                                             rule.key, text, rule.pattern, rule.owner));
             }
-            if (pass.on.text_range || pass.on.text_nfc) check_attribute_text(pass, id, rule, text);
+            if (pass.on.text_range) check_attribute_text(pass, id, rule, text);
             break;
         }
         default: break;  // Bool, Int and Float are checked inline

@@ -1,5 +1,5 @@
-// Text rules: text outside the allowed Unicode ranges, text not valid UTF-8
-// in NFC, overlapping time spans in an exclusive tier.
+// Text rules: text outside the allowed Unicode ranges, strings not in NFC or
+// damaged (U+FFFD, NUL, invalid UTF-8), overlapping time spans in an exclusive tier.
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <utf8proc.h>
 
+#include "core/annotation_text.hpp"
 #include "formats/text.hpp"
 #include "rules_internal.hpp"
 
@@ -39,18 +40,6 @@ bool allowed(const std::vector<v1::UnicodeRange>& ranges, std::uint32_t code_poi
     return false;
 }
 
-/// The NFC form of valid UTF-8 `text`, or nullopt if utf8proc refuses it.
-std::optional<std::string> nfc_of(std::string_view text) {
-    utf8proc_uint8_t* mapped = nullptr;
-    const utf8proc_ssize_t length = utf8proc_map(
-        reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-        static_cast<utf8proc_ssize_t>(text.size()), &mapped,
-        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-    const std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
-    if (length < 0) return std::nullopt;
-    return std::string(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(length));
-}
-
 /// Whose text is checked: an attribute's value, or an annotation's text on a tier (or none).
 struct TextOwner {
     const AttributeRule* attribute = nullptr;
@@ -65,24 +54,19 @@ struct TextOwner {
     }
 };
 
-/// Checks one text: valid UTF-8 in NFC, and inside `ranges` (empty = any).
+/// Checks that one text lies inside `ranges` (empty = any).
 void check_text_value(const Pass& pass, std::uint64_t id, std::string_view text,
                       const std::vector<v1::UnicodeRange>& ranges, const TextOwner& owner) {
-    const bool ascii = is_ascii(text);
-    if (!ascii) {
+    if (!pass.on.text_range || ranges.empty()) return;
+    if (!is_ascii(text)) {
         if (const auto bad = formats::first_invalid_utf8(text)) {
-            const std::string_view rule = pass.on.text_nfc ? kTextNfc : kTextRange;
-            pass.report(rule, id, fmt::format("{} is not valid UTF-8 (byte {})", owner.what(), *bad));
+            // Its code points cannot be told; builtin.text-damaged reports the text when on.
+            if (!pass.on.text_damaged)
+                pass.report(kTextRange, id,
+                            fmt::format("{} is not valid UTF-8 (byte {})", owner.what(), *bad));
             return;
         }
-        if (pass.on.text_nfc) {
-            const std::optional<std::string> nfc = nfc_of(text);
-            if (nfc && *nfc != text)
-                pass.report(kTextNfc, id, fmt::format("{} is not in Unicode NFC", owner.what()),
-                            fmt::format("replace it with its NFC form \"{}\"", *nfc));
-        }
     }
-    if (!pass.on.text_range || ranges.empty()) return;
     const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
     std::size_t at = 0, index = 0;
     while (at < text.size()) {
@@ -104,6 +88,19 @@ void check_text_value(const Pass& pass, std::uint64_t id, std::string_view text,
     }
 }
 
+std::string_view damage_fix(Damage::Kind kind) {
+    switch (kind) {
+        case Damage::Kind::InvalidUtf8:
+            return "enter the text again as UTF-8, or correct the file it was imported from";
+        case Damage::Kind::Nul:
+            return "delete the NUL bytes: text never holds them; they are left over from a "
+                   "buffer of an editor or converter";
+        case Damage::Kind::Replacement: break;
+    }
+    return "type the text again from its source: each U+FFFD stands for a character that a "
+           "conversion could not represent and lost";
+}
+
 }  // namespace
 
 void check_text(const Pass& pass, const AnnotationFields& annotation, const TierRule* tier,
@@ -121,6 +118,69 @@ void check_text(const Pass& pass, const AnnotationFields& annotation, const Tier
         if (std::isfinite(span.start()) && std::isfinite(span.end()))
             pass.scratch.spans.push_back({tier_index, span.start(), span.end(), annotation.id});
     }
+}
+
+namespace {
+
+/// True when every string of the annotation is plain ASCII, so neither damaged
+/// nor outside NFC: what nearly every annotation is, found without naming fields.
+bool all_plain(PlainStrings& plain, const AnnotationFields& annotation) {
+    using String = flatbuffers::String;
+    if (!plain.plain(annotation.label) || !plain.plain(annotation.text) ||
+        !plain.plain(annotation.tier))
+        return false;
+    if (annotation.attributes)
+        for (const v1::Attribute* attribute : *annotation.attributes) {
+            using A = v1::Attribute;
+            const TableFields fields(attribute);
+            if (!plain.plain(fields.pointer<String>(A::VT_KEY)) ||
+                !plain.plain(fields.pointer<String>(A::VT_STRING_VALUE)))
+                return false;
+            if (const auto* strings =
+                    fields.pointer<flatbuffers::Vector<flatbuffers::Offset<String>>>(A::VT_STRINGS))
+                for (const String* value : *strings)
+                    if (!plain.plain(value)) return false;
+        }
+    using N = v1::Annotation;
+    const TableFields fields(annotation.annotation);
+    if (const auto* relations =
+            fields.pointer<flatbuffers::Vector<flatbuffers::Offset<v1::Relation>>>(N::VT_RELATIONS))
+        for (const v1::Relation* relation : *relations)
+            if (!plain.plain(relation->kind())) return false;
+    if (const auto* provenance = fields.pointer<v1::Provenance>(N::VT_PROVENANCE);
+        provenance && provenance != plain.provenance) {
+        if (!plain.plain(provenance->author()) || !plain.plain(provenance->model())) return false;
+        plain.provenance = provenance;
+    }
+    if (const auto* metadata =
+            fields.pointer<flatbuffers::Vector<flatbuffers::Offset<v1::KeyValue>>>(N::VT_METADATA))
+        for (const v1::KeyValue* entry : *metadata)
+            if (!plain.plain(entry->key()) || !plain.plain(entry->value())) return false;
+    return true;
+}
+
+/// check_strings() for an annotation with a string that is not plain ASCII.
+[[gnu::cold]] void check_other_strings(const Pass& pass, const AnnotationFields& annotation) {
+    for_each_text(*annotation.annotation, [&](const TextField& field, std::string_view text) {
+        if (plain_ascii(text)) return;
+        const TextScan scan = scan_text(text, pass.on.text_nfc);
+        if (pass.on.text_damaged && scan.damaged()) {
+            const std::string name = field_name(field);
+            for (const Damage& damage : damages(scan))
+                pass.report(kTextDamaged, annotation.id, fmt::format("{} {}", name, damage.phrase),
+                            damage_fix(damage.kind));
+        }
+        if (pass.on.text_nfc && scan.nfc)
+            pass.report(kTextNfc, annotation.id,
+                        fmt::format("{} is not in Unicode NFC", field_name(field)),
+                        fmt::format("replace it with its NFC form \"{}\"", *scan.nfc));
+    });
+}
+
+}  // namespace
+
+void check_strings(const Pass& pass, const AnnotationFields& annotation) {
+    if (!all_plain(pass.scratch.plain, annotation)) check_other_strings(pass, annotation);
 }
 
 void check_attribute_text(const Pass& pass, std::uint64_t annotation, const AttributeRule& rule,

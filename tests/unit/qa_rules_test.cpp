@@ -342,19 +342,62 @@ TEST_CASE("builtin.text-unicode-range: text outside the tier's orthography", "[q
     CHECK(c.findings("builtin.label-unknown").empty());  // tier text needs no label
 }
 
-TEST_CASE("builtin.text-nfc: text not in NFC or not UTF-8", "[qa][rules]") {
+TEST_CASE("builtin.text-nfc: any string of an annotation not in NFC is a warning", "[qa][rules]") {
     Case c;
     c.add(annotation(1, "note"))
         .text = "caf\xC3\xA9";  // é precomposed: NFC
     c.add(annotation(2, "note")).text = "cafe\xCC\x81";  // e + combining acute: NFD
-    c.add(annotation(3, "note")).text = "caf\xFF";
+    c.add(annotation(3, "cafe\xCC\x81"));                // a label, not declared anywhere
+    c.add(annotation(4, "note"))
+        .attributes.push_back(attribute("name", v1::AttributeType::String));
+    c.set.annotations.back()->attributes.back()->string_value = "Lo\xCC\x81pez";
+    c.add(annotation(5, "note")).text = "caf\xFF";  // not UTF-8: builtin.text-damaged's
     const auto found = c.findings("builtin.text-nfc");
-    REQUIRE(found.size() == 2);
+    REQUIRE(found.size() == 3);
     CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
     CHECK(found[0].message == "text is not in Unicode NFC");
     CHECK(found[0].fix == "replace it with its NFC form \"caf\xC3\xA9\"");
+    CHECK(found[0].severity == qa::Severity::Warning);
     CHECK(found[1].annotations == std::vector<std::uint64_t>{3});
-    CHECK(found[1].message == "text is not valid UTF-8 (byte 3)");
+    CHECK(found[1].message == "label is not in Unicode NFC");
+    CHECK(found[2].annotations == std::vector<std::uint64_t>{4});
+    CHECK(found[2].message == "attribute \"name\" is not in Unicode NFC");
+    CHECK(found[2].fix == "replace it with its NFC form \"L\xC3\xB3pez\"");
+}
+
+TEST_CASE("builtin.text-damaged: U+FFFD, NUL bytes and invalid UTF-8 in any string are errors",
+          "[qa][rules]") {
+    using namespace std::string_literals;
+    // Pollard Miao above U+FFFF, and what a UI with 16-bit wide characters stored for it.
+    const std::string miao = "\xF0\x96\xBC\x80\xF0\x96\xBC\x81\xF0\x96\xBC\x82 A-Hmao";
+    const std::string damaged = "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD A-Hmao!\0\0\0"s;
+    Case c;
+    const auto named = [&](std::uint64_t id, std::string name) -> v1::AnnotationT& {
+        auto& a = c.add(annotation(id, "speaker"));
+        a.attributes.push_back(attribute("name", v1::AttributeType::String));
+        a.attributes.back()->string_value = std::move(name);
+        return a;
+    };
+    named(1, miao).text = miao;
+    named(2, damaged);
+    named(3, "Ma").text = "caf\xFF";
+    named(4, "Ma").relations.push_back(std::make_unique<v1::RelationT>());
+    c.set.annotations.back()->relations.back()->kind = "\xEF\xBF\xBD";
+    const auto found = c.findings("builtin.text-damaged");
+    REQUIRE(found.size() == 4);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{2});
+    CHECK(found[0].message == "attribute \"name\" has 3 NUL bytes, the first at byte 18");
+    CHECK_THAT(found[0].fix, Contains("delete the NUL bytes"));
+    CHECK(found[0].severity == qa::Severity::Error);
+    CHECK(found[1].annotations == std::vector<std::uint64_t>{2});
+    CHECK(found[1].message ==
+          "attribute \"name\" has 3 U+FFFD replacement characters, the first at byte 1");
+    CHECK_THAT(found[1].fix, Contains("type the text again from its source"));
+    CHECK(found[2].annotations == std::vector<std::uint64_t>{3});
+    CHECK(found[2].message == "text is not valid UTF-8 at byte 4");
+    CHECK(found[3].annotations == std::vector<std::uint64_t>{4});
+    CHECK(found[3].message == "relation 1 kind has a U+FFFD replacement character at byte 1");
+    CHECK(c.findings("builtin.text-nfc").empty());
 }
 
 TEST_CASE("builtin.tier-overlap: overlapping spans in an exclusive tier", "[qa][rules]") {

@@ -567,6 +567,8 @@ std::uint64_t Project::apply(std::span<const std::uint8_t> edit_batch) {
 }
 
 std::uint64_t Project::Impl::apply_batch(const v1::EditBatch& batch) {
+    if (const std::string problem = batch_text_problem(batch); !problem.empty())
+        fail(problem + "; nothing of the batch was applied: correct the text and apply it again");
     v1::EditBatchT edits;
     batch.UnPackTo(&edits);
 
@@ -728,6 +730,31 @@ std::string id_problem(ItemId item, const v1::AnnotationSetT& annotations) {
     return {};
 }
 
+/// Why `annotations` may not be stored as `item`'s set because of a string
+/// they hold (see batch_text_problem); empty when they may. Checked before
+/// packing, on the unpacked strings: an import pays no FlatBuffers look-ups,
+/// and `missing_provenance`, shared by every annotation without one, once.
+std::string set_text_problem(ItemId item, const v1::AnnotationSetT& annotations,
+                             const v1::ProvenanceT* missing_provenance) {
+    const auto problem_of = [&](std::uint64_t id, std::string problem) {
+        return fmt::format("item {}, annotation {}, {}; text may not hold NUL bytes or invalid "
+                           "UTF-8: correct the source and import again",
+                           item, id, problem);
+    };
+    for (const auto& annotation : annotations.annotations)
+        if (annotation)
+            if (std::string problem = first_unstorable_text(*annotation); !problem.empty())
+                return problem_of(annotation->id, std::move(problem));
+    if (missing_provenance != nullptr) {
+        for (const auto& [what, text] : {std::pair{"author", &missing_provenance->author},
+                                         {"model", &missing_provenance->model}})
+            if (std::string why = unstorable_text(*text); !why.empty())
+                return fmt::format("item {}: the provenance given to its annotations: {} {}", item,
+                                   what, why);
+    }
+    return {};
+}
+
 }  // namespace
 
 PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
@@ -737,6 +764,8 @@ PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
     packed.item_ = item;
     packed.revision_ = revision;
     packed.problem_ = id_problem(item, annotations);
+    if (packed.problem_.empty())
+        packed.problem_ = set_text_problem(item, annotations, missing_provenance);
     if (!packed.problem_.empty()) return packed;
     // About 100 bytes per annotation: one allocation for most sets.
     flatbuffers::FlatBufferBuilder builder(1024 + 128 * annotations.annotations.size());
@@ -748,6 +777,8 @@ PackedAnnotations pack_annotations(ItemId item, std::uint64_t revision,
 void Transaction::set_annotations(ItemId item, const v1::AnnotationSetT& annotations) {
     Project::Impl& impl = *impl_;
     if (const std::string problem = id_problem(item, annotations); !problem.empty())
+        impl.fail(problem);
+    if (const std::string problem = set_text_problem(item, annotations, nullptr); !problem.empty())
         impl.fail(problem);
     impl.write_set(item, impl.set_revision(item) + 1, annotations);
 }

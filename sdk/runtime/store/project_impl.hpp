@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "core/annotation_text.hpp"
 #include "core/data_api.hpp"
 #include "core/error.hpp"
 #include "core/verify.hpp"
@@ -56,6 +57,36 @@ OpenMode open_mode_for(const std::filesystem::path& db_path);
 inline auto find_annotation(v1::AnnotationSetT& set, AnnotationId id) {
     return std::find_if(set.annotations.begin(), set.annotations.end(),
                         [id](const auto& a) { return a && a->id == id; });
+}
+
+/// Why `batch` may not be applied because of a string it holds (invalid UTF-8,
+/// a NUL byte), naming the op, item, annotation and field; empty when it may.
+/// Damaged text is kept out here, at the edit boundary, because once stored it
+/// is exported and journaled as if it were what the annotator wrote.
+inline std::string batch_text_problem(const v1::EditBatch& batch) {
+    for (const auto& [what, text] :
+         {std::pair{"author", batch.author()}, {"comment", batch.comment()}})
+        if (const std::string why = unstorable_text(text_view(text)); !why.empty())
+            return fmt::format("edit batch, {}: text {}", what, why);
+    if (batch.ops() == nullptr) return {};
+    for (flatbuffers::uoffset_t i = 0; i < batch.ops()->size(); ++i) {
+        const v1::EditOp* op = batch.ops()->Get(i);
+        if (op == nullptr) continue;
+        std::uint64_t item = 0;
+        const v1::Annotation* annotation = nullptr;
+        if (const auto* add = op->edit_as_AddAnnotation())
+            item = add->item(), annotation = add->annotation();
+        else if (const auto* update = op->edit_as_UpdateAnnotation())
+            item = update->item(), annotation = update->annotation();
+        if (annotation == nullptr) continue;
+        if (const std::string problem = first_unstorable_text(*annotation); !problem.empty())
+            return fmt::format("edit batch, op {} ({}): item {}, {}, {}", i + 1,
+                               v1::EnumNameEdit(op->edit_type()), item,
+                               annotation->id() ? fmt::format("annotation {}", annotation->id())
+                                                : std::string("new annotation"),
+                               problem);
+    }
+    return {};
 }
 
 }  // namespace detail

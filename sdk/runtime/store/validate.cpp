@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/annotation_text.hpp"
 #include "core/error.hpp"
 #include "core/verify.hpp"
 
@@ -55,10 +56,25 @@ public:
                         report(fmt::format("{}: relation target {} is not an annotation of this item",
                                            where, r->target()));
             check_geometry(*a, item, where, report);
+            check_text(*a, where, report);
         }
     }
 
 private:
+    /// Text the store would refuse may predate its check or bypass it (a raw
+    /// SQLite write); U+FFFD and text not in NFC it stores as given.
+    template <class Report>
+    static void check_text(const v1::Annotation& a, const std::string& where, Report& report) {
+        for_each_text(a, [&](const TextField& field, std::string_view text) {
+            const TextScan scan = scan_text(text);
+            if (!scan.damaged() && !scan.nfc) return;
+            const std::string name = field_name(field);
+            for (const Damage& damage : damages(scan))
+                report(fmt::format("{}, {}: text {}", where, name, damage.phrase));
+            if (scan.nfc) report(fmt::format("{}, {}: text is not in Unicode NFC", where, name));
+        });
+    }
+
     template <class Report>
     static void check_polygon(const v1::Polygon* p, const std::string& where, Report& report) {
         const std::uint32_t n = p && p->points() ? p->points()->size() : 0;

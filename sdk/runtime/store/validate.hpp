@@ -23,8 +23,9 @@ struct Problem {
 /// annotation ids unique and non-zero, labels declared by the schema (when it
 /// declares any), geometry kinds allowed by the class, parents and relation
 /// targets present in the same item, well-formed polygons, keypoints and masks,
-/// media files present, assignee names that assignee_problem accepts. Returns
-/// every problem found, in item order.
+/// media files present, assignee names that assignee_problem accepts, and
+/// annotation strings that are valid UTF-8 without NUL bytes or U+FFFD
+/// replacement characters, in NFC. Returns every problem found, in item order.
 [[nodiscard]] std::vector<Problem> validate(const Project& project, const ProgressFn& progress = {});
 
 }  // namespace tessera::store
