@@ -76,21 +76,8 @@ struct Project::Impl {
     std::unordered_map<std::string_view, Statement> statements;
     flatbuffers::FlatBufferBuilder builder{4096};
     bool transaction_open = false;
-    /// The open transaction runs under a rollback journal (Project::begin_bulk);
-    /// WAL mode comes back when it ends.
-    bool bulk_journal = false;
-
-    /// Returns from begin_bulk()'s rollback journal to WAL mode. Failing is
-    /// harmless: every connection switches to WAL when it opens the project.
-    void end_bulk_journal() noexcept {
-        if (!bulk_journal) return;
-        bulk_journal = false;
-        try {
-            Statement mode = db.prepare("PRAGMA journal_mode = WAL");
-            (void)mode.step();
-        } catch (...) {
-        }
-    }
+    /// Read snapshots open (Project::begin_snapshot): nested ones share the outermost.
+    int snapshots = 0;
     std::optional<ItemId> next_item_id;  ///< cached during one transaction
     std::uint64_t bytes_stored = 0;      ///< annotation sets stored in this transaction
     /// Writes the WAL ahead while a transaction stores much (see store_set).
