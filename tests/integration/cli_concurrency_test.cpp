@@ -148,7 +148,7 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 std::map<std::string, std::string> files_under(const fs::path& dir) {
     std::map<std::string, std::string> files;
     for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) files[fs::relative(e.path(), dir).generic_string()] = read_file(e.path());
+        if (e.is_regular_file()) files[e.path().lexically_relative(dir).generic_string()] = read_file(e.path());
     return files;
 }
 
@@ -293,6 +293,23 @@ TEST_CASE("two imports that create the same items at once both succeed", "[concu
     CHECK_THAT(both, Catch::Contains("20 items (20 matched, 0 new), 40 annotations"));
     CHECK_THAT(run_cli({"info", dir.string(), "--json"}).out,
                Catch::Contains("\"items\":20,\"annotations\":40,\"classes\":1,\"journal_entries\":2,"));
+}
+
+TEST_CASE("an import that cannot get the write lock says so in one line and imports nothing",
+          "[concurrency]") {
+    TempDir tmp;
+    const fs::path dir = make_project(tmp / "p", 3, 1);
+    const fs::path file = tmp / "in.json";
+    write_file_atomic(file, R"({"images":[{"id":1,"file_name":"images/0001.jpg","width":640,"height":480}],
+"categories":[{"id":1,"name":"bus"}],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[1,2,3,4]}]})");
+    store::Project holder = store::Project::open(dir);
+    store::Transaction lock = holder.begin();  // held for longer than a writer waits (10 s)
+    const auto r = run_cli({"import", dir.string(), "--format", "coco", file.string()});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == dir.string() +
+                       ": another process has been writing to the project for over 10 seconds "
+                       "(another import?); nothing was imported: import again once it is done\n");
+    CHECK(holder.journal_size() == 1);
 }
 
 // --- Exports ------------------------------------------------------------------

@@ -31,7 +31,7 @@ using test::TempDir;
 std::map<std::string, std::string> files_under(const fs::path& dir) {
     std::map<std::string, std::string> files;
     for (const auto& e : fs::recursive_directory_iterator(dir)) {
-        const std::string name = fs::relative(e.path(), dir).generic_string();
+        const std::string name = e.path().lexically_relative(dir).generic_string();
         if (e.is_symlink())
             files[name] = "-> " + fs::read_symlink(e.path()).string();
         else if (e.is_regular_file())
