@@ -16,6 +16,10 @@
 // any other file, one written into the old folder during the export, is moved
 // into the new one. The same removal cleans the stage of an export that failed
 // or was killed; a later export removes the stages whose lock is free.
+//
+// Missing: folders get their old mode and owner back, not their ACLs, extended
+// attributes or times; a file system without RENAME_EXCHANGE (Linux 3.15+ on
+// ext4, xfs, btrfs, tmpfs) cannot take a folder export into an existing folder.
 
 #include <algorithm>
 #include <cerrno>
