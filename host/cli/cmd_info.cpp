@@ -121,6 +121,8 @@ void print_json(const store::Project& project, const Summary& s) {
 int run_info(const Context&, const Args& args) {
     if (args.positional.size() != 1) throw UsageError("expected one project folder");
     const store::Project project = store::Project::open(args.positional[0]);
+    // Every count from one committed state, whatever other processes commit meanwhile.
+    const store::ReadSnapshot snapshot(project);
     const Summary s = summarize(project);
     if (args.flag("--json")) {
         print_json(project, s);

@@ -74,6 +74,8 @@ int run_qa(const Context& context, const Args& args) {
     if (args.positional.size() != 1) throw UsageError("expected one project folder");
     const std::filesystem::path dir = args.positional[0];
     store::Project project = store::Project::open(dir);
+    // Rules and plugins read one committed state, whatever others commit meanwhile.
+    const store::ReadSnapshot snapshot(project);
     const store::ProjectFile file = store::read_project_file(dir / store::kProjectFileName);
     plugins::PluginHost& host = context.plugins(dir);
     // Native plugins may read the project (tessera.host.project/1) while it is open.

@@ -79,6 +79,8 @@ int run_export(const Context& context, const Args& args) {
     const std::string out = args.value("--out");
     if (out.empty()) throw UsageError("--out is required");
     const store::Project project = store::Project::open(args.positional[0]);
+    // The count printed is of the items exported, whatever others commit meanwhile.
+    const store::ReadSnapshot snapshot(project);
     {
         ProgressBar bar("exporting");
         formats::export_project(project, format, out, {bar.callback()});

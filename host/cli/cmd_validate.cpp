@@ -12,6 +12,8 @@ namespace tessera::cli {
 int run_validate(const Context&, const Args& args) {
     if (args.positional.size() != 1) throw UsageError("expected one project folder");
     const store::Project project = store::Project::open(args.positional[0], store::IfDamaged::Report);
+    // The count printed is of the items validated, whatever others commit meanwhile.
+    const store::ReadSnapshot snapshot(project);
     std::vector<store::Problem> problems;
     {
         ProgressBar bar("validating");

@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     try {
         if (std::string(argv[2]) == "bulk") {
             store::Project project = store::Project::open(argv[1]);
-            store::Transaction transaction = project.begin_bulk();
+            store::Transaction transaction = project.begin();
             for (std::uint64_t i = 1; i <= 20000; ++i) {
                 v1::ItemT item;
                 item.media = std::make_unique<v1::MediaT>();

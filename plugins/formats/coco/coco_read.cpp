@@ -661,7 +661,8 @@ namespace tessera::formats {
 const Format& coco_format() {
     static const Format format{"coco",
                                "COCO instances JSON (boxes, polygons, RLE masks, keypoints)",
-                               coco::read_format, coco::write_format};
+                               coco::read_format, coco::write_format,
+                               /*writes_one_file=*/true};
     return format;
 }
 

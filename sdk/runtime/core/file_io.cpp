@@ -4,9 +4,11 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,7 +97,44 @@ std::filesystem::path folder_of(const std::filesystem::path& path) {
     return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 }
 
+/// What names the temporaries of `path` start with: ".NAME.tessera-tmp-".
+std::string temporary_prefix(const std::filesystem::path& path) {
+    return "." + path.filename().string() + ".tessera-tmp-";
+}
+
+/// `prefix` and 12 random letters and digits.
+std::string unique_name(const std::string& prefix) {
+    static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    thread_local std::mt19937_64 random(std::random_device{}() ^
+                                        (static_cast<std::uint64_t>(::getpid()) << 32));
+    std::string name = prefix;
+    for (int i = 0; i < 12; ++i) name += kChars[random() % (sizeof kChars - 1)];
+    return name;
+}
+
 }  // namespace
+
+void remove_dead_leftovers(const std::filesystem::path& dir, std::string_view prefix,
+                           const std::function<void(const std::filesystem::path&)>& remove) {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec)) {
+        const std::filesystem::path path = it->path();
+        if (!path.filename().string().starts_with(prefix)) continue;
+        const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) continue;
+        struct stat opened {}, now {};
+        // Locked: its writer lives. Unlocked but renamed or replaced meanwhile: not a leftover.
+        if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &opened) == 0 &&
+            ::lstat(path.c_str(), &now) == 0 && opened.st_dev == now.st_dev && opened.st_ino == now.st_ino) {
+            try {
+                remove(path);
+            } catch (...) {  // left for the next try
+            }
+        }
+        ::close(fd);
+    }
+}
 
 ScratchFile::ScratchFile(const std::filesystem::path& dir) {
     const std::filesystem::path folder = dir.empty() ? std::filesystem::path(".") : dir;
@@ -120,20 +159,46 @@ void ScratchFile::write(std::string_view bytes) {
     size_ += bytes.size();
 }
 
-AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), tmp_(path_) {
-    tmp_ += ".tmp";
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) fail(tmp_, fmt::format("cannot create: {}", std::strerror(errno)));
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
+    const std::filesystem::path folder = folder_of(path_);
+    const std::string prefix = temporary_prefix(path_);
+    remove_dead_leftovers(folder, prefix, [](const std::filesystem::path& p) { ::unlink(p.c_str()); });
+    fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    if (fd_ >= 0) {
+        // Locked before it has a name (commit()), so no one takes it for a dead writer's.
+        (void)::flock(fd_, LOCK_EX);
+        return;
+    }
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        fail(path_, fmt::format("cannot create: {}", std::strerror(errno)));
+    // A file system without unnamed files: a named one, locked while it is written.
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        tmp_ = folder / unique_name(prefix);
+        fd_ = ::open(tmp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd_ < 0) {
+            if (errno == EEXIST) continue;
+            break;
+        }
+        struct stat opened {}, now {};
+        // Removed by another writer's sweep before the lock: make another.
+        if (::flock(fd_, LOCK_EX) == 0 && ::fstat(fd_, &opened) == 0 && ::lstat(tmp_.c_str(), &now) == 0 &&
+            opened.st_ino == now.st_ino && opened.st_dev == now.st_dev)
+            return;
+        ::close(std::exchange(fd_, -1));
+    }
+    const int error = errno;
+    tmp_.clear();
+    fail(path_, fmt::format("cannot create: {}", std::strerror(error)));
 }
 
 AtomicFile::~AtomicFile() {
     if (fd_ < 0) return;
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
     ::close(fd_);
-    ::unlink(tmp_.c_str());
 }
 
 void AtomicFile::write(std::string_view bytes) {
-    write_all(fd_, bytes, tmp_);
+    write_all(fd_, bytes, path_);
 }
 
 void AtomicFile::append(const ScratchFile& scratch) {
@@ -145,7 +210,7 @@ void AtomicFile::append(const ScratchFile& scratch) {
         if (n > 0) continue;  // copy_file_range moved `from`
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno != EXDEV && errno != ENOSYS && errno != EOPNOTSUPP && errno != EINVAL)
-            fail(tmp_, fmt::format("copy failed: {}", std::strerror(errno)));
+            fail(path_, fmt::format("copy failed: {}", std::strerror(errno)));
         break;  // not supported here (or the scratch file shrank): copy by hand
     }
     if (from == end) return;
@@ -164,25 +229,39 @@ void AtomicFile::append(const ScratchFile& scratch) {
 }
 
 void AtomicFile::commit() {
-    fsync_or_fail(fd_, tmp_);
-    if (::close(std::exchange(fd_, -1)) != 0) {
-        ::unlink(tmp_.c_str());
-        fail(tmp_, fmt::format("close failed: {}", std::strerror(errno)));
+    if (fd_ < 0) fail(path_, "the file was already committed");
+    fsync_or_fail(fd_, path_);
+    const std::filesystem::path folder = folder_of(path_);
+    if (tmp_.empty()) {
+        // A unique name to rename from: /proc/self/fd links the unnamed file
+        // without the privilege AT_EMPTY_PATH needs.
+        const std::string self = fmt::format("/proc/self/fd/{}", fd_);
+        const std::string prefix = temporary_prefix(path_);
+        int error = 0;
+        for (int attempt = 0; attempt < 100 && tmp_.empty(); ++attempt) {
+            const std::filesystem::path name = folder / unique_name(prefix);
+            int rc = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW);
+            if (rc != 0 && errno == ENOENT) rc = ::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH);
+            error = errno;
+            if (rc == 0) tmp_ = name;
+            else if (error != EEXIST) break;
+        }
+        if (tmp_.empty()) fail(path_, fmt::format("cannot give the new file a name: {}", std::strerror(error)));
     }
-    std::error_code ec;
-    std::filesystem::rename(tmp_, path_, ec);
-    if (ec) {
-        ::unlink(tmp_.c_str());
-        fail(path_, fmt::format("cannot replace: {}", ec.message()));
+    // Renamed while still open and locked: until then it is a live writer's.
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+        const int error = errno;
+        fail(path_, fmt::format("cannot replace: {}", std::strerror(error)));  // the destructor removes tmp_
     }
-    const std::filesystem::path parent = folder_of(path_);
-    const int dir = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    tmp_.clear();
+    ::close(std::exchange(fd_, -1));
+    const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
         struct Close {
             int fd;
             ~Close() { ::close(fd); }
         } close_dir{dir};
-        fsync_or_fail(dir, parent);
+        fsync_or_fail(dir, folder);
     }
 }
 
@@ -190,6 +269,18 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     AtomicFile file(path);
     file.write(contents);
     file.commit();
+}
+
+void write_file(const std::filesystem::path& path, std::string_view contents) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) fail(path, fmt::format("cannot create: {}", std::strerror(errno)));
+    try {
+        write_all(fd, contents, path);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    if (::close(fd) != 0) fail(path, fmt::format("close failed: {}", std::strerror(errno)));
 }
 
 }  // namespace tessera

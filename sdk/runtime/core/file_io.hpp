@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -61,10 +62,16 @@ class ScratchFile {
 };
 
 /// A file written piece by piece that replaces `path` only when committed, so
-/// that a crash or an error leaves the old file (or none), never a torn one:
-/// the pieces go to a sibling temporary (`path` + ".tmp"); commit() fsyncs it,
-/// renames it over `path` and fsyncs the folder. Dropped before commit(), the
-/// temporary is removed. Throws Error naming the file on failure.
+/// that a crash or an error leaves the old file (or none), never a torn one.
+/// The pieces go to an unnamed file in `path`'s folder (O_TMPFILE: a killed
+/// writer leaves nothing); commit() fsyncs it, gives it a unique hidden name
+/// (".NAME.tessera-tmp-XXXXXXXXXXXX"), renames that over `path` and fsyncs the
+/// folder. Several AtomicFiles of one path never share a temporary: each
+/// replaces `path` whole, the last committed wins. Where the file system has no
+/// unnamed files the temporary is named from the start. A named temporary is
+/// locked (flock) while its writer lives; one whose writer died is removed by
+/// the next AtomicFile of the same path. Dropped before commit(), nothing is
+/// left. Throws Error naming the file on failure.
 class AtomicFile {
   public:
     explicit AtomicFile(std::filesystem::path path);
@@ -78,11 +85,24 @@ class AtomicFile {
     void commit();
 
   private:
-    std::filesystem::path path_, tmp_;
+    std::filesystem::path path_;
+    std::filesystem::path tmp_;  ///< the temporary's name, while it has one
     int fd_ = -1;
 };
 
 /// Replaces `path` with `contents` through an AtomicFile.
 void write_file_atomic(const std::filesystem::path& path, std::string_view contents);
+
+/// Writes `contents` to `path` (created, or truncated) without syncing it: for
+/// files nobody reads before their writer is done, such as those of an export,
+/// which is staged and replaces its output whole (formats::export_project).
+void write_file(const std::filesystem::path& path, std::string_view contents);
+
+/// Removes the leftovers of writers that died: the entries of folder `dir` whose
+/// names start with `prefix` and that no process holds locked (flock), as live
+/// writers hold theirs. `remove` is called for each, under the lock; what it
+/// throws is ignored (the entry is tried again next time).
+void remove_dead_leftovers(const std::filesystem::path& dir, std::string_view prefix,
+                           const std::function<void(const std::filesystem::path&)>& remove);
 
 }  // namespace tessera

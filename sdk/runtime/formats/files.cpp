@@ -73,7 +73,7 @@ void write_output_file(const fs::path& path, std::string_view contents) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     if (ec) fail(path.parent_path(), fmt::format("cannot create the folder: {}", ec.message()));
-    write_file_atomic(path, contents);
+    write_file(path, contents);
 }
 
 void write_per_item(const ItemSource& source, const fs::path& out, std::string_view extension,

@@ -50,8 +50,10 @@ class OutputFiles {
     std::map<std::filesystem::path, std::string> uri_of_;
 };
 
-/// Writes `contents` to `path` atomically, creating its folder first; throws Error
-/// naming what could not be created or written.
+/// Writes `contents` to `path`, creating its folder first; throws Error naming
+/// what could not be created or written. Not atomic by itself, nor synced: an
+/// export (export_project) writes a folder format into a stage that replaces
+/// the old output whole once complete.
 void write_output_file(const std::filesystem::path& path, std::string_view contents);
 
 /// Renders the file of one item: the item, its annotations, its media URI and

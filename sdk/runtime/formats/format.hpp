@@ -74,6 +74,10 @@ struct Format {
     std::string_view description;  ///< one line for `tessera --help`
     ReadFn read;
     WriteFn write;
+    /// `write` puts one file at `out` through an AtomicFile, replacing it whole
+    /// and leaving nothing behind if killed (COCO): export_project lets it write
+    /// `out` directly instead of staging the output beside it.
+    bool writes_one_file = false;
 };
 
 }  // namespace tessera::formats

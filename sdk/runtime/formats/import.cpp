@@ -126,6 +126,22 @@ private:
     std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs_;  // (local, project)
 };
 
+/// The import's transaction. Everything an import reads (the items it matches,
+/// the schema it extends) is read inside it, under the write lock: an import
+/// that committed meanwhile is seen, so two imports of the same new items both
+/// succeed, the second matching the items the first created. A project another
+/// process keeps writing for longer than the store waits is one clear error.
+store::Transaction begin_import(store::Project& project) {
+    try {
+        return project.begin();
+    } catch (const Error& e) {
+        if (std::string_view(e.what()).find("database is locked") == std::string_view::npos) throw;
+        fail(project.dir(),
+             "another process has been writing to the project for over 10 seconds (another "
+             "import?); nothing was imported: import again once it is done");
+    }
+}
+
 /// Adds the project item that file item `source` creates, at `uri`: kind from the
 /// extension and image size from the header when the file states neither. The
 /// file item keeps its metadata (lent to the new item), so that an import can
@@ -477,6 +493,8 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         items = pipe.items;
         item_count = pipe.item_count;
     }
+    // Items are matched under the write lock: see begin_import.
+    store::Transaction tx = begin_import(project);
     ImportSummary summary;
     ItemMatcher matcher(project);
     struct Target {
@@ -502,7 +520,6 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
         targets.push_back(Target{id.value_or(0), uri, &item});
     }
 
-    store::Transaction tx = project.begin_bulk();
     const std::int64_t now = now_ms();
     // The ids are allocated at the end, when their number is known; nothing else
     // allocates in this transaction, so they start here.
@@ -619,6 +636,7 @@ std::string project_uri(const store::Project& project, const std::filesystem::pa
 
 ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::string_view source,
                              const ImportOptions& options) {
+    store::Transaction tx = begin_import(project);
     ImportSummary summary;
     v1::LabelSchemaT schema = unpack_schema(project);
     if (options.extend_schema)
@@ -658,7 +676,6 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
         targets[it->second].sources.push_back(&item);
     }
 
-    store::Transaction tx = project.begin_bulk();
     if (options.extend_schema) tx.set_label_schema(schema);
     const std::int64_t now = now_ms();
     const store::AnnotationId first_id =
@@ -771,17 +788,6 @@ ImportSummary import_file(store::Project& project, const Format& format,
     // Sets packed gave their annotations project ids and freed them: read again.
     if (pipe.packed > 0) pipe.dataset = format.read(input, {read_options.progress, nullptr});
     return import_dataset(project, pipe.dataset, source, options);
-}
-
-void export_project(const store::Project& project, const Format& format,
-                    const std::filesystem::path& out, const WriteOptions& options) {
-    // Writers create their own output folders; a file's parent is made here so
-    // that `--out new/dir/instances.json` works for every format alike.
-    std::error_code ec;
-    if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path(), ec);
-    if (ec) fail(out.parent_path(), fmt::format("cannot create folder: {}", ec.message()));
-    const ProjectSource source(project);
-    format.write(source, out, options);
 }
 
 }  // namespace tessera::formats

@@ -65,8 +65,22 @@ ImportSummary import_file(store::Project& project, const Format& format,
 [[nodiscard]] std::string project_uri(const store::Project& project,
                                       const std::filesystem::path& media_path);
 
-/// Writes every item of `project` through `format` to `out`.
+/// Writes every item of `project` through `format` to `out`, all read in one
+/// snapshot of the project, and replaces what `out` was only once everything is
+/// written: an error or a crash leaves the old output as it was.
+///
+/// A format that writes one file itself through an AtomicFile
+/// (Format::writes_one_file) writes `out` directly. Any other is written into a
+/// hidden folder beside `out` (".NAME.tessera-export-XXXXXX", which a later
+/// export removes if this one is killed), then takes the place of `out` in one
+/// rename. A folder export keeps every file of the old folder that no export
+/// wrote (the user's images beside the labels): each export lists the files it
+/// wrote in the folder's kExportManifest, and the next one replaces those. An
+/// export refuses a folder that holds the project or a mount point.
 void export_project(const store::Project& project, const Format& format,
                     const std::filesystem::path& out, const WriteOptions& options);
+
+/// The list of the files an export wrote into its folder, in that folder.
+inline constexpr std::string_view kExportManifest = ".tessera-export";
 
 }  // namespace tessera::formats

@@ -171,11 +171,7 @@ std::optional<CommitCounter::Record> CommitCounter::read() {
     const char* end = text.data() + text.size() - 1;
     const auto [rest, ec] = std::from_chars(begin, end, record.commits);
     if (ec != std::errc() || rest == begin) garbled();
-    std::string_view tail(rest, static_cast<std::size_t>(end - rest));
-    if (tail.starts_with(" bulk")) {
-        record.bulk = true;
-        tail.remove_prefix(5);
-    }
+    const std::string_view tail(rest, static_cast<std::size_t>(end - rest));
     if (tail.find_first_not_of(' ') != std::string_view::npos) garbled();
     return record;
 }
@@ -196,7 +192,7 @@ bool CommitCounter::open_for_writing() noexcept {
 
 bool CommitCounter::write(const Record& record, bool sync) noexcept {
     if (!open_for_writing()) return false;
-    std::string text = fmt::format("{}{}{}", kRecordTag, record.commits, record.bulk ? " bulk" : "");
+    std::string text = fmt::format("{}{}", kRecordTag, record.commits);
     text.resize(kRecordSize - 1, ' ');
     text += '\n';
     ssize_t n = 0;
@@ -218,13 +214,6 @@ void CommitCounter::unlock() noexcept {
     if (!locked_) return;
     (void)::flock(fd_, LOCK_UN);
     locked_ = false;
-}
-
-bool CommitCounter::unlocked_by_others() noexcept {
-    if (fd_ < 0) return true;
-    if (::flock(fd_, LOCK_SH | LOCK_NB) != 0) return false;
-    (void)::flock(fd_, LOCK_UN);
-    return true;
 }
 
 std::string lost_commits_problem(const std::filesystem::path& db_path,

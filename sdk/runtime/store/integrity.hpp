@@ -32,9 +32,7 @@ void register_checksum_function(Database& db);
 [[nodiscard]] bool database_writable(const std::filesystem::path& db_path);
 
 /// The commit counter file beside the database, "<database>-commits": one
-/// line "tessera-commits N" (N = commits made since it was created), then
-/// optionally " bulk" while a first import writes straight into the database
-/// file (Project::begin_bulk). It lives outside the database so that losing the
+/// line "tessera-commits N" (N = commits made since it was created). It lives outside the database so that losing the
 /// WAL (which holds the last commits until they are checkpointed) cannot take
 /// it back in time with the database.
 ///
@@ -50,7 +48,6 @@ class CommitCounter {
   public:
     struct Record {
         std::uint64_t commits = 0;
-        bool bulk = false;  ///< a first import was writing into the database file
     };
 
     explicit CommitCounter(const std::filesystem::path& db_path);
@@ -73,9 +70,6 @@ class CommitCounter {
     /// just before a COMMIT until the counter is written.
     void lock() noexcept;
     void unlock() noexcept;
-    /// True when no process holds the lock (a bulk import marked in the file
-    /// is then not running any more). Takes and drops a shared lock.
-    [[nodiscard]] bool unlocked_by_others() noexcept;
 
   private:
     bool open_for_writing() noexcept;

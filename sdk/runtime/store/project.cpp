@@ -249,15 +249,30 @@ std::vector<std::string> Project::integrity_problems() const {
 }
 
 void Project::begin_snapshot() const {
+    if (impl_->snapshots > 0) {  // inside a snapshot already: it goes on
+        ++impl_->snapshots;
+        return;
+    }
     if (impl_->transaction_open) impl_->fail("a snapshot cannot start inside a write transaction");
     ResetGuard begin(impl_->sql("BEGIN DEFERRED"));
     begin->step();
     // A deferred transaction takes its snapshot at the first read.
     ResetGuard read(impl_->sql("SELECT count(*) FROM items"));
-    read->step();
+    try {
+        read->step();
+    } catch (...) {
+        ResetGuard rollback(impl_->sql("ROLLBACK"));
+        try {
+            rollback->step();
+        } catch (const Error&) {  // closing the connection ends it too
+        }
+        throw;
+    }
+    impl_->snapshots = 1;
 }
 
 void Project::end_snapshot() const {
+    if (impl_->snapshots == 0 || --impl_->snapshots > 0) return;
     ResetGuard q(impl_->sql("COMMIT"));
     q->step();
 }
@@ -620,27 +635,6 @@ Transaction Project::begin() {
     return Transaction(impl_.get());
 }
 
-Transaction Project::begin_bulk() {
-    if (impl_->transaction_open)
-        impl_->fail("a write transaction is already open on this connection");
-    if (item_count() == 0) {
-        // Fails (and leaves WAL mode on) while another connection has the project open.
-        try {
-            Statement mode = impl_->db.prepare("PRAGMA journal_mode = DELETE");
-            impl_->bulk_journal = mode.step() && mode.column_text(0) == "delete";
-        } catch (const Error&) {
-        }
-    }
-    try {
-        Transaction transaction(impl_.get());
-        if (impl_->bulk_journal) impl_->mark_bulk();
-        return transaction;
-    } catch (...) {
-        impl_->end_bulk_journal();
-        throw;
-    }
-}
-
 // --- Transaction -------------------------------------------------------------
 
 Transaction::Transaction(Project::Impl* impl) : impl_(impl) {
@@ -666,8 +660,6 @@ Transaction::~Transaction() {
             // Nothing more to do: closing the connection ends the transaction.
         }
     }
-    impl_->end_bulk_mark();
-    impl_->end_bulk_journal();
 }
 
 ItemId Transaction::add_item(const v1::ItemT& item) {
@@ -852,7 +844,6 @@ void Transaction::commit() {
     impl_->commit_counted();
     done_ = true;
     impl_->clear_transaction_state();
-    impl_->end_bulk_journal();
 }
 
 }  // namespace tessera::store

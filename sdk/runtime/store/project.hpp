@@ -142,8 +142,10 @@ public:
     [[nodiscard]] bool read_only() const;
 
     /// Reads between begin_snapshot() and end_snapshot() see one consistent
-    /// state of the project, whatever other processes commit meanwhile.
-    /// Use ReadSnapshot rather than calling these directly.
+    /// state of the project, whatever other processes commit meanwhile. A
+    /// snapshot begun inside another is part of it: the state stays the outer
+    /// one's until the outermost ends. Use ReadSnapshot rather than calling
+    /// these directly.
     void begin_snapshot() const;
     void end_snapshot() const;
 
@@ -214,13 +216,6 @@ public:
     /// Starts a write transaction for bulk work (imports). Nothing is visible to
     /// other connections until Transaction::commit(); dropping it rolls back.
     [[nodiscard]] Transaction begin();
-    /// begin() for the first import into a project with no items: pages go
-    /// straight into the database file under a rollback journal instead of
-    /// through the WAL and its checkpoint, so a bulk import writes its data
-    /// once, not twice. As atomic and durable as begin(); the project is back
-    /// in WAL mode when the transaction ends. Same as begin() when the project
-    /// has items or another connection has it open.
-    [[nodiscard]] Transaction begin_bulk();
 
     struct Impl;
 

@@ -119,27 +119,12 @@ struct Project::Impl {
     CommitCounter counter;
     /// What the checks at opening found (Project::damage); writes are refused while not empty.
     std::vector<std::string> damage;
-    /// The database's commit count when begin_bulk marked the counter file; unset otherwise.
-    std::optional<std::uint64_t> bulk_marked_at;
     /// Prepared statements by SQL text (the text is always a literal, so views stay valid).
     std::unordered_map<std::string_view, Statement> statements;
     flatbuffers::FlatBufferBuilder builder{4096};
     bool transaction_open = false;
-    /// The open transaction runs under a rollback journal (Project::begin_bulk);
-    /// WAL mode comes back when it ends.
-    bool bulk_journal = false;
-
-    /// Returns from begin_bulk()'s rollback journal to WAL mode. Failing is
-    /// harmless: every connection switches to WAL when it opens the project.
-    void end_bulk_journal() noexcept {
-        if (!bulk_journal) return;
-        bulk_journal = false;
-        try {
-            Statement mode = db.prepare("PRAGMA journal_mode = WAL");
-            (void)mode.step();
-        } catch (...) {
-        }
-    }
+    /// Read snapshots open (Project::begin_snapshot): nested ones share the outermost.
+    int snapshots = 0;
     std::optional<ItemId> next_item_id;  ///< cached during one transaction
     std::uint64_t bytes_stored = 0;      ///< annotation sets stored in this transaction
     /// Writes the WAL ahead while a transaction stores much (see store_set).
@@ -237,11 +222,6 @@ struct Project::Impl {
     void open_checked(bool refuse_damage);
     /// Throws unless this connection may write (not read-only, no damage found).
     void require_writable() const;
-    /// Marks the counter file (synced) while a first import writes straight
-    /// into the database file, and keeps its lock until the transaction ends.
-    void mark_bulk();
-    /// Clears mark_bulk's mark after a rollback; releases the counter's lock.
-    void end_bulk_mark() noexcept;
     /// Counts the commit in the database, commits, then writes the counter file.
     void commit_counted();
     /// The database's commit count (meta 'commits').

@@ -37,29 +37,10 @@ void Project::Impl::open_checked(bool refuse_damage) {
     } catch (const Error& e) {
         damage.push_back(e.what());
     }
-    bool bulk_ended = false;
-    bool journal_gone = false;
-    if (before && before->bulk && counter.unlocked_by_others()) {
-        // The importing process holds the lock while it runs: it has ended.
-        bulk_ended = true;
-        std::error_code ec;
-        const auto journal_size =
-            std::filesystem::file_size(db_path.string() + "-journal", ec);
-        journal_gone = ec || journal_size == 0;
-    }
     // An empty WAL is what an earlier opening left after the real one was lost.
     std::error_code ec;
     const auto wal_size = std::filesystem::file_size(db_path.string() + "-wal", ec);
     const bool wal_existed = !ec && wal_size > 0;
-    const auto half_import = [&] {
-        return fmt::format(
-            "{}: an import was interrupted while it wrote straight into the database, and its "
-            "rollback journal {}-journal (what the database must go back to) is gone: the "
-            "database holds part of that import. Restore the project folder from a backup; to "
-            "go on with what the database holds, delete {}",
-            db_path.generic_string(), db_path.filename().string(),
-            counter.path().filename().string());
-    };
     std::uint64_t commits = 0;
     try {
         configure();
@@ -68,24 +49,12 @@ void Project::Impl::open_checked(bool refuse_damage) {
         commits = read ? *read : database_commits();
     } catch (const Error& e) {
         db.keep_wal_on_close();
-        // Half an import may leave pages SQLite cannot read: say why they are broken.
-        if (bulk_ended && journal_gone) throw Error(half_import() + fmt::format(" ({})", e.what()));
         throw;
     }
-    if (before) {
-        // The import counts its commit last, just before COMMIT: a database
-        // one ahead of the mark holds the whole import.
-        if (bulk_ended && journal_gone && commits != before->commits + 1) {
-            damage.push_back(half_import());
-        } else if (const std::string lost = lost_commits_problem(db_path, *before, wal_existed, commits);
-                   !lost.empty()) {
+    if (before)
+        if (const std::string lost = lost_commits_problem(db_path, *before, wal_existed, commits);
+            !lost.empty())
             damage.push_back(fmt::format("{}: {}", db_path.generic_string(), lost));
-        } else if (bulk_ended && !read_only) {
-            // The import was rolled back from its journal by the first read
-            // above, or committed just before its process ended.
-            (void)counter.write({commits, false}, true);
-        }
-    }
     // The last connection to close checkpoints and deletes the WAL: not a
     // damaged one, which a backup or an expert may still need as it is.
     if (!damage.empty()) db.keep_wal_on_close();
@@ -110,22 +79,6 @@ void Project::Impl::require_writable() const {
                          damage.front()));
 }
 
-void Project::Impl::mark_bulk() {
-    const std::uint64_t commits = database_commits();
-    counter.lock();
-    // Synced: the mark must be on the disk before the import's first page.
-    if (counter.write({commits, true}, true))
-        bulk_marked_at = commits;
-    else
-        counter.unlock();
-}
-
-void Project::Impl::end_bulk_mark() noexcept {
-    if (bulk_marked_at) (void)counter.write({*bulk_marked_at, false}, true);
-    bulk_marked_at.reset();
-    counter.unlock();
-}
-
 void Project::Impl::commit_counted() {
     std::uint64_t commits = 0;
     {
@@ -145,13 +98,10 @@ void Project::Impl::commit_counted() {
         ResetGuard q(sql("COMMIT"));
         q->step();
     } catch (...) {
-        if (!bulk_marked_at) counter.unlock();  // the rollback clears the mark, then unlocks
+        counter.unlock();
         throw;
     }
-    // Synced only after a bulk import, whose mark was synced: otherwise a
-    // stale mark could outlive the import on the disk.
-    (void)counter.write({commits, false}, bulk_marked_at.has_value());
-    bulk_marked_at.reset();
+    (void)counter.write({commits});
     counter.unlock();
 }
 
