@@ -12,6 +12,7 @@
 #include <string>
 
 #include "core/file_io.hpp"
+#include "store/integrity.hpp"
 #include "store/project.hpp"
 #include "support/run.hpp"
 #include "support/temp_dir.hpp"
@@ -111,10 +112,13 @@ TEST_CASE("validate and qa report damaged text, naming item, annotation and fiel
         sqlite3* db = nullptr;
         REQUIRE(sqlite3_open((dir / "project.db").c_str(), &db) == SQLITE_OK);
         sqlite3_stmt* stmt = nullptr;
-        REQUIRE(sqlite3_prepare_v2(db, "UPDATE annotation_sets SET data = ?1 WHERE item = 1", -1,
-                                   &stmt, nullptr) == SQLITE_OK);
+        // With its checksum: damaged text, not damaged pages, is what is tested.
+        REQUIRE(sqlite3_prepare_v2(db, "UPDATE annotation_sets SET data = ?1, checksum = ?2 WHERE item = 1",
+                                   -1, &stmt, nullptr) == SQLITE_OK);
         sqlite3_bind_blob(stmt, 1, builder.GetBufferPointer(), static_cast<int>(builder.GetSize()),
                           SQLITE_TRANSIENT);
+        sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(tessera::store::stored_checksum(
+                                        {builder.GetBufferPointer(), builder.GetSize()})));
         CHECK(sqlite3_step(stmt) == SQLITE_DONE);
         sqlite3_finalize(stmt);
         sqlite3_close(db);

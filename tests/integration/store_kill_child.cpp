@@ -6,7 +6,7 @@
 // "committed <n>" (unbuffered) after each apply() returned. The test kills it
 // with SIGKILL at a random moment and checks what survived.
 //
-// With "bulk": the first import into an empty project (Project::begin_bulk),
+// With "bulk": a first import into an empty project, in one transaction
 // large enough to spill pages before its commit; prints "importing" and waits
 // to be killed before committing.
 

@@ -14,6 +14,7 @@
 
 #include "core/data_api.hpp"
 #include "core/error.hpp"
+#include "store/integrity.hpp"
 #include "store/project.hpp"
 #include "store/validate.hpp"
 #include "support/temp_dir.hpp"
@@ -119,11 +120,14 @@ void store_raw_set(const std::filesystem::path& db_path, const v1::AnnotationSet
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
     sqlite3_stmt* stmt = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db, "UPDATE annotation_sets SET data = ?1 WHERE item = ?2", -1,
-                               &stmt, nullptr) == SQLITE_OK);
+    // With its checksum: damaged text, not damaged pages, is what is tested.
+    REQUIRE(sqlite3_prepare_v2(db, "UPDATE annotation_sets SET data = ?1, checksum = ?3 WHERE item = ?2",
+                               -1, &stmt, nullptr) == SQLITE_OK);
     sqlite3_bind_blob(stmt, 1, builder.GetBufferPointer(), static_cast<int>(builder.GetSize()),
                       SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(set.item));
+    sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(store::stored_checksum(
+                                    {builder.GetBufferPointer(), builder.GetSize()})));
     const int rc = sqlite3_step(stmt);
     const int changes = sqlite3_changes(db);
     sqlite3_finalize(stmt);

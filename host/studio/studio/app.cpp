@@ -66,6 +66,7 @@ App::App(AppOptions options) : options_(std::move(options)) {
                                 options_.profile.string(), profile_.schema, options_.project.string(),
                                 session_->project_file().schema.empty() ? "none" : session_->project_file().schema));
     options_.window.glyph_text = translated_text() + schema_text(session_->schema());
+    if (session_->read_only()) options_.window.title += fmt::format(" — {} (read-only)", options_.project.string());
     window_ = std::make_unique<Window>(options_.window);
     if (profile_.theme == "light")
         ImGui::StyleColorsLight();

@@ -21,6 +21,7 @@
 #include "formats/project_source.hpp"
 #include "formats/schema_conform.hpp"
 #include "media/image_header.hpp"
+#include "store/database.hpp"
 
 namespace tessera::formats {
 namespace {
@@ -134,8 +135,7 @@ private:
 store::Transaction begin_import(store::Project& project) {
     try {
         return project.begin();
-    } catch (const Error& e) {
-        if (std::string_view(e.what()).find("database is locked") == std::string_view::npos) throw;
+    } catch (const store::BusyError&) {
         fail(project.dir(),
              "another process has been writing to the project for over 10 seconds (another "
              "import?); nothing was imported: import again once it is done");

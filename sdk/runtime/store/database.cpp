@@ -75,7 +75,9 @@ std::string detail_of(sqlite3* db, int rc, std::string_view doing) {
         throw ConstraintError(
             fmt::format("{}: {}", path.generic_string(), db != nullptr ? sqlite3_errmsg(db) : ""),
             detail);
-    throw Error(fmt::format("{}: {}", path.generic_string(), user_message(path, db, rc)), detail);
+    std::string message = fmt::format("{}: {}", path.generic_string(), user_message(path, db, rc));
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) throw BusyError(message, detail);
+    throw Error(message, detail);
 }
 
 // A file: URI for `path` with `query`: '%', '?' and '#' must be escaped.

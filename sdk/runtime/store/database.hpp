@@ -26,6 +26,12 @@ class ConstraintError : public Error {
     using Error::Error;
 };
 
+/// Another connection held the lock for longer than the busy timeout.
+class BusyError : public Error {
+  public:
+    using Error::Error;
+};
+
 /// How a database file is opened.
 enum class OpenMode {
     ReadWrite,        ///< the file must exist
