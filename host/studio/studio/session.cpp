@@ -184,7 +184,8 @@ std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
 }
 
 std::uint64_t Session::store_edit(std::span<const std::uint8_t> edit_batch) {
-    const auto* batch = verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
+    // Verified by apply() before it reached here (retries keep apply's bytes).
+    const auto* batch = flatbuffers::GetRoot<v1::EditBatch>(edit_batch.data());
     UndoStep step;
     const std::vector<ItemId> items = touched_items(*batch);
     // Waits for other writers (up to the store's busy timeout); from here on
@@ -196,17 +197,17 @@ std::uint64_t Session::store_edit(std::span<const std::uint8_t> edit_batch) {
         !refusal.empty())
         throw Error(std::move(refusal));
     for (ItemId item : items) step.before.push_back(snapshot(item));
+    // Items whose annotations the batch changes must be editable, and the
+    // first such edit of a New item starts work on it: New becomes InProgress
+    // in the same transaction (and is undone with it). Assigning the item is
+    // not working on it.
     const std::vector<ItemId> annotated = touched_items(*batch, true);
-    for (const ItemSnapshot& s : step.before)
-        if (std::find(annotated.begin(), annotated.end(), s.item) != annotated.end()) require_editable(s.item, s.state);
-    // The first edit of a new item's annotations starts work on it: New
-    // becomes InProgress in the same transaction (and is undone with it).
-    // Assigning the item is not working on it.
     std::vector<ItemId> starting;
-    for (const ItemSnapshot& s : step.before)
-        if (s.state == v1::ItemState::New &&
-            std::find(annotated.begin(), annotated.end(), s.item) != annotated.end())
-            starting.push_back(s.item);
+    for (const ItemSnapshot& s : step.before) {
+        if (std::find(annotated.begin(), annotated.end(), s.item) == annotated.end()) continue;
+        require_editable(s.item, s.state);
+        if (s.state == v1::ItemState::New) starting.push_back(s.item);
+    }
     if (batch->ops() != nullptr)
         for (const v1::EditOp* op : *batch->ops())
             if (const auto* set = op->edit_as_SetItemState()) std::erase(starting, set->item());
