@@ -173,7 +173,9 @@ void App::frame() {
     window_->begin_frame([this] {
         if (script_) script_->inject_input();
     });
-    if (session_->refresh_if_changed()) message(tr("status.changed_by_other"));
+    // An error stays until the next message of its own: another writer's
+    // commit does not hide why an edit or an undo was refused.
+    if (session_->refresh_if_changed() && !message_is_error_) message(tr("status.changed_by_other"));
     refresh_view();
     draw_main_menu(*this);
     shortcuts();
