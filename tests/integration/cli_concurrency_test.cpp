@@ -95,16 +95,21 @@ void commit(store::Transaction& tx, const std::string& comment) {
     tx.commit();
 }
 
-/// Adds items uri_of(first) ... uri_of(first + count - 1), 640 x 480, with
-/// `boxes` boxes labelled `label` each and their media files: one transaction.
-void add_items(store::Project& project, int first, int count, int boxes,
-               const std::string& label = "car", std::string_view ext = "jpg") {
-    store::Transaction tx = project.begin();
+/// Adds class `label` to the project's schema in `tx`.
+void add_label(const store::Project& project, store::Transaction& tx, const std::string& label) {
     v1::LabelSchemaT schema;
     const store::Bytes stored = project.label_schema();
     flatbuffers::GetRoot<v1::LabelSchema>(stored.data())->UnPackTo(&schema);
     add_class(schema, label);
     tx.set_label_schema(schema);
+}
+
+/// Adds items uri_of(first) ... uri_of(first + count - 1), 640 x 480, with
+/// `boxes` boxes labelled `label` each and their media files: one transaction.
+void add_items(store::Project& project, int first, int count, int boxes,
+               const std::string& label = "car", std::string_view ext = "jpg") {
+    store::Transaction tx = project.begin();
+    add_label(project, tx, label);
     for (int n = first; n < first + count; ++n) {
         v1::ItemT item;
         item.media = std::make_unique<v1::MediaT>();
@@ -122,11 +127,7 @@ void add_items(store::Project& project, int first, int count, int boxes,
 /// Gives every item of the project `boxes` boxes labelled `label`.
 void relabel(store::Project& project, int boxes, const std::string& label) {
     store::Transaction tx = project.begin();
-    v1::LabelSchemaT schema;
-    const store::Bytes stored = project.label_schema();
-    flatbuffers::GetRoot<v1::LabelSchema>(stored.data())->UnPackTo(&schema);
-    add_class(schema, label);
-    tx.set_label_schema(schema);
+    add_label(project, tx, label);
     for (const store::ItemSummary& item : project.items())
         tx.set_annotations(item.id, boxes_of(tx, item.id, boxes, label));
     commit(tx, "relabel");
