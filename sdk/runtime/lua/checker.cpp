@@ -1,9 +1,14 @@
 // The QA checker of a Lua plugin: one sandbox per worker thread, each rule's
-// check(item, ctx) called with the budget armed, failures turned into
-// findings about the rule.
+// check(item, ctx) called with the budget and deadline armed, failures turned
+// into findings about the rule. The text of the findings a checker keeps counts
+// against Limits::host_bytes, and a rule that fails on a limit
+// kMaxLimitFailures times is not run again by that checker: a rule that takes
+// its whole deadline on every item would otherwise stall the run for days.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "core/error.hpp"
 #include "lua/lua_plugin.hpp"
@@ -14,6 +19,11 @@ namespace tessera::lua {
 namespace {
 
 constexpr const char* kContextMeta = "tessera.context";
+
+/// Longest message + fix of one finding.
+constexpr std::size_t kMaxFindingText = 64u << 10;
+/// Failures on a limit after which a rule is skipped for the rest of the run.
+constexpr int kMaxLimitFailures = 3;
 
 struct ContextHandle {
     std::uint64_t generation;
@@ -26,6 +36,9 @@ struct Context {
     const qa::RuleInfo* rule = nullptr;
     std::vector<std::uint64_t> ids;  // reused by every report
     char error[256] = {};            // a host failure to raise once out of the try
+    std::size_t held = 0;            // bytes of the findings reported so far
+    std::size_t host_bytes = 0;      // the limit of `held`
+    bool over_host_bytes = false;    // the last report went past it
 };
 
 // The functions below may raise Lua errors (longjmp): no C++ object with a
@@ -47,6 +60,16 @@ int context_report(lua_State* L) {
     std::size_t message_length = 0, fix_length = 0;
     const char* message = luaL_checklstring(L, 3, &message_length);
     const char* fix = luaL_optlstring(L, 4, "", &fix_length);
+    if (message_length + fix_length > kMaxFindingText) {
+        {
+            const std::string length = format_bytes(message_length + fix_length);
+            const std::string limit = format_bytes(kMaxFindingText);
+            std::snprintf(context.error, sizeof context.error,
+                          "a message of %s is longer than the limit of %s", length.c_str(),
+                          limit.c_str());
+        }
+        return luaL_error(L, "ctx:report: %s", context.error);
+    }
     const int target = lua_type(L, 2);
     std::size_t count = 0;
     if (target == LUA_TUSERDATA) {
@@ -66,6 +89,19 @@ int context_report(lua_State* L) {
         luaL_argexpected(L, false, 2, "annotation, list of annotations or nil");
     }
 
+    const std::size_t bytes = message_length + fix_length + count * sizeof(std::uint64_t);
+    if (bytes > context.host_bytes - std::min(context.held, context.host_bytes)) {
+        context.over_host_bytes = true;
+        {
+            const std::string limit = format_bytes(context.host_bytes);
+            std::snprintf(context.error, sizeof context.error,
+                          "the findings of this plugin would take the host past its limit of "
+                          "%s (host_bytes)",
+                          limit.c_str());
+        }
+        return luaL_error(L, "ctx:report: %s", context.error);
+    }
+    context.held += bytes;
     bool failed = false;
     try {
         context.ids.resize(count);
@@ -130,8 +166,10 @@ class LuaChecker final : public qa::ItemChecker {
   public:
     LuaChecker(const LuaPlugin& plugin, const qa::RunConfig& config) : plugin_(plugin) {
         context_.config = &config;
+        context_.host_bytes = plugin.limits().host_bytes;
         for (std::size_t i = 0; i < plugin.rules().size(); ++i)
             if (config.enabled(plugin.rules()[i].id)) enabled_.push_back(i);
+        limit_failures_.assign(enabled_.size(), 0);
         open();
     }
 
@@ -143,6 +181,7 @@ class LuaChecker final : public qa::ItemChecker {
         } end{*this};
         for (std::size_t n = 0; n < enabled_.size(); ++n) {
             const qa::RuleInfo& rule = plugin_.rules()[enabled_[n]];
+            if (limit_failures_[n] >= kMaxLimitFailures) continue;
             if (!sandbox_) {
                 try {
                     open();
@@ -165,6 +204,7 @@ class LuaChecker final : public qa::ItemChecker {
                 luaL_setmetatable(L, kContextMeta);
             }
             context_.rule = &rule;
+            context_.over_host_bytes = false;
             lua_rawgeti(L, LUA_REGISTRYINDEX, checks_[enabled_[n]]);
             lua_pushvalue(L, 1);
             lua_pushvalue(L, 2);
@@ -173,7 +213,14 @@ class LuaChecker final : public qa::ItemChecker {
             if (result.ok()) continue;
             if (result.failure == Failure::Memory)
                 close();  // start afresh: its globals may fill the cap
-            findings.rule_failed(rule.id, result.message);
+            const bool on_limit = result.failure != Failure::Error || context_.over_host_bytes;
+            if (on_limit && ++limit_failures_[n] == kMaxLimitFailures)
+                findings.rule_failed(rule.id, result.message + "; after " +
+                                                  std::to_string(kMaxLimitFailures) +
+                                                  " failures on its limits the rule is not run "
+                                                  "on the remaining items of this run");
+            else
+                findings.rule_failed(rule.id, result.message);
         }
     }
 
@@ -189,7 +236,7 @@ class LuaChecker final : public qa::ItemChecker {
         const int table = lua_gettop(L);
         std::vector<int> checks;
         std::size_t index = 0;
-        const TableReader reader(L, plugin_.file().generic_string());
+        const TableReader reader(L, plugin_.file().generic_string(), plugin_.limits().host_bytes);
         read_rules(reader, table, [&](qa::RuleInfo rule, int check) {
             if (index >= plugin_.rules().size() || plugin_.rules()[index].id != rule.id)
                 reader.fail("qa_rules", "declares other rules than when the plugin was loaded");
@@ -238,6 +285,7 @@ class LuaChecker final : public qa::ItemChecker {
     std::unique_ptr<Sandbox> sandbox_;
     std::unique_ptr<Views> views_;  // destroyed before sandbox_
     std::vector<int> checks_;       // registry references of each rule's check function
+    std::vector<int> limit_failures_;  // per enabled rule
 };
 
 }  // namespace

@@ -100,7 +100,7 @@ std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
     lua_State* L = sandbox.state();
     StackTop top(L);
     const int table = lua_gettop(L);
-    const TableReader reader(L, path.generic_string());
+    const TableReader reader(L, path.generic_string(), limits.host_bytes);
     reader.check_fields(table, "", {"api", "id", "label_schemas", "qa_rules", "views"});
 
     {

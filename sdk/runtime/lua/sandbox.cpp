@@ -9,10 +9,35 @@
 #include <utility>
 #include <vector>
 
+#include <time.h>
+
 #include "core/error.hpp"
+#include "lua/bounded_library.hpp"
+#include "lua/metatables.hpp"
 
 namespace tessera::lua {
 namespace {
+
+// The count hook checks the deadline every so many instructions. A plain
+// instruction takes nanoseconds, but one that concatenates or compares long
+// strings can take milliseconds: the smaller the step, the sooner such a loop
+// is stopped, the more hook calls an ordinary rule pays for.
+constexpr int kTimeCheckInstructions = 256;
+
+// Allocations from this size on check the deadline: the work of a library
+// function or an instruction on long strings allocates its result.
+constexpr std::size_t kTimeCheckAllocation = 64u << 10;
+
+// print() keeps at most this much of a line.
+constexpr std::size_t kMaxPrintBytes = 4u << 10;
+
+// A coarse monotonic clock, in nanoseconds: a few nanoseconds to read, with a
+// resolution (a few milliseconds) far below any deadline.
+std::int64_t coarse_now() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
 
 // Registry key of the table caching the results of require().
 constexpr const char* kLoadedKey = "tessera.sandbox.loaded";
@@ -52,39 +77,7 @@ int message_handler(lua_State* L) {
 // exceeded", where hooks are off: the plugin's handler would run unbounded,
 // so once the budget is spent it is skipped.
 int guarded_message_handler(lua_State* L) {
-    if (Sandbox::of(L).budget_spent()) return 1;
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
-}
-
-// string.rep("", n) copies nothing n times: no memory for the cap to refuse
-// and no instruction for the budget to count, so n = 2^62 would never end.
-int bounded_rep(lua_State* L) {
-    std::size_t length = 0, separator = 0;
-    luaL_checklstring(L, 1, &length);
-    const lua_Integer count = luaL_checkinteger(L, 2);
-    luaL_optlstring(L, 3, "", &separator);
-    if (count <= 0 || length + separator == 0) {
-        lua_pushliteral(L, "");
-        return 1;
-    }
-    // Anything longer is allocated up front, where the memory cap applies.
-    lua_pushvalue(L, lua_upvalueindex(1));
-    lua_insert(L, 1);
-    lua_call(L, lua_gettop(L) - 1, 1);
-    return 1;
-}
-
-// table.move over plain tables loops in C once per index, even over nils.
-int bounded_move(lua_State* L) {
-    constexpr lua_Integer kMaxMove = lua_Integer{1} << 24;
-    const lua_Integer first = luaL_checkinteger(L, 2);
-    const lua_Integer last = luaL_checkinteger(L, 3);
-    if (last >= first && (first < 0 ? last > kMaxMove + first : last - first > kMaxMove))
-        return luaL_error(L, "table.move: more than %d elements at once is not allowed in the sandbox",
-                          static_cast<int>(kMaxMove));
+    if (Sandbox::of(L).limit_reached()) return 1;
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
@@ -104,6 +97,15 @@ int xpcall(lua_State* L) {
 }
 
 }  // namespace
+
+std::string format_duration(std::chrono::milliseconds time) {
+    const auto ms = time.count();
+    if (ms < 1000) return std::to_string(ms) + " ms";
+    if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms) / 1000);
+    return text;
+}
 
 std::string format_bytes(std::size_t bytes) {
     char text[64];
@@ -150,6 +152,12 @@ void* Sandbox::allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsiz
             self.memory_refused_ = true;
             return nullptr;
         }
+        // A refused allocation is a Lua error, which try_call reports as the time limit.
+        if (self.call_depth_ > 0 &&
+            (self.time_spent_ || (nsize >= kTimeCheckAllocation && coarse_now() >= self.deadline_))) {
+            self.time_spent_ = true;
+            return nullptr;
+        }
     }
     void* block = std::realloc(ptr, nsize);
     if (block == nullptr) {
@@ -186,14 +194,13 @@ void Sandbox::open_libraries() {
     lua_setfield(L, -2, "print");
     lua_pushcfunction(L, &Sandbox::collectgarbage);
     lua_setfield(L, -2, "collectgarbage");
-    lua_pushcfunction(L, &Sandbox::setmetatable);
-    lua_setfield(L, -2, "setmetatable");
     lua_pushcfunction(L, &Sandbox::require);
     lua_setfield(L, -2, "require");
     lua_getfield(L, -1, "xpcall");
     lua_pushcclosure(L, xpcall, 1);
     lua_setfield(L, -2, "xpcall");
     lua_pop(L, 1);
+    open_metatable_guard(L);
 
     const std::array<std::pair<const char*, lua_CFunction>, 4> libraries = {{
         {LUA_STRLIBNAME, luaopen_string},
@@ -210,17 +217,8 @@ void Sandbox::open_libraries() {
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     lua_pop(L, 1);
-    // Library loops that run in C, where the instruction budget cannot see them.
-    lua_getglobal(L, LUA_STRLIBNAME);
-    lua_getfield(L, -1, "rep");
-    lua_pushcclosure(L, bounded_rep, 1);
-    lua_setfield(L, -2, "rep");
-    lua_pop(L, 1);
-    lua_getglobal(L, LUA_TABLIBNAME);
-    lua_getfield(L, -1, "move");
-    lua_pushcclosure(L, bounded_move, 1);
-    lua_setfield(L, -2, "move");
-    lua_pop(L, 1);
+    // Library functions check the deadline; those that loop in C check it as they go.
+    bound_library(L);
 
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, kLoadedKey);
@@ -259,12 +257,36 @@ std::string Sandbox::memory_message() const {
     return "out of memory (limit " + format_bytes(limits_.memory) + ")";
 }
 
+std::string Sandbox::time_message() const {
+    return "time limit of " + format_duration(limits_.time) + " exceeded";
+}
+
+void Sandbox::raise_time(lua_State* L) {
+    Sandbox& self = of(L);
+    self.time_spent_ = true;
+    // Fire at every instruction from now on, so that a pcall cannot swallow it.
+    lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "%s", self.time_message().c_str());
+    std::abort();  // luaL_error does not return
+}
+
+void Sandbox::check_time(lua_State* L) {
+    const Sandbox& self = of(L);
+    if (self.call_depth_ == 0) return;  // the host's own work is not timed
+    if (self.time_spent_ || coarse_now() >= self.deadline_) raise_time(L);
+}
+
 void Sandbox::count_hook(lua_State* L, lua_Debug*) {
     Sandbox& self = of(L);
+    if (self.time_spent_ || coarse_now() >= self.deadline_) raise_time(L);
     if (self.budget_left_ > 0) {
-        self.hook_step_ = static_cast<int>(std::min<std::uint64_t>(self.budget_left_, INT_MAX));
-        self.budget_left_ -= static_cast<std::uint64_t>(self.hook_step_);
-        lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, self.hook_step_);
+        const int step = static_cast<int>(
+            std::min<std::uint64_t>(self.budget_left_, kTimeCheckInstructions));
+        self.budget_left_ -= static_cast<std::uint64_t>(step);
+        if (step != self.hook_step_) {
+            self.hook_step_ = step;
+            lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, step);
+        }
         return;
     }
     // Fire again at the very next instruction, so that a pcall in the plugin
@@ -291,8 +313,11 @@ CallResult Sandbox::try_call(int nargs, int nresults) {
     const bool outer_memory_refused = std::exchange(memory_refused_, false);
     if (!nested) {
         budget_spent_ = false;
+        time_spent_ = false;
+        deadline_ = coarse_now() +
+                    std::chrono::duration_cast<std::chrono::nanoseconds>(limits_.time).count();
         const std::uint64_t budget = std::max<std::uint64_t>(limits_.instructions, 1);
-        hook_step_ = static_cast<int>(std::min<std::uint64_t>(budget, INT_MAX));
+        hook_step_ = static_cast<int>(std::min<std::uint64_t>(budget, kTimeCheckInstructions));
         budget_left_ = budget - static_cast<std::uint64_t>(hook_step_);
         lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, hook_step_);
     }
@@ -311,6 +336,9 @@ CallResult Sandbox::try_call(int nargs, int nresults) {
         result.failure = Failure::Budget;
         result.message =
             "instruction budget of " + std::to_string(limits_.instructions) + " exceeded";
+    } else if (time_spent_) {
+        result.failure = Failure::Time;
+        result.message = time_message();
     } else if (status == LUA_ERRMEM || (memory_refused && text != nullptr &&
                                         std::strcmp(text, "not enough memory") == 0)) {
         result.failure = Failure::Memory;
@@ -367,13 +395,22 @@ int Sandbox::print(lua_State* L) {
     }
     luaL_pushresult(&buffer);
     std::size_t length = 0;
-    const char* line = lua_tolstring(L, -1, &length);
+    const char* text = lua_tolstring(L, -1, &length);
     Sandbox& self = of(L);
+    // The host keeps log lines (the studio's log panel): a plugin gets 4 KiB a line.
+    std::string_view line(text, length);
+    std::string cut;
+    if (length > kMaxPrintBytes) {
+        cut = std::string(line.substr(0, kMaxPrintBytes)) + "... (" +
+              format_bytes(length - kMaxPrintBytes) + " more)";
+        line = cut;
+    }
     try {
         if (self.log_)
-            self.log_(std::string_view(line, length));
+            self.log_(line);
         else
-            std::fprintf(stderr, "%s: %.*s\n", self.name_.c_str(), static_cast<int>(length), line);
+            std::fprintf(stderr, "%s: %.*s\n", self.name_.c_str(), static_cast<int>(line.size()),
+                         line.data());
     } catch (...) {
         // A failing log loses the line; the plugin goes on.
     }
@@ -385,25 +422,6 @@ int Sandbox::collectgarbage(lua_State* L) {
     if (std::strcmp(option, "count") != 0)
         return luaL_error(L, "collectgarbage: only \"count\" is allowed in the sandbox");
     lua_pushnumber(L, static_cast<lua_Number>(of(L).used_) / 1024.0);
-    return 1;
-}
-
-// The base library's setmetatable, refusing __gc: a finalizer would run
-// whenever the collector gets to it, outside any instruction budget.
-int Sandbox::setmetatable(lua_State* L) {
-    const int type = lua_type(L, 2);
-    luaL_checktype(L, 1, LUA_TTABLE);
-    luaL_argexpected(L, type == LUA_TNIL || type == LUA_TTABLE, 2, "nil or table");
-    if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
-        return luaL_error(L, "cannot change a protected metatable");
-    if (type == LUA_TTABLE) {
-        lua_pushliteral(L, "__gc");
-        if (lua_rawget(L, 2) != LUA_TNIL)
-            return luaL_error(L, "setmetatable: __gc metamethods are not allowed in the sandbox");
-        lua_pop(L, 1);
-    }
-    lua_settop(L, 2);
-    lua_setmetatable(L, 1);
     return 1;
 }
 

@@ -1,20 +1,23 @@
 #pragma once
 // A sandboxed Lua 5.4 state (DESIGN.md §5): a counting allocator with a memory
 // cap, only the allowlisted libraries, text chunks only, `require` limited to
-// host-registered tessera.* modules, and an instruction budget armed for each
-// host-to-Lua call (a call nested in another shares the outer one's).
+// host-registered tessera.* modules, and for each host-to-Lua call an
+// instruction budget and a wall-clock deadline (a call nested in another
+// shares the outer one's).
 //
 // Implemented: base (allowlisted), string (without dump), table, math, utf8;
 //   load/dofile/loadfile/loadstring removed; collectgarbage("count") only;
-//   setmetatable refuses __gc (finalizers would run outside any budget);
-//   print goes to the sandbox's log function; xpcall's message handler is
-//   skipped once the budget is spent (Lua would run it with hooks off);
-//   string.rep of an empty string returns at once and table.move refuses
-//   more than 2^24 elements (both loop in C, unseen by the budget).
-// Missing: a pattern function of the string library (find, match, gmatch,
-//   gsub) runs in C and is not interrupted by the instruction budget; a
-//   backtracking pattern on a long text can run for a very long time.
+//   no finalizers and no weak tables (metatables.hpp);
+//   print goes to the sandbox's log function, one line of at most 4 KiB;
+//   xpcall's message handler is skipped once a limit is reached (Lua would
+//   run it with hooks off). The deadline is checked by the count hook every
+//   kTimeCheckInstructions instructions, by every library function on entry
+//   and inside its loops (bounded_library.cpp), and by the allocator at each
+//   large allocation (work on big strings allocates).
+// Missing: a comparison of two long strings is one instruction that runs in
+//   C; the deadline is seen at most kTimeCheckInstructions of those later.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -34,10 +37,15 @@ struct Limits {
     std::size_t memory = 64u << 20;
     /// VM instructions one host-to-Lua call may execute.
     std::uint64_t instructions = 10'000'000;
+    /// Wall-clock time one host-to-Lua call may take.
+    std::chrono::milliseconds time{2000};
+    /// Bytes of text the host may hold for the plugin: strings read from its
+    /// tables when it loads, and the findings one QA worker keeps from it.
+    std::size_t host_bytes = 64u << 20;
 };
 
 /// Why a protected call failed.
-enum class Failure { None, Error, Budget, Memory };
+enum class Failure { None, Error, Budget, Time, Memory };
 
 /// Outcome of Sandbox::try_call.
 struct CallResult {
@@ -62,8 +70,12 @@ class Sandbox {
     [[nodiscard]] lua_State* state() const { return state_; }
     [[nodiscard]] const Limits& limits() const { return limits_; }
     [[nodiscard]] const std::string& name() const { return name_; }
-    /// True once the current call has spent its instruction budget.
-    [[nodiscard]] bool budget_spent() const { return budget_spent_; }
+    /// True once the current call has spent its instruction budget or its time.
+    [[nodiscard]] bool limit_reached() const { return budget_spent_ || time_spent_; }
+    /// Raises a Lua error once the running call is past its deadline (and at
+    /// every later check of that call). Cheap: one read of a coarse clock.
+    /// Library functions that loop in C call it as they go.
+    static void check_time(lua_State* L);
     /// Bytes the state holds now.
     [[nodiscard]] std::size_t memory_used() const { return used_; }
     /// Runs a full garbage collection (host side, not counted against any budget).
@@ -118,9 +130,10 @@ class Sandbox {
     static int require(lua_State* L);
     static int print(lua_State* L);
     static int collectgarbage(lua_State* L);
-    static int setmetatable(lua_State* L);
     void open_libraries();
     [[nodiscard]] std::string memory_message() const;
+    [[nodiscard]] std::string time_message() const;
+    [[noreturn]] static void raise_time(lua_State* L);
 
     std::string name_;
     Limits limits_;
@@ -129,6 +142,8 @@ class Sandbox {
     int host_depth_ = 0;
     bool memory_refused_ = false;
     bool budget_spent_ = false;
+    bool time_spent_ = false;
+    std::int64_t deadline_ = 0;  // of the outermost running call, coarse_now() units
     int call_depth_ = 0;  // try_call()s running now
     std::uint64_t budget_left_ = 0;
     int hook_step_ = 0;
@@ -139,5 +154,7 @@ class Sandbox {
 
 /// "64 MiB", "1.5 KiB", "12 bytes".
 [[nodiscard]] std::string format_bytes(std::size_t bytes);
+/// "2 s", "0.5 s", "250 ms".
+[[nodiscard]] std::string format_duration(std::chrono::milliseconds time);
 
 }  // namespace tessera::lua

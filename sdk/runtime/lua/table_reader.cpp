@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "lua/sandbox.hpp"
 
 namespace tessera::lua {
 namespace {
@@ -160,6 +161,7 @@ void TableReader::map_field(
             fail(map_path, "keys must be strings, got " + describe(L_, -2));
         std::size_t length = 0;
         const char* key_text = lua_tolstring(L_, -2, &length);
+        hold(length, map_path);
         const std::string key(key_text, length);
         each(key, lua_gettop(L_), field_path(map_path, key));
         lua_pop(L_, 1);
@@ -170,7 +172,17 @@ std::string TableReader::to_string(int index, std::string_view path) const {
     if (lua_type(L_, index) != LUA_TSTRING) wrong_type(index, path, "a string");
     std::size_t length = 0;
     const char* text = lua_tolstring(L_, index, &length);
+    hold(length, path);
     return std::string(text, length);
+}
+
+void TableReader::hold(std::size_t bytes, std::string_view path) const {
+    if (bytes <= host_bytes_ - std::min(held_, host_bytes_) && held_ <= host_bytes_) {
+        held_ += bytes;
+        return;
+    }
+    fail(path, "a string of " + format_bytes(bytes) + " would take the plugin's text held by the host past its limit of " +
+                   format_bytes(host_bytes_) + " (host_bytes)");
 }
 
 lua_Integer TableReader::to_integer(int index, std::string_view path) const {

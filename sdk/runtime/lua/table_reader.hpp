@@ -30,10 +30,12 @@ class StackTop {
 };
 
 /// Raw, checked reads of Lua tables. Throws Error; leaves the stack as it found it.
-/// Hold a Sandbox::HostScope while reading.
+/// Hold a Sandbox::HostScope while reading. Every string it copies out counts
+/// against `host_bytes` (Limits::host_bytes): past it, the read fails.
 class TableReader {
   public:
-    TableReader(lua_State* L, std::string file) : L_(L), file_(std::move(file)) {}
+    TableReader(lua_State* L, std::string file, std::size_t host_bytes)
+        : L_(L), file_(std::move(file)), host_bytes_(host_bytes) {}
 
     [[nodiscard]] lua_State* state() const { return L_; }
     [[nodiscard]] const std::string& file() const { return file_; }
@@ -81,8 +83,13 @@ class TableReader {
     [[nodiscard]] lua_Integer to_integer(int index, std::string_view path) const;
 
   private:
+    /// Counts `bytes` more copied out of Lua; throws past the limit.
+    void hold(std::size_t bytes, std::string_view path) const;
+
     lua_State* L_;
     std::string file_;
+    std::size_t host_bytes_;
+    mutable std::size_t held_ = 0;
 };
 
 /// PATH.NAME

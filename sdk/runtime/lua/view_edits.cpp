@@ -11,6 +11,7 @@
 #include <string>
 #include <utility>
 
+#include "lua/sandbox.hpp"
 #include "lua/table_reader.hpp"
 
 namespace tessera::lua {
@@ -284,7 +285,7 @@ std::uint64_t existing_id(const TableReader& reader, int op, const std::string& 
 
 std::vector<std::uint8_t> read_edit_batch(lua_State* L, int ops, const EditTarget& target,
                                           std::string_view comment) {
-    const TableReader reader(L, "ui:submit");
+    const TableReader reader(L, "ui:submit", Sandbox::of(L).limits().host_bytes);
     v1::EditBatchT batch;
     batch.author = target.author;
     batch.time = target.time_ms;

@@ -204,7 +204,7 @@ void LuaView::open() {
     plugin.run_init(*sandbox);
     lua_State* L = sandbox->state();
     Sandbox::HostScope host(*sandbox);
-    const TableReader reader(L, plugin.file().generic_string());
+    const TableReader reader(L, plugin.file().generic_string(), plugin.limits().host_bytes);
     const int table = lua_gettop(L);
     const std::string path = "views[" + std::to_string(plugin.info().view_entry) + "]";
     if (reader.push_field(table, "views") != LUA_TTABLE ||

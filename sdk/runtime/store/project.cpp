@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -582,8 +584,8 @@ std::uint64_t Project::apply(std::span<const std::uint8_t> edit_batch) {
 }
 
 std::uint64_t Project::Impl::apply_batch(const v1::EditBatch& batch) {
-    if (const std::string problem = batch_text_problem(batch); !problem.empty())
-        fail(problem + "; nothing of the batch was applied: correct the text and apply it again");
+    if (const std::string problem = batch_value_problem(batch); !problem.empty())
+        fail(problem + "; nothing of the batch was applied: correct it and apply it again");
     v1::EditBatchT edits;
     batch.UnPackTo(&edits);
 
@@ -600,6 +602,7 @@ std::uint64_t Project::Impl::apply_batch(const v1::EditBatch& batch) {
         if (!edits.ops[i]) fail(fmt::format("edit batch, op {}: missing", i + 1));
         apply_edit(*edits.ops[i], i, sets, next_id, fresh);
     }
+    check_references(edits, sets);
     for (const auto& [item, loaded] : sets) write_set(item, loaded.revision + 1, loaded.set);
 
     // The journal keeps the batch as applied, with the assigned ids filled in.
@@ -607,6 +610,37 @@ std::uint64_t Project::Impl::apply_batch(const v1::EditBatch& batch) {
     v1::FinishEditBatchBuffer(builder, v1::CreateEditBatch(builder, &edits));
     const auto applied = finished(builder);
     return append_journal(applied, *flatbuffers::GetRoot<v1::EditBatch>(applied.data()));
+}
+
+void Project::Impl::check_references(const v1::EditBatchT& edits,
+                                     const std::map<ItemId, LoadedSet>& sets) {
+    std::map<ItemId, std::unordered_set<AnnotationId>> ids;  // of each touched item, when needed
+    for (std::size_t i = 0; i < edits.ops.size(); ++i) {
+        const v1::EditOpT& op = *edits.ops[i];
+        ItemId item = 0;
+        const v1::AnnotationT* annotation = nullptr;
+        if (const auto* add = op.edit.AsAddAnnotation())
+            item = add->item, annotation = add->annotation.get();
+        else if (const auto* update = op.edit.AsUpdateAnnotation())
+            item = update->item, annotation = update->annotation.get();
+        if (annotation == nullptr || (annotation->parent == 0 && annotation->relations.empty()))
+            continue;
+        auto [known, fresh] = ids.try_emplace(item);
+        if (fresh)
+            for (const auto& a : sets.at(item).set.annotations)
+                if (a) known->second.insert(a->id);
+        const auto refuse = [&](std::string_view what, AnnotationId target) {
+            fail(fmt::format("edit batch, op {} ({}): item {}, annotation {}: {} {} is not an "
+                             "annotation of this item; nothing of the batch was applied",
+                             i + 1, v1::EnumNameEdit(op.edit.type), item, annotation->id, what,
+                             target));
+        };
+        if (annotation->parent != 0 && !known->second.count(annotation->parent))
+            refuse("parent", annotation->parent);
+        for (const auto& relation : annotation->relations)
+            if (relation && !known->second.count(relation->target))
+                refuse("relation target", relation->target);
+    }
 }
 
 void Project::add_review(std::span<const std::uint8_t> review_record) {
@@ -723,7 +757,7 @@ std::string id_problem(ItemId item, const v1::AnnotationSetT& annotations) {
 }
 
 /// Why `annotations` may not be stored as `item`'s set because of a string
-/// they hold (see batch_text_problem); empty when they may. Checked before
+/// they hold (see batch_value_problem); empty when they may. Checked before
 /// packing, on the unpacked strings: an import pays no FlatBuffers look-ups,
 /// and `missing_provenance`, shared by every annotation without one, once.
 std::string set_text_problem(ItemId item, const v1::AnnotationSetT& annotations,

@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "core/annotation_numbers.hpp"
 #include "core/annotation_text.hpp"
 #include "core/data_api.hpp"
 #include "core/error.hpp"
@@ -59,11 +60,12 @@ inline auto find_annotation(v1::AnnotationSetT& set, AnnotationId id) {
                         [id](const auto& a) { return a && a->id == id; });
 }
 
-/// Why `batch` may not be applied because of a string it holds (invalid UTF-8,
-/// a NUL byte), naming the op, item, annotation and field; empty when it may.
-/// Damaged text is kept out here, at the edit boundary, because once stored it
-/// is exported and journaled as if it were what the annotator wrote.
-inline std::string batch_text_problem(const v1::EditBatch& batch) {
+/// Why `batch` may not be applied because of a value it holds: a string that
+/// is not text (invalid UTF-8, a NUL byte) or a number that is not finite,
+/// naming the op, item, annotation and field; empty when it may. Such values
+/// are kept out here, at the edit boundary, because once stored they are
+/// exported and journaled as if they were what the annotator made.
+inline std::string batch_value_problem(const v1::EditBatch& batch) {
     for (const auto& [what, text] :
          {std::pair{"author", batch.author()}, {"comment", batch.comment()}})
         if (const std::string why = unstorable_text(text_view(text)); !why.empty())
@@ -79,7 +81,9 @@ inline std::string batch_text_problem(const v1::EditBatch& batch) {
         else if (const auto* update = op->edit_as_UpdateAnnotation())
             item = update->item(), annotation = update->annotation();
         if (annotation == nullptr) continue;
-        if (const std::string problem = first_unstorable_text(*annotation); !problem.empty())
+        std::string problem = first_unstorable_text(*annotation);
+        if (problem.empty()) problem = non_finite_number(*annotation);
+        if (!problem.empty())
             return fmt::format("edit batch, op {} ({}): item {}, {}, {}", i + 1,
                                v1::EnumNameEdit(op->edit_type()), item,
                                annotation->id() ? fmt::format("annotation {}", annotation->id())
@@ -245,6 +249,10 @@ struct Project::Impl {
     /// Applies a verified batch inside the open transaction and journals it;
     /// returns its sequence number (project.cpp).
     std::uint64_t apply_batch(const v1::EditBatch& batch);
+    /// Throws unless every parent and relation target of the annotations the
+    /// batch added or updated is an annotation of the same item, as `sets`
+    /// hold them after the batch (project.cpp).
+    void check_references(const v1::EditBatchT& edits, const std::map<ItemId, LoadedSet>& sets);
 
     /// Throws unless the item exists; `context` prefixes the message.
     void require_item(ItemId id, std::string_view context = {}) {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/annotation_numbers.hpp"
 #include "core/annotation_text.hpp"
 #include "core/error.hpp"
 #include "core/verify.hpp"
@@ -56,6 +57,7 @@ public:
                         report(fmt::format("{}: relation target {} is not an annotation of this item",
                                            where, r->target()));
             check_geometry(*a, item, where, report);
+            if (const std::string bad = non_finite_number(*a); !bad.empty()) report(where + ": " + bad);
             check_text(*a, where, report);
         }
     }
