@@ -515,3 +515,89 @@ TEST_CASE("lua plugin: each checker has a state of its own, safe on its own thre
     for (std::thread& worker : workers) worker.join();
     CHECK(last == std::vector<std::string>{"100", "150"});
 }
+
+TEST_CASE("lua plugin: findings count against the host-side byte limit", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.long", check = function(item, ctx) ctx:report(nil, ("x"):rep(8 << 20)) end },
+        { id = "test.many", check = function(item, ctx)
+            for i = 1, 1e9 do ctx:report(nil, ("y"):rep(60000)) end
+          end },
+        { id = "test.good", check = function(item, ctx) ctx:report(nil, "still here") end })"));
+    const auto loaded = plugin.load(lua::Limits{.host_bytes = 1u << 20});
+    Config config;
+    const Sample sample;
+    const auto checker = loaded->make_checker(config);
+    Recorder recorder;
+    checker->check(sample.input(), recorder);
+    REQUIRE(recorder.failures.size() == 2);
+    CHECK(recorder.failures[0].first == "test.long");
+    CHECK_THAT(recorder.failures[0].second,
+               Contains("a message of 8 MiB is longer than the limit of 64.0 KiB"));
+    CHECK(recorder.failures[1].first == "test.many");
+    CHECK_THAT(recorder.failures[1].second,
+               Contains("would take the host past its limit of 1 MiB (host_bytes)"));
+    // What test.many reported before the limit stays; the next rule still reports.
+    CHECK(recorder.findings.size() == 18);
+    CHECK(recorder.findings.back().message == "still here");
+}
+
+TEST_CASE("lua plugin: a rule failing on its limits three times is not run again", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.slow", check = function(item, ctx) while true do end end },
+        { id = "test.good", check = function(item, ctx) ctx:report(nil, "still here") end })"));
+    const auto loaded = plugin.load(lua::Limits{.instructions = 100'000});
+    Config config;
+    const Sample sample;
+    const auto checker = loaded->make_checker(config);
+    std::vector<std::string> failures;
+    for (int round = 0; round < 5; ++round) {
+        Recorder recorder;
+        checker->check(sample.input(), recorder);
+        for (const auto& failure : recorder.failures) failures.push_back(failure.second);
+        REQUIRE(recorder.findings.size() == 1);
+    }
+    REQUIRE(failures.size() == 3);
+    CHECK(failures[0] == "instruction budget of 100000 exceeded");
+    CHECK_THAT(failures[2], Contains("after 3 failures on its limits the rule is not run on the "
+                                     "remaining items of this run"));
+}
+
+TEST_CASE("lua plugin: strings of the declaration count against the host-side byte limit", "[lua]") {
+    // A 16 MiB description, or one long name shared by many classes: the host
+    // would copy it once per use.
+    const Plugin described(with_rules(R"(
+        { id = "test.big", description = ("d"):rep(16 << 20), check = function() end })"));
+    CHECK_THROWS_WITH(described.load(lua::Limits{.host_bytes = 4u << 20}),
+                      Contains("qa_rules[1].description") &&
+                          Contains("past its limit of 4 MiB (host_bytes)"));
+    const Plugin classes(R"(
+        local name = ("n"):rep(1 << 20)
+        local classes = {}
+        for i = 1, 300 do classes[i] = { key = "c" .. i, names = { en = name } } end
+        return { api = 1, id = 'tessera.test', label_schemas = { {
+          id = "test.schema", version = "1.0.0", names = { en = "x" }, classes = classes } } })");
+    CHECK_THROWS_WITH(classes.load(lua::Limits{.host_bytes = 16u << 20}),
+                      Contains("names") && Contains("past its limit of 16 MiB (host_bytes)"));
+}
+
+TEST_CASE("lua plugin: an annotation of another item cannot steer item:annotations()", "[lua]") {
+    const Plugin plugin(with_rules(R"(
+        { id = "test.steer", check = function(item, ctx)
+            if kept then
+              local next_of = item:annotations()
+              local a = next_of(item, kept)
+              ctx:report(nil, "got " .. tostring(a))
+            end
+            kept = item:annotation(1)
+          end })"));
+    const auto loaded = plugin.load();
+    Config config;
+    const Sample sample;
+    const auto checker = loaded->make_checker(config);
+    Recorder first, second;
+    checker->check(sample.input(), first);
+    checker->check(sample.input(), second);
+    CHECK(second.findings.empty());
+    REQUIRE(second.failures.size() == 1);
+    CHECK_THAT(second.failures[0].second, Contains("annotation handle used after its item is gone"));
+}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -21,11 +22,21 @@ std::string_view text(const flatbuffers::String* s) {
     return s != nullptr ? std::string_view(s->c_str(), s->size()) : std::string_view();
 }
 
+// The number at `index`, which must be finite: NaN and ±inf mean nothing as a
+// coordinate and cannot be written to JSON.
+double finite_number(const TableReader& reader, int index, const std::string& path) {
+    if (lua_type(reader.state(), index) != LUA_TNUMBER) reader.wrong_type(index, path, "a number");
+    const double value = lua_tonumber(reader.state(), index);
+    if (!std::isfinite(value)) reader.wrong_type(index, path, "a finite number");
+    return value;
+}
+
 double required_number(const TableReader& reader, int table, std::string_view path,
                        const char* name) {
-    const std::optional<double> value = reader.number_field(table, path, name);
-    if (!value) reader.fail(field_path(path, name), "required, a number");
-    return *value;
+    StackTop top(reader.state());
+    if (reader.push_field(table, name) == LUA_TNIL)
+        reader.fail(field_path(path, name), "required, a number");
+    return finite_number(reader, -1, field_path(path, name));
 }
 
 // The flat list {x1, y1, x2, y2, ...} at `list` as points; at least `minimum`.
@@ -33,9 +44,7 @@ std::vector<v1::Point2> read_points(const TableReader& reader, int list, const s
                                     std::size_t minimum) {
     std::vector<double> numbers;
     reader.list(list, path, [&](int value, const std::string& at) {
-        if (lua_type(reader.state(), value) != LUA_TNUMBER)
-            reader.wrong_type(value, at, "a number");
-        numbers.push_back(lua_tonumber(reader.state(), value));
+        numbers.push_back(finite_number(reader, value, at));
     });
     if (numbers.size() % 2 != 0 || numbers.size() / 2 < minimum)
         reader.fail(path, "expected a flat list {x1, y1, x2, y2, ...} of at least " +
@@ -200,7 +209,7 @@ std::unique_ptr<v1::AttributeT> read_attribute(const TableReader& reader, const 
             break;
         case v1::AttributeType::Float:
             if (type != LUA_TNUMBER) reader.wrong_type(value, path, "a number" + schema_says);
-            attribute->float_value = lua_tonumber(L, value);
+            attribute->float_value = finite_number(reader, value, path);
             break;
         case v1::AttributeType::String:
         case v1::AttributeType::Enum:

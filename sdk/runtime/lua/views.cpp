@@ -49,7 +49,12 @@ int item_next_annotation(lua_State* L) {
     const ItemHandle& item = check_item_handle(L, 1);
     Views& views = live(L, item.generation, "item");
     std::uint32_t next = 0;
-    if (!lua_isnoneornil(L, 2)) next = check_annotation_handle(L, 2).index + 1;
+    if (!lua_isnoneornil(L, 2)) {
+        // A handle from another item (or an item gone) must not pick the place in this one.
+        const AnnotationHandle& previous = check_annotation_handle(L, 2);
+        (void)live(L, previous.generation, "annotation");
+        next = previous.index + 1;
+    }
     if (next >= views.count()) return 0;
     push_annotation(L, views, item.generation, next);
     return 1;
