@@ -1,10 +1,12 @@
 #include "plugin_setup.hpp"
 
+#include <chrono>
 #include <system_error>
 
 #include "builtin_formats.hpp"
 #include "builtin_rules.hpp"
 #include "plugins/search_path.hpp"
+#include "core/error.hpp"
 #include "qa/engine.hpp"
 
 namespace tessera::host {
@@ -19,8 +21,30 @@ std::vector<std::filesystem::path> builtin_plugin_dirs() {
     return {TESSERA_SOURCE_PLUGIN_DIR, TESSERA_BUILD_PLUGIN_DIR};
 }
 
+plugins::LuaLimits lua_limits(const std::filesystem::path& project_dir) {
+    plugins::LuaLimits limits;
+    if (project_dir.empty()) return limits;
+    const std::filesystem::path file = project_dir / store::kProjectFileName;
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(file, error)) return limits;
+    // A project file that does not read is reported by the command that opens the project.
+    store::LuaLimitSettings settings;
+    try {
+        settings = store::read_project_file(file).lua;
+    } catch (const Error&) {
+        return limits;
+    }
+    if (settings.instructions) limits.instructions = *settings.instructions;
+    if (settings.time_ms) limits.time = std::chrono::milliseconds(*settings.time_ms);
+    if (settings.memory_mib) limits.memory = static_cast<std::size_t>(*settings.memory_mib) << 20;
+    if (settings.host_mib) limits.host_bytes = static_cast<std::size_t>(*settings.host_mib) << 20;
+    return limits;
+}
+
 std::unique_ptr<plugins::PluginHost> load_plugins(const PluginSetup& setup) {
-    auto host = std::make_unique<plugins::PluginHost>(plugins::LoadOptions{.disabled = setup.disabled}, setup.host_name, TESSERA_VERSION);
+    auto host = std::make_unique<plugins::PluginHost>(
+        plugins::LoadOptions{.disabled = setup.disabled, .lua = lua_limits(setup.project_dir)},
+        setup.host_name, TESSERA_VERSION);
     if (setup.quiet) host->set_log([](tessera_log_level_t, std::string_view, std::string_view) {});
     if (setup.prepare) setup.prepare(*host);
     for (const formats::Format& format :

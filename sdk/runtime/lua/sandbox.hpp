@@ -27,22 +27,11 @@
 
 #include <lua.hpp>
 
+#include "lua/limits.hpp"
+
 namespace tessera::lua {
 
 class Views;
-
-/// Resource limits of one Lua state.
-struct Limits {
-    /// Bytes the state may hold at once (all its allocations together).
-    std::size_t memory = 64u << 20;
-    /// VM instructions one host-to-Lua call may execute.
-    std::uint64_t instructions = 10'000'000;
-    /// Wall-clock time one host-to-Lua call may take.
-    std::chrono::milliseconds time{2000};
-    /// Bytes of text the host may hold for the plugin: strings read from its
-    /// tables when it loads, and the findings one QA worker keeps from it.
-    std::size_t host_bytes = 64u << 20;
-};
 
 /// Why a protected call failed.
 enum class Failure { None, Error, Budget, Time, Memory };

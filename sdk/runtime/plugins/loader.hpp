@@ -26,6 +26,7 @@
 
 #include "core/data_api.hpp"
 #include "formats/registry.hpp"
+#include "lua/limits.hpp"
 #include "plugins/host_extensions.hpp"
 #include "plugins/manifest.hpp"
 #include "plugins/search_path.hpp"
@@ -96,10 +97,7 @@ struct BuiltinPlugin {
 };
 
 /// Limits of the Lua sandbox for Lua plugins (DESIGN.md §5).
-struct LuaLimits {
-    std::size_t memory_bytes = 64u << 20;     ///< per lua_State
-    std::uint64_t instructions = 10'000'000;  ///< per host-to-Lua call
-};
+using LuaLimits = lua::Limits;
 
 /// How plugins are loaded.
 struct LoadOptions {

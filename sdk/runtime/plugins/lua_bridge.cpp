@@ -11,8 +11,7 @@ namespace tessera::plugins {
 Contribution load_lua_plugin(const Manifest& manifest, const LuaLimits& limits,
                              std::shared_ptr<HostExtensions> host) {
     std::shared_ptr<lua::LuaPlugin> plugin = lua::load_lua_plugin(
-        manifest.dir, manifest.id, manifest.file,
-        lua::Limits{.memory = limits.memory_bytes, .instructions = limits.instructions},
+        manifest.dir, manifest.id, manifest.file, limits,
         [host, id = manifest.id](std::string_view line) { host->log(TESSERA_LOG_INFO, id, line); });
     const lua::LuaPluginInfo& info = plugin->info();
     Contribution contribution;

@@ -129,6 +129,44 @@ void append_param(std::string& out, std::string_view text) {
         formats::append_json_string(out, text);
 }
 
+LuaLimitSettings read_lua_section(const JsonText& json, od::value& value) {
+    LuaLimitSettings limits;
+    const char* at = location_of(value);
+    od::object object = read_json_object(json, value, "lua");
+    for_each_json_field(json, object, at, "lua", [&](const std::string& key, od::value& field) {
+        const char* field_at = location_of(field);
+        std::optional<std::uint64_t>* setting = nullptr;
+        std::uint64_t bound = 0;
+        if (key == "instructions") setting = &limits.instructions, bound = kLuaLimitBounds.instructions;
+        else if (key == "time_ms") setting = &limits.time_ms, bound = kLuaLimitBounds.time_ms;
+        else if (key == "memory_mib") setting = &limits.memory_mib, bound = kLuaLimitBounds.memory_mib;
+        else if (key == "host_mib") setting = &limits.host_mib, bound = kLuaLimitBounds.host_mib;
+        else
+            json.fail(field_at, fmt::format("lua: unknown setting \"{}\" (expected instructions, "
+                                            "time_ms, memory_mib or host_mib)",
+                                            key));
+        std::uint64_t number = 0;
+        if (field.get_uint64().get(number) != simdjson::SUCCESS || number == 0 || number > bound)
+            json.fail(field_at, fmt::format("lua.{}: expected an integer from 1 to {}", key, bound));
+        *setting = number;
+    });
+    return limits;
+}
+
+void append_lua(std::string& out, const LuaLimitSettings& limits) {
+    out += ",\n  \"lua\": {";
+    const char* separator = " ";
+    for (const auto& [name, value] : {std::pair{"instructions", limits.instructions},
+                                      {"time_ms", limits.time_ms},
+                                      {"memory_mib", limits.memory_mib},
+                                      {"host_mib", limits.host_mib}}) {
+        if (!value) continue;
+        out += fmt::format("{}\"{}\": {}", separator, name, *value);
+        separator = ", ";
+    }
+    out += " }";
+}
+
 void append_qa(std::string& out, const qa::RuleSettings& rules) {
     out += ",\n  \"qa\": {\n    \"rules\": {";
     bool first_rule = true;
@@ -224,6 +262,8 @@ ProjectFile parse(const JsonText& json) {
             result.schema = read_json_string(json, value, key);
         } else if (key == "qa") {
             read_qa_section(json, value, result.qa_rules);
+        } else if (key == "lua") {
+            result.lua = read_lua_section(json, value);
         }
         // Unknown keys are skipped: newer programs may add settings.
     }
@@ -258,6 +298,7 @@ void write_project_file(const std::filesystem::path& file, const ProjectFile& co
         formats::append_json_string(text, contents.schema);
     }
     if (!contents.qa_rules.empty()) append_qa(text, contents.qa_rules);
+    if (!contents.lua.empty()) append_lua(text, contents.lua);
     text += "\n}\n";
     write_file_atomic(file, text);
 }

@@ -12,7 +12,8 @@
 //         "builtin.near-duplicate": { "severity": "warning", "params": { "iou": 0.9 } },
 //         "driving.light-state": { "enabled": false }
 //       }
-//     }
+//     },
+//     "lua": { "instructions": 10000000, "time_ms": 2000, "memory_mib": 64, "host_mib": 64 }
 //   }
 //
 // "tessera_project" (required) is the version of this file's format. "name"
@@ -24,9 +25,14 @@
 // "qa" → "rules" configures QA rules by rule id: "enabled" (boolean),
 // "severity" ("error", "warning" or "info") and "params" (an object of numbers,
 // strings or booleans, passed to the rule as text); other keys in a rule's
-// object are refused as typos. Unknown top-level keys are ignored.
+// object are refused as typos. "lua" sets the limits of the Lua sandbox for
+// every plugin the project's commands load (each optional, a positive integer
+// up to the bound in kLuaLimitBounds; other keys are refused). Unknown
+// top-level keys are ignored.
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "formats/json_text.hpp"
@@ -38,6 +44,23 @@ namespace tessera::store {
 /// Version of the project file format this program reads and writes.
 inline constexpr int kProjectFileVersion = 1;
 
+/// The "lua" section: limits of the Lua sandbox; unset = the program's default.
+struct LuaLimitSettings {
+    std::optional<std::uint64_t> instructions;  ///< per host-to-Lua call
+    std::optional<std::uint64_t> time_ms;       ///< wall clock per host-to-Lua call
+    std::optional<std::uint64_t> memory_mib;    ///< Lua heap per state
+    std::optional<std::uint64_t> host_mib;      ///< text the host holds for a plugin
+    [[nodiscard]] bool empty() const { return !instructions && !time_ms && !memory_mib && !host_mib; }
+};
+
+/// The largest value each "lua" setting takes.
+inline constexpr struct {
+    std::uint64_t instructions = 10'000'000'000;
+    std::uint64_t time_ms = 600'000;
+    std::uint64_t memory_mib = 16384;
+    std::uint64_t host_mib = 16384;
+} kLuaLimitBounds{};
+
 /// Everything the project file says.
 struct ProjectFile {
     /// Name and durability level.
@@ -48,6 +71,8 @@ struct ProjectFile {
     std::string schema;
     /// The "qa" → "rules" section: per-rule enablement, severity and parameters.
     qa::RuleSettings qa_rules;
+    /// The "lua" section.
+    LuaLimitSettings lua;
 };
 
 /// Reads and checks a project file; throws Error "FILE:LINE:COL: expected ..." when it is invalid.

@@ -1,0 +1,15 @@
+-- A hostile rule (issue 17): upper-loop. Run by tests/integration/cli_hostile_plugins_test.cpp,
+-- which expects `tessera qa` to end within seconds with a finding naming the rule and:
+--   time limit of
+return {
+  api = 1,
+  id = "hostile.upper-loop",
+  qa_rules = { {
+    id = "hostile.upper-loop",
+    description = "upper-loop",
+    check = function(item, ctx)
+    local s = ("x"):rep(16 << 20)
+    while true do local u = s:upper() end
+    end,
+  } },
+}
