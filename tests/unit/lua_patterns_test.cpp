@@ -382,6 +382,10 @@ const std::vector<std::string>& cases() {
             R"~(string.gsub("a.b.c", "%.", "/"))~",
             R"~(string.gsub("a.b.c", ".", {a = 1}))~",
             R"~(string.gsub(123, 2, 9))~",
+            R"~(string.gsub(string.rep("ab", 100), string.rep("a.", 30), "x"))~",
+            R"~(string.gsub(string.rep("ab", 100), "(" .. string.rep("a.", 30) .. ")", "%1"))~",
+            R"~(string.match(string.rep("ab", 100), string.rep("[ab]", 60) .. "$"))~",
+            R"~(collect(string.gmatch(string.rep("ab", 100), string.rep("a.", 30))))~",
             // gmatch
             R"~(collect(string.gmatch("hello world from lua", "%a+")))~",
             R"~(collect(string.gmatch("k=v, a=b", "(%w+)=(%w+)")))~",
@@ -499,7 +503,8 @@ TEST_CASE("lua patterns: every call ticks, and so does s:find through the string
     for (const char* expression :
          {"('abc'):find('b')", "('abc'):find('b', 1, true)", "('abc'):match('b')",
           "('abc'):gsub('b', 'x')", "string.find('abc', 'b')", "string.match('', '')",
-          "string.gsub('', '', '')", "string.find('abc', '^b')"}) {
+          "string.gsub('', '', '')", "string.find('abc', '^b')", "string.find('abc', 'b', 9)",
+          "string.match('abc', 'b', 9)", "string.gmatch('abc', 'b')"}) {
         INFO(expression);
         const int before = g_ticks;
         (void)bounded.eval(expression);
@@ -528,6 +533,8 @@ TEST_CASE("lua patterns: a backtracking pattern on 100 kB stops at the tick that
              R"~(string.gsub(string.rep("a", 100000), ".-.-.-.-.-b", ""))~",
              R"~(collect(string.gmatch(string.rep("a", 100000), ".-.-.-.-.-b")))~",
              R"~(string.find(string.rep("a", 100000), "(.*)%1%1b"))~",
+             R"~(string.gsub(string.rep("a", 300000), "", ""))~",
+             R"~(string.gsub(string.rep("a", 300000), "x*", "%%"))~",
              R"~(string.find(string.rep("a", 100000), string.rep("a", 50000) .. "b", 1, true))~",
          }) {
         INFO(expression);

@@ -435,6 +435,7 @@ bool same_bytes(Matcher* m, const uchar* a, const uchar* b, std::size_t n) {
 
 // Matches the items against the subject from s; the end of the match or nullptr.
 const uchar* match_here(Matcher* m, const uchar* s) {
+    step(m);  // each start position counts, even for an empty pattern
     m->level = 0;
     m->top = 0;
     const Item* item = m->items;
@@ -693,12 +694,12 @@ int find_or_match(lua_State* L, bool find) {
     const char* s = luaL_checklstring(L, 1, &ls);
     const char* p = luaL_checklstring(L, 2, &lp);
     const std::size_t init = start_position(luaL_optinteger(L, 3, 1), ls) - 1;
+    Matcher m;
+    start(&m, L, tick_of(L), s, ls);
     if (init > ls) {
         luaL_pushfail(L);
         return 1;
     }
-    Matcher m;
-    start(&m, L, tick_of(L), s, ls);
     const auto* pattern = reinterpret_cast<const uchar*>(p);
     if (find && (lua_toboolean(L, 4) || !has_specials(p, lp))) {
         const uchar* at = plain_find(&m, m.src + init, pattern, lp);
@@ -781,6 +782,7 @@ int str_gmatch(lua_State* L) {
     const char* p = luaL_checklstring(L, 2, &lp);
     std::size_t init = start_position(luaL_optinteger(L, 3, 1), ls) - 1;
     const Tick tick = tick_of(L);
+    tick(L);
     lua_settop(L, 2);  // the closure keeps subject and pattern alive
     auto* state = static_cast<GmatchState*>(
         lua_newuserdatauv(L, sizeof(GmatchState) + (lp + 1) * sizeof(Item), 0));

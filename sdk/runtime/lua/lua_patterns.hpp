@@ -12,10 +12,11 @@
 // reference to a stock function keeps that function.
 //
 // The tick contract:
-// - tick(L) is called at least once by every call of find, match, gsub and
-//   of a gmatch iterator, and again at least every kTickSteps matching steps
-//   (a step is one character comparison, one byte scanned while searching,
-//   one byte of a back-reference compared, or one backtracking step).
+// - tick(L) is called at least once by every call of find, match, gmatch,
+//   gsub and of a gmatch iterator, and again at least every kTickSteps
+//   matching steps (a step is one character comparison, one byte scanned
+//   while searching, one byte of a back-reference or plain-find candidate
+//   compared, one backtracking step, one '%' in a gsub replacement).
 // - tick may raise a Lua error (lua_error / luaL_error, i.e. longjmp): the
 //   error leaves the string function unchanged (same value, no position
 //   added). The matcher holds only plain C data and Lua-owned buffers across
@@ -32,16 +33,18 @@
 // (classified by <cctype> in the current C locale, as stock Lua does), sets
 // with ranges and classes, gsub with string/table/function replacements,
 // %0-%9 and %% in replacement strings, the maximum count and the count
-// result, gmatch's init argument and its rule that an empty match right
-// after the previous match is skipped. Malformed patterns raise the stock
-// messages ("malformed pattern (ends with '%')", "invalid capture index %1",
+// result, gmatch's init argument, its rule that an empty match right after
+// the previous match is skipped, and its literal '^'. Errors of a gsub
+// replacement function or table (__index) pass through unchanged. Malformed patterns raise the
+// stock messages ("malformed pattern (ends with '%')", "invalid capture index %1",
 // ...) at the same point the stock matcher would: only when the match
 // reaches the malformed item, so "a%" still finds nothing in "b".
 //
-// Limits: at most 32 captures ("too many captures") and at most 200 nested
-// backtracking points, the stock recursion limit ("pattern too complex");
-// the points live in a fixed array, not on the C stack, so no pattern can
-// overflow the C stack.
+// Limits: at most 32 captures ("too many captures"); at most 199 pending
+// backtracking points, which with the first attempt is the stock limit of
+// 200 nested matcher calls ("pattern too complex"). The points live in a
+// fixed array (about 5 KiB of C stack per call), not in recursion, so no
+// pattern can overflow the C stack.
 //
 // Implemented: everything above, checked against the stock library by
 //   tests/unit/lua_patterns_test.cpp.
