@@ -678,6 +678,12 @@ Item* item_storage(lua_State* L, std::size_t len, Item* inline_items) {
 const uchar* plain_find(Matcher* m, const uchar* s, const uchar* p, std::size_t lp) {
     if (lp == 0) return s;
     if (lp > static_cast<std::size_t>(m->end - s)) return nullptr;
+    const std::size_t remaining = static_cast<std::size_t>(m->end - s);
+    if (remaining <= static_cast<std::size_t>(m->budget)) {
+        // Within one budget: glibc's memmem is linear in remaining + lp.
+        charge(m, static_cast<int>(remaining));
+        return static_cast<const uchar*>(memmem(s, remaining, p, lp));
+    }
     const uchar* last = m->end - lp;
     while (s <= last) {
         s = scan_for(m, s, last + 1, p[0]);
