@@ -42,7 +42,7 @@ Timed cli(const std::vector<std::string>& args) {
     std::vector<std::string> command{"--signal=KILL", "120", TESSERA_CLI};
     command.insert(command.end(), args.begin(), args.end());
     const auto start = std::chrono::steady_clock::now();
-    Timed timed{run("timeout", command), {}};
+    Timed timed{run("/usr/bin/timeout", command), {}};
     timed.took = std::chrono::steady_clock::now() - start;
     return timed;
 }
@@ -66,6 +66,7 @@ fs::path project_with(const TempDir& tmp, const fs::path& attempt) {
     std::string text = slurp(file);
     text.insert(text.rfind('}'), ",\n  \"lua\": { \"time_ms\": 500 }\n");
     tessera::write_file_atomic(file, text);
+    fs::create_directories(dir / "plugins");
     fs::copy(attempt, dir / "plugins" / attempt.filename(), fs::copy_options::recursive);
     fs::remove(dir / "plugins" / attempt.filename() / "expect");
     return dir;

@@ -2,6 +2,7 @@
 
 #include <climits>
 
+#include "lua/lua_patterns.hpp"
 #include "lua/sandbox.hpp"
 
 namespace tessera::lua {
@@ -261,6 +262,7 @@ void check_on_entry(lua_State* L) {
 }  // namespace
 
 void bound_library(lua_State* L) {
+    open_bounded_patterns(L, &Sandbox::check_time);
     lua_pushglobaltable(L);
     check_on_entry(L);
     lua_pop(L, 1);

@@ -8,7 +8,7 @@ return {
     id = "hostile.format-loop",
     description = "format-loop",
     check = function(item, ctx)
-    local s = ("x"):rep(16 << 20)
+    local s = ("x"):rep(4 << 20)
     while true do local t = string.format("%s%s", s, "!") end
     end,
   } },

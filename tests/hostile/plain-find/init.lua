@@ -8,8 +8,8 @@ return {
     id = "hostile.plain-find",
     description = "plain-find",
     check = function(item, ctx)
-    local s = ("a"):rep(32 << 20)
-    local needle = ("a"):rep(1 << 20) .. "b"
+    local s = ("a"):rep(16 << 20)
+    local needle = ("a"):rep(256 << 10) .. "b"
     while true do local _ = s:find(needle, 1, true) end
     end,
   } },

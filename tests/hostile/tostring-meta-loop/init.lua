@@ -8,9 +8,9 @@ return {
     id = "hostile.tostring-meta-loop",
     description = "tostring-meta-loop",
     check = function(item, ctx)
-    local big = ("z"):rep(8 << 20)
+    local big = ("z"):rep(4 << 20)
     local t = setmetatable({}, { __tostring = function() return big end })
-    while true do local s = tostring(t) .. "" end
+    while true do local s = tostring(t) .. "!" end
     end,
   } },
 }
