@@ -643,3 +643,32 @@ TEST_CASE("store: every field of an annotation survives storage, shared or not",
         CHECK(*stored.annotations[i] == *expected.annotations[i]);
     }
 }
+
+TEST_CASE("store: the project file's \"lua\" limits are read, checked and written back", "[store]") {
+    const std::filesystem::path file = "p/tessera-project.json";
+    const store::ProjectFile parsed = store::parse_project_file(
+        file, R"({"tessera_project": 1, "name": "x", "lua": {"time_ms": 500, "host_mib": 256}})");
+    CHECK(parsed.lua.time_ms == 500u);
+    CHECK(parsed.lua.host_mib == 256u);
+    CHECK(!parsed.lua.instructions);
+    CHECK(!parsed.lua.memory_mib);
+    for (const auto& [text, error] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"tessera_project": 1, "name": "x", "lua": {"seconds": 5}})",
+              "lua: unknown setting \"seconds\""},
+             {R"({"tessera_project": 1, "name": "x", "lua": {"time_ms": 0}})",
+              "lua.time_ms: expected an integer from 1 to 600000"},
+             {R"({"tessera_project": 1, "name": "x", "lua": {"memory_mib": 1e9}})",
+              "lua.memory_mib: expected an integer from 1 to 16384"},
+             {R"({"tessera_project": 1, "name": "x", "lua": {"instructions": -3}})",
+              "lua.instructions: expected an integer from 1 to"},
+         }) {
+        INFO(text);
+        require_error([&] { (void)store::parse_project_file(file, text); }, error);
+    }
+    test::TempDir temp;
+    store::write_project_file(temp / "tessera-project.json", parsed);
+    const store::ProjectFile again = store::read_project_file(temp / "tessera-project.json");
+    CHECK(again.lua.time_ms == 500u);
+    CHECK(again.lua.host_mib == 256u);
+    CHECK(!again.lua.instructions);
+}

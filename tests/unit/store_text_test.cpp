@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -320,4 +321,83 @@ TEST_CASE("validate: U+FFFD, NUL bytes, invalid UTF-8 and text not in NFC are re
               "a.txt: annotation 2, tier: text is not valid UTF-8 at byte 1",
               "a.txt: annotation 2, key of attribute 2: text has a NUL byte at byte 4",
           });
+}
+
+TEST_CASE("store: non-finite numbers and references outside the item are refused, nothing applied",
+          "[store]") {
+    // A Lua view could submit these (issue 17): a COCO export then wrote null,
+    // which our own import refuses, and validate failed on the parent.
+    test::TempDir temp;
+    Project project = speaker_project(temp / "p");
+    {
+        Transaction transaction = project.begin();
+        REQUIRE(transaction.add_item(make_item("b.txt")) == 2);
+        transaction.commit();
+    }
+    REQUIRE(project.apply(one_op(2, speaker(0, "on b"))) == 2);  // annotation 2, of item 2
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    struct Case {
+        const char* name;
+        std::function<std::unique_ptr<v1::AnnotationT>()> annotation;
+        const char* error;
+    };
+    const std::vector<Case> cases = {
+        {"a box with a NaN edge",
+         [&] {
+             auto a = speaker(0, "x");
+             v1::BoxT box;
+             box.left = 1, box.top = nan, box.right = 5, box.bottom = 6;
+             a->geometry.Set(std::move(box));
+             return a;
+         },
+         "edit batch, op 1 (AddAnnotation): item 1, new annotation, geometry Box.top is nan"},
+        {"a polygon with an infinite point",
+         [&] {
+             auto a = speaker(0, "x");
+             v1::PolygonT polygon;
+             polygon.points = {{0, 0}, {inf, 0}, {0, 5}};
+             a->geometry.Set(std::move(polygon));
+             return a;
+         },
+         "geometry Polygon.points[2] is (inf, 0)"},
+        {"a float attribute of -inf",
+         [&] {
+             auto a = speaker(0, "x");
+             auto attribute = std::make_unique<v1::AttributeT>();
+             attribute->key = "height", attribute->type = v1::AttributeType::Float;
+             attribute->float_value = -inf;
+             a->attributes.push_back(std::move(attribute));
+             return a;
+         },
+         "attribute \"height\" is -inf"},
+        {"a parent in another item",
+         [&] {
+             auto a = speaker(0, "x");
+             a->parent = 2;
+             return a;
+         },
+         "edit batch, op 1 (AddAnnotation): item 1, annotation 3: parent 2 is not an annotation "
+         "of this item; nothing of the batch was applied"},
+        {"a relation to an annotation that does not exist",
+         [&] {
+             auto a = speaker(0, "x");
+             a->relations.push_back(std::make_unique<v1::RelationT>());
+             a->relations.back()->kind = "translation-of", a->relations.back()->target = 99;
+             return a;
+         },
+         "relation target 99 is not an annotation of this item"},
+    };
+    for (const Case& c : cases) {
+        SECTION(c.name) {
+            const Bytes bytes = one_op(1, c.annotation());
+            CHECK_THAT(error_of([&] { (void)project.apply(bytes); }), Contains(c.error));
+            CHECK(project.journal_size() == 2);
+            CHECK(annotations_of(project, 1).annotations.size() == 1);
+        }
+    }
+    // A parent in the same item, added in the same batch or before, is fine.
+    auto child = speaker(0, "child");
+    child->parent = 1;
+    CHECK(project.apply(one_op(1, std::move(child))) == 3);
 }
