@@ -85,6 +85,13 @@ App::App(AppOptions options) : options_(std::move(options)) {
         .prepare =
             [this](plugins::PluginHost& host) {
                 offer_ui_extensions(host.host_extensions());
+                // A plugin's errors (a view's frame stopped at its deadline, a plugin
+                // refused) show in the status bar too, not only on stderr.
+                host.set_log([this, to_stderr = plugins::stderr_log()](
+                                 tessera_log_level_t level, std::string_view plugin, std::string_view line) {
+                    to_stderr(level, plugin, line);
+                    if (level == TESSERA_LOG_ERROR) message(fmt::format("{}: {}", plugin, line), true);
+                });
                 // Edits of view plugins go through the session: durable and
                 // undoable, and a refusal shows in the status bar as the host's own do.
                 host.host_extensions().set_submit([this](std::span<const std::uint8_t> batch) {
