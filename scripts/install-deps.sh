@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config clang libclang-rt-14-dev
   liblua5.4-dev libimgui-dev libglfw3-dev libstb-dev
   flatbuffers-compiler libflatbuffers-dev libfmt-dev catch2
-  libsqlite3-dev libsimdjson-dev libpugixml-dev libutf8proc-dev
+  libsqlite3-dev libsimdjson-dev libpugixml-dev libutf8proc-dev libre2-dev
   xvfb xauth libgl1-mesa-dri fonts-noto-cjk
 )
 

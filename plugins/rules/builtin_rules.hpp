@@ -17,13 +17,16 @@
 //   builtin.tier-overlap          overlapping time spans in an exclusive tier
 //
 // Limits, each reported rather than silently skipped:
+//   - Attribute patterns are RE2 (core/schema_pattern.hpp), matched against
+//     the whole value by code point, in linear time.
 //   - A String value longer than 4096 bytes is not matched against its
-//     attribute's pattern (std::regex recurses per character); it gets a
-//     builtin.attribute-value finding saying it is too long to check.
-//   - A pattern longer than 512 bytes, or with a repetition count {n} / {n,m}
-//     above 1000, is refused like a pattern that does not compile: never
-//     compiled, builtin.attribute-value fails (rule_failed) naming the class,
-//     attribute and reason.
+//     attribute's pattern; it gets a builtin.attribute-value finding saying it
+//     is too long to check.
+//   - A pattern longer than 512 bytes, nested more than 100 groups deep, with a
+//     repetition count {n} / {n,m} above 1000, compiling to more than 2 MiB or
+//     using what RE2 does not do (back-references, lookaround) is refused like
+//     a pattern that does not compile: builtin.attribute-value fails
+//     (rule_failed) naming the class, attribute and reason.
 //   - A NaN or infinite coordinate (box, polygon, polyline, keypoint other than
 //     NotLabeled, point, circle, rotated box, time span) is a
 //     builtin.degenerate-geometry finding ("non-finite coordinate"); the shape

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <regex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +20,7 @@
 
 #include "core/annotation_text.hpp"
 #include "core/data_api.hpp"
+#include "core/schema_pattern.hpp"
 #include "qa/rule.hpp"
 
 namespace tessera::rules {
@@ -109,15 +109,6 @@ private:
     std::size_t mask_ = 0;
 };
 
-/// Limits on attribute patterns (they come from plugins): a longer pattern,
-/// or one with a repetition count {n} / {n,m} above kMaxPatternRepeat, is
-/// refused (rule_failed), never compiled.
-inline constexpr std::size_t kMaxPatternBytes = 512;
-inline constexpr std::uint64_t kMaxPatternRepeat = 1000;
-/// libstdc++'s std::regex matcher recurses once per character: a longer
-/// value is reported as too long to check instead of matched.
-inline constexpr std::size_t kMaxPatternValueBytes = 4096;
-
 /// An attribute spec prepared for checking.
 struct AttributeRule {
     std::string key;
@@ -130,10 +121,11 @@ struct AttributeRule {
     /// Allowed enum value keys, and their index.
     std::vector<std::string> values;
     KeyIndex value_index;
-    /// The pattern as written and compiled once; regex_error when it does not compile.
+    /// The pattern as written, compiled once with the limits of
+    /// core/schema_pattern.hpp; pattern_error says why when it is refused.
     std::string pattern;
-    std::optional<std::regex> regex;
-    std::string regex_error;
+    SchemaPattern compiled;
+    std::string pattern_error;
     /// Allowed code points of a String value; empty = any.
     std::vector<v1::UnicodeRange> ranges;
 };

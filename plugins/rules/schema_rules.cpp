@@ -106,17 +106,16 @@ void check_other_value(const Pass& pass, std::uint64_t id, const AttributeRule& 
         case v1::AttributeType::String: {
             const std::string_view text = view(attribute.string_value());
             if (pass.on.attribute_value && !rule.pattern.empty()) {
-                if (!rule.regex)
-                    pass.sink.rule_failed(kAttributeValue, rule.regex_error);
+                if (!rule.compiled.ok())
+                    pass.sink.rule_failed(kAttributeValue, rule.pattern_error);
                 else if (text.size() > kMaxPatternValueBytes)
-                    // The matcher recurses per character: a long value could
-                    // overflow a worker's stack.
+                    // Matching is linear: the limit bounds the time per value.
                     pass.report(kAttributeValue, id,
                                 fmt::format("attribute \"{}\" is {} bytes long, too long to check "
                                             "against the pattern /{}/ (limit {} bytes) ({})",
                                             rule.key, text.size(), rule.pattern,
                                             kMaxPatternValueBytes, rule.owner));
-                else if (!std::regex_match(text.begin(), text.end(), *rule.regex))
+                else if (!rule.compiled.matches(text))
                     pass.report(kAttributeValue, id,
                                 fmt::format("attribute \"{}\" is \"{}\", which does not match "
                                             "/{}/ ({})",

@@ -35,53 +35,6 @@ std::vector<v1::UnicodeRange> ranges_of(
     return out;
 }
 
-namespace {
-
-/// Why `pattern` is too big to compile (std::regex copies a repeated atom
-/// once per count), or empty when it may be compiled.
-std::string refuse_pattern(std::string_view pattern) {
-    if (pattern.size() > kMaxPatternBytes)
-        return fmt::format("it is {} bytes long, above the limit of {} bytes", pattern.size(),
-                           kMaxPatternBytes);
-    // Reads a decimal count at `at`, saturating; false when there is no digit.
-    const auto count = [&](std::size_t& at, std::uint64_t& value) {
-        const std::size_t begin = at;
-        value = 0;
-        for (; at < pattern.size() && pattern[at] >= '0' && pattern[at] <= '9'; ++at)
-            value = std::min<std::uint64_t>(value * 10 + static_cast<unsigned>(pattern[at] - '0'),
-                                            std::uint64_t{1} << 40);
-        return at > begin;
-    };
-    bool in_class = false;
-    for (std::size_t at = 0; at < pattern.size(); ++at) {
-        const char c = pattern[at];
-        if (c == '\\') {
-            ++at;  // an escaped character, e.g. \{, is a literal
-        } else if (in_class) {
-            in_class = c != ']';
-        } else if (c == '[') {
-            in_class = true;  // ECMAScript: "[]" is an empty class, the next ']' closes
-        } else if (c == '{') {
-            std::size_t end = at + 1;
-            std::uint64_t low = 0, high = 0;
-            if (!count(end, low)) continue;
-            high = low;
-            if (end < pattern.size() && pattern[end] == ',') {
-                ++end;
-                if (!count(end, high)) high = low;  // {n,}
-            }
-            if (end >= pattern.size() || pattern[end] != '}') continue;
-            if (std::max(low, high) > kMaxPatternRepeat)
-                return fmt::format("its repetition {} asks for more than {} repeats",
-                                   pattern.substr(at, end + 1 - at), kMaxPatternRepeat);
-            at = end;
-        }
-    }
-    return {};
-}
-
-}  // namespace
-
 AttributeScope scope_of(const flatbuffers::Vector<flatbuffers::Offset<v1::AttributeSpec>>* specs,
                         const std::string& owner) {
     AttributeScope scope;
@@ -100,20 +53,13 @@ AttributeScope scope_of(const flatbuffers::Vector<flatbuffers::Offset<v1::Attrib
                 rule.values.emplace_back(view(value->key()));
         rule.pattern = std::string(view(spec->pattern()));
         if (!rule.pattern.empty()) {
-            // Patterns come from plugins: one too big to compile safely is
-            // refused like one that does not compile, and never compiled.
-            if (const std::string refused = refuse_pattern(rule.pattern); !refused.empty()) {
-                rule.regex_error = fmt::format("pattern of attribute \"{}\" of {} is refused: {}",
-                                               rule.key, owner, refused);
-            } else {
-                try {
-                    rule.regex.emplace(rule.pattern, std::regex::ECMAScript | std::regex::optimize);
-                } catch (const std::regex_error& e) {
-                    rule.regex_error = fmt::format("pattern /{}/ of attribute \"{}\" of {} is not "
-                                                   "a valid ECMAScript regular expression ({})",
-                                                   rule.pattern, rule.key, owner, e.what());
-                }
-            }
+            // A schema stored in a project may hold a pattern that no plugin
+            // load checked (an older Tessera, an edited file): refused here
+            // the same way, it makes the rule fail instead of being run.
+            rule.compiled = SchemaPattern::compile(rule.pattern);
+            if (!rule.compiled.ok())
+                rule.pattern_error = fmt::format("pattern of attribute \"{}\" of {} is refused: {}",
+                                                 rule.key, owner, rule.compiled.error());
         }
         rule.ranges = ranges_of(spec->unicode_ranges());
     }

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -297,8 +298,8 @@ TEST_CASE("lua plugin: a bad declaration is refused naming the file and the path
          "label_schemas[1].classes[1].geometry[2]: expected one of box, rotated_box"},
         {schema_head + "{ key = 'a', attributes = { { key = 'k', type = 'string', pattern = '[' } "
                        "} } } } } }",
-         "label_schemas[1].classes[1].attributes[1].pattern: not a valid ECMAScript regular "
-         "expression"},
+         "label_schemas[1].classes[1].attributes[1].pattern: refused: not RE2 syntax (missing ]: "
+         "[)"},
         {schema_head + "{ key = 'a', attributes = { { key = 'k', type = 'string', unicode_ranges = "
                        "{ { 0x9FFF, 0x4E00 } } } } } } } } }",
          "unicode_ranges[1]: first code point is greater than the last"},
@@ -324,6 +325,61 @@ TEST_CASE("lua plugin: a bad declaration is refused naming the file and the path
         INFO(code);
         const Plugin plugin(code);
         CHECK_THROWS_WITH(plugin.load(), StartsWith(plugin.file() + ": ") && Contains(expected));
+    }
+}
+
+TEST_CASE("lua plugin: a schema pattern is compiled with limits, in RE2 syntax", "[lua]") {
+    // The pattern is a Lua expression, so that huge ones are made by string.rep.
+    const auto plugin_with = [](std::string_view pattern) {
+        return "return { api = 1, id = 'tessera.test', label_schemas = { { id = 's', "
+               "version = '1.0.0', classes = { { key = 'a', attributes = { { key = 'code', "
+               "type = 'string', pattern = " +
+               std::string(pattern) + " } } } } } } }";
+    };
+    const std::string at = "label_schemas[1].classes[1].attributes[1].pattern: refused: ";
+    const auto refused = [&](std::string_view pattern, const std::string& expected) {
+        INFO(pattern);
+        const Plugin plugin(plugin_with(pattern));
+        const auto start = std::chrono::steady_clock::now();
+        CHECK_THROWS_WITH(plugin.load(), StartsWith(plugin.file() + ": " + at) &&
+                                             Contains(expected));
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+    };
+    SECTION("100,000 nested groups, refused before any parser sees them") {
+        refused("string.rep('(', 100000) .. 'a' .. string.rep(')', 100000)",
+                "it is 200001 bytes long, above the limit of 512 bytes");
+    }
+    SECTION("groups nested more than 100 deep within 512 bytes") {
+        refused("string.rep('(', 150) .. 'a' .. string.rep(')', 150)",
+                "its groups are nested more than 100 deep");
+        // A parenthesis in a class is a character: it closes no group.
+        refused("string.rep('([)]', 101) .. string.rep(')', 101)",
+                "its groups are nested more than 100 deep");
+    }
+    SECTION("a huge repetition count") {
+        refused("'(a{1000}){1001}'", "its repetition {1001} asks for more than 1000 repeats");
+    }
+    SECTION("what RE2 cannot do is named") {
+        refused(R"('(a)\\1')", "back-references (\\1) are not supported");
+        refused("'(?=a)a'", "lookahead (?=) is not supported");
+        refused("'(?!b)a'", "lookahead (?!) is not supported");
+        refused("'(?<=a)a'", "lookbehind (?<=) is not supported");
+        refused(R"('\\u4E00')", "\\u escapes are not supported, write \\x{4E00}");
+        refused("'(?<y>a)'", "named groups are written (?P<name>...)");
+        refused("'['", "not RE2 syntax (missing ]: [)");
+    }
+    SECTION("a pattern whose program is too big for the memory limit") {
+        refused(R"('\\pL{1000}')", "compiles to more than");
+    }
+    SECTION("ordinary patterns load as written") {
+        for (const char* pattern : {R"('^[A-Z]{2}-\\d{4}$')", R"('\\p{Han}+')",
+                                    "'(?P<y>a)|[[:alpha:]]+'", R"('\\pL{1,50}')",
+                                    "string.rep('(', 100) .. 'a' .. string.rep(')', 100)",
+                                    "'[(]' .. string.rep('(', 100) .. 'a' .. string.rep(')', 100)"}) {
+            INFO(pattern);
+            const Plugin plugin(plugin_with(pattern));
+            CHECK_NOTHROW(plugin.load());
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -494,6 +495,77 @@ TEST_CASE("builtin.attribute-value: patterns too big to compile are refused", "[
         CHECK(run("[{]{3}\\{1001\\}", "{{{{1001}").empty());  // braces in a class or escaped
         CHECK(run(std::string(512, 'a'), std::string(512, 'a')).empty());
     }
+}
+
+namespace {
+
+/// The builtin.attribute-value findings for one annotation whose String
+/// attribute "code" (of class sign, with `pattern`) holds each of `values`.
+std::vector<qa::Finding> pattern_findings(std::string pattern, std::vector<std::string> values) {
+    Case c;
+    auto sign = label_class("sign");
+    auto code = spec("code", v1::AttributeType::String);
+    code->pattern = std::move(pattern);
+    sign->attributes.push_back(std::move(code));
+    c.schema.classes.push_back(std::move(sign));
+    std::uint64_t id = 0;
+    for (std::string& value : values) {
+        auto s = attribute("code", v1::AttributeType::String);
+        s->string_value = std::move(value);
+        c.add(annotation(++id, "sign", box(10, 10, 50, 50))).attributes.push_back(std::move(s));
+    }
+    return c.findings("builtin.attribute-value");
+}
+
+}  // namespace
+
+TEST_CASE("builtin.attribute-value: a stored pattern is matched in linear time", "[qa][rules]") {
+    // (a|aa)+ backtracks exponentially in a backtracking matcher: a value of
+    // 4,000 a's then a b (within the 4096-byte limit) never finished before.
+    const auto start = std::chrono::steady_clock::now();
+    const auto found = pattern_findings(
+        "(a|aa)+", {std::string(4000, 'a') + "b", std::string(4096, 'a'), std::string(100'000, 'a')});
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].annotations == std::vector<std::uint64_t>{1});
+    CHECK_THAT(found[0].message, Contains("which does not match /(a|aa)+/"));
+    // Longer than the per-value limit: reported as too long, as before.
+    CHECK(found[1].annotations == std::vector<std::uint64_t>{3});
+    CHECK_THAT(found[1].message, Contains("is 100000 bytes long, too long to check"));
+}
+
+TEST_CASE("builtin.attribute-value: a stored pattern the tables refuse fails the rule",
+          "[qa][rules]") {
+    const auto refused = [](std::string pattern, const std::string& expected) {
+        INFO(pattern.substr(0, 40));
+        const auto start = std::chrono::steady_clock::now();
+        const auto found = pattern_findings(std::move(pattern), {"a"});
+        CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
+        REQUIRE(found.size() == 1);
+        CHECK(found[0].annotations.empty());  // rule_failed: about the rule, not an annotation
+        CHECK_THAT(found[0].message,
+                   Contains("pattern of attribute \"code\" of class sign is refused: " + expected));
+    };
+    refused(std::string(100'000, '(') + "a" + std::string(100'000, ')'),
+            "it is 200001 bytes long, above the limit of 512 bytes");
+    refused(std::string(101, '(') + "a" + std::string(101, ')'),
+            "its groups are nested more than 100 deep");
+    refused("(a)\\1", "back-references (\\1) are not supported");
+    refused("(?<!b)a", "lookbehind (?<!) is not supported");
+    refused("a**", "not RE2 syntax (bad repetition operator: **)");
+}
+
+TEST_CASE("builtin.attribute-value: patterns match whole values, by code point", "[qa][rules]") {
+    CHECK(pattern_findings(R"(^[A-Z]{2}-\d{4}$)", {"AB-1234"}).empty());
+    CHECK(pattern_findings(R"([A-Z]{2}-\d{4})", {"xAB-1234", "AB-12345"}).size() == 2);
+    CHECK(pattern_findings(R"(\p{Han}+)", {"漢字", "汉字"}).empty());
+    const auto found = pattern_findings(R"(\p{Han}+)", {"漢a"});
+    REQUIRE(found.size() == 1);
+    CHECK_THAT(found[0].message, Contains("\"code\" is \"漢a\", which does not match"));
+    // Yi syllables are three bytes each: "." is one character, not one byte.
+    CHECK(pattern_findings("^.{3}$", {"ꆈꌠꁱ"}).empty());
+    CHECK(pattern_findings("[ꀀ-ꒌ]+", {"ꆈꌠꁱ"}).empty());
+    CHECK(pattern_findings("[ꀀ-ꒌ]+", {"ꆈꌠx"}).size() == 1);
 }
 
 TEST_CASE("builtin.degenerate-geometry: non-finite polygon points are reported, not sorted",

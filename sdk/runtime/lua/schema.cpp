@@ -5,11 +5,11 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <regex>
 #include <set>
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/schema_pattern.hpp"
 #include "core/verify.hpp"
 
 namespace tessera::lua {
@@ -242,13 +242,10 @@ std::unique_ptr<v1::AttributeSpecT> read_attribute(const TableReader& reader, in
     spec->required = reader.bool_field(table, path, "required").value_or(false);
     spec->pattern = reader.string_field(table, path, "pattern").value_or("");
     if (!spec->pattern.empty()) {
-        try {
-            std::regex check(spec->pattern, std::regex::ECMAScript);
-        } catch (const std::regex_error& e) {
-            reader.fail(
-                field_path(path, "pattern"),
-                std::string("not a valid ECMAScript regular expression (") + e.what() + ")");
-        }
+        // Compiled here with the limits the QA rules apply, so that a pattern
+        // they would refuse never reaches a project.
+        if (const SchemaPattern pattern = SchemaPattern::compile(spec->pattern); !pattern.ok())
+            reader.fail(field_path(path, "pattern"), "refused: " + pattern.error());
     }
     spec->unicode_ranges = read_ranges(reader, table, path);
     {

@@ -36,7 +36,6 @@
 #include <cstdio>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -44,6 +43,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "core/schema_pattern.hpp"
 #include "studio/app.hpp"
 #include "studio/i18n.hpp"
 #include "studio/panels/panels.hpp"
@@ -174,11 +174,11 @@ private:
     /// Applies `change` to a copy of `annotation` as one edit, unless it changes nothing.
     template <typename Change>
     void commit(App& app, const v1::Annotation& annotation, Change&& change);
-    [[nodiscard]] const std::regex* pattern(const std::string& source);
+    [[nodiscard]] const SchemaPattern& pattern(const std::string& source);
 
     AnnotationId shown_ = 0;
     std::map<std::string, Field, std::less<>> fields_;
-    std::map<std::string, std::optional<std::regex>> patterns_;
+    std::map<std::string, SchemaPattern> patterns_;
 };
 
 template <typename Change>
@@ -191,18 +191,10 @@ void AttributeEditor::commit(App& app, const v1::Annotation& annotation, Change&
     app.update_annotation(std::move(*after), "edit attributes");
 }
 
-const std::regex* AttributeEditor::pattern(const std::string& source) {
+const SchemaPattern& AttributeEditor::pattern(const std::string& source) {
     auto it = patterns_.find(source);
-    if (it == patterns_.end()) {
-        std::optional<std::regex> compiled;
-        try {
-            compiled.emplace(source, std::regex::ECMAScript);
-        } catch (const std::regex_error&) {
-            compiled.reset();
-        }
-        it = patterns_.emplace(source, std::move(compiled)).first;
-    }
-    return it->second ? &*it->second : nullptr;
+    if (it == patterns_.end()) it = patterns_.emplace(source, SchemaPattern::compile(source)).first;
+    return it->second;
 }
 
 void AttributeEditor::draw(App& app) {
@@ -485,9 +477,12 @@ void AttributeEditor::check_text(const v1::AttributeSpec& spec, const std::strin
     if (value.empty()) return;
     if (const std::string_view source = text_of(spec.pattern()); !source.empty()) {
         const std::string source_text(source);
-        if (const std::regex* re = pattern(source_text); re == nullptr) {
-            ImGui::TextColored(kErrorColor, tr("attributes.bad_pattern"), source_text.c_str());
-        } else if (!std::regex_match(value, *re)) {
+        if (const SchemaPattern& compiled = pattern(source_text); !compiled.ok()) {
+            const std::string why = source_text + " (" + compiled.error() + ")";
+            ImGui::PushTextWrapPos(0.0f);
+            ImGui::TextColored(kErrorColor, tr("attributes.bad_pattern"), why.c_str());
+            ImGui::PopTextWrapPos();
+        } else if (!compiled.matches(value)) {
             ImGui::PushTextWrapPos(0.0f);
             ImGui::TextColored(kErrorColor, tr("attributes.pattern_mismatch"), source_text.c_str());
             ImGui::PopTextWrapPos();

@@ -79,7 +79,8 @@ public:
         spec_->unit = unit;
         return *this;
     }
-    /// ECMAScript pattern a String value must match in full.
+    /// RE2 pattern a String value must match in full (plugins/lua/README.md
+    /// "Attribute patterns": syntax and limits).
     AttributeRef& pattern(std::string_view pattern) {
         spec_->pattern = pattern;
         return *this;
