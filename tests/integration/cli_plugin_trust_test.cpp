@@ -166,6 +166,7 @@ TEST_CASE("a native plugin in a project's folder runs no code unless the user al
           "[cli][plugins][trust]") {
     TempDir tmp;
     const auto dir = project(tmp);
+    std::filesystem::create_directories(dir / "plugins");
     std::filesystem::copy(kTestPlugins / "marker", dir / "plugins/marker",
                           std::filesystem::copy_options::recursive);
     const auto marker = tmp / "constructor-ran";
@@ -202,6 +203,7 @@ TEST_CASE("a native plugin on the user's own plugin path loads without the permi
           "[cli][plugins][trust]") {
     TempDir tmp;
     const auto dir = project(tmp);
+    std::filesystem::create_directories(tmp / "mine");
     std::filesystem::copy(kTestPlugins / "marker", tmp / "mine/marker",
                           std::filesystem::copy_options::recursive);
     const auto marker = tmp / "constructor-ran";
