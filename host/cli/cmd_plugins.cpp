@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "core/display_text.hpp"
 #include "core/error.hpp"
 #include "formats/json_text.hpp"
 #include "plugins/loader.hpp"
@@ -60,9 +61,10 @@ int run_plugins(const Context& context, const Args& args) {
         return kOk;
     }
     for (const plugins::PluginRecord& p : host.plugins()) {
-        fmt::print("{:28} {:8} {:8} {:8} {}\n", p.id, plugins::to_string(p.kind), p.version,
-                   plugins::to_string(p.state), p.name);
-        if (!p.reason.empty()) fmt::print("    {}\n", p.reason);
+        // Names, versions and reasons (a Lua error quoting the plugin) come from plugins.
+        fmt::print("{:28} {:8} {:8} {:8} {}\n", terminal_text(p.id), plugins::to_string(p.kind),
+                   terminal_text(p.version), plugins::to_string(p.state), terminal_text(p.name));
+        if (!p.reason.empty()) fmt::print("    {}\n", terminal_text(p.reason));
     }
     return kOk;
 }
@@ -72,9 +74,9 @@ int run_schema(const Context& context, const Args& args) {
         expect_subcommand(args, "list", 0);
         for (const plugins::SchemaRecord& s : context.plugins(args.value("--project")).schemas()) {
             const v1::LabelSchema& root = s.root();
-            fmt::print("{:24} {:8} {:3} classes  {}  ({})\n", s.id, s.version,
-                       root.classes() ? root.classes()->size() : 0, localized(root.names(), "en"),
-                       s.plugin_id);
+            fmt::print("{:24} {:8} {:3} classes  {}  ({})\n", terminal_text(s.id),
+                       terminal_text(s.version), root.classes() ? root.classes()->size() : 0,
+                       terminal_text(localized(root.names(), "en")), s.plugin_id);
         }
         return kOk;
     }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "core/display_text.hpp"
 #include "formats/import.hpp"
 #include "plugins/loader.hpp"
 #include "progress_bar.hpp"
@@ -67,8 +68,9 @@ int run_import(const Context& context, const Args& args) {
     if (!summary.unknown_labels.empty()) {
         std::string labels;
         for (const std::string& label : summary.unknown_labels) labels += (labels.empty() ? "" : ", ") + label;
-        fmt::print(stderr, "warning: labels not in schema {}: {} (kept; `tessera qa` reports them)\n", schema_id,
-                   labels);
+        // The labels come from the imported file: one line, nothing a terminal acts on.
+        fmt::print(stderr, "warning: labels not in schema {}: {} (kept; `tessera qa` reports them)\n",
+                   terminal_text(schema_id), terminal_text(labels));
     }
     return kOk;
 }
@@ -91,7 +93,8 @@ int run_export(const Context& context, const Args& args) {
 
 int run_formats(const Context& context, const Args& args) {
     if (!args.positional.empty()) throw UsageError("expected no arguments");
-    for (const formats::Format& f : context.plugins().formats().all()) fmt::print("{:10} {}\n", f.name, f.description);
+    for (const formats::Format& f : context.plugins().formats().all())
+        fmt::print("{:10} {}\n", terminal_text(f.name), terminal_text(f.description));
     return kOk;
 }
 

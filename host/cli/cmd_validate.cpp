@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "core/display_text.hpp"
 #include "formats/json_text.hpp"
 #include "progress_bar.hpp"
 #include "store/validate.hpp"
@@ -29,7 +30,7 @@ int run_validate(const Context&, const Args& args) {
         out += "]}\n";
         fmt::print("{}", out);
     } else {
-        for (const store::Problem& p : problems) fmt::print("{}\n", p.message);
+        for (const store::Problem& p : problems) fmt::print("{}\n", terminal_text(p.message));
         if (problems.empty())
             fmt::print("ok: {} items, no problems\n", project.item_count());
         else

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "core/display_text.hpp"
 #include "core/error.hpp"
 #include "core/heap.hpp"
 #include "plugin_setup.hpp"
@@ -109,11 +110,14 @@ int main(int argc, char** argv) {
                    command->synopsis);
         return kUsage;
     } catch (const tessera::Error& e) {
-        fmt::print(stderr, "{}\n", e.what());
-        if (verbose && !e.detail().empty()) fmt::print(stderr, "  detail: {}\n", e.detail());
+        // An error may quote a plugin or an input file: one line, nothing a terminal acts on.
+        fmt::print(stderr, "{}\n", tessera::terminal_text(e.what()));
+        if (verbose && !e.detail().empty())
+            fmt::print(stderr, "  detail: {}\n", tessera::terminal_text(e.detail()));
         return kFindings;
     } catch (const std::exception& e) {
-        fmt::print(stderr, "tessera {}: internal error: {}\n", command->name, e.what());
+        fmt::print(stderr, "tessera {}: internal error: {}\n", command->name,
+                   tessera::terminal_text(e.what()));
         return kFindings;
     }
 }

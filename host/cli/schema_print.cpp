@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/display_text.hpp"
 #include "formats/json_text.hpp"
 #include "formats/text.hpp"
 
@@ -145,16 +146,19 @@ void attributes_json(JsonWriter& w, std::string_view key, const Vector<Offset<v1
 
 // --- Text --------------------------------------------------------------
 
+// A schema's text comes from plugins: shown as one terminal line each (see terminal_text).
+std::string shown(const flatbuffers::String* s) { return terminal_text(str(s)); }
+
 std::string both_names(const Vector<Offset<v1::LocalizedText>>* names) {
-    const std::string zh = localized(names, "zh-CN");
-    const std::string en = localized(names, "en");
+    const std::string zh = terminal_text(localized(names, "zh-CN"));
+    const std::string en = terminal_text(localized(names, "en"));
     if (zh.empty() || zh == en) return en;
     if (en.empty()) return zh;
     return zh + " / " + en;
 }
 
 std::string attribute_line(const v1::AttributeSpec& a) {
-    std::string line = fmt::format("{} ({}", str(a.key()), lowercase_enum(v1::EnumNameAttributeType(a.type())));
+    std::string line = fmt::format("{} ({}", shown(a.key()), lowercase_enum(v1::EnumNameAttributeType(a.type())));
     if (a.required()) line += ", required";
     if (std::isfinite(a.min()) || std::isfinite(a.max())) {
         line += ", ";
@@ -162,11 +166,11 @@ std::string attribute_line(const v1::AttributeSpec& a) {
         line += "..";
         if (std::isfinite(a.max())) formats::append_double(line, a.max());
     }
-    if (!str(a.unit()).empty()) line += fmt::format(" {}", str(a.unit()));
+    if (!str(a.unit()).empty()) line += fmt::format(" {}", shown(a.unit()));
     line += ')';
     if (a.values() && a.values()->size()) {
         line += ':';
-        for (const v1::EnumValue* v : *a.values()) line += fmt::format(" {}", str(v->key()));
+        for (const v1::EnumValue* v : *a.values()) line += fmt::format(" {}", shown(v->key()));
     }
     const std::string names = both_names(a.names());
     if (!names.empty()) line += fmt::format("  — {}", names);
@@ -244,7 +248,7 @@ std::string schema_json(const v1::LabelSchema& s) {
 }
 
 std::string schema_text(const v1::LabelSchema& s) {
-    std::string out = fmt::format("{} {}  {}\n", str(s.id()), str(s.version()), both_names(s.names()));
+    std::string out = fmt::format("{} {}  {}\n", shown(s.id()), shown(s.version()), both_names(s.names()));
     if (s.classes() && s.classes()->size()) {
         out += fmt::format("\nclasses ({}):\n", s.classes()->size());
         for (const v1::LabelClass* c : *s.classes()) {
@@ -253,10 +257,10 @@ std::string schema_text(const v1::LabelSchema& s) {
                 for (auto kind : *c->geometry())
                     kinds += (kinds.empty() ? "" : ",") +
                              lowercase_enum(v1::EnumNameGeometryKind(static_cast<v1::GeometryKind>(kind)));
-            out += fmt::format("  {}{}  {}  [{}]{}\n", str(c->key()),
-                               str(c->hotkey()).empty() ? "" : fmt::format(" ({})", str(c->hotkey())),
+            out += fmt::format("  {}{}  {}  [{}]{}\n", shown(c->key()),
+                               str(c->hotkey()).empty() ? "" : fmt::format(" ({})", shown(c->hotkey())),
                                both_names(c->names()), kinds.empty() ? "any geometry" : kinds,
-                               str(c->parent()).empty() ? "" : fmt::format("  parent {}", str(c->parent())));
+                               str(c->parent()).empty() ? "" : fmt::format("  parent {}", shown(c->parent())));
             if (c->attributes())
                 for (const v1::AttributeSpec* a : *c->attributes()) out += "      " + attribute_line(*a) + "\n";
         }
@@ -264,10 +268,10 @@ std::string schema_text(const v1::LabelSchema& s) {
     if (s.tiers() && s.tiers()->size()) {
         out += fmt::format("\ntiers ({}):\n", s.tiers()->size());
         for (const v1::Tier* t : *s.tiers()) {
-            out += fmt::format("  {}  {}  {}{}{}\n", str(t->key()), both_names(t->names()),
+            out += fmt::format("  {}  {}  {}{}{}\n", shown(t->key()), both_names(t->names()),
                                lowercase_enum(v1::EnumNameTierConstraint(t->constraint())),
                                t->exclusive() ? ", exclusive" : "",
-                               str(t->parent()).empty() ? "" : fmt::format(", parent {}", str(t->parent())));
+                               str(t->parent()).empty() ? "" : fmt::format(", parent {}", shown(t->parent())));
             if (t->attributes())
                 for (const v1::AttributeSpec* a : *t->attributes()) out += "      " + attribute_line(*a) + "\n";
         }
@@ -279,7 +283,7 @@ std::string schema_text(const v1::LabelSchema& s) {
     if (s.defects() && s.defects()->size()) {
         out += fmt::format("\ndefects ({}):\n", s.defects()->size());
         for (const v1::Defect* d : *s.defects())
-            out += fmt::format("  {}  {}\n", str(d->key()), both_names(d->names()));
+            out += fmt::format("  {}  {}\n", shown(d->key()), both_names(d->names()));
     }
     return out;
 }

@@ -42,8 +42,11 @@ plugins::LuaLimits lua_limits(const std::filesystem::path& project_dir) {
 }
 
 std::unique_ptr<plugins::PluginHost> load_plugins(const PluginSetup& setup) {
+    // Whether a project may bring native code is the user's call, never the project's.
     auto host = std::make_unique<plugins::PluginHost>(
-        plugins::LoadOptions{.disabled = setup.disabled, .lua = lua_limits(setup.project_dir)},
+        plugins::LoadOptions{.disabled = setup.disabled,
+                             .lua = lua_limits(setup.project_dir),
+                             .allow_project_native = plugins::project_native_allowed()},
         setup.host_name, TESSERA_VERSION);
     if (setup.quiet) host->set_log([](tessera_log_level_t, std::string_view, std::string_view) {});
     if (setup.prepare) setup.prepare(*host);
@@ -76,6 +79,13 @@ std::vector<std::string> default_qa_plugins(const plugins::PluginHost& host, con
         if (!p.folder.empty() && std::filesystem::weakly_canonical(p.folder).parent_path() == local)
             ids.push_back(p.id);
     return ids;
+}
+
+std::vector<const plugins::PluginRecord*> refused_project_plugins(const plugins::PluginHost& host) {
+    std::vector<const plugins::PluginRecord*> refused;
+    for (const plugins::PluginRecord& p : host.plugins())
+        if (p.origin == plugins::Origin::Project && p.state == plugins::State::Refused) refused.push_back(&p);
+    return refused;
 }
 
 }  // namespace tessera::host

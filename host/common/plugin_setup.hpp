@@ -36,7 +36,9 @@ struct PluginSetup {
 };
 
 /// Registers the built-in plugins, then loads the search path. Refused plugins
-/// are logged to stderr and listed by `tessera plugins list`.
+/// are logged to stderr and listed by `tessera plugins list`. Native plugins of
+/// the project's folder load only when the user set
+/// TESSERA_ALLOW_PROJECT_NATIVE_PLUGINS=1 (plugins::project_native_allowed).
 [[nodiscard]] std::unique_ptr<plugins::PluginHost> load_plugins(const PluginSetup& setup);
 
 /// Plugins whose rules run without being enabled one by one: the plugin that
@@ -45,5 +47,10 @@ struct PluginSetup {
 [[nodiscard]] std::vector<std::string> default_qa_plugins(const plugins::PluginHost& host,
                                                           const store::ProjectFile& file,
                                                           const std::filesystem::path& project_dir);
+
+/// The plugins of the project's own plugins/ folder that were refused (a broken
+/// one, or a native one the user did not allow), in the order found.
+[[nodiscard]] std::vector<const plugins::PluginRecord*> refused_project_plugins(
+    const plugins::PluginHost& host);
 
 }  // namespace tessera::host

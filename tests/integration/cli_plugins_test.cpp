@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 
 #include <simdjson.h>
@@ -68,16 +69,27 @@ TEST_CASE("a broken plugin in a project's folder is refused with its reason; the
           R"({"id": "com.example.newer", "name": "Newer", "version": "1.0.0", "sdk_version": "1.9",
               "kind": "native", "file": "newer.so"})");
 
+    // The native one is checked for its version once the user allows the project's native plugins.
+    ::setenv("TESSERA_ALLOW_PROJECT_NATIVE_PLUGINS", "1", 1);
     const auto result = run_cli({"plugins", "list", "--project", dir.string()});
+    ::unsetenv("TESSERA_ALLOW_PROJECT_NATIVE_PLUGINS");
     REQUIRE(result.exit_code == 0);
     CHECK_THAT(result.out, Catch::Contains("com.example.broken") && Catch::Contains("init.lua:2"));
     CHECK_THAT(result.out, Catch::Contains("com.example.newer") && Catch::Contains("1.9"));
     CHECK_THAT(result.out, Catch::Contains("tessera.driving") && Catch::Contains("loaded"));
 
-    // Other commands go on and say what was refused.
+    // Other commands go on and say what was refused; qa does not run without the
+    // project's own plugins, and says which failed and why.
     const auto qa = run_cli({"qa", dir.string()});
-    CHECK(qa.exit_code == 0);
+    CHECK(qa.exit_code == 1);
     CHECK_THAT(qa.err, Catch::Contains("com.example.broken") && Catch::Contains("refused"));
+    CHECK_THAT(qa.err, Catch::Contains("tessera qa: the project's plugin com.example.broken in ") &&
+                           Catch::Contains("plugins/broken failed to load: ") && Catch::Contains("init.lua:2"));
+    CHECK(qa.out.empty());
+    // Export and import need only the format they name: they go on, with the warning.
+    const auto exported = run_cli({"export", dir.string(), "--format", "coco", "--out", (tmp / "out.json").string()});
+    CHECK(exported.exit_code == 0);
+    CHECK_THAT(exported.err, Catch::Contains("com.example.broken") && Catch::Contains("refused"));
 }
 
 TEST_CASE("schema list and show describe the bundled schemas", "[cli][schema]") {

@@ -11,12 +11,17 @@
  *   TP_NO_CHECK_ITEM       tessera.qa-rules/1 without check_item
  *   TP_RULE_FAILS          check_item() returns TESSERA_ERROR: the whole call
  *                          fails (one rule alone would use context->rule_failed)
+ *   TP_MARKER              a constructor, run by dlopen() before any check of
+ *                          the host, writes "constructor ran" to the file
+ *                          $TESSERA_TEST_PLUGIN_MARKER: proof that the
+ *                          library's code ran at all
  *
  * Every variant provides tessera.qa-rules/1 with one rule, TP_ID ".check".
  *
  * testfmt files: the line "testfmt", then one line naming the item. */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <tessera/tessera.h>
@@ -33,6 +38,17 @@
     { TESSERA_VERSION_MAJOR, TP_SDK_MINOR, TP_SDK_REVISION }
 #define TP_RULE TP_ID ".check"
 #define TP_UNUSED __attribute__((unused))
+
+#ifdef TP_MARKER
+__attribute__((constructor)) static void write_marker(void) {
+    const char* path = getenv("TESSERA_TEST_PLUGIN_MARKER");
+    if (path == NULL) return;
+    FILE* marker = fopen(path, "w");
+    if (marker == NULL) return;
+    fputs("constructor ran\n", marker);
+    fclose(marker);
+}
+#endif
 
 #ifdef TP_NO_ENTRY /* exports the entry under another name: dlsym finds nothing */
 #define tessera_plugin_entry not_the_tessera_plugin_entry

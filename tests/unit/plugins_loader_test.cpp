@@ -217,7 +217,8 @@ TEST_CASE("plugins: the first plugin found with an id wins, in search-path order
     copy_plugin("older-minor", dir / "builtin");
 
     Log log;
-    PluginHost host;
+    // The project's copy is native: the user allows it, as the order is what is tested.
+    PluginHost host({.allow_project_native = true});
     host.set_log(log.fn());
     host.load(plugins::plugin_search_path(
         {.project_dir = dir / "project", .builtin_dir = dir / "builtin"},

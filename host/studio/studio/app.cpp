@@ -123,6 +123,12 @@ App::App(AppOptions options) : options_(std::move(options)) {
         message(tr("status.read_only_project"), true);
     else if (const auto& others = presence_->others(); !others.empty())
         message(fmt::format(fmt::runtime(tr("status.also_open_warning")), others.front()), true);
+    // A project plugin that did not load (broken, or native code the user has
+    // not allowed with TESSERA_ALLOW_PROJECT_NATIVE_PLUGINS=1) is said, not only logged.
+    if (const auto refused = host::refused_project_plugins(*plugins_); !refused.empty())
+        message(fmt::format(fmt::runtime(tr("status.project_plugin_refused")), refused.front()->id,
+                            refused.front()->reason),
+                true);
     if (!options_.script.empty()) script_ = std::make_unique<Script>(*this, options_.script);
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/display_text.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "formats/text.hpp"
@@ -81,7 +82,22 @@ std::string read_json_string(const JsonText& json, simdjson::ondemand::value& va
 
 void append_json_string(std::string& out, std::string_view text) {
     out.push_back('"');
-    for (const char c : text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const char c = text[i];
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte >= 0x80) {
+            // Plugins and damaged data may hand over anything: the output stays UTF-8.
+            const Utf8Step step = next_utf8(text, i);
+            if (!step.code)
+                out += "\\ufffd";
+            else if (is_control_code_point(*step.code))
+                fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(*step.code));
+            else
+                out.append(text.substr(i, step.length));
+            i += step.length;
+            continue;
+        }
         switch (c) {
             case '"': out += "\\\""; break;
             case '\\': out += "\\\\"; break;
@@ -89,11 +105,12 @@ void append_json_string(std::string& out, std::string_view text) {
             case '\r': out += "\\r"; break;
             case '\t': out += "\\t"; break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20)
-                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+                if (byte < 0x20 || byte == 0x7F)
+                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(byte));
                 else
                     out.push_back(c);
         }
+        ++i;
     }
     out.push_back('"');
 }

@@ -84,7 +84,10 @@ void for_each_json_field(const JsonText& json, simdjson::ondemand::object& objec
     }
 }
 
-/// Appends `text` as a JSON string literal (quoted, escaped; UTF-8 kept as is).
+/// Appends `text` as a JSON string literal, quoted and escaped: always valid
+/// UTF-8 and valid JSON whatever `text` holds. Well-formed UTF-8 is kept as is,
+/// except control characters (see is_control_code_point), written as \uNNNN;
+/// a byte that is not UTF-8 becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view text);
 
 /// Appends a double in the shortest form that reads back to the same value;

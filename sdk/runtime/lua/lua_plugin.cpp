@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/regular_file.hpp"
 #include "lua/plugin_table.hpp"
 #include "lua/schema.hpp"
 
@@ -89,7 +90,8 @@ std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
                                            std::string_view manifest_id, std::string_view file,
                                            Limits limits, PrintFn print) {
     const std::filesystem::path path = dir / file;
-    std::string source = read_file(path);
+    // Only a regular file inside the plugin folder, and not larger than a source can sensibly be.
+    std::string source = RegularFile(path, dir).read_all(kMaxSourceBytes, "a Lua plugin's main file");
     LuaPluginInfo info;
     info.id = manifest_id;
 

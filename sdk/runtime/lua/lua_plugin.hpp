@@ -73,8 +73,12 @@ class LuaPlugin final : public qa::RuleProvider {
     PrintFn print_;
 };
 
+/// The largest main Lua file a plugin may have: 4 MiB.
+inline constexpr std::uint64_t kMaxSourceBytes = 4u << 20;
+
 /// Loads the Lua plugin in `dir` whose plugin.json says `manifest_id`: reads
-/// `file` as text, runs it in a sandbox with `limits`, checks `api == 1` and
+/// `file` as text (a regular file inside `dir`, symlinks allowed that stay
+/// inside, at most kMaxSourceBytes), runs it in a sandbox with `limits`, checks `api == 1` and
 /// `id == manifest_id`, and converts what it declares. Throws Error naming
 /// the file and the path of the first bad value.
 [[nodiscard]] std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,

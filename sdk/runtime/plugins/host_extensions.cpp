@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/display_text.hpp"
 #include "core/error.hpp"
 #include "store/project.hpp"
 
@@ -204,8 +205,9 @@ std::string_view to_string(tessera_log_level_t level) {
 LogFn stderr_log() {
     return [](tessera_log_level_t level, std::string_view plugin_id, std::string_view message) {
         static std::mutex mutex;
-        const std::string line =
-            fmt::format("tessera: [{}] {}: {}\n", plugin_id, to_string(level), message);
+        // Plugins write these lines: one line each, nothing a terminal acts on.
+        const std::string line = fmt::format("tessera: [{}] {}: {}\n", terminal_text(plugin_id),
+                                             to_string(level), terminal_text(message));
         const std::lock_guard lock(mutex);
         std::fwrite(line.data(), 1, line.size(), stderr);
     };

@@ -178,21 +178,26 @@ const PluginRecord* PluginHost::screen(PluginRecord& record) {
 void PluginHost::load(std::span<const SearchFolder> search_path) {
     for (const SearchFolder& folder : search_path)
         for (const std::filesystem::path& dir : plugin_folders(folder.path))
-            if (!seen(dir)) (void)load_folder(dir);
+            if (!seen(dir)) (void)load_folder(dir, folder.origin);
 }
 
 bool PluginHost::seen(const std::filesystem::path& dir) const {
     // The same folder on disk reached twice (a built-in folder also on
     // TESSERA_PLUGIN_PATH, a symlink) is one plugin, not a duplicate of itself.
+    // A native plugin refused in the project folder for want of permission may
+    // still load from a folder the user chose (the user folder, TESSERA_PLUGIN_PATH).
     std::error_code ec;
-    for (const PluginRecord& record : records_)
-        if (!record.folder.empty() && std::filesystem::equivalent(record.folder, dir, ec)) return true;
+    for (std::size_t i = 0; i < records_.size(); ++i)
+        if (!records_[i].folder.empty() && awaiting_permission_.count(i) == 0 &&
+            std::filesystem::equivalent(records_[i].folder, dir, ec))
+            return true;
     return false;
 }
 
-const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir) {
+const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir, Origin origin) {
     PluginRecord record;
     record.folder = dir;
+    record.origin = origin;
     Manifest manifest;
     try {
         manifest = read_manifest(dir / kManifestFileName);
@@ -207,6 +212,16 @@ const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir) {
     record.kind = manifest.kind;
 
     if (const PluginRecord* screened = screen(record)) return *screened;
+    // Native code runs with the user's rights: a project does not bring it in
+    // unless the user said so. Refused before dlopen(), so no constructor runs.
+    if (manifest.kind == Kind::Native && origin == Origin::Project && !options_.allow_project_native) {
+        awaiting_permission_.insert(records_.size());
+        return refuse(std::move(record),
+                      fmt::format("native plugin in the project's plugins folder, not loaded: "
+                                  "native plugins run with your rights; to allow the project's "
+                                  "native plugins, set {}=1",
+                                  kAllowProjectNativeEnv));
+    }
     const tessera_version_t host_version = options_.sdk_version;
     if (!tessera_version_is_compatible(host_version, manifest.sdk_version))
         return refuse(std::move(record),

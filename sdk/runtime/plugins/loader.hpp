@@ -50,6 +50,8 @@ struct PluginRecord {
     std::string name{};
     std::string version{};
     Kind kind = Kind::Native;
+    /// The kind of search folder it was found in (Builtin for built-in plugins).
+    Origin origin = Origin::Builtin;
     State state = State::Loaded;
     /// Why it is refused or disabled; empty when loaded.
     std::string reason{};
@@ -104,6 +106,11 @@ struct LoadOptions {
     /// Ids recorded as disabled instead of loaded (a profile or project switched them off).
     std::set<std::string, std::less<>> disabled{};
     LuaLimits lua{};
+    /// Whether native plugins found in the project's own plugins/ folder
+    /// (Origin::Project) may load. Off: such a plugin is refused before its
+    /// library is opened, so none of its code runs. A user-side setting (the
+    /// hosts read kAllowProjectNativeEnv); never taken from the project.
+    bool allow_project_native = false;
     /// The SDK version the host presents to plugins: TESSERA_VERSION_INIT
     /// (tests present a newer minor to prove older plugins load).
     tessera_version_t sdk_version = TESSERA_VERSION_INIT;
@@ -154,9 +161,11 @@ class PluginHost {
     /// order. A plugin folder already recorded (the same folder on disk, by
     /// whatever path) is skipped rather than refused as a duplicate.
     void load(std::span<const SearchFolder> search_path);
-    /// Loads the plugin in `dir` (the folder holding plugin.json). Returns its
-    /// record (valid until the next add or load).
-    const PluginRecord& load_folder(const std::filesystem::path& dir);
+    /// Loads the plugin in `dir` (the folder holding plugin.json), found in a
+    /// search folder of kind `origin`. Returns its record (valid until the next
+    /// add or load).
+    const PluginRecord& load_folder(const std::filesystem::path& dir,
+                                    Origin origin = Origin::PluginPath);
 
     /// Every plugin seen, loaded or not, in the order found.
     [[nodiscard]] std::span<const PluginRecord> plugins() const { return records_; }
@@ -187,6 +196,8 @@ class PluginHost {
     LoadOptions options_;
     std::shared_ptr<HostExtensions> host_;
     std::vector<PluginRecord> records_;
+    // Indexes into records_ of project native plugins refused for want of permission.
+    std::set<std::size_t> awaiting_permission_;
     std::vector<SchemaRecord> schemas_;
     std::vector<const qa::RuleProvider*> providers_;
     std::vector<ViewRecord> views_;

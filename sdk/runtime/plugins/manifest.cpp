@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "core/error.hpp"
+#include "core/regular_file.hpp"
 #include "formats/json_text.hpp"
 
 namespace tessera::plugins {
@@ -69,8 +70,10 @@ bool is_valid_plugin_id(std::string_view id) {
 }
 
 Manifest read_manifest(const std::filesystem::path& file) {
-    const JsonText json(file);
-    return parse_manifest(file, json.text());
+    // Checked on the opened file before a byte is read: a FIFO never blocks the host.
+    const std::string text =
+        RegularFile(file, file.parent_path()).read_all(kManifestMaxBytes, kManifestFileName);
+    return parse_manifest(file, text);
 }
 
 Manifest parse_manifest(const std::filesystem::path& file, std::string_view text) {

@@ -19,6 +19,8 @@ namespace tessera::plugins {
 
 /// File name of a plugin's manifest inside its folder.
 inline constexpr std::string_view kManifestFileName = "plugin.json";
+/// The largest plugin.json read: 1 MiB (a manifest is a few hundred bytes).
+inline constexpr std::uint64_t kManifestMaxBytes = 1u << 20;
 
 /// How a plugin is implemented.
 enum class Kind {
@@ -57,8 +59,10 @@ struct Manifest {
 /// [a-z0-9._-], starting with a letter or digit.
 [[nodiscard]] bool is_valid_plugin_id(std::string_view id);
 
-/// Reads and checks `file` (a plugin.json). Throws Error
-/// "FILE:LINE:COL: what was expected" on a bad manifest.
+/// Reads and checks `file` (a plugin.json): a regular file (a symlink only to a
+/// file inside its folder) of at most kManifestMaxBytes, checked before it is
+/// read. Throws Error "FILE:LINE:COL: what was expected" on a bad manifest,
+/// "FILE: is a FIFO, not a regular file" and the like on a file of another kind.
 [[nodiscard]] Manifest read_manifest(const std::filesystem::path& file);
 
 /// Parses manifest `text` as if read from `file` (tests).

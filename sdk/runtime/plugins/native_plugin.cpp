@@ -11,6 +11,7 @@
 #include <tessera/ext/view.h>
 #include <tessera/factory.h>
 
+#include "core/regular_file.hpp"
 #include "core/verify.hpp"
 
 namespace tessera::plugins {
@@ -183,9 +184,14 @@ NativeContribution load_native_plugin(const Manifest& manifest,
                                       const std::shared_ptr<HostExtensions>& host) {
     const std::filesystem::path file = manifest.file_path();
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec))
+    if (!std::filesystem::exists(std::filesystem::symlink_status(file, ec)))
         throw Error(fmt::format("{}: library not found (named by {}'s \"file\")",
                                 file.generic_string(), kManifestFileName));
+    // What it is, checked on an opened descriptor: dlopen() of a FIFO would wait
+    // forever. dlopen() then opens it again by name (a library finds its
+    // neighbours through $ORIGIN, which a /proc/self/fd path would break), so
+    // only a file swapped in that instant escapes the check.
+    const RegularFile library_file(file, manifest.dir);
 
     ::dlerror();
     void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);

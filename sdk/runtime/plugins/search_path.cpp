@@ -28,6 +28,10 @@ std::optional<std::string> process_env(std::string_view name) {
     return std::string(value);
 }
 
+bool project_native_allowed(const EnvLookup& env) {
+    return env(kAllowProjectNativeEnv) == std::optional<std::string>("1");
+}
+
 std::vector<SearchFolder> plugin_search_path(const SearchPathOptions& options,
                                              const EnvLookup& env) {
     std::vector<SearchFolder> path;
@@ -62,19 +66,28 @@ std::vector<SearchFolder> plugin_search_path(const SearchPathOptions& options,
     return path;
 }
 
+namespace {
+
+// Whether `dir` holds an entry plugin.json, of whatever kind: one that is not a
+// regular file is then refused with a line saying what it is, not skipped unseen.
+bool holds_manifest(const std::filesystem::path& dir, std::error_code& ec) {
+    return std::filesystem::exists(std::filesystem::symlink_status(dir / kManifestFileName, ec));
+}
+
+}  // namespace
+
 std::vector<std::filesystem::path> plugin_folders(const std::filesystem::path& search_folder) {
     std::vector<std::filesystem::path> folders;
     std::error_code ec;
     // A plugin's own folder on the path (TESSERA_PLUGIN_PATH=build/my-plugin) is that plugin.
-    if (std::filesystem::is_regular_file(search_folder / kManifestFileName, ec)) return {search_folder};
+    if (holds_manifest(search_folder, ec)) return {search_folder};
     std::filesystem::directory_iterator it(search_folder, ec);
     if (ec) return folders;
     for (const auto end = std::filesystem::directory_iterator(); it != end; it.increment(ec)) {
         if (ec) break;
         std::error_code entry_ec;
         if (!it->is_directory(entry_ec)) continue;
-        if (std::filesystem::is_regular_file(it->path() / kManifestFileName, entry_ec))
-            folders.push_back(it->path());
+        if (holds_manifest(it->path(), entry_ec)) folders.push_back(it->path());
     }
     std::sort(folders.begin(), folders.end());
     return folders;

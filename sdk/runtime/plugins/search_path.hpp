@@ -48,6 +48,14 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 /// The process environment (getenv).
 [[nodiscard]] std::optional<std::string> process_env(std::string_view name);
 
+/// The environment variable by which a user lets native plugins of a project's
+/// own plugins/ folder load: "1" allows them, anything else (or unset) does not.
+/// A user-side setting: nothing in a project can set it.
+inline constexpr std::string_view kAllowProjectNativeEnv = "TESSERA_ALLOW_PROJECT_NATIVE_PLUGINS";
+
+/// Whether the user allowed native plugins of a project's folder (kAllowProjectNativeEnv is "1").
+[[nodiscard]] bool project_native_allowed(const EnvLookup& env = process_env);
+
 /// The search path in order. Folders are listed whether or not they exist;
 /// a folder whose environment variables are unset (no HOME) is left out.
 [[nodiscard]] std::vector<SearchFolder> plugin_search_path(const SearchPathOptions& options,
