@@ -126,6 +126,7 @@ Sandbox::Sandbox(std::string name, Limits limits) : name_(std::move(name)), limi
         throw Error(name_ + ": cannot create a Lua state within the memory limit of " +
                     format_bytes(limits_.memory));
     *static_cast<Sandbox**>(lua_getextraspace(state_)) = this;
+    time_error_ = time_message();
     lua_atpanic(state_, panic);
     // Views are many small, short-lived objects: the generational collector suits them.
     lua_gc(state_, LUA_GCGEN, 0, 0);
@@ -266,7 +267,8 @@ void Sandbox::raise_time(lua_State* L) {
     self.time_spent_ = true;
     // Fire at every instruction from now on, so that a pcall cannot swallow it.
     lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "%s", self.time_message().c_str());
+    // No temporary across the longjmp: the message is made once, when the sandbox opens.
+    luaL_error(L, "%s", self.time_error_.c_str());
     std::abort();  // luaL_error does not return
 }
 

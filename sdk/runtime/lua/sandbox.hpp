@@ -132,7 +132,8 @@ class Sandbox {
     bool memory_refused_ = false;
     bool budget_spent_ = false;
     bool time_spent_ = false;
-    std::int64_t deadline_ = 0;  // of the outermost running call, coarse_now() units
+    std::int64_t deadline_ = 0;
+    std::string time_error_;  // time_message(), raised by raise_time  // of the outermost running call, coarse_now() units
     int call_depth_ = 0;  // try_call()s running now
     std::uint64_t budget_left_ = 0;
     int hook_step_ = 0;
