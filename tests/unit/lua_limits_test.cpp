@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lua/sandbox.hpp"
+#include "support/lua_chunk.hpp"
 
 namespace {
 
@@ -18,24 +19,8 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::chrono::milliseconds kLimit{300};
 
-CallResult run(Sandbox& sandbox, const std::string& code, std::string* value = nullptr) {
-    sandbox.load(code, "attack.lua");
-    CallResult result = sandbox.try_call(0, 1);
-    if (result.ok()) {
-        lua_State* L = sandbox.state();
-        if (value != nullptr) *value = luaL_tolstring(L, -1, nullptr);
-        lua_pop(L, value != nullptr ? 2 : 1);
-    }
-    return result;
-}
-
-std::string value_of(Sandbox& sandbox, const std::string& code) {
-    std::string value;
-    const CallResult result = run(sandbox, code, &value);
-    INFO(result.message);
-    REQUIRE(result.ok());
-    return value;
-}
+using tessera::test::chunk_value;
+using tessera::test::run_chunk;
 
 /// Runs `code` in a sandbox with a 300 ms deadline and a budget it cannot
 /// spend; checks it fails on the deadline within a few seconds and that the
@@ -43,13 +28,13 @@ std::string value_of(Sandbox& sandbox, const std::string& code) {
 void check_stopped_by_deadline(const std::string& code) {
     Sandbox sandbox("tessera.test", Limits{.instructions = 1'000'000'000, .time = kLimit});
     const auto start = Clock::now();
-    const CallResult result = run(sandbox, code);
+    const CallResult result = run_chunk(sandbox, code);
     const auto took = Clock::now() - start;
     INFO(code << "\n-> " << result.message);
     CHECK(result.failure == Failure::Time);
     CHECK(result.message == "time limit of 300 ms exceeded");
     CHECK(took < std::chrono::seconds(5));
-    CHECK(value_of(sandbox, "return 1 + 1") == "2");
+    CHECK(chunk_value(sandbox, "return 1 + 1") == "2");
 }
 
 }  // namespace
@@ -100,7 +85,7 @@ TEST_CASE("lua limits: pcall cannot swallow the deadline", "[lua]") {
 TEST_CASE("lua limits: a call within its deadline is not stopped", "[lua]") {
     Sandbox sandbox("tessera.test", Limits{.time = kLimit});
     for (int i = 0; i < 5; ++i)
-        CHECK(value_of(sandbox, "local s = ('x'):rep(1 << 20) return #s:upper()") == "1048576");
+        CHECK(chunk_value(sandbox, "local s = ('x'):rep(1 << 20) return #s:upper()") == "1048576");
 }
 
 TEST_CASE("lua limits: weak tables are refused, however the metatable gets __mode", "[lua]") {
@@ -125,7 +110,7 @@ TEST_CASE("lua limits: weak tables are refused, however the metatable gets __mod
         "mt.__mode = 'k'",
     };
     for (const char* code : attempts) {
-        const CallResult result = run(sandbox, code);
+        const CallResult result = run_chunk(sandbox, code);
         INFO(code << "\n-> " << result.message);
         CHECK(result.failure == Failure::Error);
         CHECK_THAT(result.message, Contains("weak tables (__mode) are not allowed in the sandbox") ||
@@ -136,7 +121,7 @@ TEST_CASE("lua limits: weak tables are refused, however the metatable gets __mod
 TEST_CASE("lua limits: metatables still work as Lua's", "[lua]") {
     Sandbox sandbox("tessera.test");
     // Classes, inheritance declared before and after use, getmetatable identity.
-    CHECK(value_of(sandbox, R"(
+    CHECK(chunk_value(sandbox, R"(
         local Base = {} Base.__index = Base
         function Base:name() return 'base' end
         local Derived = setmetatable({}, { __index = Base }) Derived.__index = Derived
@@ -147,20 +132,20 @@ TEST_CASE("lua limits: metatables still work as Lua's", "[lua]") {
         assert(getmetatable(Base) == nil)
         Derived.__tostring = function() return 'derived' end
         return d:name() .. ',' .. d:extra() .. ',' .. tostring(d))") == "base,extra,derived");
-    CHECK(value_of(sandbox, R"(
+    CHECK(chunk_value(sandbox, R"(
         local mt = { __metatable = 'locked' }
         local t = setmetatable({}, mt)
         assert(getmetatable(t) == 'locked')
         return select(2, pcall(setmetatable, t, {})))") == "cannot change a protected metatable");
-    CHECK(value_of(sandbox, R"(
+    CHECK(chunk_value(sandbox, R"(
         local Class = {} Class.__index = Class
         local o = setmetatable({}, Class)
         setmetatable(Class, { __index = { inherited = 7 } })   -- inheritance added after use
         Class.later = 8
         return o.inherited + o.later)") == "15");
-    CHECK(value_of(sandbox, "local t = setmetatable({}, { __newindex = function(t, k, v) rawset(t, k, v * 2) end }) "
+    CHECK(chunk_value(sandbox, "local t = setmetatable({}, { __newindex = function(t, k, v) rawset(t, k, v * 2) end }) "
                             "t.x = 2 return t.x") == "4");
-    CHECK(value_of(sandbox, "return getmetatable('').__index == string") == "true");
+    CHECK(chunk_value(sandbox, "return getmetatable('').__index == string") == "true");
 }
 
 TEST_CASE("lua limits: the sandbox's table functions agree with Lua's", "[lua]") {
@@ -205,15 +190,15 @@ TEST_CASE("lua limits: the sandbox's table functions agree with Lua's", "[lua]")
 
     Sandbox sandbox("tessera.test");
     std::string got;
-    const CallResult result = run(sandbox, script, &got);
+    const CallResult result = run_chunk(sandbox, script, &got);
     INFO(result.message);
     REQUIRE(result.ok());
     CHECK(got == expected);
     // Lua 5.4.4 names argument #1 here; the position is argument #2.
-    CHECK(value_of(sandbox, "return select(2, pcall(table.remove, { 1 }, 5))") ==
+    CHECK(chunk_value(sandbox, "return select(2, pcall(table.remove, { 1 }, 5))") ==
           "bad argument #2 to 'table.remove' (position out of bounds)");
     // The heapsort compares in another order than Lua's quicksort.
-    CHECK_THAT(value_of(sandbox, "return select(2, pcall(table.sort, { 1, 'x', 2 }))"),
+    CHECK_THAT(chunk_value(sandbox, "return select(2, pcall(table.sort, { 1, 'x', 2 }))"),
                Contains("attempt to compare"));
 }
 
@@ -221,7 +206,7 @@ TEST_CASE("lua limits: print keeps 4 KiB of a line", "[lua]") {
     Sandbox sandbox("tessera.test");
     std::string logged;
     sandbox.set_log([&](std::string_view line) { logged = line; });
-    CHECK(value_of(sandbox, "print(('x'):rep(1 << 20)) return 'ok'") == "ok");
+    CHECK(chunk_value(sandbox, "print(('x'):rep(1 << 20)) return 'ok'") == "ok");
     CHECK(logged.size() < 4200);
     CHECK_THAT(logged, Contains("(1020.0 KiB more)"));
 }
