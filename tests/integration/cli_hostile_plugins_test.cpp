@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <sstream>
 
 #include "core/file_io.hpp"
@@ -47,13 +46,6 @@ Timed cli(const std::vector<std::string>& args) {
     return timed;
 }
 
-std::string slurp(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /// A project of the street sample (3 images, their driving labels) whose Lua
 /// calls have a deadline of 500 ms, with the attempt in its plugins/ folder.
 fs::path project_with(const TempDir& tmp, const fs::path& attempt) {
@@ -63,7 +55,7 @@ fs::path project_with(const TempDir& tmp, const fs::path& attempt) {
     REQUIRE(cli({"import", dir.string(), "--format", "coco", kStreet + "/annotations/driving.json"})
                 .result.exit_code == 0);
     const fs::path file = dir / "tessera-project.json";
-    std::string text = slurp(file);
+    std::string text = tessera::read_file(file);
     text.insert(text.rfind('}'), ",\n  \"lua\": { \"time_ms\": 500 }\n");
     tessera::write_file_atomic(file, text);
     fs::create_directories(dir / "plugins");
@@ -78,7 +70,7 @@ std::string exported(const TempDir& tmp, const fs::path& dir, const std::string&
     const Timed result = cli({"export", dir.string(), "--format", "coco", "--out", out.string()});
     INFO(result.all());
     REQUIRE(result.took < kPatience);
-    return slurp(out);
+    return tessera::read_file(out);
 }
 
 }  // namespace
@@ -92,7 +84,7 @@ TEST_CASE("hostile Lua plugins end within their limits and leave the project unc
     for (const fs::path& attempt : attempts) {
         const std::string name = attempt.filename().string();
         const std::string id = "hostile." + name;
-        std::istringstream expect(slurp(attempt / "expect"));
+        std::istringstream expect(tessera::read_file(attempt / "expect"));
         std::string stage, expected;
         std::getline(expect, stage);
         std::getline(expect, expected);

@@ -126,7 +126,7 @@ Sandbox::Sandbox(std::string name, Limits limits) : name_(std::move(name)), limi
         throw Error(name_ + ": cannot create a Lua state within the memory limit of " +
                     format_bytes(limits_.memory));
     *static_cast<Sandbox**>(lua_getextraspace(state_)) = this;
-    time_error_ = time_message();
+    time_message_ = "time limit of " + format_duration(limits_.time) + " exceeded";
     lua_atpanic(state_, panic);
     // Views are many small, short-lived objects: the generational collector suits them.
     lua_gc(state_, LUA_GCGEN, 0, 0);
@@ -258,17 +258,12 @@ std::string Sandbox::memory_message() const {
     return "out of memory (limit " + format_bytes(limits_.memory) + ")";
 }
 
-std::string Sandbox::time_message() const {
-    return "time limit of " + format_duration(limits_.time) + " exceeded";
-}
-
 void Sandbox::raise_time(lua_State* L) {
     Sandbox& self = of(L);
     self.time_spent_ = true;
     // Fire at every instruction from now on, so that a pcall cannot swallow it.
     lua_sethook(L, &Sandbox::count_hook, LUA_MASKCOUNT, 1);
-    // No temporary across the longjmp: the message is made once, when the sandbox opens.
-    luaL_error(L, "%s", self.time_error_.c_str());
+    luaL_error(L, "%s", self.time_message_.c_str());
     std::abort();  // luaL_error does not return
 }
 
@@ -340,7 +335,7 @@ CallResult Sandbox::try_call(int nargs, int nresults) {
             "instruction budget of " + std::to_string(limits_.instructions) + " exceeded";
     } else if (time_spent_) {
         result.failure = Failure::Time;
-        result.message = time_message();
+        result.message = time_message_;
     } else if (status == LUA_ERRMEM || (memory_refused && text != nullptr &&
                                         std::strcmp(text, "not enough memory") == 0)) {
         result.failure = Failure::Memory;

@@ -121,7 +121,6 @@ class Sandbox {
     static int collectgarbage(lua_State* L);
     void open_libraries();
     [[nodiscard]] std::string memory_message() const;
-    [[nodiscard]] std::string time_message() const;
     [[noreturn]] static void raise_time(lua_State* L);
 
     std::string name_;
@@ -132,8 +131,9 @@ class Sandbox {
     bool memory_refused_ = false;
     bool budget_spent_ = false;
     bool time_spent_ = false;
-    std::int64_t deadline_ = 0;
-    std::string time_error_;  // time_message(), raised by raise_time  // of the outermost running call, coarse_now() units
+    std::int64_t deadline_ = 0;  // of the outermost running call, coarse_now() units
+    // "time limit of 2 s exceeded", made once: raise_time cannot build it across its longjmp.
+    std::string time_message_;
     int call_depth_ = 0;  // try_call()s running now
     std::uint64_t budget_left_ = 0;
     int hook_step_ = 0;
