@@ -12,7 +12,7 @@ std::string Args::value(const std::string& name, const std::string& fallback) co
 }
 
 Args parse_args(const std::vector<std::string>& args, const std::set<std::string>& with_value,
-                const std::set<std::string>& switches) {
+                const std::set<std::string>& switches, bool other_values) {
     Args parsed;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -37,6 +37,14 @@ Args parse_args(const std::vector<std::string>& args, const std::set<std::string
             }
         } else if (switches.count(name) && eq == std::string::npos) {
             parsed.flags.insert(name);
+        } else if (other_values && !switches.count(name)) {
+            if (eq != std::string::npos) {
+                parsed.others[name] = arg.substr(eq + 1);
+            } else if (i + 1 < args.size()) {
+                parsed.others[name] = args[++i];
+            } else {
+                throw UsageError(fmt::format("{} needs a value", name));
+            }
         } else {
             throw UsageError(fmt::format("unknown option {}", name));
         }

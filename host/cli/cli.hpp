@@ -28,6 +28,9 @@ struct Args {
     std::vector<std::string> positional;
     std::map<std::string, std::string> values;  ///< --name VALUE or --name=VALUE
     std::set<std::string> flags;                ///< --json
+    /// Options the command does not know itself (a format's `--voc-origin 1`),
+    /// when the command takes them.
+    std::map<std::string, std::string> others;
 
     /// The value of `name`, or `fallback` when absent.
     [[nodiscard]] std::string value(const std::string& name, const std::string& fallback = "") const;
@@ -35,10 +38,11 @@ struct Args {
 };
 
 /// Parses `args`; `with_value` lists options taking a value, `switches` those
-/// that do not. Anything else starting with "--" is a UsageError.
+/// that do not. Anything else starting with "--" is a UsageError, unless
+/// `other_values`: then it takes a value and goes to Args::others.
 [[nodiscard]] Args parse_args(const std::vector<std::string>& args,
                               const std::set<std::string>& with_value,
-                              const std::set<std::string>& switches);
+                              const std::set<std::string>& switches, bool other_values = false);
 
 /// What every command gets.
 class Context {

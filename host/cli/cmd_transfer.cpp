@@ -1,5 +1,6 @@
 // tessera import / export / formats: moving annotations through file formats.
 
+#include <algorithm>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -7,6 +8,8 @@
 #include "cli.hpp"
 #include "core/display_text.hpp"
 #include "formats/import.hpp"
+#include "formats/json_text.hpp"
+#include "formats/losses.hpp"
 #include "plugins/loader.hpp"
 #include "progress_bar.hpp"
 #include "store/project.hpp"
@@ -29,6 +32,39 @@ const formats::Format& format_of(const Context& context, const Args& args,
     return *format;
 }
 
+/// The settings of `format` given as options the command does not know itself;
+/// an option the format does not declare, or a value it does not allow, is a
+/// UsageError naming what it takes.
+formats::FormatSettings settings_of(const formats::Format& format, const Args& args) {
+    formats::FormatSettings settings;
+    for (const auto& [option, value] : args.others) {
+        const std::string name = option.substr(2);
+        const auto declared = std::find_if(format.options.begin(), format.options.end(),
+                                           [&](const formats::FormatOption& o) { return o.name == name; });
+        if (declared == format.options.end()) {
+            std::string known;
+            for (const formats::FormatOption& o : format.options) known += fmt::format(" --{}", o.name);
+            throw UsageError(fmt::format("unknown option {} (format {} takes{})", option, format.name,
+                                         known.empty() ? " none" : known));
+        }
+        if (!declared->values.empty() &&
+            std::find(declared->values.begin(), declared->values.end(), value) == declared->values.end()) {
+            std::string allowed;
+            for (std::string_view v : declared->values) allowed += fmt::format("{}{}", allowed.empty() ? "" : ", ", v);
+            throw UsageError(fmt::format("{} takes one of {}, not '{}'", option, allowed, value));
+        }
+        settings.emplace(name, value);
+    }
+    return settings;
+}
+
+/// Prints what an import or export could not carry, to stderr.
+void print_losses(const formats::Losses& losses, std::string_view doing) {
+    if (losses.empty()) return;
+    fmt::print(stderr, "{}: {} things not carried (--strict refuses them):\n", doing, losses.total());
+    for (const std::string& line : formats::loss_lines(losses.all())) fmt::print(stderr, "{}\n", line);
+}
+
 }  // namespace
 
 int run_import(const Context& context, const Args& args) {
@@ -37,7 +73,10 @@ int run_import(const Context& context, const Args& args) {
     store::Project project = store::Project::open(args.positional[0]);
     const std::filesystem::path input = args.positional[1];
 
+    formats::Losses losses(args.flag("--strict"));
     formats::ImportOptions options;
+    options.settings = settings_of(format, args);
+    options.losses = &losses;
     options.author = author_of(args);
     options.merge = args.flag("--merge");
     // A project made with a plugin's schema keeps that schema: labels it does
@@ -61,10 +100,24 @@ int run_import(const Context& context, const Args& args) {
             const std::lock_guard lock(bar_mutex);
             if (reading) bar.update(done, total);
         });
+    if (args.flag("--json")) {
+        std::string labels = "[";
+        for (const std::string& label : summary.unknown_labels) {
+            if (labels.size() > 1) labels += ',';
+            formats::append_json_string(labels, label);
+        }
+        fmt::print(R"({{"items_matched":{},"items_created":{},"annotations":{},"classes_added":{},)"
+                   R"("unknown_labels":{}],"not_carried":{}}})"
+                   "\n",
+                   summary.items_matched, summary.items_created, summary.annotations,
+                   summary.classes_added, labels, formats::loss_json(losses.all()));
+        return kOk;
+    }
     fmt::print("imported {} {}: {} items ({} matched, {} new), {} annotations, {} classes added\n",
                format.name, input.string(), summary.items_matched + summary.items_created,
                summary.items_matched, summary.items_created, summary.annotations,
                summary.classes_added);
+    print_losses(losses, "import");
     if (!summary.unknown_labels.empty()) {
         std::string labels;
         for (const std::string& label : summary.unknown_labels) labels += (labels.empty() ? "" : ", ") + label;
@@ -80,21 +133,41 @@ int run_export(const Context& context, const Args& args) {
     const formats::Format& format = format_of(context, args, args.positional[0]);
     const std::string out = args.value("--out");
     if (out.empty()) throw UsageError("--out is required");
+    formats::Losses losses(args.flag("--strict"));
+    formats::WriteOptions options;
+    options.settings = settings_of(format, args);
+    options.losses = &losses;
+    options.copy_media = args.flag("--copy-media");
     const store::Project project = store::Project::open(args.positional[0]);
     // The count printed is of the items exported, whatever others commit meanwhile.
     const store::ReadSnapshot snapshot(project);
     {
         ProgressBar bar("exporting");
-        formats::export_project(project, format, out, {bar.callback()});
+        options.progress = bar.callback();
+        formats::export_project(project, format, out, options);
+    }
+    if (args.flag("--json")) {
+        fmt::print(R"({{"items":{},"not_carried":{}}})"
+                   "\n",
+                   project.item_count(), formats::loss_json(losses.all()));
+        return kOk;
     }
     fmt::print("exported {} items as {} to {}\n", project.item_count(), format.name, out);
+    print_losses(losses, "export");
     return kOk;
 }
 
 int run_formats(const Context& context, const Args& args) {
     if (!args.positional.empty()) throw UsageError("expected no arguments");
-    for (const formats::Format& f : context.plugins().formats().all())
+    for (const formats::Format& f : context.plugins().formats().all()) {
         fmt::print("{:10} {}\n", terminal_text(f.name), terminal_text(f.description));
+        for (const formats::FormatOption& o : f.options) {
+            std::string values;
+            for (std::string_view v : o.values) values += fmt::format("{}{}", values.empty() ? "" : "|", v);
+            fmt::print("{:10}   --{} {}: {}\n", "", terminal_text(o.name), terminal_text(values),
+                       terminal_text(o.help));
+        }
+    }
     return kOk;
 }
 

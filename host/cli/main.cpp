@@ -35,14 +35,19 @@ struct Command {
     int (*run)(const Context&, const Args&);
     std::set<std::string> with_value;
     std::set<std::string> switches;
+    /// Takes the options of the format it names (`--voc-origin 1`).
+    bool format_options = false;
 };
 
 const Command kCommands[] = {
     {"init", "init DIR [--name NAME] [--schema ID]", run_init, {"--name", "--schema"}, {}},
     {"add", "add DIR PATH...", run_add, {}, {}},
-    {"import", "import DIR --format FORMAT PATH [--merge] [--author NAME]", run_import,
-     {"--format", "--author"}, {"--merge"}},
-    {"export", "export DIR --format FORMAT --out PATH", run_export, {"--format", "--out"}, {}},
+    {"import",
+     "import DIR --format FORMAT PATH [--merge] [--author NAME] [--strict] [--json] [FORMAT OPTIONS]",
+     run_import, {"--format", "--author"}, {"--merge", "--strict", "--json"}, true},
+    {"export",
+     "export DIR --format FORMAT --out PATH [--copy-media] [--strict] [--json] [FORMAT OPTIONS]",
+     run_export, {"--format", "--out"}, {"--copy-media", "--strict", "--json"}, true},
     {"info", "info DIR [--json]", run_info, {}, {"--json"}},
     {"assign",
      "assign DIR (--to NAME | --unassign) (ITEM_ID... | [--from NAME] [--state STATE] [--count N]) "
@@ -68,6 +73,7 @@ void print_usage(std::FILE* to) {
                "\n--verbose (with any command): after an error, also print what failed inside\n"
                "(the SQL statement, SQLite's codes), for a bug report\n"
                "\nexit codes: 0 ok, 1 findings or bad input, 2 usage\n"
+               "FORMAT OPTIONS: `tessera formats` lists the options each format takes\n"
                "see README.md for the reference of every command\n");
 }
 
@@ -103,7 +109,7 @@ int main(int argc, char** argv) {
     const Context context;
     try {
         const Args args = parse_args({all.begin() + 1, all.end()}, command->with_value,
-                                     command->switches);
+                                     command->switches, command->format_options);
         return command->run(context, args);
     } catch (const UsageError& e) {
         fmt::print(stderr, "tessera {}: {}\nusage: tessera {}\n", command->name, e.what(),

@@ -639,7 +639,9 @@ Dataset read_coco(const JsonText& text, const fs::path& json_dir, const ReadOpti
         return std::move(*dataset);
     // The whole document, read at once, reports the error where it always has
     // (the items handed out were taken back). A bad file is read twice.
-    return read_coco_whole(text, json_dir, {options.progress, nullptr});
+    ReadOptions whole = options;
+    whole.stream = nullptr;
+    return read_coco_whole(text, json_dir, whole);
 }
 
 }  // namespace detail
@@ -659,10 +661,13 @@ Dataset read_coco_text(const fs::path& name, std::string_view text, const ReadOp
 namespace tessera::formats {
 
 const Format& coco_format() {
-    static const Format format{"coco",
-                               "COCO instances JSON (boxes, polygons, RLE masks, keypoints)",
-                               coco::read_format, coco::write_format,
-                               /*writes_one_file=*/true};
+    static const Format format{
+        .name = "coco",
+        .description = "COCO instances JSON (boxes, polygons, RLE masks, keypoints)",
+        .read = coco::read_format,
+        .write = coco::write_format,
+        .writes_one_file = true,
+    };
     return format;
 }
 

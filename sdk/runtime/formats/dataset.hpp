@@ -16,14 +16,17 @@ namespace tessera::formats {
 /// One item of an annotation file with its annotations.
 struct ImportedItem {
     /// The media reference exactly as written in the file (COCO file_name,
-    /// VOC filename, labelme imagePath, YOLO image path); used in messages and
-    /// to match existing items by path suffix.
+    /// VOC filename, labelme imagePath, YOLO image path); used in messages, to
+    /// match existing items by path suffix, and kept as the item's dataset name
+    /// (Item.name), which exports write.
     std::string name;
     /// The media file on disk when the reader could locate it; empty otherwise.
     std::filesystem::path media_path;
     /// Kind and size as the file states them (0 = not stated). media.uri is
     /// filled in by the importer, not by the reader.
     v1::MediaT media;
+    /// The dataset split the file puts the item in ("train", "val"); empty = none.
+    std::string subset;
     /// Item metadata the format keeps (keys prefixed "coco:", "voc:", ...).
     std::vector<std::unique_ptr<v1::KeyValueT>> metadata;
     /// Annotations. Ids are local to the Dataset (1, 2, ...) and unique across

@@ -69,6 +69,36 @@ std::string media_uri(const v1::Item& item) {
                                                                      : std::string();
 }
 
+std::string dataset_name(const v1::Item& item) {
+    if (item.name() != nullptr && item.name()->size() > 0) return item.name()->str();
+    const std::string uri = media_uri(item);
+    std::string_view name = uri;
+    while (true) {
+        if (name.starts_with("/")) name.remove_prefix(1);
+        else if (name.starts_with("./")) name.remove_prefix(2);
+        else if (name.starts_with("../")) name.remove_prefix(3);
+        else break;
+    }
+    return std::string(name);
+}
+
+void copy_media(const ItemSource& source, const v1::Item& item, const fs::path& to,
+                const WriteOptions& options) {
+    if (!options.copy_media) return;
+    const fs::path from = source.media_file(item);
+    std::error_code ec;
+    if (from.empty() || !fs::is_regular_file(from, ec)) {
+        options.lost("media files not found (not copied)", {},
+                     fmt::format("item {} ({})", item.id(), from.generic_string()));
+        return;
+    }
+    fs::create_directories(to.parent_path(), ec);
+    if (ec) fail(to.parent_path(), fmt::format("cannot create the folder: {}", ec.message()));
+    if (!fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec) || ec)
+        fail(to, fmt::format("cannot copy the media file {}: {}", from.generic_string(),
+                             ec.message()));
+}
+
 void write_output_file(const fs::path& path, std::string_view contents) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
@@ -83,11 +113,13 @@ void write_per_item(const ItemSource& source, const fs::path& out, std::string_v
     std::uint64_t done = 0;
     const std::uint64_t total = source.item_count();
     source.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
-        const std::string uri = media_uri(item);
-        fs::path relative = output_path(item.id(), uri);
+        const std::string name = dataset_name(item);
+        const fs::path media = output_path(item.id(), name);
+        fs::path relative = media;
         relative.replace_extension(extension);
-        files.claim(relative, uri);
-        write_output_file(out / relative, document(item, set, uri, relative));
+        files.claim(relative, name);
+        write_output_file(out / relative, document(item, set, name, relative));
+        copy_media(source, item, out / media, options);
         if (options.progress) options.progress(++done, total);
     });
 }

@@ -31,6 +31,17 @@ namespace tessera::formats {
 /// The media URI of `item`; empty when the item has none.
 [[nodiscard]] std::string media_uri(const v1::Item& item);
 
+/// The name `item` has in its dataset, which exports write: Item.name when set,
+/// else its media URI without leading "/", "../" and "./" parts ("street/0001.png"
+/// for "../../data/street/0001.png"); empty when it has neither.
+[[nodiscard]] std::string dataset_name(const v1::Item& item);
+
+/// When options.copy_media is set, copies `item`'s media file (source.media_file)
+/// to `to`, creating its folder; a media file that cannot be read is noted as a
+/// loss, one that cannot be written is an Error.
+void copy_media(const ItemSource& source, const v1::Item& item, const std::filesystem::path& to,
+                const WriteOptions& options);
+
 /// Media `uri` as a path under an output folder: folders kept, never escaping the
 /// folder (a leading "/", "../" or "./" is dropped). Throws Error naming item `item`
 /// when no file name is left.
@@ -56,14 +67,15 @@ class OutputFiles {
 /// the old output whole once complete.
 void write_output_file(const std::filesystem::path& path, std::string_view contents);
 
-/// Renders the file of one item: the item, its annotations, its media URI and
-/// the file's path relative to the output folder.
+/// Renders the file of one item: the item, its annotations, its dataset name
+/// (dataset_name) and the file's path relative to the output folder.
 using ItemDocument =
     std::function<std::string(const v1::Item&, const v1::AnnotationSet&, const std::string& uri,
                               const std::filesystem::path& relative)>;
 
-/// Writes one file per item of `source` under folder `out`, at the item's URI
-/// (output_path) with `extension` (".xml"); `kind` names such a file in errors.
+/// Writes one file per item of `source` under folder `out`, at the item's dataset
+/// name (output_path) with `extension` (".xml"), and the media beside it when
+/// options.copy_media; `kind` names such a file in errors.
 void write_per_item(const ItemSource& source, const std::filesystem::path& out,
                     std::string_view extension, std::string_view kind, const WriteOptions& options,
                     const ItemDocument& document);

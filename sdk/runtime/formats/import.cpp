@@ -170,6 +170,8 @@ store::ItemId add_item(store::Transaction& tx, const std::string& uri, ImportedI
             item.media->width = header->width;
             item.media->height = header->height;
         }
+    item.name = source.name;
+    item.subset = source.subset;
     item.metadata = std::move(source.metadata);
     struct GiveBack {
         v1::ItemT& item;
@@ -177,6 +179,44 @@ store::ItemId add_item(store::Transaction& tx, const std::string& uri, ImportedI
         ~GiveBack() { source.metadata = std::move(item.metadata); }
     } give_back{item, source};
     return tx.add_item(item);
+}
+
+/// Gives the project item `id`, which file item `source` names, what the file
+/// states about it: its metadata (a key the file gives replaces the project's),
+/// its subset and its dataset name, and the image size when the project does
+/// not know it. Writes the item only when that changes it.
+void update_matched_item(const store::Project& project, store::Transaction& tx, store::ItemId id,
+                         const ImportedItem& source) {
+    const store::Bytes bytes = project.item(id);
+    v1::ItemT item;
+    flatbuffers::GetRoot<v1::Item>(bytes.data())->UnPackTo(&item);
+    bool changed = false;
+    for (const auto& kv : source.metadata) {
+        if (!kv) continue;
+        const auto it = std::find_if(item.metadata.begin(), item.metadata.end(),
+                                     [&](const auto& mine) { return mine && mine->key == kv->key; });
+        if (it == item.metadata.end()) {
+            item.metadata.push_back(std::make_unique<v1::KeyValueT>(*kv));
+            changed = true;
+        } else if ((*it)->value != kv->value) {
+            (*it)->value = kv->value;
+            changed = true;
+        }
+    }
+    const auto take = [&](std::string& mine, const std::string& theirs) {
+        if (theirs.empty() || mine == theirs) return;
+        mine = theirs;
+        changed = true;
+    };
+    take(item.subset, source.subset);
+    take(item.name, source.name);
+    if (item.media && item.media->width == 0 && item.media->height == 0 && source.media.width != 0 &&
+        source.media.height != 0) {
+        item.media->width = source.media.width;
+        item.media->height = source.media.height;
+        changed = true;
+    }
+    if (changed) tx.update_item(id, item);
 }
 
 /// The provenance of what an import adds: by `author` at `now`.
@@ -583,6 +623,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
             ++summary.items_created;
         } else {
             ++summary.items_matched;
+            update_matched_item(project, tx, target.id, *target.first);
             place.revision = tx.annotations_revision(target.id);
             if (options.merge) place.existing = project.annotations(target.id);
         }
@@ -723,6 +764,8 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
             ++summary.items_created;
         } else {
             ++summary.items_matched;
+            for (const ImportedItem* file_item : target.sources)
+                update_matched_item(project, tx, target.id, *file_item);
             target.revision = tx.annotations_revision(target.id);
             if (options.merge) target.existing = project.annotations(target.id);
         }
@@ -743,7 +786,9 @@ ImportSummary import_file(store::Project& project, const Format& format,
     // them; this thread stores them meanwhile, in one transaction committed only
     // once the whole file was read without error.
     Pipe pipe;
-    const ReadOptions read_options{std::move(read_progress), &pipe};
+    ReadOptions read_options{.progress = std::move(read_progress), .stream = &pipe};
+    read_options.settings = options.settings;
+    read_options.losses = options.losses;
     std::thread reader([&] {
         Dataset dataset;
         std::exception_ptr error;
@@ -786,7 +831,10 @@ ImportSummary import_file(store::Project& project, const Format& format,
     if (summary) return *summary;
     if (failure && !pipe.dead) std::rethrow_exception(failure);
     // Sets packed gave their annotations project ids and freed them: read again.
-    if (pipe.packed > 0) pipe.dataset = format.read(input, {read_options.progress, nullptr});
+    // Its losses were noted the first time.
+    if (pipe.packed > 0)
+        pipe.dataset = format.read(
+            input, {.progress = read_options.progress, .settings = read_options.settings});
     return import_dataset(project, pipe.dataset, source, options);
 }
 

@@ -25,6 +25,10 @@ struct ImportOptions {
     /// it is and such labels are listed in ImportSummary::unknown_labels.
     bool extend_schema = true;
     ProgressFn progress;
+    /// The format's settings (ReadOptions::settings).
+    FormatSettings settings{};
+    /// What the reader could not carry; may be null.
+    Losses* losses = nullptr;
 };
 
 /// What an import did.

@@ -12,6 +12,11 @@ const v1::LabelSchema& ProjectSource::schema() const {
 
 std::uint64_t ProjectSource::item_count() const { return project_.item_count(); }
 
+std::filesystem::path ProjectSource::media_file(const v1::Item& item) const {
+    std::filesystem::path uri = ItemSource::media_file(item);
+    return uri.empty() ? uri : (project_.dir() / uri).lexically_normal();
+}
+
 void ProjectSource::for_each_item(
     const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit) const {
     const store::ReadSnapshot snapshot(project_);  // one state, whatever others commit meanwhile

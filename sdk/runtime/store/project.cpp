@@ -696,16 +696,11 @@ Transaction::~Transaction() {
     }
 }
 
-ItemId Transaction::add_item(const v1::ItemT& item) {
-    Project::Impl& impl = *impl_;
-    if (!item.media || item.media->uri.empty()) impl.fail("an item needs a media URI");
-    if (!impl.next_item_id) {
-        ResetGuard q(impl.sql("SELECT coalesce(max(id), 0) FROM items"));
-        q->step();
-        impl.next_item_id = static_cast<ItemId>(q->column_int64(0)) + 1;
-    }
-    const ItemId id = *impl.next_item_id;
-    auto& builder = impl.builder;
+namespace {
+
+/// `item` as a tessera.v1.Item buffer with id `id`, its metadata sorted by key.
+std::span<const std::uint8_t> encode_item(flatbuffers::FlatBufferBuilder& builder, ItemId id,
+                                          const v1::ItemT& item) {
     builder.Clear();
     const auto media = v1::CreateMedia(builder, item.media.get());
     flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<v1::KeyValue>>> metadata;
@@ -716,13 +711,29 @@ ItemId Transaction::add_item(const v1::ItemT& item) {
             if (kv) entries.push_back(v1::CreateKeyValue(builder, kv.get()));
         metadata = builder.CreateVectorOfSortedTables(&entries);
     }
-    v1::FinishItemBuffer(builder, v1::CreateItem(builder, id, media, metadata));
+    const auto subset = item.subset.empty() ? 0 : builder.CreateString(item.subset);
+    const auto name = item.name.empty() ? 0 : builder.CreateString(item.name);
+    v1::FinishItemBuffer(builder, v1::CreateItem(builder, id, media, metadata, subset, name));
+    return finished(builder);
+}
+
+}  // namespace
+
+ItemId Transaction::add_item(const v1::ItemT& item) {
+    Project::Impl& impl = *impl_;
+    if (!item.media || item.media->uri.empty()) impl.fail("an item needs a media URI");
+    if (!impl.next_item_id) {
+        ResetGuard q(impl.sql("SELECT coalesce(max(id), 0) FROM items"));
+        q->step();
+        impl.next_item_id = static_cast<ItemId>(q->column_int64(0)) + 1;
+    }
+    const ItemId id = *impl.next_item_id;
     ResetGuard q(
         impl.sql("INSERT INTO items(id, uri, kind, state, item) VALUES (?1, ?2, ?3, 0, ?4)"));
     q->bind(1, as_sql(id))
         .bind_text(2, item.media->uri)
         .bind(3, static_cast<std::int64_t>(item.media->kind))
-        .bind_blob(4, finished(builder));
+        .bind_blob(4, encode_item(impl.builder, id, item));
     try {
         q->step();
     } catch (const ConstraintError&) {
@@ -730,6 +741,20 @@ ItemId Transaction::add_item(const v1::ItemT& item) {
     }
     ++*impl.next_item_id;
     return id;
+}
+
+void Transaction::update_item(ItemId id, const v1::ItemT& item) {
+    Project::Impl& impl = *impl_;
+    if (!item.media) impl.fail(fmt::format("item {}: an item needs its media", id));
+    ResetGuard q(impl.sql("UPDATE items SET item = ?2 WHERE id = ?1 AND uri = ?3 AND kind = ?4"));
+    q->bind(1, as_sql(id))
+        .bind_blob(2, encode_item(impl.builder, id, item))
+        .bind_text(3, item.media->uri)
+        .bind(4, static_cast<std::int64_t>(item.media->kind));
+    q->step();
+    if (impl.db.changes() != 1)
+        impl.fail(fmt::format("item {} does not exist with media \"{}\" of that kind", id,
+                              item.media->uri));
 }
 
 AnnotationId Transaction::allocate_annotation_ids(std::uint64_t count) {

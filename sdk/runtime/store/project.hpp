@@ -253,6 +253,9 @@ public:
 
     /// Adds an item (its id is assigned and returned; media.uri must be unique).
     ItemId add_item(const v1::ItemT& item);
+    /// Replaces the stored record of item `id` (metadata, subset, name, media
+    /// sizes) with `item`; its media URI and kind must stay as they are.
+    void update_item(ItemId id, const v1::ItemT& item);
     /// Reserves `count` fresh annotation ids; returns the first of a consecutive run.
     AnnotationId allocate_annotation_ids(std::uint64_t count);
     /// Replaces the whole annotation set of an item (ids must already be assigned).
