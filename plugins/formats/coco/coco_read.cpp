@@ -2,7 +2,17 @@
 // on-demand over the top-level object, collecting images, categories and
 // annotations in whatever order they come, then resolving ids. See coco.hpp for
 // what the COCO module implements and what it does not, and the conventions.
+//
+// Annotations grouped by image, after the images and categories, go to their
+// items as they are read, and each item to the importer once the file has moved
+// past it. Any other order (COCO 2017's own files list annotations by category,
+// and "categories" last) is read in two passes: the first remembers only where
+// each annotation is and its image_id (24 bytes, not an object tree), the second
+// reads the annotations in place, item by item, handing each item to the
+// importer when done. Either way the Dataset is the same: annotations in file
+// order within their item, local ids numbered item by item.
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -90,6 +100,20 @@ struct Category {
 /// whole document judges (read_coco starts over that way).
 struct ReadWhole {};
 
+/// An annotation read later, in its item's turn (by value, out of order).
+struct Deferred {
+    const char* begin = nullptr;  ///< its object in the text
+    std::uint32_t length = 0;
+    std::uint32_t index = 0;  ///< 1-based position in "annotations"
+    std::int64_t image = 0;   ///< its image_id; its item once images are known
+};
+
+/// Annotations read before the reader decides whether the file is grouped by
+/// image: only then are items handed to the importer as the file moves past
+/// them, so a file that goes back to an earlier image within its first
+/// annotations (most files not grouped) never takes back items handed out.
+constexpr std::size_t kProbation = 4096;
+
 class Reader {
   public:
     Reader(const JsonText& text, const fs::path& json_dir, const ReadOptions& options)
@@ -124,6 +148,7 @@ class Reader {
 
   private:
     void read_whole(simdjson::padded_string_view json) {
+        stream_ = nullptr;  // only read by value (read_coco reads whole after an error)
         od::document document;
         if (const auto error = parser_.iterate(json).get(document))
             text_.fail_simdjson(error == simdjson::UTF8_ERROR ? first_invalid_utf8() : nullptr,
@@ -223,13 +248,13 @@ class Reader {
             const char* element_end =
                 p < end && (*p == '{' || *p == '[') ? json_value_end(p, end) : nullptr;
             if (element_end == nullptr) throw ReadWhole{};
-            od::document document = parse(p, element_end);
-            const Cursor cursor(text_, document);
-            od::value element = root_value(document);
             if (images) {
+                od::document document = parse(p, element_end);
+                const Cursor cursor(text_, document);
+                od::value element = root_value(document);
                 read_image(cursor, element, ++index);
             } else {
-                read_annotation(cursor, element, ++index);
+                read_annotation_text(p, element_end, ++index);
             }
             if (index % 4096 == 0) report(text_.offset_of(element_end));
             p = skip_json_space(element_end, end);
@@ -278,6 +303,12 @@ class Reader {
             text_.fail(text_.padded().data(), "missing \"images\" (not a COCO instances file?)");
         build_schema();
         resolve_annotations();
+        if (!deferred_.empty()) {
+            read_deferred();
+        } else if (out_of_order_) {
+            next_id_ = 1;
+            for (ImportedItem& item : dataset_.items) renumber(item);
+        }
         if (streaming_) stream_->closed(dataset_.items.size());
         report(text_.text().size());
         return std::move(dataset_);
@@ -367,6 +398,120 @@ class Reader {
         }
     }
 
+    /// Element `index` of "annotations", [begin, end) of the text (by value): given
+    /// to its item now when the file is in order so far, else read later.
+    void read_annotation_text(const char* begin, const char* end, std::size_t index) {
+        if (!deferred_.empty()) return defer(begin, end, index, scan_image_id(begin, end));
+        od::document document = parse(begin, end);
+        const Cursor cursor(text_, document);
+        od::value element = root_value(document);
+        PendingAnnotation annotation = detail::read_annotation(cursor, element, index, scratch_);
+        const auto image = images_.find(annotation.image_id);
+        if (image == images_.end() || image->second < last_item_ ||
+            !category_ids_.contains(annotation.category_id))
+            return defer(begin, end, index, annotation.image_id);
+        if (image->second > last_item_) {
+            last_item_ = image->second;
+            // The items before it are complete, unless the file goes back to one.
+            if (streaming_ && index > kProbation) close_items(last_item_);
+        }
+        (void)resolve(annotation, true);
+    }
+
+    /// Remembers where annotation `index` is, to read it in its item's turn
+    /// (read_deferred); from now on every annotation waits.
+    void defer(const char* begin, const char* end, std::size_t index, std::int64_t image_id) {
+        const auto length = static_cast<std::size_t>(end - begin);
+        if (length > UINT32_MAX || index > UINT32_MAX) throw ReadWhole{};
+        if (streaming_ && closed_ > 0) {
+            // An item handed out gets one more annotation: the importer gives up.
+            const auto image = images_.find(image_id);
+            if (image != images_.end() && image->second < closed_) stop_stream();
+        }
+        deferred_.push_back({begin, static_cast<std::uint32_t>(length),
+                             static_cast<std::uint32_t>(index), image_id});
+    }
+
+    /// The image_id of the annotation object [begin, end); the rest is read later.
+    std::int64_t scan_image_id(const char* begin, const char* end) {
+        od::document document = parse(begin, end);
+        const Cursor cursor(text_, document);
+        od::value element = root_value(document);
+        const Context where{"annotation"};
+        od::object object = cursor.object(element, where);
+        for (auto result : object) {
+            od::field field;
+            if (std::move(result).get(field)) throw ReadWhole{};
+            if (cursor.key(field, where) == "image_id") {
+                od::value value = field.value();
+                return cursor.integer(value, where);
+            }
+        }
+        throw ReadWhole{};  // the whole document says "missing image_id" where
+    }
+
+    /// Reports items [0, count) complete to the importer.
+    void close_items(std::size_t count) {
+        closed_ = count;
+        ids_closed_ = next_id_;
+        stream_->closed(count);
+    }
+
+    /// The second pass over annotations out of order: item by item (from the first
+    /// not handed out), the annotations already given renumbered, then those
+    /// deferred read in place, in file order; each item handed out when done.
+    void read_deferred() {
+        const std::size_t items = dataset_.items.size();
+        std::vector<std::uint32_t> starts(items + 1, 0);  // counting sort by item
+        for (Deferred& deferred : deferred_) {
+            const auto image = images_.find(deferred.image);
+            if (image == images_.end()) throw ReadWhole{};  // the whole document says where
+            deferred.image = static_cast<std::int64_t>(image->second);
+            ++starts[image->second + 1];
+        }
+        for (std::size_t i = 0; i < items; ++i) starts[i + 1] += starts[i];
+        std::vector<std::uint32_t> order(deferred_.size());
+        {
+            std::vector<std::uint32_t> next(starts.begin(), starts.end() - 1);
+            for (std::size_t d = 0; d < deferred_.size(); ++d)
+                order[next[static_cast<std::size_t>(deferred_[d].image)]++] =
+                    static_cast<std::uint32_t>(d);
+        }
+        const std::size_t first = streaming_ ? closed_ : 0;
+        next_id_ = streaming_ && closed_ > 0 ? ids_closed_ : 1;
+        last_item_ = first;
+        for (std::size_t i = first; i < items; ++i) {
+            renumber(dataset_.items[i]);
+            for (std::uint32_t k = starts[i]; k < starts[i + 1]; ++k) {
+                const Deferred& deferred = deferred_[order[k]];
+                od::document document = parse(deferred.begin, deferred.begin + deferred.length);
+                const Cursor cursor(text_, document);
+                od::value element = root_value(document);
+                PendingAnnotation annotation =
+                    detail::read_annotation(cursor, element, deferred.index, scratch_);
+                (void)resolve(annotation, true);
+            }
+            if (streaming_ && i + 1 < items) close_items(i + 1);
+        }
+        std::vector<Deferred>().swap(deferred_);
+    }
+
+    /// Numbers the annotations of `item` from next_id_, keeping keypoints' links to
+    /// the shape before them.
+    void renumber(ImportedItem& item) {
+        std::uint64_t previous_old = 0, previous_new = 0;
+        for (auto& annotation : item.annotations) {
+            if (!annotation) continue;  // taken by an importer that gave up
+            const std::uint64_t old = annotation->id;
+            annotation->id = next_id_++;
+            if (annotation->parent != 0 && annotation->parent == previous_old)
+                annotation->parent = previous_new;
+            previous_old = old;
+            previous_new = annotation->id;
+        }
+    }
+
+    /// Element `index` of "annotations" (the whole document at once).
     void read_annotation(const Cursor& cursor, od::value& value, std::size_t index) {
         PendingAnnotation annotation = detail::read_annotation(cursor, value, index, scratch_);
         // Usually images and categories come first: then the annotation goes to its
@@ -556,15 +701,9 @@ class Reader {
                                 keypoints.points.size(), category.name, category.keypoints.size()));
             }
         }
-        if (streaming_) {
-            // Items before the one annotated are complete, unless the file goes back.
-            if (image->second < open_) {
-                stop_stream();
-            } else if (image->second > open_) {
-                open_ = image->second;
-                stream_->closed(open_);
-            }
-        }
+        // Local ids are numbered item by item: renumbered at the end otherwise.
+        if (image->second < last_item_) out_of_order_ = true;
+        last_item_ = std::max(last_item_, image->second);
         ImportedItem& item = dataset_.items[image->second];
         if (pending.shape) {
             pending.shape->id = next_id_++;
@@ -604,7 +743,11 @@ class Reader {
     bool has_images_ = false;
     ItemStream* stream_ = options_.stream;  // null once streaming is given up
     bool streaming_ = false;                // items_ready() was called
-    std::size_t open_ = 0;                  // items before it were reported closed
+    std::size_t last_item_ = 0;    // the last item given an annotation, in file order
+    bool out_of_order_ = false;    // an annotation went to an item before last_item_
+    std::vector<Deferred> deferred_;  // annotations read later (by value, out of order)
+    std::size_t closed_ = 0;          // items before it were handed to the importer
+    std::uint64_t ids_closed_ = 1;    // next_id_ when they were
 };
 
 Dataset read_format(const fs::path& input, const ReadOptions& options) {
