@@ -328,9 +328,10 @@ class Writer {
             const v1::Annotation* a = annotations->Get(i);
             const v1::Annotation* keypoints =
                 keypoints_of_[i] == UINT32_MAX ? nullptr : annotations->Get(keypoints_of_[i]);
-            parts_.clear();
-            for (std::uint32_t j = i; j < n; ++j)
-                if (group_leader_[j] == i) parts_.push_back(annotations->Get(j));
+            parts_.assign(1, a);
+            if (a->group() != 0)
+                for (std::uint32_t j = i + 1; j < n; ++j)
+                    if (group_leader_[j] == i) parts_.push_back(annotations->Get(j));
             const std::string where = fmt::format("{} annotation {}", place, a->id());
             if (!write_annotation(*a, parts_, keypoints, where) && keypoints != nullptr) {
                 // Keypoints meant to merge into a shape that cannot be written stand alone.
