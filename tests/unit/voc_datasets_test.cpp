@@ -235,10 +235,18 @@ TEST_CASE("voc datasets: an item of unknown size gets its image's size, else no 
     // A 3 x 2 PNG header is all the size needs.
     const std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x03\0\0\0\x02\x08\x02\0\0\0\0\0\0\0",
                           33);
-    put(dir / "known.png", png);
-    dataset.items[0].media.uri = (dir / "known.png").string();
+    put(dir / "images/known.png", png);
+    /// The media of the items are under folder `images`, as a project's are under its folder.
+    struct Source : tessera::test::DatasetSource {
+        Source(const Dataset& dataset, fs::path images)
+            : DatasetSource(dataset), images(std::move(images)) {}
+        fs::path media_file(const v1::Item& item) const override {
+            return images / item.media()->uri()->str();
+        }
+        fs::path images;
+    };
     Losses losses;
-    voc::write(tessera::test::DatasetSource(dataset), dir / "out", write_options(losses));
+    voc::write(Source(dataset, dir / "images"), dir / "out", write_options(losses));
     const std::string known = tessera::read_file(dir / "out/known.xml");
     CHECK(known.find("<width>3</width>") != std::string::npos);
     CHECK(known.find("<height>2</height>") != std::string::npos);
