@@ -12,7 +12,7 @@
 namespace tessera::test {
 
 /// An ItemSource over a Dataset: item i gets id i + 1 and media.uri = name
-/// (unless media.uri is already set); annotation ids are kept.
+/// (unless media.uri is already set) and the item's subset; annotation ids are kept.
 class DatasetSource : public formats::ItemSource {
 public:
     explicit DatasetSource(const formats::Dataset& dataset);
