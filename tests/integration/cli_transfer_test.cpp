@@ -131,3 +131,91 @@ TEST_CASE("import --json reports what it did as JSON", "[integration][formats]")
           R"({"items_matched":0,"items_created":1,"annotations":1,"classes_added":1,"unknown_labels":[],"not_carried":[]})"
           "\n");
 }
+
+namespace {
+
+/// A labelme file with seven shapes: a box, a polygon, two polygons of one car
+/// (group 1), a line strip, a point and a circle.
+constexpr const char* kSevenShapes = R"({"version": "5.2.1", "flags": {}, "imagePath": "a.png",
+  "imageData": null, "imageHeight": 30, "imageWidth": 40, "shapes": [
+  {"label": "car", "points": [[1, 2], [5, 6]], "shape_type": "rectangle", "group_id": null, "flags": {}},
+  {"label": "car", "points": [[10, 10], [14, 10], [14, 14]], "shape_type": "polygon", "group_id": null, "flags": {}},
+  {"label": "bus", "points": [[20, 1], [24, 1], [24, 5]], "shape_type": "polygon", "group_id": 1, "flags": {}},
+  {"label": "bus", "points": [[26, 1], [30, 1], [30, 5]], "shape_type": "polygon", "group_id": 1, "flags": {}},
+  {"label": "lane", "points": [[0, 20], [10, 22], [20, 25]], "shape_type": "linestrip", "group_id": null, "flags": {}},
+  {"label": "sign", "points": [[33, 3]], "shape_type": "point", "group_id": null, "flags": {}},
+  {"label": "wheel", "points": [[8, 8], [10, 8]], "shape_type": "circle", "group_id": null, "flags": {}}]})";
+
+/// The number of times `needle` occurs in `text`.
+std::size_t count_of(const std::string& text, std::string_view needle) {
+    std::size_t count = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+    return count;
+}
+
+}  // namespace
+
+TEST_CASE("an export says what the target format could not carry, and --strict writes nothing",
+          "[integration][formats]") {
+    TempDir dir;
+    put(dir / "in/a.json", kSevenShapes);
+    const std::string project = (dir / "p").string();
+    REQUIRE(run_cli({"init", project}).exit_code == 0);
+    REQUIRE(run_cli({"import", project, "--format", "labelme", (dir / "in/a.json").string()}).exit_code == 0);
+
+    const auto exported = run_cli({"export", project, "--format", "coco", "--out", (dir / "out.json").string()});
+    REQUIRE(exported.exit_code == 0);
+    // The box, the polygon and the two-part bus: three annotations, the bus one of them.
+    const std::string coco = tessera::read_file(dir / "out.json");
+    CHECK(count_of(coco, "\"image_id\"") == 3);
+    CHECK_THAT(exported.err, Catch::Contains("3 things not carried unchanged"));
+    CHECK_THAT(exported.err, Catch::Contains("1 × Polyline annotations (COCO has no polylines), label lane"));
+    CHECK_THAT(exported.err, Catch::Contains("1 × Point annotations (COCO has no single points), label sign"));
+    CHECK_THAT(exported.err, Catch::Contains("1 × Circle annotations (COCO has no circles), label wheel"));
+
+    const auto json = run_cli({"export", project, "--format", "coco", "--json", "--out", (dir / "out2.json").string()});
+    REQUIRE(json.exit_code == 0);
+    CHECK_THAT(json.out, Catch::Contains(R"x("what":"Point annotations (COCO has no single points)","label":"sign","count":1)x"));
+
+    const auto strict = run_cli({"export", project, "--format", "coco", "--strict", "--out", (dir / "out.json").string()});
+    CHECK(strict.exit_code == 1);
+    CHECK_THAT(strict.err, Catch::Contains("--strict: "));
+    CHECK(tessera::read_file(dir / "out.json") == coco);  // the old output, unchanged
+
+    const auto strict_folder =
+        run_cli({"export", project, "--format", "voc", "--strict", "--out", (dir / "voc").string()});
+    CHECK(strict_folder.exit_code == 1);
+    CHECK_FALSE(fs::exists(dir / "voc"));
+}
+
+TEST_CASE("a multi-part instance keeps one identity from labelme to COCO and from COCO to labelme",
+          "[integration][formats]") {
+    TempDir dir;
+    put(dir / "in/a.json", kSevenShapes);
+    const std::string project = (dir / "p").string();
+    REQUIRE(run_cli({"init", project}).exit_code == 0);
+    REQUIRE(run_cli({"import", project, "--format", "labelme", (dir / "in/a.json").string()}).exit_code == 0);
+    REQUIRE(run_cli({"export", project, "--format", "coco", "--out", (dir / "a.coco.json").string()}).exit_code == 0);
+
+    // In COCO the two bus polygons are one annotation with two polygons ...
+    const std::string coco = tessera::read_file(dir / "a.coco.json");
+    CHECK(count_of(coco, "\"segmentation\":[[20,1,24,1,24,5],[26,1,30,1,30,5]]") == 1);
+
+    // ... which, imported into another project and exported to labelme, are two
+    // polygons sharing one group id again.
+    const std::string other = (dir / "q").string();
+    REQUIRE(run_cli({"init", other}).exit_code == 0);
+    REQUIRE(run_cli({"import", other, "--format", "coco", (dir / "a.coco.json").string()}).exit_code == 0);
+    REQUIRE(run_cli({"export", other, "--format", "labelme", "--out", (dir / "back").string()}).exit_code == 0);
+    const std::string labelme = tessera::read_file(dir / "back/a.json");
+    const auto first = labelme.find("\"bus\"");
+    REQUIRE(first != std::string::npos);
+    const auto second = labelme.find("\"bus\"", first + 1);
+    REQUIRE(second != std::string::npos);
+    const auto group_after = [&](std::size_t at) {
+        const auto key = labelme.find("\"group_id\"", at);
+        return labelme.substr(key, labelme.find_first_of(",}", key) - key);
+    };
+    CHECK(group_after(first) == group_after(second));
+    CHECK(group_after(first) != "\"group_id\": null");
+}

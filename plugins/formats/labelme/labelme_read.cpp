@@ -81,7 +81,12 @@ class DocumentReader {
             } else if (name == "imageWidth" || name == "imageHeight") {
                 (name == "imageWidth" ? item.media.width : item.media.height) = pixels(value, name);
             } else if (name == "flags") {
-                metadata["labelme:flags"] = raw(value, "flags");
+                // No flags ({}, what labelme writes by default) is what export writes
+                // when none are kept: nothing to keep.
+                std::string flags = raw(value, "flags");
+                if (std::count_if(flags.begin(), flags.end(),
+                                  [](char c) { return c != ' ' && c != '\n' && c != '\r' && c != '\t'; }) > 2)
+                    metadata["labelme:flags"] = std::move(flags);
             } else if (name != "version" && name != "imageData") {
                 metadata["labelme:" + name] = raw(value, name);
             }
