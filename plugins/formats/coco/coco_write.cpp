@@ -280,19 +280,8 @@ class Writer {
         return next_image_id_;
     }
 
-    static bool expressible(v1::Geometry kind) {
-        switch (kind) {
-            case v1::Geometry::Box:
-            case v1::Geometry::RotatedBox:
-            case v1::Geometry::Polygon:
-            case v1::Geometry::MultiPolygon:
-            case v1::Geometry::Mask:
-            case v1::Geometry::Keypoints:
-                return true;
-            default:
-                return false;
-        }
-    }
+    /// True when COCO has a form for geometry `kind`.
+    static bool expressible(v1::Geometry kind) { return detail::unwritable(kind).empty(); }
 
     void write_annotations(const v1::AnnotationSet& set, const std::string& place) {
         const auto* annotations = set.annotations();

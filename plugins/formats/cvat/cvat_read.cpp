@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "xml_text.hpp"
+
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "cvat/cvat.hpp"
@@ -42,12 +44,7 @@ class DocumentReader {
 
     Dataset read() {
         pugi::xml_document doc;
-        const pugi::xml_parse_result result =
-            doc.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_auto);
-        if (!result)
-            fail_at(file_, text_,
-                    static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
-                    fmt::format("expected well-formed XML ({})", result.description()));
+        parse_xml(file_, text_, doc);
         const pugi::xml_node root = doc.document_element();
         if (std::string_view(root.name()) != "annotations")
             fail(root, fmt::format("expected <annotations> as the root element of a CVAT for "
@@ -90,8 +87,7 @@ class DocumentReader {
     // --- positions and values ------------------------------------------------------
 
     [[noreturn]] void fail(const pugi::xml_node& node, std::string_view message) const {
-        const std::ptrdiff_t offset = node ? node.offset_debug() : -1;
-        fail_at(file_, text_, offset < 0 ? 0 : static_cast<std::size_t>(offset), message);
+        fail_at_node(file_, text_, node, message);
     }
 
     /// Offset of the value of attribute `name` in element `node`'s start tag.

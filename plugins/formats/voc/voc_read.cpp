@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "xml_text.hpp"
+
 #include "core/error.hpp"
 #include "core/file_io.hpp"
 #include "formats/files.hpp"
@@ -45,12 +47,7 @@ class DocumentReader {
 
     void read() {
         pugi::xml_document doc;
-        const pugi::xml_parse_result result =
-            doc.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_auto);
-        if (!result)
-            fail_at(file_, text_,
-                    static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
-                    fmt::format("expected well-formed XML ({})", result.description()));
+        parse_xml(file_, text_, doc);
         const pugi::xml_node root = doc.document_element();
         if (std::string_view(root.name()) != "annotation")
             fail(root,
@@ -119,8 +116,7 @@ class DocumentReader {
 
   private:
     [[noreturn]] void fail(const pugi::xml_node& node, std::string_view message) const {
-        const std::ptrdiff_t offset = node ? node.offset_debug() : -1;
-        fail_at(file_, text_, offset < 0 ? 0 : static_cast<std::size_t>(offset), message);
+        fail_at_node(file_, text_, node, message);
     }
 
     /// The element's text without surrounding white space; "" when absent.
