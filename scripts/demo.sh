@@ -31,6 +31,7 @@ run export "$demo/project" --format coco --out "$demo/export/instances.json"
 run export "$demo/project" --format yolo --out "$demo/export/yolo"
 run export "$demo/project" --format voc --out "$demo/export/voc"
 run export "$demo/project" --format labelme --out "$demo/export/labelme"
+run export "$demo/project" --format cvat --out "$demo/export/cvat/annotations.xml"
 
 run schema list
 run init "$demo/driving" --schema tessera.driving

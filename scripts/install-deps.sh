@@ -9,6 +9,7 @@ packages=(
   flatbuffers-compiler libflatbuffers-dev libfmt-dev catch2
   libsqlite3-dev libsimdjson-dev libpugixml-dev libutf8proc-dev libre2-dev
   xvfb xauth libgl1-mesa-dri fonts-noto-cjk
+  labelme  # a real consumer: the tests load our labelme exports with its LabelFile
 )
 
 missing=()

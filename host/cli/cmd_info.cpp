@@ -1,10 +1,11 @@
-// tessera info DIR [--json] — items by state and assignee, annotations by label.
+// tessera info DIR [--json] — items by state, assignee and subset, annotations by label.
 
 #include <map>
 
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "core/display_text.hpp"
 #include "formats/json_text.hpp"
 #include "progress_bar.hpp"
 #include "store/project.hpp"
@@ -21,6 +22,8 @@ struct Summary {
     /// Items per assignee and state; "" = unassigned.
     std::map<std::string, std::map<v1::ItemState, std::size_t>> assignees;
     std::map<std::string, std::size_t> kinds;
+    /// Items per subset (train, val, ...); "" = none. Empty when no item has one.
+    std::map<std::string, std::size_t> subsets;
     std::map<std::string, std::size_t> labels;
     std::size_t annotations = 0;
     std::size_t classes = 0;
@@ -38,6 +41,9 @@ Summary summarize(const store::Project& project) {
     std::uint64_t done = 0;
     for (const store::ItemSummary& item : items) {
         ++s.kinds[v1::EnumNameMediaKind(item.kind)];
+        const store::Bytes record = project.item(item.id);
+        const auto* subset = flatbuffers::GetRoot<v1::Item>(record.data())->subset();
+        ++s.subsets[subset ? subset->str() : ""];
         const store::Bytes set = project.annotations(item.id);
         if (const auto* annotations = flatbuffers::GetRoot<v1::AnnotationSet>(set.data())->annotations())
             for (const v1::Annotation* a : *annotations) {
@@ -46,6 +52,7 @@ Summary summarize(const store::Project& project) {
             }
         bar.update(++done, items.size());
     }
+    if (s.subsets.size() == 1 && s.subsets.count("")) s.subsets.clear();
     return s;
 }
 
@@ -104,6 +111,14 @@ void print_json(const store::Project& project, const Summary& s) {
         out += fmt::format("{}\"{}\":{}", first ? "" : ",", kind, count);
         first = false;
     }
+    out += "},\"subsets\":{";
+    first = true;
+    for (const auto& [subset, count] : s.subsets) {
+        if (!first) out += ',';
+        formats::append_json_string(out, subset);
+        out += fmt::format(":{}", count);
+        first = false;
+    }
     out += "},\"labels\":{";
     first = true;
     for (const auto& [label, count] : s.labels) {
@@ -143,6 +158,11 @@ int run_info(const Context&, const Args& args) {
         fmt::print("  {:<10} {}  ({})\n", "(none)", total(it->second), text_states(it->second));
     fmt::print("media       ");
     for (const auto& [kind, count] : s.kinds) fmt::print(" {} {}", count, kind);
+    if (!s.subsets.empty()) {
+        fmt::print("\nsubsets     ");
+        for (const auto& [subset, count] : s.subsets)
+            fmt::print(" {} {}", count, subset.empty() ? "(none)" : terminal_text(subset));
+    }
     fmt::print("\nannotations  {}\n", s.annotations);
     for (const auto& [label, count] : s.labels) fmt::print("  {:<10} {}\n", label, count);
     fmt::print("classes      {}\njournal      {} {}\n", s.classes, project.journal_size(),

@@ -61,7 +61,9 @@ formats::FormatSettings settings_of(const formats::Format& format, const Args& a
 /// Prints what an import or export could not carry, to stderr.
 void print_losses(const formats::Losses& losses, std::string_view doing) {
     if (losses.empty()) return;
-    fmt::print(stderr, "{}: {} things not carried (--strict refuses them):\n", doing, losses.total());
+    const std::uint64_t total = losses.total();
+    fmt::print(stderr, "{}: {} {} not carried unchanged (--strict refuses them):\n", doing, total,
+               total == 1 ? "thing" : "things");
     for (const std::string& line : formats::loss_lines(losses.all())) fmt::print(stderr, "{}\n", line);
 }
 

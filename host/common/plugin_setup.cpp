@@ -51,7 +51,8 @@ std::unique_ptr<plugins::PluginHost> load_plugins(const PluginSetup& setup) {
     if (setup.quiet) host->set_log([](tessera_log_level_t, std::string_view, std::string_view) {});
     if (setup.prepare) setup.prepare(*host);
     for (const formats::Format& format :
-         {formats::coco_format(), formats::yolo_format(), formats::voc_format(), formats::labelme_format()}) {
+         {formats::coco_format(), formats::yolo_format(), formats::voc_format(), formats::labelme_format(),
+          formats::cvat_format()}) {
         host->add_builtin({.id = "tessera.format." + std::string(format.name),
                            .name = std::string(format.description),
                            .version = TESSERA_VERSION,

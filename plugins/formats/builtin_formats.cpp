@@ -7,6 +7,7 @@ void register_builtin_formats(Registry& registry) {
     registry.add(yolo_format());
     registry.add(voc_format());
     registry.add(labelme_format());
+    registry.add(cvat_format());
 }
 
 }  // namespace tessera::formats

@@ -1,5 +1,5 @@
 #pragma once
-// The formats built into Tessera: coco, yolo, voc, labelme.
+// The formats built into Tessera: coco, yolo, voc, labelme, cvat.
 
 #include "formats/registry.hpp"
 
@@ -13,5 +13,6 @@ void register_builtin_formats(Registry& registry);
 [[nodiscard]] const Format& yolo_format();
 [[nodiscard]] const Format& voc_format();
 [[nodiscard]] const Format& labelme_format();
+[[nodiscard]] const Format& cvat_format();
 
 }  // namespace tessera::formats

@@ -156,6 +156,8 @@ DatasetSource::DatasetSource(const formats::Dataset& dataset) {
         item.id = id;
         item.media = std::make_unique<v1::MediaT>(imported.media);
         if (item.media->uri.empty()) item.media->uri = imported.name;
+        item.name = imported.name;
+        item.subset = imported.subset;
         for (const auto& kv : imported.metadata) item.metadata.push_back(std::make_unique<v1::KeyValueT>(*kv));
         v1::AnnotationSetT set;
         set.item = id;

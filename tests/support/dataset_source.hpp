@@ -11,8 +11,8 @@
 
 namespace tessera::test {
 
-/// An ItemSource over a Dataset: item i gets id i + 1 and media.uri = name
-/// (unless media.uri is already set); annotation ids are kept.
+/// An ItemSource over a Dataset: item i gets id i + 1, its name and subset, and
+/// media.uri = name (unless media.uri is already set); annotation ids are kept.
 class DatasetSource : public formats::ItemSource {
 public:
     explicit DatasetSource(const formats::Dataset& dataset);

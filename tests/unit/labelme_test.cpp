@@ -205,9 +205,11 @@ TEST_CASE("labelme: imagePath is written relative to the JSON file") {
 }
 
 TEST_CASE("labelme: malformed files name the file, line and column and return nothing") {
+    CHECK(error_of(with_shape(R"({"label": "a", "points": [[1, 2]], "shape_type": "blob"})")) ==
+          "a.json:4:50: shape 1: unknown shape_type \"blob\", expected rectangle, polygon, line, "
+          "linestrip, point, circle, mask, ai_polygon or ai_mask");
     CHECK(error_of(with_shape(R"({"label": "a", "points": [[1, 2]], "shape_type": "mask"})")) ==
-          "a.json:4:50: shape 1: unknown shape_type \"mask\", expected rectangle, polygon, line, "
-          "linestrip, point or circle");
+          "a.json:4:26: shape 1: mask expects 2 corner points, found 1 point");
     CHECK(error_of(with_shape(R"({"label": "a", "points": [["x", 2]]})")) ==
           "a.json:4:28: shape 1: point 1: expected a number");
     CHECK(

@@ -92,13 +92,15 @@ std::string error_of(std::string_view text) {
 
 }  // namespace
 
-TEST_CASE("voc: objects import with 1-based inclusive pixels converted and their attributes") {
+TEST_CASE("voc: objects import with --voc-origin 1 pixels converted and their attributes") {
     TempDir dir;
     put(dir / "Annotations/a.xml", kPerson);
     put(dir / "JPEGImages/a.jpg", "image bytes");
     put(dir / "Annotations/more/b.xml", kUyghur);
     put(dir / "Annotations/more/b.png", "image bytes");
-    const Dataset dataset = voc::read(dir / "Annotations", {});
+    tessera::formats::ReadOptions devkit;
+    devkit.settings["voc-origin"] = "1";
+    const Dataset dataset = voc::read(dir / "Annotations", devkit);
 
     REQUIRE(dataset.items.size() == 2);
     const auto& a = dataset.items[0];

@@ -69,16 +69,21 @@ std::string yaml_error(std::string_view text) {
     return "";
 }
 
-/// images/train/a.png (640×480, a box and a triangle), images/train/b.jpg
-/// (200×100, a box) and images/val/c.png (no label file).
-void make_dataset(const fs::path& root) {
+/// images/train/a.png (640×480, a box), images/train/b.jpg (200×100, a box),
+/// images/val/c.png (no label file) and images/val/d.png (640×480, a triangle).
+void make_dataset(const fs::path& root, bool with_polygon = true) {
     put(root / "data.yaml",
         "# classes in three scripts\npath: ../datasets/x\ntrain: images/train\nval: images/val\n"
         "nc: 3\nnames: ['行人', \"ꆈꌠ\", ئۇيغۇر]  # Chinese, Yi, Uyghur\n");
     put_png(root / "images/train/a.png", 640, 480);
     put_jpeg(root / "images/train/b.jpg", 200, 100);
     put_png(root / "images/val/c.png", 10, 10);
-    put(root / "labels/train/a.txt", "0 0.5 0.5 0.25 0.5\n2 0.1 0.1 0.5 0.1 0.5 0.6\n");
+    put(root / "labels/train/a.txt", "0 0.5 0.5 0.25 0.5\n");
+    if (!with_polygon) return;
+    // Box and polygon lines in separate files: Ultralytics reads a file with
+    // one polygon line as all polygons.
+    put_png(root / "images/val/d.png", 640, 480);
+    put(root / "labels/val/d.txt", "2 0.1 0.1 0.5 0.1 0.5 0.6\n");
     put(root / "labels/train/b.txt", "1 0.25 0.5 0.5 1\n");
 }
 
@@ -94,13 +99,14 @@ TEST_CASE("yolo: a dataset folder imports with pixel coordinates from the image 
     CHECK(dataset.schema.classes[1]->key == "ꆈꌠ");
     CHECK(dataset.schema.classes[2]->key == "ئۇيغۇر");
 
-    REQUIRE(dataset.items.size() == 3);
+    REQUIRE(dataset.items.size() == 4);
     const auto& a = dataset.items[0];
-    CHECK(a.name == "images/train/a.png");
+    CHECK(a.name == "a.png");
+    CHECK(a.subset == "train");
     CHECK(a.media_path == dir.path() / "images/train/a.png");
     CHECK(a.media.width == 640);
     CHECK(a.media.height == 480);
-    REQUIRE(a.annotations.size() == 2);
+    REQUIRE(a.annotations.size() == 1);
     CHECK(a.annotations[0]->id == 1);
     CHECK(a.annotations[0]->label == "行人");
     CHECK(!a.annotations[0]->provenance);  // the importer marks it imported
@@ -111,40 +117,43 @@ TEST_CASE("yolo: a dataset folder imports with pixel coordinates from the image 
     CHECK(box->top == 120);
     CHECK(box->right == 400);
     CHECK(box->bottom == 360);
-    const auto* triangle = a.annotations[1]->geometry.AsPolygon();
-    REQUIRE(triangle != nullptr);
-    CHECK(a.annotations[1]->label == "ئۇيغۇر");
-    REQUIRE(triangle->points.size() == 3);
-    CHECK(triangle->points[0].x() == 64);
-    CHECK(triangle->points[0].y() == 48);
-    CHECK(triangle->points[2].x() == 320);
-    CHECK(triangle->points[2].y() == 288);
 
     const auto& b = dataset.items[1];
-    CHECK(b.name == "images/train/b.jpg");
+    CHECK(b.name == "b.jpg");
     CHECK(b.media.width == 200);
     REQUIRE(b.annotations.size() == 1);
-    CHECK(b.annotations[0]->id == 3);
+    CHECK(b.annotations[0]->id == 2);
     CHECK(b.annotations[0]->label == "ꆈꌠ");
     CHECK(b.annotations[0]->geometry.AsBox()->left == 0);
     CHECK(b.annotations[0]->geometry.AsBox()->right == 100);
     CHECK(b.annotations[0]->geometry.AsBox()->bottom == 100);
 
-    CHECK(dataset.items[2].name == "images/val/c.png");
+    CHECK(dataset.items[2].name == "c.png");
+    CHECK(dataset.items[2].subset == "val");
     CHECK(dataset.items[2].annotations.empty());
+
+    const auto& d = dataset.items[3];
+    REQUIRE(d.annotations.size() == 1);
+    const auto* triangle = d.annotations[0]->geometry.AsPolygon();
+    REQUIRE(triangle != nullptr);
+    CHECK(d.annotations[0]->label == "ئۇيغۇر");
+    REQUIRE(triangle->points.size() == 3);
+    CHECK(triangle->points[0].x() == 64);
+    CHECK(triangle->points[0].y() == 48);
+    CHECK(triangle->points[2].x() == 320);
+    CHECK(triangle->points[2].y() == 288);
 }
 
 TEST_CASE("yolo: read, write and read again gives the same annotations") {
     TempDir dir;
-    make_dataset(dir / "in");
+    make_dataset(dir / "in", false);
     const Dataset first = yolo::read(dir / "in", {});
     std::uint64_t reported = 0;
     yolo::write(tessera::test::DatasetSource(first), dir / "out",
                 {.progress = [&](std::uint64_t done, std::uint64_t) { reported = done; }});
     CHECK(reported == 3);
 
-    CHECK(tessera::read_file(dir / "out/labels/train/a.txt") ==
-          "0 0.5 0.5 0.25 0.5\n2 0.1 0.1 0.5 0.1 0.5 0.6\n");
+    CHECK(tessera::read_file(dir / "out/labels/train/a.txt") == "0 0.5 0.5 0.25 0.5\n");
     CHECK(tessera::read_file(dir / "out/labels/val/c.txt").empty());
     CHECK(tessera::read_file(dir / "out/classes.txt") == "行人\nꆈꌠ\nئۇيغۇر\n");
     CHECK_FALSE(fs::exists(dir / "out/images"));  // images are not copied
@@ -253,10 +262,10 @@ TEST_CASE("yolo: a bad dataset folder is an error and nothing is returned") {
               "with that name");
 
     fs::remove(dir / "labels/train/z.txt");
-    put(dir / "labels/train/b.txt", "1 0.25 0.5 0.5 1\n1 0.5 0.5 0.5 1 0.5\n");
+    put(dir / "labels/train/b.txt", "1 0.25 0.5 0.5 1\n1 0.5 0.5\n");
     CHECK(read_error(dir.path()) == (dir / "labels/train/b.txt").generic_string() +
                                         ":2:1: expected 5 values (class cx cy w h) or a class and "
-                                        "3 or more x y pairs, found 6 values");
+                                        "3 or more x y pairs, found 3 values");
 
     put(dir / "labels/train/b.txt", "1 0.25 0.5 0.5 1\n");
     put(dir / "images/train/b.jpg", "not an image");
@@ -269,14 +278,15 @@ TEST_CASE("yolo: a bad dataset folder is an error and nothing is returned") {
     CHECK(
         read_error(dir.path()) ==
         dir.path().generic_string() +
-            ": expected data.yaml or classes.txt with the class names in this YOLO dataset folder");
+            ": expected data.yaml, classes.txt or darknet's obj.names with the class names in "
+            "this YOLO dataset folder");
 
     put(dir / "classes.txt", "a\n\nb\n");
     CHECK(read_error(dir.path()) == (dir / "classes.txt").generic_string() +
                                         ":2:1: expected a class name, found an empty line");
 }
 
-TEST_CASE("yolo: export writes other shapes as boxes and refuses items of unknown size") {
+TEST_CASE("yolo: export leaves polylines out, notes them, and refuses items of unknown size") {
     Dataset dataset;
     auto label_class = std::make_unique<tessera::v1::LabelClassT>();
     label_class->key = "lane";
@@ -287,19 +297,31 @@ TEST_CASE("yolo: export writes other shapes as boxes and refuses items of unknow
     item.media.height = 50;
     auto line = std::make_unique<tessera::v1::AnnotationT>();
     line->id = 1;
-    line->label = "curb";  // not in the schema: appended after its classes
+    line->label = "curb";
     tessera::v1::PolylineT polyline;
     polyline.points = {{10, 10}, {30, 20}};
     line->geometry.Set(std::move(polyline));
     item.annotations.push_back(std::move(line));
+    auto box = std::make_unique<tessera::v1::AnnotationT>();
+    box->id = 2;
+    box->label = "kerb";  // not in the schema: appended after its classes
+    tessera::v1::BoxT geometry;
+    geometry.left = 10, geometry.top = 10, geometry.right = 30, geometry.bottom = 20;
+    box->geometry.Set(std::move(geometry));
+    item.annotations.push_back(std::move(box));
     dataset.items.push_back(std::move(item));
 
     TempDir dir;
-    yolo::write(tessera::test::DatasetSource(dataset), dir.path(), {});
+    tessera::formats::Losses losses;
+    yolo::write(tessera::test::DatasetSource(dataset), dir.path(), {.progress = {}, .losses = &losses});
     CHECK(tessera::read_file(dir / "labels/photos/x.txt") == "1 0.2 0.3 0.2 0.2\n");
-    CHECK(tessera::read_file(dir / "classes.txt") == "lane\ncurb\n");
+    CHECK(tessera::read_file(dir / "classes.txt") == "lane\nkerb\n");
     CHECK(yolo::parse_data_yaml(dir / "data.yaml", tessera::read_file(dir / "data.yaml")) ==
-          std::vector<std::string>{"lane", "curb"});
+          std::vector<std::string>{"lane", "kerb"});
+    const auto lost = losses.all();
+    REQUIRE(lost.size() == 1);
+    CHECK(lost[0].what == "Polyline annotations (YOLO has no form for them; not written)");
+    CHECK(lost[0].label == "curb");
 
     dataset.items[0].media.width = 0;
     TempDir empty;

@@ -14,7 +14,9 @@
 //      category, "categories" last) a first pass keeps 24 bytes per annotation (where
 //      it is, its image_id) and a second reads each in place in its item's turn. With
 //      import_file, items go to the importer as they are completed in either case.
-//  [X] Images -> items: name = file_name, media Image with width/height (absent = 0,
+//  [X] Images -> items: name = file_name, subset from the file's name as Datumaro and
+//      CVAT name their files (instances_<subset>.json, person_keypoints_<subset>.json),
+//      "id" kept as metadata "coco:id" (an export gives the image the same id), media Image with width/height (absent = 0,
 //      unknown), media_path = the file if found at <json dir>/file_name,
 //      <json dir>/images/file_name or <json dir>/../images/file_name. Every other image
 //      field except "id" is kept as item metadata "coco:<field>" = its raw JSON text.
@@ -36,9 +38,17 @@
 //      iscrowd, keypoints, num_keypoints -> annotation metadata "coco:<field>" raw.
 //      keypoints [x,y,v]*n -> a second annotation with the same label, geometry Keypoints
 //      (skeleton = category name when the category declares keypoints), parent = the
-//      main annotation; without bbox and segmentation it stands alone.
-//      Attributes and extra fields go to the shape when there is one.
-//  [X] Other top-level fields ("info", "licenses", ...) -> schema metadata "coco:<field>" raw.
+//      main annotation; without bbox and segmentation it stands alone. Without bbox,
+//      segmentation and keypoints (Datumaro's image-level "labels" files) -> a tag, no
+//      geometry. Attributes and extra fields go to the shape when there is one.
+//      The file's bbox -> "coco:bbox" and area -> "coco:area" where they differ from
+//      what the shape gives (a mask's extent one pixel short as Datumaro writes it,
+//      a polygon's area counted in pixels); the writer writes them back while they
+//      still fit the shape (coco_fidelity.hpp).
+//  [X] Variants refused by name at the first annotation that shows them: panoptic
+//      ("segments_info"), captions ("caption"); a top-level array is a results file.
+//  [X] Other top-level fields ("info", "licenses", "type", ...) -> schema metadata
+//      "coco:<field>" raw; an import into a project adds those the project lacks.
 //  [X] Positioned errors for wrong types, missing required fields (image id / file_name,
 //      category id / name, annotation image_id / category_id), negative sizes, duplicate
 //      image or category ids or names, unknown image_id / category_id, RLE counts not
@@ -46,17 +56,24 @@
 //      counts differing from the category's, supercategory cycles, truncated JSON and
 //      invalid UTF-8 (at the first bad byte: GBK files are common).
 //  [X] Write {"images":[...],"annotations":[...],"categories":[...]}, one object per line,
-//      other top-level "coco:" schema metadata first: image ids 1..n in item order,
-//      file_name = media.uri, width/height and "coco:" item metadata raw; categories from
+//      other top-level "coco:" schema metadata first: image id = "coco:id" when an
+//      integer not yet taken, else the smallest free one; file_name = the item's
+//      dataset name (formats::dataset_name), width/height and "coco:" item metadata raw;
+//      with --copy-media the media go to <json dir>/images/<dataset name>, once the
+//      text is written (a --strict refusal copies nothing); categories from
 //      the schema classes (id from "coco:category_id" when an integer not yet taken, else
 //      the smallest free id; labels the schema lacks get one too). supercategory = the
 //      parent key, or the class's own key for a root class, as COCO's own files do
 //      ("person"/"person"); reading maps supercategory == name back to no parent, so the
 //      round trip keeps the tree. A class that is only a parent (no category id, no
 //      annotation) is not written. Annotations get ids 1..n: Polygon / MultiPolygon ->
-//      list of outer rings, Mask -> uncompressed RLE, Box -> bbox only, RotatedBox -> its
-//      4 corners as a polygon; bbox always (formats::bounds_of), area (formats::area_of,
-//      holes subtracted; the bbox area for standalone keypoints), iscrowd 0/1, other
+//      list of outer rings, Mask -> uncompressed RLE, Box and Keypoints -> "segmentation": []
+//      (as Datumaro and CVAT write; pycocotools reads the key), RotatedBox -> its
+//      4 corners as a polygon; Polygons / MultiPolygons of one item sharing a non-zero
+//      group and a label -> ONE annotation with all their polygons (as labelme2coco);
+//      bbox always (formats::bounds_of, or the kept "coco:bbox"), area (formats::area_of,
+//      holes subtracted; the bbox area for standalone keypoints; or the kept "coco:area"),
+//      iscrowd 0/1, other
 //      attributes -> "attributes" (a Float keeps a fraction, "2.0", to read back as a
 //      Float), "coco:" metadata raw (checked to be JSON, else written as a string).
 //      Keypoints whose parent is written here with the same label merge into the
@@ -65,15 +82,25 @@
 //      keypoints (all zero when none is labelled) therefore gives standalone keypoints,
 //      not a Box plus keypoints: such a box says nothing the keypoints do not.
 //
+//  [X] Everything the writer leaves out is noted (WriteOptions::lost, one fixed text per
+//      kind; coco_write_losses.cpp) while the text is made, before the file is committed:
+//      polylines, points, circles, cuboids, spans and tags (skipped), polygon holes,
+//      annotation text, relations, frames/tracks, parent links, group ids of polygons
+//      not merged, differing attributes of merged group members, attributes of keypoints
+//      merged into their shape, other formats' item/annotation metadata ("labelme:flags"),
+//      items of a subset other than the file name's.
+//
 // Missing
 //  [ ] Polygon holes: COCO polygons have no holes; only the outer ring is written
-//      (counted in WriteStats::holes_dropped).
-//  [ ] Polylines, points, circles, cuboids, time and text spans and tag annotations
-//      without geometry cannot be expressed; they are skipped and counted in WriteStats.
+//      (noted; counted in WriteStats::holes_dropped).
+//  [ ] Polylines, points, circles, cuboids, time and text spans and tags cannot be
+//      expressed; they are skipped (noted, counted in WriteStats::skipped).
+//  [ ] One file holds one subset: items of several subsets are written into one file
+//      (noted); annotation ids are renumbered 1..n in item order.
 //  [ ] Enum attributes come back as String attributes (COCO has no attribute schema).
 //  [ ] Writing compressed RLE strings (masks are written uncompressed; both are read).
-//  [ ] String image / category ids (only integers), COCO results files (a bare array),
-//      captions and panoptic files. "area" is recomputed on export, not kept.
+//  [ ] String image / category ids (only integers); COCO results files (a bare array),
+//      captions and panoptic files are refused by name.
 //  [ ] Class trees deeper than one level survive only through the classes written.
 //  [ ] Attributes and metadata of keypoints merged into their parent's object are not
 //      written (the reader gives them to the parent).

@@ -21,6 +21,7 @@
 
 #include "builtin_formats.hpp"
 #include "coco.hpp"
+#include "coco_fidelity.hpp"
 #include "coco_read_internal.hpp"
 #include "core/error.hpp"
 #include "formats/json_scan.hpp"
@@ -117,7 +118,7 @@ constexpr std::size_t kProbation = 4096;
 class Reader {
   public:
     Reader(const JsonText& text, const fs::path& json_dir, const ReadOptions& options)
-        : text_(text), media_(json_dir), options_(options) {}
+        : text_(text), media_(json_dir), options_(options), subset_(subset_of_file(text.path())) {}
 
     /// Parses the whole document at once, or (`by_value`) each top-level value
     /// and each element of "images" and "annotations" on its own. Both give the
@@ -158,6 +159,11 @@ class Reader {
         od::object root;
         od::json_type type{};
         if (const auto error = document.type().get(type)) cursor.fail_json(error, {"document"});
+        if (type == od::json_type::array)
+            text_.fail(text_.padded().data(),
+                       "this is a COCO results file (a top-level array of detections), which "
+                       "Tessera does not read: expected a JSON object {\"images\": [...], "
+                       "\"annotations\": [...], \"categories\": [...]}");
         if (type != od::json_type::object)
             text_.fail(text_.padded().data(),
                        "expected a JSON object {\"images\": [...], \"annotations\": [...], "
@@ -353,6 +359,9 @@ class Reader {
             if (key == "id") {
                 id_at = Cursor::at(field);
                 id = cursor.integer(field, where.with("id"));
+                // Kept, so that an export gives the image the same id (results files
+                // and other annotation files of the dataset refer to it).
+                item.metadata.push_back(coco_metadata("id", fmt::format("{}", id)));
             } else if (key == "file_name") {
                 item.name = cursor.string(field, where.with("file_name"));
                 has_name = true;
@@ -371,6 +380,7 @@ class Reader {
             cursor.fail(id_at, where,
                         fmt::format("id {} is already used by image {}", id, it->second + 1));
         item.media_path = media_.find(item.name);
+        item.subset = subset_;
         dataset_.items.push_back(std::move(item));
     }
 
@@ -730,6 +740,7 @@ class Reader {
     const JsonText& text_;
     MediaFinder media_;
     const ReadOptions& options_;
+    const std::string subset_;  // the subset the file's name states, for every item
     od::parser parser_;
     const char* padded_end_ = nullptr;  // where the text's padding ends (read_by_value)
     Dataset dataset_;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "coco.hpp"
+#include "coco_fidelity.hpp"
 #include "coco_read_internal.hpp"
 
 namespace tessera::formats::coco::detail {
@@ -172,6 +173,69 @@ bool bbox_is_keypoint_bounds(const std::array<double, 4>& bbox, const v1::Keypoi
            same(bbox[1] + bbox[3], bottom);
 }
 
+/// The bbox and area the writer gives `geometry` (keypoints: those of its labelled
+/// points), to know whether the file's differ and must be kept.
+std::pair<Bbox, double> written_bbox_and_area(const v1::GeometryUnion& geometry) {
+    double left = 0, top = 0, right = 0, bottom = 0;
+    bool any = false;
+    const auto grow = [&](double x, double y) {
+        left = any ? std::min(left, x) : x;
+        top = any ? std::min(top, y) : y;
+        right = any ? std::max(right, x) : x;
+        bottom = any ? std::max(bottom, y) : y;
+        any = true;
+    };
+    const auto ring_area = [](const std::vector<v1::Point2>& points) {
+        double twice = 0;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+            const v1::Point2& a = points[i];
+            const v1::Point2& c = points[i + 1 < points.size() ? i + 1 : 0];
+            twice += a.x() * c.y() - c.x() * a.y();
+        }
+        return std::abs(twice) / 2;
+    };
+    double area = 0;
+    switch (geometry.type) {
+        case v1::Geometry::Box: {
+            const auto& box = *geometry.AsBox();
+            grow(box.left, box.top);
+            grow(box.right, box.bottom);
+            area = (box.right - box.left) * (box.bottom - box.top);
+            break;
+        }
+        case v1::Geometry::Polygon:
+            for (const v1::Point2& p : geometry.AsPolygon()->points) grow(p.x(), p.y());
+            area = ring_area(geometry.AsPolygon()->points);
+            break;
+        case v1::Geometry::MultiPolygon:
+            for (const auto& polygon : geometry.AsMultiPolygon()->polygons) {
+                for (const v1::Point2& p : polygon->points) grow(p.x(), p.y());
+                area += ring_area(polygon->points);
+            }
+            break;
+        case v1::Geometry::Mask: {
+            const auto& mask = *geometry.AsMask();
+            bool foreground = false;
+            for (const std::uint32_t run : mask.counts) {
+                if (foreground) area += run;
+                foreground = !foreground;
+            }
+            return {rle_bbox(mask.counts, mask.height), area};
+        }
+        case v1::Geometry::Keypoints: {
+            const auto& keypoints = *geometry.AsKeypoints();
+            for (std::size_t i = 0; i < keypoints.points.size(); ++i)
+                if (keypoints.visibility[i] != v1::Visibility::NotLabeled)
+                    grow(keypoints.points[i].x(), keypoints.points[i].y());
+            area = (right - left) * (bottom - top);
+            break;
+        }
+        default:
+            break;
+    }
+    return {Bbox{left, top, right - left, bottom - top}, area};
+}
+
 /// CVAT's "attributes": {"occluded": false, "count": 3, ...} -> typed attributes.
 void read_attributes(const Cursor& cursor, od::value& value, const Context& where,
                      std::vector<std::unique_ptr<v1::AttributeT>>& out) {
@@ -232,7 +296,10 @@ PendingAnnotation read_annotation(const Cursor& cursor, od::value& value, std::s
     PendingAnnotation out;
     out.index = index;
     bool has_bbox = false, crowd = false;
-    std::array<double, 4> bbox{};
+    Bbox bbox{};
+    std::optional<double> area;
+    // Fields of the COCO files that are not instances, to refuse them by name.
+    bool has_segments_info = false, has_caption = false;
     v1::GeometryUnion segmentation;
     std::unique_ptr<v1::KeypointsT> keypoints;
     std::vector<std::unique_ptr<v1::AttributeT>> attributes;
@@ -275,10 +342,23 @@ PendingAnnotation read_annotation(const Cursor& cursor, od::value& value, std::s
         } else if (key == "attributes") {
             attributes_at = Cursor::at(field);
             read_attributes(cursor, field, where.with("attributes"), attributes);
-        } else if (key != "id" && key != "area" && key != "num_keypoints") {
+        } else if (key == "area") {
+            if (cursor.type(field, where.with(key)) != od::json_type::null)
+                area = cursor.number(field, where.with(key));
+        } else if (key != "id" && key != "num_keypoints") {
+            has_segments_info |= key == "segments_info";
+            has_caption |= key == "caption";
             metadata.push_back(coco_metadata(key, cursor.raw(field, where.with(key))));
         }
     });
+    if (out.category_id_at == nullptr) {
+        if (has_segments_info)
+            cursor.text().fail(start, "this is a COCO panoptic file (annotations with "
+                                      "\"segments_info\"), which Tessera does not read");
+        if (has_caption)
+            cursor.text().fail(start, "this is a COCO captions file (annotations with "
+                                      "\"caption\"), which Tessera does not read");
+    }
     if (out.image_id_at == nullptr)
         cursor.fail(start, where, "missing required field \"image_id\"");
     if (out.category_id_at == nullptr)
@@ -316,12 +396,27 @@ PendingAnnotation read_annotation(const Cursor& cursor, od::value& value, std::s
         out.keypoints = std::make_unique<v1::AnnotationT>();
         out.keypoints->geometry.Set(std::move(*keypoints));
     }
-    if (!main && !out.keypoints)
-        cursor.fail(start, where, "expected \"bbox\", \"segmentation\" or \"keypoints\"");
+    // Without bbox, segmentation and keypoints: an image-level label (Datumaro's
+    // "labels" task), a tag.
+    if (!main && !out.keypoints) main = std::make_unique<v1::AnnotationT>();
     // Attributes and extra fields belong to the object: the shape, or the keypoints alone.
     v1::AnnotationT& owner = main ? *main : *out.keypoints;
     owner.attributes = std::move(attributes);
     owner.metadata = std::move(metadata);
+    if (owner.geometry.type != v1::Geometry::NONE) {
+        // The file's bbox and area where the writer would give others (a mask's
+        // extent one pixel short, a polygon's area counted in pixels).
+        const auto [written_bbox, written_area] = written_bbox_and_area(owner.geometry);
+        if (has_bbox && main && main->geometry.type != v1::Geometry::Box &&
+            !same_bbox(bbox, written_bbox))
+            owner.metadata.push_back(coco_metadata("bbox", bbox_text(bbox)));
+        if (area && std::abs(*area - written_area) >
+                        1e-9 * std::max({1.0, std::abs(*area), std::abs(written_area)})) {
+            std::string text;
+            append_json_number(text, *area);
+            owner.metadata.push_back(coco_metadata("area", text));
+        }
+    }
     out.shape = std::move(main);
     return out;
 }

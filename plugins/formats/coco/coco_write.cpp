@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <charconv>
 #include <deque>
+#include <map>
+#include <set>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
@@ -14,7 +16,10 @@
 #include <fmt/format.h>
 
 #include "coco.hpp"
+#include "coco_fidelity.hpp"
+#include "coco_write_losses.hpp"
 #include "core/file_io.hpp"
+#include "formats/files.hpp"
 #include "formats/geometry.hpp"
 #include "formats/json_text.hpp"
 
@@ -99,13 +104,30 @@ struct Category {
 class Writer {
   public:
     /// With `scratch`, the annotations go there once a piece of them is written.
+    /// `out` is the file written (empty for text): its name gives the subset it
+    /// holds (instances_val.json), and media are copied beside it.
     Writer(const ItemSource& source, WriteStats& stats, const WriteOptions& options,
-           ScratchFile* scratch)
+           ScratchFile* scratch, const std::filesystem::path& out = {})
         : source_(source),
           schema_(source.schema()),
           stats_(stats),
           options_(options),
-          scratch_file_(scratch) {}
+          scratch_file_(scratch),
+          out_(out),
+          file_subset_(detail::subset_of_file(out)) {}
+
+    /// Copies the media of the items written to images/<dataset name> beside the
+    /// file (options.copy_media); called once everything is written, so that an
+    /// export refused for a loss (--strict) copies nothing.
+    void copy_media_files() {
+        const std::filesystem::path images = out_.parent_path() / "images";
+        for (const auto& [item, name] : media_) {
+            flatbuffers::FlatBufferBuilder fbb;
+            fbb.Finish(v1::Item::Pack(fbb, &item));
+            const v1::Item& packed = *flatbuffers::GetRoot<v1::Item>(fbb.GetBufferPointer());
+            copy_media(source_, packed, images / output_path(item.id, name), options_);
+        }
+    }
 
     /// The text but for what went to the scratch file, which goes between the two.
     struct Text {
@@ -118,8 +140,15 @@ class Writer {
         const std::uint64_t total = source_.item_count();
         std::uint64_t done = 0;
         source_.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
-            write_image(item);
-            write_annotations(set);
+            const std::string name = dataset_name(item);
+            const std::string place = detail::item_place(item, name);
+            write_image(item, name, place);
+            write_annotations(set, place);
+            if (options_.copy_media && !out_.empty()) {
+                media_.emplace_back();
+                item.UnPackTo(&media_.back().first);
+                media_.back().second = name;
+            }
             // One buffer reused: on a virtual machine each page of memory touched for
             // the first time costs microseconds, and the text is larger than its input.
             if (scratch_file_ != nullptr && annotations_.size() >= kPiece) {
@@ -212,34 +241,49 @@ class Writer {
         return categories_.back();
     }
 
-    void write_image(const v1::Item& item) {
+    void write_image(const v1::Item& item, const std::string& name, const std::string& place) {
         ++stats_.images;
         std::string& out = images_;
         if (stats_.images > 1) out += ",\n";
         const v1::Media* media = item.media();
-        append(out, "{{\"id\":{},\"file_name\":", stats_.images);
-        append_json_string(out, media ? view(media->uri()) : std::string_view{});
+        image_id_ = image_id(item);
+        append(out, "{{\"id\":{},\"file_name\":", image_id_);
+        append_json_string(out, name);  // the dataset's own name, not the project's path
+        detail::note_item_losses(options_, item, place);
+        // One COCO file holds one subset, which Datumaro and CVAT name it by.
+        if (const std::string_view subset = view(item.subset());
+            !subset.empty() && subset != file_subset_)
+            options_.lost(file_subset_.empty()
+                              ? "item subsets (one COCO file holds one subset: name it "
+                                "instances_<subset>.json and export each subset on its own)"
+                              : "items of another subset than the file's name states",
+                          {}, fmt::format("{} subset {}", place, subset));
         append(out, ",\"width\":{},\"height\":{}", media ? media->width() : 0,
                media ? media->height() : 0);
         append_metadata(out, item.metadata(), {"id", "file_name", "width", "height"});
         out += '}';
     }
 
-    static bool expressible(v1::Geometry kind) {
-        switch (kind) {
-            case v1::Geometry::Box:
-            case v1::Geometry::RotatedBox:
-            case v1::Geometry::Polygon:
-            case v1::Geometry::MultiPolygon:
-            case v1::Geometry::Mask:
-            case v1::Geometry::Keypoints:
-                return true;
-            default:
-                return false;
+    /// The image id the file had ("coco:id") when an integer not yet taken, else
+    /// the smallest free one.
+    std::int64_t image_id(const v1::Item& item) {
+        if (const auto* kv = find_metadata(item.metadata(), "coco:id")) {
+            const std::string_view text = view(kv->value());
+            std::int64_t id = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+            if (error == std::errc() && end == text.data() + text.size() &&
+                image_ids_.insert(id).second)
+                return id;
         }
+        while (image_ids_.count(next_image_id_)) ++next_image_id_;
+        image_ids_.insert(next_image_id_);
+        return next_image_id_;
     }
 
-    void write_annotations(const v1::AnnotationSet& set) {
+    /// True when COCO has a form for geometry `kind`.
+    static bool expressible(v1::Geometry kind) { return detail::unwritable(kind).empty(); }
+
+    void write_annotations(const v1::AnnotationSet& set, const std::string& place) {
         const auto* annotations = set.annotations();
         if (annotations == nullptr) return;
         const std::uint32_t n = annotations->size();
@@ -267,57 +311,110 @@ class Writer {
                 merged_into_[k] = p;
             }
         }
+        plan_groups(*annotations);
         for (std::uint32_t i = 0; i < n; ++i) {
-            if (merged_into_[i] != UINT32_MAX) continue;
+            if (merged_into_[i] != UINT32_MAX || group_leader_[i] != i) continue;
             const v1::Annotation* a = annotations->Get(i);
             const v1::Annotation* keypoints =
                 keypoints_of_[i] == UINT32_MAX ? nullptr : annotations->Get(keypoints_of_[i]);
-            if (const std::string_view skipped = write_annotation(*a, keypoints);
-                !skipped.empty()) {
-                ++stats_.skipped[std::string(skipped)];
+            parts_.assign(1, a);
+            if (a->group() != 0)
+                for (std::uint32_t j = i + 1; j < n; ++j)
+                    if (group_leader_[j] == i) parts_.push_back(annotations->Get(j));
+            const std::string where = fmt::format("{} annotation {}", place, a->id());
+            if (!write_annotation(*a, parts_, keypoints, where) && keypoints != nullptr) {
                 // Keypoints meant to merge into a shape that cannot be written stand alone.
-                if (keypoints != nullptr)
-                    if (const std::string_view also = write_annotation(*keypoints, nullptr);
-                        !also.empty())
-                        ++stats_.skipped[std::string(also)];
+                parts_.assign(1, keypoints);
+                (void)write_annotation(*keypoints, parts_, nullptr,
+                                       fmt::format("{} annotation {}", place, keypoints->id()));
+            } else if (keypoints != nullptr) {
+                const std::string kept = fmt::format("{} annotation {}", place, keypoints->id());
+                if ((keypoints->attributes() && keypoints->attributes()->size() > 0) ||
+                    (keypoints->metadata() && keypoints->metadata()->size() > 0))
+                    options_.lost(
+                        "attributes and metadata of keypoints merged into their shape's COCO "
+                        "object (the shape's are written)",
+                        view(keypoints->label()), kept);
+                detail::note_annotation_losses(options_, *keypoints, true, kept);
             }
         }
     }
 
-    /// Writes one annotation object; returns why COCO cannot express `a`, or "" when written.
-    std::string_view write_annotation(const v1::Annotation& a, const v1::Annotation* keypoints) {
+    /// Polygons of one item sharing a group and a label become one COCO object with
+    /// several polygons, as labelme2coco makes labelme's shapes sharing a group_id:
+    /// group_leader_[i] = the first such polygon (i itself for any other annotation).
+    void plan_groups(const flatbuffers::Vector<flatbuffers::Offset<v1::Annotation>>& annotations) {
+        const std::uint32_t n = annotations.size();
+        group_leader_.resize(n);
+        leaders_.clear();
+        for (std::uint32_t i = 0; i < n; ++i) {
+            group_leader_[i] = i;
+            const v1::Annotation* a = annotations.Get(i);
+            const v1::Geometry kind = a->geometry_type();
+            if (a->group() == 0 || merged_into_[i] != UINT32_MAX ||
+                (kind != v1::Geometry::Polygon && kind != v1::Geometry::MultiPolygon))
+                continue;
+            const auto [it, added] = leaders_.emplace(std::pair(a->group(), view(a->label())), i);
+            // Keypoints merged into a polygon stay with it: such a polygon leads its group.
+            if (!added && keypoints_of_[i] == UINT32_MAX) group_leader_[i] = it->second;
+        }
+    }
+
+    /// Writes one annotation object for `a` (with the other polygons of its group,
+    /// `parts`, which start with `a`); notes what COCO cannot carry, and returns
+    /// false when nothing could be written.
+    bool write_annotation(const v1::Annotation& a, std::span<const v1::Annotation* const> parts,
+                          const v1::Annotation* keypoints, const std::string& where) {
         const v1::Geometry kind = a.geometry_type();
-        if (!expressible(kind)) return v1::EnumNameGeometry(kind);
-        if (view(a.label()).empty()) return "no label";
+        const std::string_view label = view(a.label());
+        if (const std::string_view what = detail::unwritable(kind); !what.empty()) {
+            ++stats_.skipped[v1::EnumNameGeometry(kind)];
+            options_.lost(what, label, where);
+            return false;
+        }
+        if (label.empty()) {
+            ++stats_.skipped["no label"];
+            options_.lost("annotations without a label", {}, where);
+            return false;
+        }
         std::string& out = scratch_;
         out.clear();
-        if (!append_segmentation(out, a)) return "empty shape";
+        if (!append_segmentation(out, parts, where)) {
+            ++stats_.skipped["empty shape"];
+            options_.lost("empty shapes (no points)", label, where);
+            return false;
+        }
 
-        Category& category = category_of(view(a.label()));
+        Category& category = category_of(label);
         category.used = true;
-        const std::optional<Bounds> bounds = bounds_of(a);
+        std::optional<Bounds> bounds;
+        double area = 0;
+        for (const v1::Annotation* part : parts) {
+            if (const std::optional<Bounds> b = bounds_of(*part)) {
+                if (!bounds) bounds = *b;
+                bounds->left = std::min(bounds->left, b->left);
+                bounds->top = std::min(bounds->top, b->top);
+                bounds->right = std::max(bounds->right, b->right);
+                bounds->bottom = std::max(bounds->bottom, b->bottom);
+            }
+            area += area_of(*part);
+        }
         const Bounds box = bounds.value_or(Bounds{});
+        detail::Bbox bbox{box.left, box.top, box.width(), box.height()};
         // area_of is 0 for keypoints; COCO's keypoint evaluation needs an object scale.
-        const double area =
-            kind == v1::Geometry::Keypoints ? box.width() * box.height() : area_of(a);
+        if (kind == v1::Geometry::Keypoints) area = box.width() * box.height();
+        if (parts.size() == 1) keep_file_values(a, bbox, area);
 
         ++stats_.annotations;
         std::string& dst = annotations_;
         if (stats_.annotations > 1) dst += ",\n";
         append(dst, "{{\"id\":{},\"image_id\":{},\"category_id\":{}", stats_.annotations,
-               stats_.images, category.id);
+               image_id_, category.id);
         dst += out;
         dst += ",\"area\":";
         append_json_number(dst, area);
-        dst += ",\"bbox\":[";
-        append_json_number(dst, box.left);
-        dst += ',';
-        append_json_number(dst, box.top);
-        dst += ',';
-        append_json_number(dst, box.width());
-        dst += ',';
-        append_json_number(dst, box.height());
-        dst += ']';
+        dst += ",\"bbox\":";
+        dst += detail::bbox_text(bbox);
         append_attributes(dst, a.attributes());
         if (kind == v1::Geometry::Keypoints)
             append_keypoints(dst, *a.geometry_as_Keypoints());
@@ -327,29 +424,82 @@ class Writer {
                         {"id", "image_id", "category_id", "bbox", "segmentation", "area", "iscrowd",
                          "keypoints", "num_keypoints", "attributes"});
         dst += '}';
-        return {};
+        note_losses(a, parts, where);
+        return true;
     }
 
-    /// Appends ,"segmentation":... for shapes that have one; false for empty shapes.
-    bool append_segmentation(std::string& out, const v1::Annotation& a) {
+    /// The bbox and area the file stated ("coco:bbox", "coco:area", kept by the
+    /// reader where they differ from the shape's) instead of the computed ones,
+    /// while they still fit the shape (see coco_fidelity.hpp).
+    static void keep_file_values(const v1::Annotation& a, detail::Bbox& bbox, double& area) {
+        const detail::Bbox computed = bbox;
+        if (const auto* kv = find_metadata(a.metadata(), "coco:bbox"))
+            if (const std::optional<detail::Bbox> kept = detail::parse_bbox(view(kv->value()));
+                kept && detail::bbox_fits(*kept, computed))
+                bbox = *kept;
+        if (const auto* kv = find_metadata(a.metadata(), "coco:area"))
+            if (const std::optional<double> kept = detail::parse_number(view(kv->value()));
+                kept && detail::area_fits(*kept, area, computed))
+                area = *kept;
+    }
+
+    void note_losses(const v1::Annotation& a, std::span<const v1::Annotation* const> parts,
+                     const std::string& where) {
+        const std::string_view label = view(a.label());
+        // Only keypoints merged into their shape keep a parent link, and those are
+        // noted where they merge (write_annotations).
+        detail::note_annotation_losses(options_, a, false, where);
+        if (a.group() != 0 && parts.size() == 1)
+            options_.lost("group ids (COCO has none; polygons of one group and label become one "
+                          "annotation)",
+                          label, where);
+        std::string first_attributes;
+        for (std::size_t i = 1; i < parts.size(); ++i) {
+            const v1::Annotation& part = *parts[i];
+            const std::string part_where = fmt::format("{} (group {})", where, part.id());
+            if (first_attributes.empty()) append_attributes(first_attributes, a.attributes());
+            std::string these;
+            append_attributes(these, part.attributes());
+            if (these != first_attributes)
+                options_.lost(
+                    "attributes of grouped polygons that differ from the first's (the first's "
+                    "are written)",
+                    label, part_where);
+            detail::note_annotation_losses(options_, part, false, part_where);
+        }
+    }
+
+    /// Appends ,"segmentation":... (an empty list for boxes and keypoints, as Datumaro
+    /// and CVAT write, and pycocotools reads); false for empty shapes.
+    bool append_segmentation(std::string& out, std::span<const v1::Annotation* const> parts,
+                             const std::string& where) {
+        const v1::Annotation& a = *parts.front();
         switch (a.geometry_type()) {
             case v1::Geometry::Polygon:
             case v1::Geometry::MultiPolygon: {
-                std::vector<const v1::Polygon*> parts;
-                if (const auto* polygon = a.geometry_as_Polygon())
-                    parts.push_back(polygon);
-                else if (const auto* list = a.geometry_as_MultiPolygon()->polygons())
-                    parts.assign(list->begin(), list->end());
                 out += ",\"segmentation\":[";
                 bool any = false;
-                for (const v1::Polygon* polygon : parts) {
-                    if (const auto* rings = polygon->ring_ends(); rings && rings->size() > 0)
-                        stats_.holes_dropped += rings->size() - 1;
-                    const std::span<const v1::Point2> ring = outer_ring(*polygon);
-                    if (ring.empty()) continue;
-                    if (any) out += ',';
-                    append_ring(out, ring);
-                    any = true;
+                for (const v1::Annotation* part : parts) {
+                    std::vector<const v1::Polygon*> polygons;
+                    if (const auto* polygon = part->geometry_as_Polygon())
+                        polygons.push_back(polygon);
+                    else if (const auto* list = part->geometry_as_MultiPolygon()->polygons())
+                        polygons.assign(list->begin(), list->end());
+                    for (const v1::Polygon* polygon : polygons) {
+                        if (const auto* rings = polygon->ring_ends(); rings && rings->size() > 1) {
+                            stats_.holes_dropped += rings->size() - 1;
+                            for (std::uint32_t r = 1; r < rings->size(); ++r)
+                                options_.lost(
+                                    "polygon holes (COCO polygons have none; the outer ring is "
+                                    "written)",
+                                    view(part->label()), where);
+                        }
+                        const std::span<const v1::Point2> ring = outer_ring(*polygon);
+                        if (ring.empty()) continue;
+                        if (any) out += ',';
+                        append_ring(out, ring);
+                        any = true;
+                    }
                 }
                 out += ']';
                 return any;
@@ -372,7 +522,8 @@ class Writer {
                 return true;
             }
             default:
-                return true;  // Box and Keypoints: bbox only
+                out += ",\"segmentation\":[]";  // Box and Keypoints: the bbox says it all
+                return true;
         }
     }
 
@@ -496,10 +647,18 @@ class Writer {
     std::deque<std::string> extra_keys_;  // stable storage for labels not in the schema
     std::unordered_set<std::int64_t> taken_;
     std::int64_t next_id_ = 1;
-    std::vector<std::uint32_t> merged_into_, keypoints_of_;
+    std::vector<std::uint32_t> merged_into_, keypoints_of_, group_leader_;
+    std::map<std::pair<std::uint64_t, std::string_view>, std::uint32_t> leaders_;  // of groups
+    std::vector<const v1::Annotation*> parts_;  // of the annotation being written
     std::vector<std::pair<std::uint64_t, std::uint32_t>> ids_;  // annotation id -> index
     std::string images_, annotations_, categories_text_, scratch_;
     ScratchFile* scratch_file_;                     // where annotations go; null: kept
+    std::unordered_set<std::int64_t> image_ids_;  // taken
+    std::int64_t next_image_id_ = 1;
+    std::int64_t image_id_ = 0;  // of the image being written
+    std::filesystem::path out_;                     // the file written; empty for text
+    std::string file_subset_;                       // the subset its name states
+    std::vector<std::pair<v1::ItemT, std::string>> media_;  // to copy: item, dataset name
     static constexpr std::size_t kPiece = 1 << 20;  // of annotations written at once
 };
 
@@ -520,10 +679,12 @@ WriteStats write_coco_file(const ItemSource& source, const std::filesystem::path
     WriteStats stats;
     AtomicFile file(out);  // before the work: a folder that cannot be written fails at once
     ScratchFile annotations(out.parent_path());
-    const Writer::Text text = Writer(source, stats, options, &annotations).write();
+    Writer writer(source, stats, options, &annotations, out);
+    const Writer::Text text = writer.write();
     file.write(text.head);
     file.append(annotations);
     file.write(text.rest);
+    writer.copy_media_files();  // losses noted, none refused: the export goes ahead
     file.commit();
     return stats;
 }

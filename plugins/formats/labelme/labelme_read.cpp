@@ -39,8 +39,8 @@ std::vector<std::unique_ptr<v1::KeyValueT>> sorted(std::map<std::string, std::st
 /// Reads one document; every error names the file, line and column.
 class DocumentReader {
   public:
-    DocumentReader(const JsonText& json, DatasetBuilder& builder)
-        : json_(json), builder_(builder) {}
+    DocumentReader(const JsonText& json, DatasetBuilder& builder, const ReadOptions& options)
+        : json_(json), builder_(builder), options_(options) {}
 
     void read() {
         od::parser parser;
@@ -81,7 +81,12 @@ class DocumentReader {
             } else if (name == "imageWidth" || name == "imageHeight") {
                 (name == "imageWidth" ? item.media.width : item.media.height) = pixels(value, name);
             } else if (name == "flags") {
-                metadata["labelme:flags"] = raw(value, "flags");
+                // No flags ({}, what labelme writes by default) is what export writes
+                // when none are kept: nothing to keep.
+                std::string flags = raw(value, "flags");
+                if (std::count_if(flags.begin(), flags.end(),
+                                  [](char c) { return c != ' ' && c != '\n' && c != '\r' && c != '\t'; }) > 2)
+                    metadata["labelme:flags"] = std::move(flags);
             } else if (name != "version" && name != "imageData") {
                 metadata["labelme:" + name] = raw(value, name);
             }
@@ -102,6 +107,12 @@ class DocumentReader {
     }
 
   private:
+    /// The 1-based line of `location` (a pointer into the padded text).
+    std::size_t line_of(const char* location) const {
+        const std::string_view text = json_.text().substr(0, json_.offset_of(location));
+        return 1 + static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    }
+
     const char* here(od::document& doc) const {
         const char* location = nullptr;
         if (doc.current_location().get(location) != simdjson::SUCCESS) return nullptr;
@@ -202,12 +213,24 @@ class DocumentReader {
         if (const auto error = value.get_array().get(array))
             type_error(at, error, "shapes", "an array of shapes");
         std::size_t number = 0;
+        std::vector<std::size_t> zero_group;
+        std::uint64_t highest_group = 0;
         for (auto element : array) {
             od::value shape_value;
             if (const auto error = std::move(element).get(shape_value))
                 fail_simdjson(at, error, fmt::format("shape {}", number + 1));
-            item.annotations.push_back(shape(shape_value, ++number));
+            bool group_zero = false;
+            item.annotations.push_back(shape(shape_value, ++number, group_zero));
+            if (group_zero) zero_group.push_back(item.annotations.size() - 1);
+            highest_group = std::max(highest_group, item.annotations.back()->group);
         }
+        // group_id 0 is a group like any other in labelme, but 0 means "none" in
+        // Tessera: its shapes share a group number unused in this file, and
+        // metadata "labelme:group_id" = "0" writes it back as 0.
+        if (!zero_group.empty() && highest_group == UINT64_MAX)
+            json_.fail(at, "shapes: group_id 0 and 18446744073709551615 in one file cannot both "
+                           "be kept");
+        for (const std::size_t index : zero_group) item.annotations[index]->group = highest_group + 1;
     }
 
     std::vector<v1::Point2> points(od::value& value, const std::string& context) const {
@@ -246,7 +269,8 @@ class DocumentReader {
         return out;
     }
 
-    std::unique_ptr<v1::AnnotationT> shape(od::value& value, std::size_t number) {
+    std::unique_ptr<v1::AnnotationT> shape(od::value& value, std::size_t number,
+                                           bool& group_zero) {
         const std::string context = fmt::format("shape {}", number);
         const char* at = value.raw_json_token().data();
         od::object object;
@@ -285,6 +309,8 @@ class DocumentReader {
                 if (field_value.is_null().get(null) == simdjson::SUCCESS && null) continue;
                 if (const auto error = field_value.get_uint64().get(annotation->group))
                     type_error(field_at, error, context + ": group_id", "a whole number or null");
+                group_zero = annotation->group == 0;
+                if (group_zero) metadata["labelme:group_id"] = "0";
             } else if (name == "description") {
                 annotation->text = optional_string(field_value, context + ": description");
             } else if (name == "flags") {
@@ -301,6 +327,12 @@ class DocumentReader {
         annotation->label = std::move(*label);
         builder_.add_class(annotation->label);
         geometry(*annotation, shape_type, *shape_points, context, type_at, points_at, metadata);
+        if (shape_type == "mask" || shape_type == "ai_mask")
+            options_.lost("labelme mask shapes, kept as their box (the bitmap goes back only to "
+                          "labelme)",
+                          annotation->label,
+                          fmt::format("{}:{}: {}", json_.path().generic_string(),
+                                      line_of(at), context));
         for (const auto& [key, value] : flags) {
             auto attribute = std::make_unique<v1::AttributeT>();
             attribute->key = key;
@@ -360,11 +392,23 @@ class DocumentReader {
                 box.bottom = std::max(box.bottom, point.y());
             }
             annotation.geometry.Set(std::move(box));
-        } else if (type == "polygon") {
+        } else if (type == "mask" || type == "ai_mask") {
+            // labelme 5.3+: points are the mask's box corners, "mask" its bitmap
+            // (a base64 PNG inside that box), kept as metadata "labelme:mask".
+            need(p.size() == 2, "2 corner points");
+            v1::BoxT box{};
+            box.left = std::min(p[0].x(), p[1].x());
+            box.top = std::min(p[0].y(), p[1].y());
+            box.right = std::max(p[0].x(), p[1].x());
+            box.bottom = std::max(p[0].y(), p[1].y());
+            annotation.geometry.Set(std::move(box));
+            metadata["labelme:shape_type"] = type;
+        } else if (type == "polygon" || type == "ai_polygon") {
             need(p.size() >= 3, "3 or more points");
             v1::PolygonT polygon;
             polygon.points = p;
             annotation.geometry.Set(std::move(polygon));
+            if (type == "ai_polygon") metadata["labelme:shape_type"] = type;
         } else if (type == "line" || type == "linestrip") {
             need(type == "line" ? p.size() == 2 : p.size() >= 2,
                  type == "line" ? "2 points" : "2 or more points");
@@ -386,20 +430,22 @@ class DocumentReader {
         } else {
             json_.fail(type_at,
                        fmt::format("{}: unknown shape_type \"{}\", expected rectangle, polygon, "
-                                   "line, linestrip, point or circle",
+                                   "line, linestrip, point, circle, mask, ai_polygon or ai_mask",
                                    context, type));
         }
     }
 
     const JsonText& json_;
     DatasetBuilder& builder_;
+    const ReadOptions& options_;
 };
 
 }  // namespace
 
-void read_document(const fs::path& file, std::string_view text, DatasetBuilder& builder) {
+void read_document(const fs::path& file, std::string_view text, DatasetBuilder& builder,
+                   const ReadOptions& options) {
     const JsonText json(file, text);
-    DocumentReader(json, builder).read();
+    DocumentReader(json, builder, options).read();
 }
 
 Dataset read(const fs::path& input, const ReadOptions& options) {
@@ -407,7 +453,7 @@ Dataset read(const fs::path& input, const ReadOptions& options) {
     DatasetBuilder builder;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const JsonText json(files[i]);
-        DocumentReader(json, builder).read();
+        DocumentReader(json, builder, options).read();
         if (options.progress) options.progress(i + 1, files.size());
     }
     return std::move(builder.dataset);

@@ -11,6 +11,10 @@ const Format& voc_format() {
         .description = "Pascal VOC XML: one .xml per image, a file or a folder of them",
         .read = voc::read,
         .write = voc::write,
+        .options = {{.name = "voc-origin",
+                     .values = {voc::kOriginValues[0], voc::kOriginValues[1]},
+                     .help = "pixel numbering of bndbox: 0 = as written (Datumaro, CVAT, "
+                             "Roboflow), 1 = the VOC devkit's 1-based pixels"}},
     };
     return format;
 }

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 #include <pugixml.hpp>
+
+#include "xml_text.hpp"
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -34,17 +37,17 @@ std::unique_ptr<v1::KeyValueT> key_value(std::string key, std::string value) {
 /// Reads one document, turning pugixml offsets into "file:line:col" errors.
 class DocumentReader {
   public:
-    DocumentReader(const fs::path& file, std::string_view text, DatasetBuilder& builder)
-        : file_(file), text_(text), builder_(builder) {}
+    DocumentReader(const fs::path& file, std::string_view text, DatasetBuilder& builder,
+                   const ReadOptions& options)
+        : file_(file),
+          text_(text),
+          builder_(builder),
+          options_(options),
+          shift_(origin(options.settings) == Origin::Devkit ? 1.0 : 0.0) {}
 
     void read() {
         pugi::xml_document doc;
-        const pugi::xml_parse_result result =
-            doc.load_buffer(text_.data(), text_.size(), pugi::parse_default, pugi::encoding_auto);
-        if (!result)
-            fail_at(file_, text_,
-                    static_cast<std::size_t>(std::max<std::ptrdiff_t>(result.offset, 0)),
-                    fmt::format("expected well-formed XML ({})", result.description()));
+        parse_xml(file_, text_, doc);
         const pugi::xml_node root = doc.document_element();
         if (std::string_view(root.name()) != "annotation")
             fail(root,
@@ -60,7 +63,13 @@ class DocumentReader {
             item.media.width = pixels(size, "width");
             item.media.height = pixels(size, "height");
         }
-        // Keys in sorted order, as the store keeps them.
+        // Keys in sorted order, as the store keeps them (owner, path, segmented and
+        // source follow folder).
+        std::map<std::string, std::string> fields;
+        for (const char* block : {"source", "owner"})
+            for (const pugi::xml_node child : root.child(block).children())
+                if (child.type() == pugi::node_element && !text_of(child).empty())
+                    fields[fmt::format("voc:{}.{}", block, child.name())] = text_of(child);
         const std::string_view depth = text_of(root.child("size").child("depth"));
         if (!depth.empty()) item.metadata.push_back(key_value("voc:depth", std::string(depth)));
         if (const std::string_view folder = text_of(root.child("folder")); !folder.empty())
@@ -68,6 +77,9 @@ class DocumentReader {
         if (!path.empty()) item.metadata.push_back(key_value("voc:path", path));
         if (const std::string_view segmented = text_of(root.child("segmented")); !segmented.empty())
             item.metadata.push_back(key_value("voc:segmented", std::string(segmented)));
+        for (auto& [key, value] : fields) item.metadata.push_back(key_value(key, std::move(value)));
+        std::sort(item.metadata.begin(), item.metadata.end(),
+                  [](const auto& a, const auto& b) { return a->key < b->key; });
         item.media_path = locate_image(item.name, path);
 
         std::size_t number = 0;
@@ -75,15 +87,19 @@ class DocumentReader {
             const std::string context = fmt::format("object {}", ++number);
             auto annotation = box(object, context);
             const std::uint64_t parent = annotation->id;
-            if (const pugi::xml_node pose_element = object.child("pose")) {
-                auto pose = std::make_unique<v1::AttributeT>();
-                pose->key = "pose";
-                pose->type = v1::AttributeType::String;
-                pose->string_value = text_of(pose_element);
-                annotation->attributes.push_back(std::move(pose));
-            }
-            for (const char* key : {"truncated", "difficult", "occluded"})
-                flag(object, key, context, *annotation);
+            // The devkit's three fields are on every object (absent or empty: the
+            // devkit's defaults), so that an export, which always writes them, reads
+            // back the same; occluded (Datumaro, CVAT) only when it has a value.
+            auto pose = std::make_unique<v1::AttributeT>();
+            pose->key = "pose";
+            pose->type = v1::AttributeType::String;
+            pose->string_value = text_of(object.child("pose"));
+            if (pose->string_value.empty()) pose->string_value = kUnspecifiedPose;
+            annotation->attributes.push_back(std::move(pose));
+            flag(object, "truncated", context, *annotation, true);
+            flag(object, "difficult", context, *annotation, true);
+            flag(object, "occluded", context, *annotation, false);
+            extra_attributes(object.child("attributes"), context, *annotation);
             std::sort(annotation->attributes.begin(), annotation->attributes.end(),
                       [](const auto& a, const auto& b) { return a->key < b->key; });
             item.annotations.push_back(std::move(annotation));
@@ -100,8 +116,7 @@ class DocumentReader {
 
   private:
     [[noreturn]] void fail(const pugi::xml_node& node, std::string_view message) const {
-        const std::ptrdiff_t offset = node ? node.offset_debug() : -1;
-        fail_at(file_, text_, offset < 0 ? 0 : static_cast<std::size_t>(offset), message);
+        fail_at_node(file_, text_, node, message);
     }
 
     /// The element's text without surrounding white space; "" when absent.
@@ -152,11 +167,11 @@ class DocumentReader {
         if (!bndbox) fail(element, fmt::format("{}: expected <bndbox>", context));
         const double xmin = number(bndbox, "xmin", context), ymin = number(bndbox, "ymin", context);
         const double xmax = number(bndbox, "xmax", context), ymax = number(bndbox, "ymax", context);
-        // xmax == xmin - 1 is an empty box (1-based inclusive); anything less is reversed.
-        if (xmax < xmin - 1)
+        // With 1-based inclusive pixels xmax == xmin - 1 is an empty box; less is reversed.
+        if (xmax < xmin - shift_)
             fail(bndbox,
                  fmt::format("{}: bndbox xmax {} is less than xmin {}", context, xmax, xmin));
-        if (ymax < ymin - 1)
+        if (ymax < ymin - shift_)
             fail(bndbox,
                  fmt::format("{}: bndbox ymax {} is less than ymin {}", context, ymax, ymin));
 
@@ -165,18 +180,47 @@ class DocumentReader {
         annotation->label = label;
         builder_.add_class(annotation->label);
         v1::BoxT geometry;
-        geometry.left = xmin - 1;
-        geometry.top = ymin - 1;
+        geometry.left = xmin - shift_;
+        geometry.top = ymin - shift_;
         geometry.right = xmax;
         geometry.bottom = ymax;
+        // A box before the first pixel (xmin 0 read as 1-based, or a negative
+        // coordinate) is clamped to the image, and said so.
+        if (geometry.left < 0 || geometry.top < 0 || geometry.right < 0 || geometry.bottom < 0) {
+            options_.lost(shift_ != 0 ? "VOC boxes before the first pixel, clamped to 0 "
+                                        "(is the file 0-based? try --voc-origin 0)"
+                                      : "VOC boxes with negative coordinates, clamped to 0",
+                          annotation->label, where(bndbox, context));
+            geometry.left = std::max(geometry.left, 0.0);
+            geometry.top = std::max(geometry.top, 0.0);
+            geometry.right = std::max(geometry.right, 0.0);
+            geometry.bottom = std::max(geometry.bottom, 0.0);
+        }
         annotation->geometry.Set(std::move(geometry));
         return annotation;
     }
 
+    /// "a.xml:12: object 3", for losses.
+    std::string where(const pugi::xml_node& node, std::string_view context) const {
+        const std::ptrdiff_t offset = node.offset_debug();
+        std::size_t line = 1;
+        if (offset > 0)
+            line += static_cast<std::size_t>(std::count(
+                text_.begin(), text_.begin() + std::min<std::ptrdiff_t>(
+                                                   offset, static_cast<std::ptrdiff_t>(text_.size())),
+                '\n'));
+        return fmt::format("{}:{}: {}", file_.generic_string(), line, context);
+    }
+
+    /// A 0/1 element as a Bool attribute. Empty (labelme2voc's <truncated/>) is
+    /// the same as absent: false when `always`, else no attribute.
     void flag(const pugi::xml_node& object, const char* key, std::string_view context,
-              v1::AnnotationT& annotation) const {
+              v1::AnnotationT& annotation, bool always) const {
         const pugi::xml_node element = object.child(key);
-        if (!element) return;
+        if (text_of(element).empty()) {
+            if (always) annotation.attributes.push_back(bool_attribute(key, false));
+            return;
+        }
         std::string text(text_of(element));
         std::transform(text.begin(), text.end(), text.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -186,11 +230,58 @@ class DocumentReader {
         else if (text != "0" && text != "false")
             fail(text_node(element), fmt::format("{}: {}: expected 0 or 1, found \"{}\"", context,
                                                  key, text_of(element)));
+        annotation.attributes.push_back(bool_attribute(key, value));
+    }
+
+    static std::unique_ptr<v1::AttributeT> bool_attribute(std::string key, bool value) {
         auto attribute = std::make_unique<v1::AttributeT>();
-        attribute->key = key;
+        attribute->key = std::move(key);
         attribute->type = v1::AttributeType::Bool;
         attribute->bool_value = value;
-        annotation.attributes.push_back(std::move(attribute));
+        return attribute;
+    }
+
+    /// CVAT's and Datumaro's <attributes><attribute><name/><value/></attribute>:
+    /// true/false → Bool, a whole number → Int, another number → Float, else String.
+    void extra_attributes(const pugi::xml_node& list, std::string_view context,
+                          v1::AnnotationT& annotation) const {
+        for (const pugi::xml_node element : list.children("attribute")) {
+            const std::string_view key = text_of(element.child("name"));
+            if (key.empty())
+                fail(element, fmt::format("{}: <attribute> without a <name>", context));
+            if (first_invalid_utf8(key).has_value() ||
+                first_invalid_utf8(text_of(element.child("value"))).has_value())
+                fail(element, fmt::format("{}: attribute is not valid UTF-8", context));
+            const bool taken = std::any_of(annotation.attributes.begin(), annotation.attributes.end(),
+                                           [&](const auto& a) { return a->key == key; });
+            if (taken) continue;  // the object's own element wins
+            annotation.attributes.push_back(typed_attribute(key, text_of(element.child("value"))));
+        }
+    }
+
+    static std::unique_ptr<v1::AttributeT> typed_attribute(std::string_view key,
+                                                           std::string_view text) {
+        auto attribute = std::make_unique<v1::AttributeT>();
+        attribute->key = key;
+        const char* end = text.data() + text.size();
+        std::int64_t whole = 0;
+        double real = 0;
+        if (text == "true" || text == "false") {
+            attribute->type = v1::AttributeType::Bool;
+            attribute->bool_value = text == "true";
+        } else if (auto [p, ec] = std::from_chars(text.data(), end, whole);
+                   !text.empty() && ec == std::errc() && p == end) {
+            attribute->type = v1::AttributeType::Int;
+            attribute->int_value = whole;
+        } else if (auto [q, ec2] = std::from_chars(text.data(), end, real);
+                   !text.empty() && ec2 == std::errc() && q == end && std::isfinite(real)) {
+            attribute->type = v1::AttributeType::Float;
+            attribute->float_value = real;
+        } else {
+            attribute->type = v1::AttributeType::String;
+            attribute->string_value = text;
+        }
+        return attribute;
     }
 
     fs::path locate_image(const std::string& filename, const std::string& path) const {
@@ -208,12 +299,16 @@ class DocumentReader {
     const fs::path& file_;
     std::string_view text_;
     DatasetBuilder& builder_;
+    const ReadOptions& options_;
+    /// 1 when the file's pixels are the devkit's 1-based ones, else 0.
+    double shift_;
 };
 
 }  // namespace
 
-void read_document(const fs::path& file, std::string_view text, DatasetBuilder& builder) {
-    DocumentReader(file, text, builder).read();
+void read_document(const fs::path& file, std::string_view text, DatasetBuilder& builder,
+                   const ReadOptions& options) {
+    DocumentReader(file, text, builder, options).read();
 }
 
 Dataset read(const fs::path& input, const ReadOptions& options) {
@@ -221,7 +316,7 @@ Dataset read(const fs::path& input, const ReadOptions& options) {
     DatasetBuilder builder;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const std::string text = read_file(files[i]);
-        read_document(files[i], text, builder);
+        read_document(files[i], text, builder, options);
         if (options.progress) options.progress(i + 1, files.size());
     }
     return std::move(builder.dataset);

@@ -33,6 +33,21 @@ std::optional<std::filesystem::path> mirror(const std::filesystem::path& path,
     return std::nullopt;
 }
 
+std::string_view split_key(std::string_view subset) {
+    std::string name(subset);
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::pair<std::string_view, std::string_view> splits[] = {
+        {"training", "train"}, {"train", "train"}, {"validation", "val"}, {"valid", "val"},
+        {"val", "val"},        {"testing", "test"}, {"test", "test"}};
+    for (const auto& [prefix, key] : splits)
+        if (name.starts_with(prefix) &&
+            std::all_of(name.begin() + static_cast<std::ptrdiff_t>(prefix.size()), name.end(),
+                        [](unsigned char c) { return std::isdigit(c); }))
+            return key;
+    return {};
+}
+
 }  // namespace detail
 
 namespace {
@@ -92,7 +107,8 @@ class NamesYaml {
     NamesYaml(const std::filesystem::path& file, std::string_view text)
         : file_(file), text_(text) {}
 
-    std::vector<std::string> parse() {
+    /// The class names; `keys` gets every top-level key in file order.
+    std::vector<std::string> parse(std::vector<std::string>& keys) {
         std::size_t pos = text_.starts_with("\xEF\xBB\xBF") ? 3 : 0;
         std::optional<std::vector<Name>> names;
         std::optional<std::size_t> nc;
@@ -113,6 +129,7 @@ class NamesYaml {
             if (p >= eol || text_[p] != ':' || (p + 1 < eol && !is_space(text_[p + 1])))
                 fail(p, "expected \"key: value\"");
             ++p;
+            keys.push_back(key.text);
             if (key.text == "names") {
                 if (names) fail(key.offset, "names is given twice");
                 names.emplace();
@@ -433,8 +450,14 @@ class NamesYaml {
 
 }  // namespace
 
+DataYaml read_data_yaml(const std::filesystem::path& file, std::string_view text) {
+    DataYaml yaml;
+    yaml.names = NamesYaml(file, text).parse(yaml.keys);
+    return yaml;
+}
+
 std::vector<std::string> parse_data_yaml(const std::filesystem::path& file, std::string_view text) {
-    return NamesYaml(file, text).parse();
+    return read_data_yaml(file, text).names;
 }
 
 std::vector<std::string> parse_classes_txt(const std::filesystem::path& file,

@@ -1,4 +1,5 @@
-// Writing YOLO label files, classes.txt and data.yaml.
+// Writing YOLO label files, classes.txt and data.yaml (Ultralytics layout) or
+// obj.names, obj.data and image lists (darknet layout).
 // See yolo.hpp for what is implemented and what is missing.
 
 #include <iterator>
@@ -10,8 +11,7 @@
 
 #include "core/error.hpp"
 #include "formats/files.hpp"
-#include "formats/geometry.hpp"
-#include "formats/text.hpp"
+#include "media/image_header.hpp"
 #include "yolo/yolo.hpp"
 #include "yolo/yolo_detail.hpp"
 
@@ -20,25 +20,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Label file of media `uri`, relative to the output folder. The output is a
-/// dataset root: what follows the URI's last images/ folder is mirrored under
-/// labels/ (…/street/images/train/a.png → labels/train/a.txt, to sit beside
-/// images/train/a.png); a URI without an images/ folder goes to labels/<uri>.txt.
-fs::path label_path(std::uint64_t item, std::string_view uri) {
-    const fs::path relative = output_path(item, uri);
-    fs::path below_images;
-    bool found = false;
+/// The path of an item below its subset's folder: its dataset name without
+/// leading ../ and without what precedes its last images/ folder, and without
+/// a first folder named as its subset ("images/train/a.png", subset train → a.png).
+fs::path path_in_subset(std::uint64_t item, std::string_view name, std::string_view subset) {
+    const fs::path relative = output_path(item, name);
+    std::vector<fs::path> parts;
     for (const fs::path& part : relative) {
-        if (part == "images" && part != relative.filename()) {
-            below_images.clear();
-            found = true;
-        } else {
-            below_images /= part;
-        }
+        if (part == "images" && part != relative.filename())
+            parts.clear();
+        else
+            parts.push_back(part);
     }
-    fs::path label = fs::path("labels") / (found ? below_images : relative);
-    label.replace_extension(".txt");
-    return label;
+    std::size_t from = 0;
+    if (parts.size() > 1 && !subset.empty() && parts[0] == subset) from = 1;
+    fs::path out;
+    for (std::size_t i = from; i < parts.size(); ++i) out /= parts[i];
+    return out;
 }
 
 /// `text` as a YAML double-quoted scalar, UTF-8 kept except where YAML needs escapes.
@@ -87,101 +85,178 @@ class Classes {
     std::vector<std::string> names_;
 };
 
-/// The label line of `annotation`, or "" when it has no 2D extent.
-std::string label_line(const v1::Annotation& annotation, std::size_t index, double width,
-                       double height) {
-    std::string line = fmt::format_int(index).str();
-    const auto add = [&](double value) {
-        line.push_back(' ');
-        append_double(line, value);
-    };
-    if (annotation.geometry_type() == v1::Geometry::Polygon) {
-        // Fewer than 3 points would read back as a box line: such polygons go out as boxes.
-        if (const auto ring = outer_ring(*annotation.geometry_as_Polygon()); ring.size() >= 3) {
-            for (const v1::Point2& point : ring) {
-                add(point.x() / width);
-                add(point.y() / height);
-            }
-            line.push_back('\n');
-            return line;
-        }
-    }
-    const std::optional<Bounds> bounds = bounds_of(annotation);
-    if (!bounds) return {};
-    add((bounds->left + bounds->right) / 2 / width);
-    add((bounds->top + bounds->bottom) / 2 / height);
-    add(bounds->width() / width);
-    add(bounds->height() / height);
-    line.push_back('\n');
-    return line;
+std::string yaml_folders(const std::set<std::string>& folders) {
+    if (folders.size() == 1) return yaml_quoted(*folders.begin());
+    std::string out = "[";
+    for (const std::string& folder : folders)
+        out += (out.size() > 1 ? ", " : "") + yaml_quoted(folder);
+    return out + "]";
 }
 
-std::string data_yaml(const std::vector<std::string>& names,
-                      const std::set<std::string>& image_folders) {
-    std::string out =
-        "# YOLO dataset written by Tessera. Images are not copied: put them in the images/\n"
-        "# folders mirroring labels/ (labels/a.txt <-> images/a.jpg), then adjust train/val.\n";
-    std::string folders;
-    if (image_folders.size() == 1) {
-        folders = yaml_quoted(*image_folders.begin());
-    } else {
-        folders = "[";
-        for (const std::string& folder : image_folders)
-            folders += (folders.size() > 1 ? ", " : "") + yaml_quoted(folder);
-        folders += "]";
+/// data.yaml: the split folders under train/val/test, the class names.
+std::string data_yaml(const std::vector<std::string>& names, const std::set<std::string>& subsets,
+                      bool unsplit) {
+    std::string out = "# YOLO dataset written by Tessera: labels/<subset>/ mirrors images/<subset>/.\n";
+    std::map<std::string_view, std::set<std::string>> folders;  // train/val/test → folders
+    std::string others;
+    for (const std::string& subset : subsets) {
+        const std::string folder = "images/" + subset;
+        if (const std::string_view key = detail::split_key(subset); !key.empty())
+            folders[key].insert(folder);
+        else
+            others += (others.empty() ? "" : ", ") + folder;
     }
-    fmt::format_to(std::back_inserter(out), "train: {}\nval: {}\nnc: {}\nnames:\n", folders,
-                   folders, names.size());
+    if (subsets.empty()) {
+        // No splits: Ultralytics needs train and val; both are the whole set.
+        folders["train"].insert("images");
+        folders["val"].insert("images");
+    } else if (unsplit) {
+        out += "# images/ also holds items without a subset, outside train/val/test.\n";
+    }
+    if (!others.empty())
+        out += "# subsets that are not train/val/test, outside them: " + others + "\n";
+    for (const std::string_view key : {"train", "val", "test"})
+        if (const auto it = folders.find(key); it != folders.end())
+            fmt::format_to(std::back_inserter(out), "{}: {}\n", key, yaml_folders(it->second));
+    fmt::format_to(std::back_inserter(out), "nc: {}\nnames:\n", names.size());
     for (std::size_t i = 0; i < names.size(); ++i)
         fmt::format_to(std::back_inserter(out), "  {}: {}\n", i, yaml_quoted(names[i]));
     return out;
 }
 
+/// darknet's obj.data: class count, image lists, names, backup folder.
+std::string obj_data(std::size_t classes, const std::set<std::string>& subsets) {
+    std::string out = fmt::format("classes = {}\n", classes);
+    for (const std::string& subset : subsets) {
+        const std::string_view key = detail::split_key(subset);
+        fmt::format_to(std::back_inserter(out), "{} = data/{}.txt\n",
+                       key == "val" ? "valid" : key.empty() ? std::string_view(subset) : key,
+                       subset);
+    }
+    return out + "names = data/obj.names\nbackup = backup/\n";
+}
+
+bool is_image_item(const v1::Item& item, std::string_view name) {
+    const v1::MediaKind kind =
+        item.media() != nullptr ? item.media()->kind() : v1::MediaKind::Unknown;
+    if (kind != v1::MediaKind::Unknown) return kind == v1::MediaKind::Image;
+    return media::media_kind_from_extension(fs::path(name)) == v1::MediaKind::Image;
+}
+
+/// Notes what of `annotation` besides its shape YOLO cannot hold.
+void note_fields(const v1::Annotation& annotation, const std::string& label,
+                 const std::string& where, const WriteOptions& options) {
+    if (annotation.attributes() != nullptr)
+        for (const v1::Attribute* attribute : *annotation.attributes())
+            options.lost("annotation attributes (YOLO label files have none)", label,
+                         fmt::format("{} attribute {}", where,
+                                     attribute->key() ? attribute->key()->str() : ""));
+    if (annotation.text() != nullptr && annotation.text()->size() != 0)
+        options.lost("annotation text values (YOLO label files have none)", label, where);
+    if (annotation.parent() != 0 || annotation.group() != 0)
+        options.lost("annotation groups and parents (YOLO label files have none)", label, where);
+    if (annotation.provenance() != nullptr && annotation.provenance()->confidence() >= 0)
+        options.lost("confidences (YOLO training labels have none)", label, where);
+}
+
 }  // namespace
 
 void write(const ItemSource& source, const fs::path& out, const WriteOptions& options) {
+    const std::string_view task_name = setting(options.settings, "yolo-task", "detect");
+    const detail::Task task =
+        task_name == "segment" ? detail::Task::Segment : detail::Task::Detect;
+    const bool darknet = setting(options.settings, "yolo-layout", "ultralytics") == "darknet";
+
     Classes classes(source.schema());
-    std::map<fs::path, std::string> label_files;  // relative path → contents
+    std::map<fs::path, std::string> files;  // relative path → contents
+    std::map<std::uint64_t, fs::path> image_of;  // item id → where its image goes
+    std::map<std::string, std::string> lists;    // darknet subset → its image list
     OutputFiles written("label file");
-    std::set<std::string> image_folders;
+    std::set<std::string> subsets;
+    bool unsplit = false;
     std::uint64_t done = 0;
     const std::uint64_t total = source.item_count();
     source.for_each_item([&](const v1::Item& item, const v1::AnnotationSet& set) {
-        const std::string uri = media_uri(item);
-        const fs::path path = label_path(item.id(), uri);
-        written.claim(path, uri);
-        const std::optional<fs::path> images = detail::mirror(path, "labels", "images");
-        image_folders.insert(images ? images->parent_path().generic_string() : "images");
+        const std::string name = dataset_name(item);
+        if (options.progress) options.progress(++done, total);
+        if (!is_image_item(item, name)) {
+            options.lost("items that are not images (YOLO labels images only; not written)", {},
+                         fmt::format("item {} ({})", item.id(), name));
+            return;
+        }
+        std::string subset = item.subset() != nullptr ? item.subset()->str() : "";
+        if (darknet && subset.empty()) subset = "train";
+        const fs::path below = path_in_subset(item.id(), name, subset);
+        fs::path image, label;
+        if (darknet) {
+            image = fs::path("obj_" + subset + "_data") / below;
+            lists[subset] += "data/" + image.generic_string() + "\n";
+        } else {
+            image = fs::path("images") / (subset.empty() ? below : subset / below);
+        }
+        label = darknet ? image : fs::path("labels") / image.lexically_relative("images");
+        label.replace_extension(".txt");
+        written.claim(label, name);
+        if (subset.empty())
+            unsplit = true;
+        else
+            subsets.insert(subset);
+        image_of.emplace(item.id(), image);
 
         const double width = item.media() != nullptr ? item.media()->width() : 0;
         const double height = item.media() != nullptr ? item.media()->height() : 0;
         std::string text;
         if (set.annotations() != nullptr)
             for (const v1::Annotation* annotation : *set.annotations()) {
-                if (!bounds_of(*annotation)) continue;
-                if (width == 0 || height == 0)
-                    fail(uri,
-                         "image width and height are unknown, but YOLO coordinates are "
-                         "fractions of them; add the image file to the project first");
-                const std::string label =
+                const std::string label_name =
                     annotation->label() != nullptr ? annotation->label()->str() : "";
-                if (label.empty())
-                    fail(uri, fmt::format("annotation {} has no label; YOLO needs a class for it",
-                                          annotation->id()));
-                text += label_line(*annotation, classes.index_of(label), width, height);
+                const std::string where =
+                    fmt::format("item {} ({}) annotation {}", item.id(), name, annotation->id());
+                // Rendered with class 0 first: a shape YOLO cannot hold adds no class.
+                std::vector<std::string> notes;
+                std::string lines;
+                detail::append_lines(lines, *annotation, 0, width > 0 ? width : 1,
+                                     height > 0 ? height : 1, task,
+                                     [&](std::string_view what) { notes.emplace_back(what); });
+                if (!lines.empty()) {
+                    if (width == 0 || height == 0)
+                        fail(name,
+                             "image width and height are unknown, but YOLO coordinates are "
+                             "fractions of them; add the image file to the project first");
+                    if (label_name.empty())
+                        fail(name,
+                             fmt::format("annotation {} has no label; YOLO needs a class for it",
+                                         annotation->id()));
+                    note_fields(*annotation, label_name, where, options);
+                    if (const std::size_t index = classes.index_of(label_name); index != 0) {
+                        lines.clear();
+                        detail::append_lines(lines, *annotation, index, width, height, task,
+                                             [](std::string_view) {});
+                    }
+                    text += lines;
+                }
+                for (const std::string& what : notes) options.lost(what, label_name, where);
             }
-        label_files.emplace(path, std::move(text));
-        if (options.progress) options.progress(++done, total);
+        files.emplace(label, std::move(text));
     });
-    if (image_folders.empty()) image_folders.insert("images");
 
     std::string names_txt;
     for (const std::string& name : classes.names()) names_txt += name + "\n";
-    label_files.emplace("classes.txt", std::move(names_txt));
-    label_files.emplace("data.yaml", data_yaml(classes.names(), image_folders));
+    if (darknet) {
+        files.emplace("obj.names", std::move(names_txt));
+        files.emplace("obj.data", obj_data(classes.names().size(), subsets));
+        for (auto& [subset, list] : lists) files.emplace(subset + ".txt", std::move(list));
+    } else {
+        files.emplace("classes.txt", std::move(names_txt));
+        files.emplace("data.yaml", data_yaml(classes.names(), subsets, unsplit));
+    }
+    for (const auto& [relative, contents] : files) write_output_file(out / relative, contents);
 
-    for (const auto& [relative, contents] : label_files)
-        write_output_file(out / relative, contents);
+    if (options.copy_media)
+        source.for_each_item([&](const v1::Item& item, const v1::AnnotationSet&) {
+            if (const auto it = image_of.find(item.id()); it != image_of.end())
+                copy_media(source, item, out / it->second, options);
+        });
 }
 
 }  // namespace tessera::formats::yolo

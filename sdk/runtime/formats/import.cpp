@@ -89,6 +89,13 @@ std::size_t merge_schema(v1::LabelSchemaT& into, v1::LabelSchemaT& from) {
         }
         if (it->second->skeleton.empty()) it->second->skeleton = c->skeleton;
     }
+    // The file's own top-level fields (COCO "info", "licenses"), unless the
+    // project has its own.
+    for (auto& kv : from.metadata) {
+        const bool known = std::any_of(into.metadata.begin(), into.metadata.end(),
+                                       [&](const auto& e) { return e->key == kv->key; });
+        if (!known) into.metadata.push_back(std::move(kv));
+    }
     for (auto& s : from.skeletons) {
         const bool known = std::any_of(into.skeletons.begin(), into.skeletons.end(),
                                        [&](const auto& e) { return e->key == s->key; });
