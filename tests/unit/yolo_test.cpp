@@ -15,19 +15,9 @@ using tessera::formats::Dataset;
 using tessera::test::TempDir;
 
 using tessera::test::put;
+using tessera::test::put_png_header;
 
 namespace {
-
-std::string be32(std::uint32_t v) {
-    return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-            static_cast<char>(v)};
-}
-
-/// A PNG signature and IHDR chunk: all read_image_header needs.
-void put_png(const fs::path& path, std::uint32_t width, std::uint32_t height) {
-    put(path, std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) + be32(height) +
-                  std::string("\x08\x02\x00\x00\x00", 5) + be32(0));
-}
 
 /// A JPEG start and SOF0 frame header.
 void put_jpeg(const fs::path& path, std::uint16_t width, std::uint16_t height) {
@@ -75,14 +65,14 @@ void make_dataset(const fs::path& root, bool with_polygon = true) {
     put(root / "data.yaml",
         "# classes in three scripts\npath: ../datasets/x\ntrain: images/train\nval: images/val\n"
         "nc: 3\nnames: ['行人', \"ꆈꌠ\", ئۇيغۇر]  # Chinese, Yi, Uyghur\n");
-    put_png(root / "images/train/a.png", 640, 480);
+    put_png_header(root / "images/train/a.png", 640, 480);
     put_jpeg(root / "images/train/b.jpg", 200, 100);
-    put_png(root / "images/val/c.png", 10, 10);
+    put_png_header(root / "images/val/c.png", 10, 10);
     put(root / "labels/train/a.txt", "0 0.5 0.5 0.25 0.5\n");
     if (!with_polygon) return;
     // Box and polygon lines in separate files: Ultralytics reads a file with
     // one polygon line as all polygons.
-    put_png(root / "images/val/d.png", 640, 480);
+    put_png_header(root / "images/val/d.png", 640, 480);
     put(root / "labels/val/d.txt", "2 0.1 0.1 0.5 0.1 0.5 0.6\n");
     put(root / "labels/train/b.txt", "1 0.25 0.5 0.5 1\n");
 }
@@ -198,7 +188,7 @@ TEST_CASE("yolo: class names come from data.yaml in its three forms, or classes.
     TempDir dir;
     put(dir / "classes.txt", "cat\ndog\n");
     put(dir / "a.txt", "1 0.5 0.5 1 1\n");  // no labels/ folder: labels beside the images
-    put_png(dir / "a.png", 8, 4);
+    put_png_header(dir / "a.png", 8, 4);
     const Dataset dataset = yolo::read(dir.path(), {});
     REQUIRE(dataset.items.size() == 1);
     CHECK(dataset.items[0].name == "a.png");
