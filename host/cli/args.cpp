@@ -17,8 +17,8 @@ Args parse_args(const std::vector<std::string>& args, const std::set<std::string
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg == "--") {
-            parsed.positional.insert(parsed.positional.end(), args.begin() + static_cast<long>(i) + 1,
-                                     args.end());
+            parsed.positional.insert(parsed.positional.end(),
+                                     args.begin() + static_cast<long>(i) + 1, args.end());
             break;
         }
         if (!arg.starts_with("--")) {

@@ -33,7 +33,8 @@ struct Args {
     std::map<std::string, std::string> others;
 
     /// The value of `name`, or `fallback` when absent.
-    [[nodiscard]] std::string value(const std::string& name, const std::string& fallback = "") const;
+    [[nodiscard]] std::string value(const std::string& name,
+                                    const std::string& fallback = "") const;
     [[nodiscard]] bool flag(const std::string& name) const { return flags.count(name) > 0; }
 };
 

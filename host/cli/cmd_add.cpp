@@ -31,11 +31,12 @@ bool annotation_text(const std::filesystem::path& file, const std::filesystem::p
     for (const std::filesystem::path& part : file.lexically_relative(root).parent_path())
         if (part == "labels" || part == "ImageSets") return true;
     const std::string name = file.filename().string();
-    static const std::unordered_set<std::string> lists = {"classes.txt", "train.txt", "val.txt",
-                                                          "valid.txt",   "test.txt",  "trainval.txt"};
+    static const std::unordered_set<std::string> lists = {
+        "classes.txt", "train.txt", "val.txt", "valid.txt", "test.txt", "trainval.txt"};
     if (lists.count(name)) return true;
     std::error_code ec;
-    for (const char* extension : {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".JPG", ".PNG"}) {
+    for (const char* extension :
+         {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".JPG", ".PNG"}) {
         std::filesystem::path image = file;
         if (std::filesystem::is_regular_file(image.replace_extension(extension), ec)) return true;
     }
@@ -76,7 +77,8 @@ std::vector<Found> collect(const std::vector<std::string>& paths, std::size_t& n
                 else if (annotation_text(it->path(), path))
                     ++annotation_files;
                 else
-                    found.push_back({it->path(), it->path().lexically_relative(path).generic_string()});
+                    found.push_back(
+                        {it->path(), it->path().lexically_relative(path).generic_string()});
             }
             std::sort(found.begin(), found.end());
             files.insert(files.end(), found.begin(), found.end());
@@ -94,7 +96,8 @@ std::vector<Found> collect(const std::vector<std::string>& paths, std::size_t& n
 }  // namespace
 
 int run_add(const Context&, const Args& args) {
-    if (args.positional.size() < 2) throw UsageError("expected a project folder and at least one path");
+    if (args.positional.size() < 2)
+        throw UsageError("expected a project folder and at least one path");
     store::Project project = store::Project::open(args.positional[0]);
     std::size_t not_media = 0, annotation_files = 0;
     const std::vector<Found> files =
@@ -125,8 +128,9 @@ int run_add(const Context&, const Args& args) {
         if (item.media->kind == v1::MediaKind::Image) {
             const auto header = media::read_image_header(file);
             if (!header) {
-                fmt::print(stderr, "{}: not a readable image header (PNG, JPEG, BMP, GIF, WebP, TIFF "
-                                   "up to {} pixels a side); skipped\n",
+                fmt::print(stderr,
+                           "{}: not a readable image header (PNG, JPEG, BMP, GIF, WebP, TIFF "
+                           "up to {} pixels a side); skipped\n",
                            file.string(), media::kMaxImageSide);
                 ++unreadable;
                 continue;
@@ -142,9 +146,10 @@ int run_add(const Context&, const Args& args) {
 
     std::string kinds;
     for (const auto& [kind, count] : by_kind)
-        kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, v1::EnumNameMediaKind(kind));
-    fmt::print("added {} items{}; skipped {} duplicates", added, kinds.empty() ? "" : " (" + kinds + ")",
-               duplicates);
+        kinds +=
+            fmt::format("{}{} {}", kinds.empty() ? "" : ", ", count, v1::EnumNameMediaKind(kind));
+    fmt::print("added {} items{}; skipped {} duplicates", added,
+               kinds.empty() ? "" : " (" + kinds + ")", duplicates);
     if (not_media) fmt::print(", {} files that are not media", not_media);
     if (annotation_files)
         fmt::print(", {} annotation text files (YOLO labels, class and split lists, VOC ImageSets)",

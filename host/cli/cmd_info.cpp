@@ -45,7 +45,8 @@ Summary summarize(const store::Project& project) {
         const auto* subset = flatbuffers::GetRoot<v1::Item>(record.data())->subset();
         ++s.subsets[subset ? subset->str() : ""];
         const store::Bytes set = project.annotations(item.id);
-        if (const auto* annotations = flatbuffers::GetRoot<v1::AnnotationSet>(set.data())->annotations())
+        if (const auto* annotations =
+                flatbuffers::GetRoot<v1::AnnotationSet>(set.data())->annotations())
             for (const v1::Annotation* a : *annotations) {
                 ++s.labels[a->label() ? a->label()->str() : ""];
                 ++s.annotations;
@@ -147,7 +148,8 @@ int run_info(const Context&, const Args& args) {
                project.dir().string(), project.item_count());
     for (const v1::ItemState state : kStates) {
         const auto it = s.states.find(state);
-        fmt::print("  {:<11}{}\n", v1::EnumNameItemState(state), it == s.states.end() ? 0 : it->second);
+        fmt::print("  {:<11}{}\n", v1::EnumNameItemState(state),
+                   it == s.states.end() ? 0 : it->second);
     }
     const std::size_t people = s.assignees.size() - s.assignees.count("");
     fmt::print("assignees    {}\n", people);

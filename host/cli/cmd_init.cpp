@@ -24,9 +24,10 @@ int run_init(const Context& context, const Args& args) {
         schema = host.find_schema(schema_id);
         if (schema == nullptr) {
             std::string known;
-            for (const plugins::SchemaRecord& s : host.schemas()) known += (known.empty() ? "" : ", ") + s.id;
-            throw Error(fmt::format("schema '{}' not found (known: {}); see `tessera schema list`", schema_id,
-                                    known.empty() ? "none" : known));
+            for (const plugins::SchemaRecord& s : host.schemas())
+                known += (known.empty() ? "" : ", ") + s.id;
+            throw Error(fmt::format("schema '{}' not found (known: {}); see `tessera schema list`",
+                                    schema_id, known.empty() ? "none" : known));
         }
     }
 

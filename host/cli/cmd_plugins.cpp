@@ -13,7 +13,8 @@ namespace tessera::cli {
 namespace {
 
 void expect_subcommand(const Args& args, std::string_view name, std::size_t operands) {
-    if (args.positional.empty() || args.positional[0] != name || args.positional.size() != operands + 1)
+    if (args.positional.empty() || args.positional[0] != name ||
+        args.positional.size() != operands + 1)
         throw UsageError(fmt::format("expected '{}'{}", name, operands ? " and an id" : ""));
 }
 
@@ -29,8 +30,9 @@ std::string plugins_json(const plugins::PluginHost& host) {
         formats::append_json_string(out, p.name);
         out += ",\"version\":";
         formats::append_json_string(out, p.version);
-        out += fmt::format(",\"kind\":\"{}\",\"state\":\"{}\",\"reason\":", plugins::to_string(p.kind),
-                           plugins::to_string(p.state));
+        out +=
+            fmt::format(",\"kind\":\"{}\",\"state\":\"{}\",\"reason\":", plugins::to_string(p.kind),
+                        plugins::to_string(p.state));
         if (p.reason.empty())
             out += "null";
         else
@@ -86,10 +88,13 @@ int run_schema(const Context& context, const Args& args) {
     const plugins::SchemaRecord* schema = host.find_schema(id);
     if (schema == nullptr) {
         std::string known;
-        for (const plugins::SchemaRecord& s : host.schemas()) known += (known.empty() ? "" : ", ") + s.id;
-        throw Error(fmt::format("schema '{}' not found (known: {})", id, known.empty() ? "none" : known));
+        for (const plugins::SchemaRecord& s : host.schemas())
+            known += (known.empty() ? "" : ", ") + s.id;
+        throw Error(
+            fmt::format("schema '{}' not found (known: {})", id, known.empty() ? "none" : known));
     }
-    fmt::print("{}", args.flag("--json") ? schema_json(schema->root()) : schema_text(schema->root()));
+    fmt::print("{}",
+               args.flag("--json") ? schema_json(schema->root()) : schema_text(schema->root()));
     return kOk;
 }
 

@@ -39,15 +39,17 @@ unsigned thread_count(const Args& args) {
         if (used == text.size() && n <= 256) return static_cast<unsigned>(n);
     } catch (const std::exception&) {
     }
-    throw UsageError(fmt::format("--threads {}: expected a number from 0 (all cores) to 256", text));
+    throw UsageError(
+        fmt::format("--threads {}: expected a number from 0 (all cores) to 256", text));
 }
 
 void print_rules(const qa::RuleSet& rules) {
     for (const qa::RuleProvider* provider : rules.providers())
         for (const qa::RuleInfo& rule : provider->rules())
             fmt::print("{:32} {:8} {:3} {}  ({})\n", terminal_text(rule.id),
-                       qa::severity_name(rules.severity(rule.id)), rules.enabled(rule.id) ? "on" : "off",
-                       terminal_text(rule.description), terminal_text(provider->plugin_id()));
+                       qa::severity_name(rules.severity(rule.id)),
+                       rules.enabled(rule.id) ? "on" : "off", terminal_text(rule.description),
+                       terminal_text(provider->plugin_id()));
 }
 
 void print_text(const qa::Report& report) {
@@ -67,11 +69,13 @@ void print_text(const qa::Report& report) {
             fmt::print("{}: {}: {}: {}\n", where, qa::severity_name(f->severity()),
                        terminal_text(f->rule() ? f->rule()->string_view() : ""),
                        terminal_text(f->message() ? f->message()->string_view() : ""));
-            if (f->fix() && f->fix()->size()) fmt::print("    fix: {}\n", terminal_text(f->fix()->string_view()));
+            if (f->fix() && f->fix()->size())
+                fmt::print("    fix: {}\n", terminal_text(f->fix()->string_view()));
         }
     fmt::print("checked {} items, {} annotations with {} rules: {} errors, {} warnings, {} infos\n",
-               root.items_checked(), root.annotations_checked(), root.rules() ? root.rules()->size() : 0,
-               report.errors, report.warnings, report.infos);
+               root.items_checked(), root.annotations_checked(),
+               root.rules() ? root.rules()->size() : 0, report.errors, report.warnings,
+               report.infos);
 }
 
 // Whether every plugin the run needs loaded: those of the project's own
@@ -120,7 +124,8 @@ int run_qa(const Context& context, const Args& args) {
     const std::vector<const qa::RuleProvider*> providers = host.rule_providers();
 
     if (args.flag("--list")) {
-        print_rules(qa::RuleSet(providers, file.qa_rules, options.only_rules, options.default_plugins));
+        print_rules(
+            qa::RuleSet(providers, file.qa_rules, options.only_rules, options.default_plugins));
         return kOk;
     }
     qa::Report report;
@@ -130,7 +135,8 @@ int run_qa(const Context& context, const Args& args) {
         report = qa::run(project, providers, file.qa_rules, options);
     }
     if (const std::string out = args.value("--report"); !out.empty())
-        write_file_atomic(out, {reinterpret_cast<const char*>(report.buffer.data()), report.buffer.size()});
+        write_file_atomic(
+            out, {reinterpret_cast<const char*>(report.buffer.data()), report.buffer.size()});
     if (args.flag("--json"))
         fmt::print("{}", qa::report_json(report));
     else

@@ -23,12 +23,14 @@ void print_roles(const store::Roles& roles, bool json) {
             formats::append_json_string(users, user);
             users += fmt::format(":\"{}\"", role_name(role));
         }
-        fmt::print("{{\"roles\":{{{}}},\"self_review\":{}}}\n", users, roles.self_review ? "true" : "false");
+        fmt::print("{{\"roles\":{{{}}},\"self_review\":{}}}\n", users,
+                   roles.self_review ? "true" : "false");
         return;
     }
     if (roles.users.empty())
-        fmt::print("no roles: everybody may annotate, review and assign (give the first with "
-                   "`tessera role DIR NAME lead`)\n");
+        fmt::print(
+            "no roles: everybody may annotate, review and assign (give the first with "
+            "`tessera role DIR NAME lead`)\n");
     for (const auto& [user, role] : roles.users) fmt::print("{:<24} {}\n", user, role_name(role));
     fmt::print("self-review: {}\n", roles.self_review ? "allowed" : "forbidden");
 }
@@ -47,20 +49,23 @@ int run_role(const Context&, const Args& args) {
     if (!self_review.empty() && args.positional.size() != 1)
         throw UsageError("--self-review goes alone: tessera role DIR --self-review allow|forbid");
     if (!self_review.empty() && self_review != "allow" && self_review != "forbid")
-        throw UsageError(fmt::format("--self-review takes allow or forbid, not \"{}\"", self_review));
+        throw UsageError(
+            fmt::format("--self-review takes allow or forbid, not \"{}\"", self_review));
 
     const bool setting_role = args.positional.size() == 3;
     const std::string user = setting_role ? args.positional[1] : std::string();
     const std::string name = setting_role ? args.positional[2] : std::string();
     const std::optional<store::Role> role = store::parse_role(name);
     if (setting_role && !role && name != "none")
-        throw UsageError(fmt::format("unknown role \"{}\": expected annotator, inspector, lead or none", name));
+        throw UsageError(
+            fmt::format("unknown role \"{}\": expected annotator, inspector, lead or none", name));
 
     const store::Roles roles = project.roles();
     const std::string author = author_of(args);
     std::size_t leads = 0;
     for (const auto& [other, r] : roles.users) leads += r == store::Role::Lead ? 1 : 0;
-    if (std::string refusal = roles.refusal(author, store::Action::SetRoles); leads > 0 && !refusal.empty()) {
+    if (std::string refusal = roles.refusal(author, store::Action::SetRoles);
+        leads > 0 && !refusal.empty()) {
         fmt::print(stderr, "tessera role: {}\n", refusal);
         return kFindings;
     }
@@ -70,14 +75,18 @@ int run_role(const Context&, const Args& args) {
         return kOk;
     }
     if (roles.of(user) == store::Role::Lead && role != store::Role::Lead && leads == 1) {
-        fmt::print(stderr, "tessera role: {} is the project's only lead; make somebody else lead first\n", user);
+        fmt::print(stderr,
+                   "tessera role: {} is the project's only lead; make somebody else lead first\n",
+                   user);
         return kFindings;
     }
     project.set_role(user, role);
-    fmt::print("{} is {}\n", user, role ? fmt::format("now {}", role_name(*role)) : std::string("without a role"));
+    fmt::print("{} is {}\n", user,
+               role ? fmt::format("now {}", role_name(*role)) : std::string("without a role"));
     if (leads == 0 && role != store::Role::Lead)
-        fmt::print("note: roles now apply to everybody, and nobody is a lead yet: make one "
-                   "(tessera role DIR NAME lead) before handing out work\n");
+        fmt::print(
+            "note: roles now apply to everybody, and nobody is a lead yet: make one "
+            "(tessera role DIR NAME lead) before handing out work\n");
     return kOk;
 }
 

@@ -26,7 +26,8 @@ const formats::Format& format_of(const Context& context, const Args& args,
     const formats::Format* format = registry.find(name);
     if (format == nullptr) {
         std::string known;
-        for (const formats::Format& f : registry.all()) known += (known.empty() ? "" : ", ") + std::string(f.name);
+        for (const formats::Format& f : registry.all())
+            known += (known.empty() ? "" : ", ") + std::string(f.name);
         throw UsageError(fmt::format("unknown format '{}' (known: {})", name, known));
     }
     return *format;
@@ -39,18 +40,21 @@ formats::FormatSettings settings_of(const formats::Format& format, const Args& a
     formats::FormatSettings settings;
     for (const auto& [option, value] : args.others) {
         const std::string name = option.substr(2);
-        const auto declared = std::find_if(format.options.begin(), format.options.end(),
-                                           [&](const formats::FormatOption& o) { return o.name == name; });
+        const auto declared =
+            std::find_if(format.options.begin(), format.options.end(),
+                         [&](const formats::FormatOption& o) { return o.name == name; });
         if (declared == format.options.end()) {
             std::string known;
-            for (const formats::FormatOption& o : format.options) known += fmt::format(" --{}", o.name);
-            throw UsageError(fmt::format("unknown option {} (format {} takes{})", option, format.name,
-                                         known.empty() ? " none" : known));
+            for (const formats::FormatOption& o : format.options)
+                known += fmt::format(" --{}", o.name);
+            throw UsageError(fmt::format("unknown option {} (format {} takes{})", option,
+                                         format.name, known.empty() ? " none" : known));
         }
-        if (!declared->values.empty() &&
-            std::find(declared->values.begin(), declared->values.end(), value) == declared->values.end()) {
+        if (!declared->values.empty() && std::find(declared->values.begin(), declared->values.end(),
+                                                   value) == declared->values.end()) {
             std::string allowed;
-            for (std::string_view v : declared->values) allowed += fmt::format("{}{}", allowed.empty() ? "" : ", ", v);
+            for (std::string_view v : declared->values)
+                allowed += fmt::format("{}{}", allowed.empty() ? "" : ", ", v);
             throw UsageError(fmt::format("{} takes one of {}, not '{}'", option, allowed, value));
         }
         settings.emplace(name, value);
@@ -64,13 +68,15 @@ void print_losses(const formats::Losses& losses, std::string_view doing) {
     const std::uint64_t total = losses.total();
     fmt::print(stderr, "{}: {} {} not carried unchanged (--strict refuses them):\n", doing, total,
                total == 1 ? "thing" : "things");
-    for (const std::string& line : formats::loss_lines(losses.all())) fmt::print(stderr, "{}\n", line);
+    for (const std::string& line : formats::loss_lines(losses.all()))
+        fmt::print(stderr, "{}\n", line);
 }
 
 }  // namespace
 
 int run_import(const Context& context, const Args& args) {
-    if (args.positional.size() != 2) throw UsageError("expected a project folder and one input path");
+    if (args.positional.size() != 2)
+        throw UsageError("expected a project folder and one input path");
     const formats::Format& format = format_of(context, args, args.positional[0]);
     store::Project project = store::Project::open(args.positional[0]);
     const std::filesystem::path input = args.positional[1];
@@ -84,7 +90,9 @@ int run_import(const Context& context, const Args& args) {
     // A project made with a plugin's schema keeps that schema: labels it does
     // not declare are imported as they are, reported here and by `tessera qa`.
     const std::string schema_id =
-        store::read_project_file(std::filesystem::path(args.positional[0]) / store::kProjectFileName).schema;
+        store::read_project_file(std::filesystem::path(args.positional[0]) /
+                                 store::kProjectFileName)
+            .schema;
     options.extend_schema = schema_id.empty();
     // Reading and storing overlap: one bar shows the reading (reported from the
     // reader's thread) until the storing reports.
@@ -122,9 +130,11 @@ int run_import(const Context& context, const Args& args) {
     print_losses(losses, "import");
     if (!summary.unknown_labels.empty()) {
         std::string labels;
-        for (const std::string& label : summary.unknown_labels) labels += (labels.empty() ? "" : ", ") + label;
+        for (const std::string& label : summary.unknown_labels)
+            labels += (labels.empty() ? "" : ", ") + label;
         // The labels come from the imported file: one line, nothing a terminal acts on.
-        fmt::print(stderr, "warning: labels not in schema {}: {} (kept; `tessera qa` reports them)\n",
+        fmt::print(stderr,
+                   "warning: labels not in schema {}: {} (kept; `tessera qa` reports them)\n",
                    terminal_text(schema_id), terminal_text(labels));
     }
     return kOk;
@@ -165,7 +175,8 @@ int run_formats(const Context& context, const Args& args) {
         fmt::print("{:10} {}\n", terminal_text(f.name), terminal_text(f.description));
         for (const formats::FormatOption& o : f.options) {
             std::string values;
-            for (std::string_view v : o.values) values += fmt::format("{}{}", values.empty() ? "" : "|", v);
+            for (std::string_view v : o.values)
+                values += fmt::format("{}{}", values.empty() ? "" : "|", v);
             fmt::print("{:10}   --{} {}: {}\n", "", terminal_text(o.name), terminal_text(values),
                        terminal_text(o.help));
         }

@@ -12,7 +12,8 @@ namespace tessera::cli {
 
 int run_validate(const Context&, const Args& args) {
     if (args.positional.size() != 1) throw UsageError("expected one project folder");
-    const store::Project project = store::Project::open(args.positional[0], store::IfDamaged::Report);
+    const store::Project project =
+        store::Project::open(args.positional[0], store::IfDamaged::Report);
     // The count printed is of the items validated, whatever others commit meanwhile.
     const store::ReadSnapshot snapshot(project);
     std::vector<store::Problem> problems;
@@ -34,8 +35,8 @@ int run_validate(const Context&, const Args& args) {
         if (problems.empty())
             fmt::print("ok: {} items, no problems\n", project.item_count());
         else
-            fmt::print("{} problem{} in {} items\n", problems.size(), problems.size() == 1 ? "" : "s",
-                       project.item_count());
+            fmt::print("{} problem{} in {} items\n", problems.size(),
+                       problems.size() == 1 ? "" : "s", project.item_count());
     }
     return problems.empty() ? kOk : kFindings;
 }

@@ -31,7 +31,8 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
     if (total == 0) {
         fmt::print(stderr, "\r{} {}\033[K", label_, done);
     } else {
-        const double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
+        const double fraction =
+            std::min(1.0, static_cast<double>(done) / static_cast<double>(total));
         const int filled = static_cast<int>(fraction * kWidth);
         fmt::print(stderr, "\r{} [{}{}] {:3.0f}% {}/{}\033[K", label_, std::string(filled, '#'),
                    std::string(kWidth - filled, '.'), fraction * 100, done, total);

@@ -16,7 +16,9 @@ namespace {
 using flatbuffers::Offset;
 using flatbuffers::Vector;
 
-std::string_view str(const flatbuffers::String* s) { return s ? s->string_view() : std::string_view{}; }
+std::string_view str(const flatbuffers::String* s) {
+    return s ? s->string_view() : std::string_view{};
+}
 
 std::string lowercase_enum(const char* name) {
     // "MultiEnum" → "multi_enum", "TimeSubdivision" → "time_subdivision": the Lua API's spelling.
@@ -88,7 +90,8 @@ private:
     bool pending_value_ = false;
 };
 
-void names_json(JsonWriter& w, std::string_view key, const Vector<Offset<v1::LocalizedText>>* names) {
+void names_json(JsonWriter& w, std::string_view key,
+                const Vector<Offset<v1::LocalizedText>>* names) {
     w.key(key);
     w.open('{');
     if (names)
@@ -112,7 +115,8 @@ void ranges_json(JsonWriter& w, const Vector<const v1::UnicodeRange*>* ranges) {
     w.close(']');
 }
 
-void attributes_json(JsonWriter& w, std::string_view key, const Vector<Offset<v1::AttributeSpec>>* specs) {
+void attributes_json(JsonWriter& w, std::string_view key,
+                     const Vector<Offset<v1::AttributeSpec>>* specs) {
     w.key(key);
     w.open('[');
     if (specs)
@@ -137,8 +141,10 @@ void attributes_json(JsonWriter& w, std::string_view key, const Vector<Offset<v1
             if (std::isfinite(a->max())) w.key("max"), w.number(a->max());
             if (!str(a->unit()).empty()) w.key("unit"), w.string(str(a->unit()));
             if (!str(a->pattern()).empty()) w.key("pattern"), w.string(str(a->pattern()));
-            if (a->unicode_ranges() && a->unicode_ranges()->size()) ranges_json(w, a->unicode_ranges());
-            if (!str(a->default_value()).empty()) w.key("default"), w.string(str(a->default_value()));
+            if (a->unicode_ranges() && a->unicode_ranges()->size())
+                ranges_json(w, a->unicode_ranges());
+            if (!str(a->default_value()).empty())
+                w.key("default"), w.string(str(a->default_value()));
             w.close('}');
         }
     w.close(']');
@@ -147,7 +153,9 @@ void attributes_json(JsonWriter& w, std::string_view key, const Vector<Offset<v1
 // --- Text --------------------------------------------------------------
 
 // A schema's text comes from plugins: shown as one terminal line each (see terminal_text).
-std::string shown(const flatbuffers::String* s) { return terminal_text(str(s)); }
+std::string shown(const flatbuffers::String* s) {
+    return terminal_text(str(s));
+}
 
 std::string both_names(const Vector<Offset<v1::LocalizedText>>* names) {
     const std::string zh = terminal_text(localized(names, "zh-CN"));
@@ -158,7 +166,8 @@ std::string both_names(const Vector<Offset<v1::LocalizedText>>* names) {
 }
 
 std::string attribute_line(const v1::AttributeSpec& a) {
-    std::string line = fmt::format("{} ({}", shown(a.key()), lowercase_enum(v1::EnumNameAttributeType(a.type())));
+    std::string line =
+        fmt::format("{} ({}", shown(a.key()), lowercase_enum(v1::EnumNameAttributeType(a.type())));
     if (a.required()) line += ", required";
     if (std::isfinite(a.min()) || std::isfinite(a.max())) {
         line += ", ";
@@ -206,7 +215,8 @@ std::string schema_json(const v1::LabelSchema& s) {
             w.open('[');
             if (c->geometry())
                 for (auto kind : *c->geometry())
-                    w.string(lowercase_enum(v1::EnumNameGeometryKind(static_cast<v1::GeometryKind>(kind))));
+                    w.string(lowercase_enum(
+                        v1::EnumNameGeometryKind(static_cast<v1::GeometryKind>(kind))));
             w.close(']');
             if (c->min_width() > 0) w.key("min_width"), w.number(c->min_width());
             if (c->min_height() > 0) w.key("min_height"), w.number(c->min_height());
@@ -222,7 +232,8 @@ std::string schema_json(const v1::LabelSchema& s) {
             w.key("key"), w.string(str(t->key()));
             names_json(w, "names", t->names());
             if (!str(t->parent()).empty()) w.key("parent"), w.string(str(t->parent()));
-            w.key("constraint"), w.string(lowercase_enum(v1::EnumNameTierConstraint(t->constraint())));
+            w.key("constraint"),
+                w.string(lowercase_enum(v1::EnumNameTierConstraint(t->constraint())));
             w.key("exclusive"), w.boolean(t->exclusive());
             if (!str(t->lang()).empty()) w.key("lang"), w.string(str(t->lang()));
             ranges_json(w, t->unicode_ranges());
@@ -248,37 +259,43 @@ std::string schema_json(const v1::LabelSchema& s) {
 }
 
 std::string schema_text(const v1::LabelSchema& s) {
-    std::string out = fmt::format("{} {}  {}\n", shown(s.id()), shown(s.version()), both_names(s.names()));
+    std::string out =
+        fmt::format("{} {}  {}\n", shown(s.id()), shown(s.version()), both_names(s.names()));
     if (s.classes() && s.classes()->size()) {
         out += fmt::format("\nclasses ({}):\n", s.classes()->size());
         for (const v1::LabelClass* c : *s.classes()) {
             std::string kinds;
             if (c->geometry())
                 for (auto kind : *c->geometry())
-                    kinds += (kinds.empty() ? "" : ",") +
-                             lowercase_enum(v1::EnumNameGeometryKind(static_cast<v1::GeometryKind>(kind)));
-            out += fmt::format("  {}{}  {}  [{}]{}\n", shown(c->key()),
-                               str(c->hotkey()).empty() ? "" : fmt::format(" ({})", shown(c->hotkey())),
-                               both_names(c->names()), kinds.empty() ? "any geometry" : kinds,
-                               str(c->parent()).empty() ? "" : fmt::format("  parent {}", shown(c->parent())));
+                    kinds += (kinds.empty() ? "" : ",") + lowercase_enum(v1::EnumNameGeometryKind(
+                                                              static_cast<v1::GeometryKind>(kind)));
+            out += fmt::format(
+                "  {}{}  {}  [{}]{}\n", shown(c->key()),
+                str(c->hotkey()).empty() ? "" : fmt::format(" ({})", shown(c->hotkey())),
+                both_names(c->names()), kinds.empty() ? "any geometry" : kinds,
+                str(c->parent()).empty() ? "" : fmt::format("  parent {}", shown(c->parent())));
             if (c->attributes())
-                for (const v1::AttributeSpec* a : *c->attributes()) out += "      " + attribute_line(*a) + "\n";
+                for (const v1::AttributeSpec* a : *c->attributes())
+                    out += "      " + attribute_line(*a) + "\n";
         }
     }
     if (s.tiers() && s.tiers()->size()) {
         out += fmt::format("\ntiers ({}):\n", s.tiers()->size());
         for (const v1::Tier* t : *s.tiers()) {
-            out += fmt::format("  {}  {}  {}{}{}\n", shown(t->key()), both_names(t->names()),
-                               lowercase_enum(v1::EnumNameTierConstraint(t->constraint())),
-                               t->exclusive() ? ", exclusive" : "",
-                               str(t->parent()).empty() ? "" : fmt::format(", parent {}", shown(t->parent())));
+            out += fmt::format(
+                "  {}  {}  {}{}{}\n", shown(t->key()), both_names(t->names()),
+                lowercase_enum(v1::EnumNameTierConstraint(t->constraint())),
+                t->exclusive() ? ", exclusive" : "",
+                str(t->parent()).empty() ? "" : fmt::format(", parent {}", shown(t->parent())));
             if (t->attributes())
-                for (const v1::AttributeSpec* a : *t->attributes()) out += "      " + attribute_line(*a) + "\n";
+                for (const v1::AttributeSpec* a : *t->attributes())
+                    out += "      " + attribute_line(*a) + "\n";
         }
     }
     if (s.item_attributes() && s.item_attributes()->size()) {
         out += "\nitem attributes:\n";
-        for (const v1::AttributeSpec* a : *s.item_attributes()) out += "  " + attribute_line(*a) + "\n";
+        for (const v1::AttributeSpec* a : *s.item_attributes())
+            out += "  " + attribute_line(*a) + "\n";
     }
     if (s.defects() && s.defects()->size()) {
         out += fmt::format("\ndefects ({}):\n", s.defects()->size());

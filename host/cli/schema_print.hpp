@@ -15,7 +15,8 @@ namespace tessera::cli {
 [[nodiscard]] std::string schema_json(const v1::LabelSchema& schema);
 
 /// The display name for `lang` ("zh-CN", "en"), else the first one, else "".
-[[nodiscard]] std::string localized(const flatbuffers::Vector<flatbuffers::Offset<v1::LocalizedText>>* names,
-                                    std::string_view lang);
+[[nodiscard]] std::string localized(
+    const flatbuffers::Vector<flatbuffers::Offset<v1::LocalizedText>>* names,
+    std::string_view lang);
 
 }  // namespace tessera::cli

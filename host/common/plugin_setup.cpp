@@ -5,8 +5,8 @@
 
 #include "builtin_formats.hpp"
 #include "builtin_rules.hpp"
-#include "plugins/search_path.hpp"
 #include "core/error.hpp"
+#include "plugins/search_path.hpp"
 #include "qa/engine.hpp"
 
 namespace tessera::host {
@@ -15,7 +15,8 @@ std::vector<std::filesystem::path> builtin_plugin_dirs() {
     std::error_code error;
     const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
     if (!error) {
-        const std::filesystem::path installed = exe.parent_path().parent_path() / "share/tessera/plugins";
+        const std::filesystem::path installed =
+            exe.parent_path().parent_path() / "share/tessera/plugins";
         if (std::filesystem::is_directory(installed, error)) return {installed};
     }
     return {TESSERA_SOURCE_PLUGIN_DIR, TESSERA_BUILD_PLUGIN_DIR};
@@ -51,8 +52,8 @@ std::unique_ptr<plugins::PluginHost> load_plugins(const PluginSetup& setup) {
     if (setup.quiet) host->set_log([](tessera_log_level_t, std::string_view, std::string_view) {});
     if (setup.prepare) setup.prepare(*host);
     for (const formats::Format& format :
-         {formats::coco_format(), formats::yolo_format(), formats::voc_format(), formats::labelme_format(),
-          formats::cvat_format()}) {
+         {formats::coco_format(), formats::yolo_format(), formats::voc_format(),
+          formats::labelme_format(), formats::cvat_format()}) {
         host->add_builtin({.id = "tessera.format." + std::string(format.name),
                            .name = std::string(format.description),
                            .version = TESSERA_VERSION,
@@ -63,18 +64,20 @@ std::unique_ptr<plugins::PluginHost> load_plugins(const PluginSetup& setup) {
                        .version = TESSERA_VERSION,
                        .rules = &rules::builtin_rules()});
     const std::vector<std::filesystem::path> builtin = builtin_plugin_dirs();
-    std::vector<plugins::SearchFolder> search_path =
-        plugins::plugin_search_path({.project_dir = setup.project_dir, .builtin_dir = builtin.front()});
+    std::vector<plugins::SearchFolder> search_path = plugins::plugin_search_path(
+        {.project_dir = setup.project_dir, .builtin_dir = builtin.front()});
     for (std::size_t i = 1; i < builtin.size(); ++i)
         search_path.push_back({.path = builtin[i], .origin = plugins::Origin::Builtin});
     host->load(search_path);
     return host;
 }
 
-std::vector<std::string> default_qa_plugins(const plugins::PluginHost& host, const store::ProjectFile& file,
+std::vector<std::string> default_qa_plugins(const plugins::PluginHost& host,
+                                            const store::ProjectFile& file,
                                             const std::filesystem::path& project_dir) {
     std::vector<std::string> ids;
-    if (const plugins::SchemaRecord* schema = host.find_schema(file.schema)) ids.push_back(schema->plugin_id);
+    if (const plugins::SchemaRecord* schema = host.find_schema(file.schema))
+        ids.push_back(schema->plugin_id);
     const std::filesystem::path local = std::filesystem::weakly_canonical(project_dir / "plugins");
     for (const plugins::PluginRecord& p : host.plugins())
         if (!p.folder.empty() && std::filesystem::weakly_canonical(p.folder).parent_path() == local)
@@ -85,7 +88,8 @@ std::vector<std::string> default_qa_plugins(const plugins::PluginHost& host, con
 std::vector<const plugins::PluginRecord*> refused_project_plugins(const plugins::PluginHost& host) {
     std::vector<const plugins::PluginRecord*> refused;
     for (const plugins::PluginRecord& p : host.plugins())
-        if (p.origin == plugins::Origin::Project && p.state == plugins::State::Refused) refused.push_back(&p);
+        if (p.origin == plugins::Origin::Project && p.state == plugins::State::Refused)
+            refused.push_back(&p);
     return refused;
 }
 

@@ -14,8 +14,10 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: tessera-studio [--profile FILE] [--script FILE.lua] [--locale en|zh-CN] [--author NAME] PROJECT\n"
-    "  --profile FILE      a studio profile: plugins, schema, tools, rules, locale, theme, hotkeys, layout\n"
+    "usage: tessera-studio [--profile FILE] [--script FILE.lua] [--locale en|zh-CN] [--author "
+    "NAME] PROJECT\n"
+    "  --profile FILE      a studio profile: plugins, schema, tools, rules, locale, theme, "
+    "hotkeys, layout\n"
     "  --script FILE.lua   run a scripted session (tests): inject input, assert, take screenshots\n"
     "  --locale LOCALE     UI language: en or zh-CN (default: the profile's, else en)\n"
     "  --author NAME       who edits (default: $USER)\n";
@@ -50,8 +52,8 @@ int main(int argc, char** argv) {
         } else if (options.project.empty()) {
             options.project = std::string(arg);
         } else {
-            fmt::print(stderr, "tessera-studio: one project at a time ({} and {})\n{}", options.project.string(),
-                       arg, kUsage);
+            fmt::print(stderr, "tessera-studio: one project at a time ({} and {})\n{}",
+                       options.project.string(), arg, kUsage);
             return 2;
         }
     }

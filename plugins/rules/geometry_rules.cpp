@@ -149,12 +149,13 @@ void check_polygon(const Pass& pass, std::uint64_t id, const v1::Polygon& polygo
             }
             if (end - start < 3) {
                 pass.report(kDegenerate, id,
-                            fmt::format("{} ring {} has {} points, expected at least 3", what,
-                                        ring, end - start),
+                            fmt::format("{} ring {} has {} points, expected at least 3", what, ring,
+                                        end - start),
                             "delete the ring or add points");
             } else {
                 switch (self_intersects(pass, *points, start, end)) {
-                    case Crossing::None: break;
+                    case Crossing::None:
+                        break;
                     case Crossing::Crosses:
                         pass.report(kDegenerate, id,
                                     fmt::format("{} ring {} crosses itself", what, ring),
@@ -240,7 +241,8 @@ void check_other_geometry(const Pass& pass, const AnnotationFields& fields) {
             if (const auto* parts = annotation.geometry_as_MultiPolygon()->polygons()) {
                 if (pass.on.degenerate && parts->size() == 0)
                     pass.report(kDegenerate, id, "multi-polygon has no parts");
-                for (const v1::Polygon* part : *parts) check_polygon(pass, id, *part, "multi-polygon");
+                for (const v1::Polygon* part : *parts)
+                    check_polygon(pass, id, *part, "multi-polygon");
             }
             break;
         case v1::Geometry::Polyline:
@@ -288,18 +290,20 @@ void check_other_geometry(const Pass& pass, const AnnotationFields& fields) {
                                         c ? c->x() : 0.0, c ? c->y() : 0.0, circle.radius()),
                             kNonFiniteFix);
             else if (pass.on.degenerate && !(circle.radius() > 0))
-                pass.report(kDegenerate, id,
-                            fmt::format("circle has radius {}, expected more than 0", circle.radius()));
+                pass.report(
+                    kDegenerate, id,
+                    fmt::format("circle has radius {}, expected more than 0", circle.radius()));
             break;
         }
         case v1::Geometry::Point: {
             const v1::Point2* p = annotation.geometry_as_Point()->position();
             if (pass.on.degenerate && p && !finite(p->x(), p->y(), 0, 0))
-                pass.report(kDegenerate, id,
-                            fmt::format("point ({}, {}) has a non-finite coordinate", p->x(), p->y()),
-                            kNonFiniteFix);
+                pass.report(
+                    kDegenerate, id,
+                    fmt::format("point ({}, {}) has a non-finite coordinate", p->x(), p->y()),
+                    kNonFiniteFix);
             else if (pass.on.outside_image && p && pass.width > 0 &&
-                outside(pass, p->x(), p->y(), p->x(), p->y()))
+                     outside(pass, p->x(), p->y(), p->x(), p->y()))
                 pass.report(kOutsideImage, id,
                             fmt::format("point ({}, {}) lies outside the {} x {} image", p->x(),
                                         p->y(), pass.width, pass.height),
@@ -326,7 +330,8 @@ void check_other_geometry(const Pass& pass, const AnnotationFields& fields) {
                             fmt::format("text span {}–{} is empty", span.start(), span.end()));
             break;
         }
-        default: break;
+        default:
+            break;
     }
 }
 

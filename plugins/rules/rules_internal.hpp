@@ -292,7 +292,8 @@ struct Pass {
     /// Image size in pixels; 0 when unknown (then nothing is outside).
     double width = 0;
     double height = 0;
-    /// The image with params.tolerance around it: -tolerance, width + tolerance, height + tolerance.
+    /// The image with params.tolerance around it: -tolerance, width + tolerance, height +
+    /// tolerance.
     double min_edge = 0, max_right = 0, max_bottom = 0;
     /// on.outside_image and the image size is known.
     bool outside_image = false;
@@ -336,7 +337,8 @@ public:
     [[nodiscard]] const T* pointer(flatbuffers::voffset_t field) const {
         const flatbuffers::voffset_t at = offset(field);
         const std::uint8_t* p = table_ + at;
-        return at ? reinterpret_cast<const T*>(p + flatbuffers::ReadScalar<flatbuffers::uoffset_t>(p))
+        return at ? reinterpret_cast<const T*>(p +
+                                               flatbuffers::ReadScalar<flatbuffers::uoffset_t>(p))
                   : nullptr;
     }
 
@@ -360,7 +362,8 @@ struct AnnotationFields {
     const void* geometry;
     v1::Geometry geometry_type;
 
-    explicit AnnotationFields(const v1::Annotation& table) : AnnotationFields(table, TableFields(&table)) {}
+    explicit AnnotationFields(const v1::Annotation& table)
+        : AnnotationFields(table, TableFields(&table)) {}
 
 private:
     using A = v1::Annotation;
@@ -373,27 +376,29 @@ private:
           attributes(fields.pointer<flatbuffers::Vector<flatbuffers::Offset<v1::Attribute>>>(
               A::VT_ATTRIBUTES)),
           geometry(fields.pointer<void>(A::VT_GEOMETRY)),
-          geometry_type(static_cast<v1::Geometry>(fields.scalar<std::uint8_t>(A::VT_GEOMETRY_TYPE, 0))) {}
+          geometry_type(
+              static_cast<v1::Geometry>(fields.scalar<std::uint8_t>(A::VT_GEOMETRY_TYPE, 0))) {}
 };
 
 // --- schema_rules.cpp: label, geometry kind, attributes.
 // The reports and the rarer attribute types are out of line.
 /// builtin.label-unknown for an annotation whose label or tier was not found.
-[[gnu::cold]] void check_label_known(const Pass& pass, const AnnotationFields& annotation, const ClassRule* cls,
-                       const TierRule* tier);
+[[gnu::cold]] void check_label_known(const Pass& pass, const AnnotationFields& annotation,
+                                     const ClassRule* cls, const TierRule* tier);
 [[gnu::cold]] void report_geometry_kind(const Pass& pass, const AnnotationFields& annotation,
-                          const ClassRule& cls);
+                                        const ClassRule& cls);
 /// An attribute value of another type than its rule's.
-[[gnu::cold]] void report_attribute_type(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
-                           v1::AttributeType type);
+[[gnu::cold]] void report_attribute_type(const Pass& pass, std::uint64_t id,
+                                         const AttributeRule& rule, v1::AttributeType type);
 /// A number that is NaN or outside [rule.min, rule.max] (reports nothing otherwise).
-[[gnu::cold]] void report_number(const Pass& pass, std::uint64_t id, const AttributeRule& rule, double value);
+[[gnu::cold]] void report_number(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
+                                 double value);
 /// Enum, MultiEnum and String values (of the rule's type).
 void check_other_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
                        const v1::Attribute& attribute);
 /// builtin.attribute-required for the required attributes of `scope` not in `seen`.
 [[gnu::cold]] void report_missing(const Pass& pass, const AnnotationFields& annotation,
-                    const AttributeScope& scope, std::uint64_t seen);
+                                  const AttributeScope& scope, std::uint64_t seen);
 
 /// Checks an attribute's value against its rule.
 inline void check_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
@@ -408,7 +413,8 @@ inline void check_value(const Pass& pass, std::uint64_t id, const AttributeRule&
     }
     double number = 0;
     switch (rule.type) {
-        case v1::AttributeType::Bool: return;
+        case v1::AttributeType::Bool:
+            return;
         case v1::AttributeType::Int:
             number = static_cast<double>(fields.scalar<std::int64_t>(A::VT_INT_VALUE, 0));
             break;
@@ -417,7 +423,9 @@ inline void check_value(const Pass& pass, std::uint64_t id, const AttributeRule&
                          ? static_cast<double>(fields.scalar<std::int64_t>(A::VT_INT_VALUE, 0))
                          : fields.scalar<double>(A::VT_FLOAT_VALUE, 0.0);
             break;
-        default: check_other_value(pass, id, rule, attribute); return;
+        default:
+            check_other_value(pass, id, rule, attribute);
+            return;
     }
     // False for NaN too.
     if (pass.on.attribute_value && !(number >= rule.min && number <= rule.max))
@@ -432,8 +440,9 @@ inline void check_attributes(const Pass& pass, const AnnotationFields& annotatio
     if (annotation.attributes) {
         for (const v1::Attribute* attribute : *annotation.attributes) {
             const TableFields fields(attribute);
-            const int key = pass.scratch.keys.find(
-                fields.pointer<flatbuffers::String>(v1::Attribute::VT_KEY), pass.tables.attribute_keys);
+            const int key =
+                pass.scratch.keys.find(fields.pointer<flatbuffers::String>(v1::Attribute::VT_KEY),
+                                       pass.tables.attribute_keys);
             if (key < 0) continue;  // undeclared attributes are kept, not judged
             const int index = scope.by_key[static_cast<std::size_t>(key)];
             if (index < 0) continue;
@@ -448,8 +457,8 @@ inline void check_attributes(const Pass& pass, const AnnotationFields& annotatio
 }
 
 /// Label and tier known, geometry kind allowed, attributes present and valid.
-inline void check_schema(const Pass& pass, const AnnotationFields& annotation,
-                         const ClassRule* cls, const TierRule* tier) {
+inline void check_schema(const Pass& pass, const AnnotationFields& annotation, const ClassRule* cls,
+                         const TierRule* tier) {
     if (pass.on.label_unknown &&
         ((!cls && !pass.tables.classes.empty()) ||
          (!tier && annotation.tier && annotation.tier->size() && !pass.tables.tiers.empty())))
@@ -466,12 +475,12 @@ inline void check_schema(const Pass& pass, const AnnotationFields& annotation,
 
 // --- geometry_rules.cpp: outside the image, degenerate, too small, duplicates.
 [[gnu::cold]] void report_box_not_finite(const Pass& pass, std::uint64_t id);
-[[gnu::cold]] void report_box_empty(const Pass& pass, std::uint64_t id, double left, double top, double right,
-                      double bottom);
-[[gnu::cold]] void report_box_outside(const Pass& pass, std::uint64_t id, double left, double top, double right,
-                        double bottom);
+[[gnu::cold]] void report_box_empty(const Pass& pass, std::uint64_t id, double left, double top,
+                                    double right, double bottom);
+[[gnu::cold]] void report_box_outside(const Pass& pass, std::uint64_t id, double left, double top,
+                                      double right, double bottom);
 [[gnu::cold]] void report_box_small(const Pass& pass, std::uint64_t id, double width, double height,
-                      const ClassRule& cls);
+                                    const ClassRule& cls);
 /// Every geometry but a box.
 void check_other_geometry(const Pass& pass, const AnnotationFields& annotation);
 
@@ -484,7 +493,8 @@ inline void check_geometry(const Pass& pass, const AnnotationFields& annotation,
     }
     const TableFields box(annotation.geometry);
     using B = v1::Box;
-    const double left = box.scalar<double>(B::VT_LEFT, 0.0), top = box.scalar<double>(B::VT_TOP, 0.0),
+    const double left = box.scalar<double>(B::VT_LEFT, 0.0),
+                 top = box.scalar<double>(B::VT_TOP, 0.0),
                  right = box.scalar<double>(B::VT_RIGHT, 0.0),
                  bottom = box.scalar<double>(B::VT_BOTTOM, 0.0);
     const double width = right - left, height = bottom - top;

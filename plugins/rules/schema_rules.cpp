@@ -15,12 +15,18 @@ namespace {
 
 const char* type_name(v1::AttributeType type) {
     switch (type) {
-        case v1::AttributeType::Bool: return "a boolean";
-        case v1::AttributeType::Int: return "an integer";
-        case v1::AttributeType::Float: return "a number";
-        case v1::AttributeType::String: return "a string";
-        case v1::AttributeType::Enum: return "an enum value";
-        case v1::AttributeType::MultiEnum: return "a list of enum values";
+        case v1::AttributeType::Bool:
+            return "a boolean";
+        case v1::AttributeType::Int:
+            return "an integer";
+        case v1::AttributeType::Float:
+            return "a number";
+        case v1::AttributeType::String:
+            return "a string";
+        case v1::AttributeType::Enum:
+            return "an enum value";
+        case v1::AttributeType::MultiEnum:
+            return "a list of enum values";
     }
     return "a value";
 }
@@ -56,9 +62,9 @@ bool has_attribute(const v1::Annotation& annotation, std::string_view key) {
 void report_missing_one(const Pass& pass, std::uint64_t id, const AttributeRule& rule) {
     pass.report(kAttributeRequired, id,
                 fmt::format("required attribute \"{}\" of {} is missing", rule.key, rule.owner),
-                rule.values.empty() ? fmt::format("set \"{}\"", rule.key)
-                                    : fmt::format("set \"{}\" to one of {}", rule.key,
-                                                  enum_list(rule)));
+                rule.values.empty()
+                    ? fmt::format("set \"{}\"", rule.key)
+                    : fmt::format("set \"{}\" to one of {}", rule.key, enum_list(rule)));
 }
 
 void check_enum_value(const Pass& pass, std::uint64_t id, const AttributeRule& rule,
@@ -76,10 +82,11 @@ void report_number(const Pass& pass, std::uint64_t id, const AttributeRule& rule
         pass.report(kAttributeValue, id,
                     fmt::format("attribute \"{}\" is not a number (NaN)", rule.key));
     } else if (value < rule.min || value > rule.max) {
-        pass.report(kAttributeValue, id,
-                    fmt::format("attribute \"{}\" is {}, expected {} ({})", rule.key, value,
-                                range_text(rule), rule.owner),
-                    fmt::format("set \"{}\" to {}", rule.key, value < rule.min ? rule.min : rule.max));
+        pass.report(
+            kAttributeValue, id,
+            fmt::format("attribute \"{}\" is {}, expected {} ({})", rule.key, value,
+                        range_text(rule), rule.owner),
+            fmt::format("set \"{}\" to {}", rule.key, value < rule.min ? rule.min : rule.max));
     }
 }
 
@@ -124,7 +131,8 @@ void check_other_value(const Pass& pass, std::uint64_t id, const AttributeRule& 
             if (pass.on.text_range) check_attribute_text(pass, id, rule, text);
             break;
         }
-        default: break;  // Bool, Int and Float are checked inline
+        default:
+            break;  // Bool, Int and Float are checked inline
     }
 }
 

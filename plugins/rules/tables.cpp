@@ -49,8 +49,7 @@ AttributeScope scope_of(const flatbuffers::Vector<flatbuffers::Offset<v1::Attrib
         rule.max = spec->max();
         rule.required = spec->required();
         if (const auto* values = spec->values())
-            for (const v1::EnumValue* value : *values)
-                rule.values.emplace_back(view(value->key()));
+            for (const v1::EnumValue* value : *values) rule.values.emplace_back(view(value->key()));
         rule.pattern = std::string(view(spec->pattern()));
         if (!rule.pattern.empty()) {
             // A schema stored in a project may hold a pattern that no plugin

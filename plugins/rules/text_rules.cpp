@@ -49,7 +49,8 @@ struct TextOwner {
         return attribute ? fmt::format("attribute \"{}\"", attribute->key) : std::string("text");
     }
     [[nodiscard]] std::string ranges_owner() const {
-        if (attribute) return fmt::format("attribute \"{}\" of {}", attribute->key, attribute->owner);
+        if (attribute)
+            return fmt::format("attribute \"{}\" of {}", attribute->key, attribute->owner);
         return tier ? fmt::format("tier {}", tier->key) : std::string();
     }
 };
@@ -95,7 +96,8 @@ std::string_view damage_fix(Damage::Kind kind) {
         case Damage::Kind::Nul:
             return "delete the NUL bytes: text never holds them; they are left over from a "
                    "buffer of an editor or converter";
-        case Damage::Kind::Replacement: break;
+        case Damage::Kind::Replacement:
+            break;
     }
     return "type the text again from its source: each U+FFFD stands for a character that a "
            "conversion could not represent and lost";
@@ -205,7 +207,8 @@ void check_tier_overlaps(const Pass& pass) {
         const SpanEntry& before = spans[reach];
         if (span.start < before.end) {
             const std::string& tier = pass.tables.tiers[static_cast<std::size_t>(span.tier)].key;
-            const std::uint64_t ids[2] = {std::min(before.id, span.id), std::max(before.id, span.id)};
+            const std::uint64_t ids[2] = {std::min(before.id, span.id),
+                                          std::max(before.id, span.id)};
             pass.sink.report(kTierOverlap, ids,
                              fmt::format("spans {} ({}–{} s) and {} ({}–{} s) overlap in exclusive "
                                          "tier {}",

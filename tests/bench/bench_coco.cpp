@@ -80,7 +80,8 @@ int main(int argc, char** argv) {
                 count = 0;
                 for (const auto& item : dataset.items) count += item.annotations.size();
             }
-            std::printf("input   %s: %.1f MB, %zu annotations, best of %d runs\n", input.c_str(), mb, count, runs);
+            std::printf("input   %s: %.1f MB, %zu annotations, best of %d runs\n", input.c_str(),
+                        mb, count, runs);
             std::printf("read    %7.3f s  %7.1f MB/s\n", best_read, mb / best_read);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "%s\n", e.what());
@@ -100,7 +101,8 @@ int main(int argc, char** argv) {
 
             start = Clock::now();
             auto project = tessera::store::Project::create(work / "project", "bench");
-            const auto summary = tessera::formats::import_dataset(project, dataset, "bench", import_options);
+            const auto summary =
+                tessera::formats::import_dataset(project, dataset, "bench", import_options);
             const double store = seconds_since(start);
             annotations = summary.annotations;
             best_read = std::min(best_read, read);
@@ -119,8 +121,8 @@ int main(int argc, char** argv) {
             start = Clock::now();
             {
                 auto imported = tessera::store::Project::create(work / "imported", "bench");
-                const auto whole = tessera::formats::import_file(imported, coco, input, "bench",
-                                                                 import_options);
+                const auto whole =
+                    tessera::formats::import_file(imported, coco, input, "bench", import_options);
                 if (whole.annotations != summary.annotations) {
                     std::fprintf(stderr, "import_file stored %zu annotations, expected %zu\n",
                                  whole.annotations, summary.annotations);
@@ -134,12 +136,16 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::filesystem::remove_all(work);
-    std::printf("input   %s: %.1f MB, %zu annotations, best of %d runs\n", input.c_str(), mb, annotations, runs);
+    std::printf("input   %s: %.1f MB, %zu annotations, best of %d runs\n", input.c_str(), mb,
+                annotations, runs);
     std::printf("read    %7.3f s  %7.1f MB/s\n", best_read, mb / best_read);
     std::printf("store   %7.3f s  %7.1f MB/s\n", best_store, mb / best_store);
-    std::printf("import  %7.3f s  %7.1f MB/s  (import_file: read and store at once)\n", best_import, mb / best_import);
-    std::printf("r+s     %7.3f s  %7.1f MB/s  (read, then store, in one run)\n", best_sum, mb / best_sum);
-    std::printf("r+s+free%7.3f s  %7.1f MB/s  (read, store, free the Dataset)\n", best_sum_free, mb / best_sum_free);
+    std::printf("import  %7.3f s  %7.1f MB/s  (import_file: read and store at once)\n", best_import,
+                mb / best_import);
+    std::printf("r+s     %7.3f s  %7.1f MB/s  (read, then store, in one run)\n", best_sum,
+                mb / best_sum);
+    std::printf("r+s+free%7.3f s  %7.1f MB/s  (read, store, free the Dataset)\n", best_sum_free,
+                mb / best_sum_free);
     std::printf("export  %7.3f s  %7.1f MB/s  (of input size)\n", best_export, mb / best_export);
     return 0;
 }

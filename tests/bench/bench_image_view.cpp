@@ -43,11 +43,18 @@ struct CountingUi {
     std::uint64_t draw_calls = 0;
 };
 
-CountingUi& ui_of(tessera_ui_t* ui) { return *reinterpret_cast<CountingUi*>(ui); }
-void count(tessera_ui_t* ui) { ++ui_of(ui).draw_calls; }
+CountingUi& ui_of(tessera_ui_t* ui) {
+    return *reinterpret_cast<CountingUi*>(ui);
+}
+void count(tessera_ui_t* ui) {
+    ++ui_of(ui).draw_calls;
+}
 
 const tessera_host_ui_t kCountingUi = {
-    .canvas_size = [](tessera_ui_t*) { return tessera_ui_vec2_t{1920, 1080}; },
+    .canvas_size =
+        [](tessera_ui_t*) {
+            return tessera_ui_vec2_t{1920, 1080};
+        },
     .set_transform =
         [](tessera_ui_t* ui, float scale, tessera_ui_vec2_t offset) {
             ui_of(ui).scale = scale;
@@ -62,15 +69,22 @@ const tessera_host_ui_t kCountingUi = {
             out->keyboard_free = true;
         },
     .key_pressed = [](tessera_ui_t*, int) { return false; },
-    .line = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t, tessera_ui_color_t, float) { count(ui); },
+    .line = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t, tessera_ui_color_t,
+               float) { count(ui); },
     .polyline = [](tessera_ui_t* ui, const tessera_ui_vec2_t*, size_t, bool, tessera_ui_color_t,
                    float) { count(ui); },
-    .fill_polygon = [](tessera_ui_t* ui, const tessera_ui_vec2_t*, size_t, tessera_ui_color_t) { count(ui); },
-    .rect = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t, tessera_ui_color_t, float) { count(ui); },
-    .fill_rect = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t, tessera_ui_color_t) { count(ui); },
-    .circle = [](tessera_ui_t* ui, tessera_ui_vec2_t, float, tessera_ui_color_t, float) { count(ui); },
+    .fill_polygon = [](tessera_ui_t* ui, const tessera_ui_vec2_t*, size_t,
+                       tessera_ui_color_t) { count(ui); },
+    .rect = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t, tessera_ui_color_t,
+               float) { count(ui); },
+    .fill_rect = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t,
+                    tessera_ui_color_t) { count(ui); },
+    .circle = [](tessera_ui_t* ui, tessera_ui_vec2_t, float, tessera_ui_color_t,
+                 float) { count(ui); },
     .text = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_color_t, const char*) { count(ui); },
-    .create_texture = [](tessera_ui_t*, uint32_t, uint32_t, const uint8_t*) -> uint64_t { return 1; },
+    .create_texture = [](tessera_ui_t*, uint32_t, uint32_t, const uint8_t*) -> uint64_t {
+        return 1;
+    },
     .destroy_texture = [](tessera_ui_t*, uint64_t) {},
     .image = [](tessera_ui_t* ui, uint64_t, tessera_ui_vec2_t, tessera_ui_vec2_t) { count(ui); },
     .button = [](tessera_ui_t*, const char*) { return false; },
@@ -144,9 +158,12 @@ int main(int argc, char** argv) {
     int frames = 300;
     int runs = 5;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (std::strcmp(argv[i], "--boxes") == 0) boxes = std::strtoull(argv[i + 1], nullptr, 10);
-        else if (std::strcmp(argv[i], "--frames") == 0) frames = std::atoi(argv[i + 1]);
-        else if (std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[i + 1]);
+        if (std::strcmp(argv[i], "--boxes") == 0)
+            boxes = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (std::strcmp(argv[i], "--frames") == 0)
+            frames = std::atoi(argv[i + 1]);
+        else if (std::strcmp(argv[i], "--runs") == 0)
+            runs = std::atoi(argv[i + 1]);
         else {
             std::fprintf(stderr, "usage: bench_image_view [--boxes N] [--frames F] [--runs R]\n");
             return 2;
@@ -166,8 +183,10 @@ int main(int argc, char** argv) {
         view.set_annotations(annotations);
         rebuild = std::min(rebuild, thread_cpu_seconds() - start);
     }
-    std::printf("bench_image_view: %zu boxes on a %.0f x %.0f item, 1920 x 1080 canvas, %d frames x %d runs\n",
-                boxes, kWidth, kHeight, frames, runs);
+    std::printf(
+        "bench_image_view: %zu boxes on a %.0f x %.0f item, 1920 x 1080 canvas, %d frames x %d "
+        "runs\n",
+        boxes, kWidth, kHeight, frames, runs);
     std::printf("  set_annotations (decode + grid rebuild): %.2f ms CPU (best)\n", rebuild * 1e3);
 
     const double fit_scale = std::min(1920 / kWidth, 1080 / kHeight);
@@ -179,12 +198,14 @@ int main(int argc, char** argv) {
         std::size_t shapes_drawn = 0;
         for (int r = 0; r < runs; ++r) {
             // Centre the image, then sweep the pointer across the canvas.
-            view.set_view(zoom.scale, {(1920 - kWidth * zoom.scale) / 2, (1080 - kHeight * zoom.scale) / 2});
+            view.set_view(zoom.scale,
+                          {(1920 - kWidth * zoom.scale) / 2, (1080 - kHeight * zoom.scale) / 2});
             ui.draw_calls = 0;
             const tessera_view_state_t state{"select", "car", 0, "bench"};
             const double start = thread_cpu_seconds();
             for (int f = 0; f < frames; ++f) {
-                ui.mouse = {static_cast<float>((f * 37) % 1920), static_cast<float>((f * 23) % 1080)};
+                ui.mouse = {static_cast<float>((f * 37) % 1920),
+                            static_cast<float>((f * 23) % 1080)};
                 view.frame(kCountingUi, reinterpret_cast<tessera_ui_t*>(&ui), state);
             }
             means.push_back((thread_cpu_seconds() - start) / frames);
@@ -192,10 +213,11 @@ int main(int argc, char** argv) {
             shapes_drawn = view.stats().shapes_drawn;
         }
         std::sort(means.begin(), means.end());
-        std::printf("  %-7s scale %.2f: %.3f ms CPU per frame (best), %.3f ms (median); "
-                    "%llu draw calls per frame, %zu boxes drawn\n",
-                    zoom.name, zoom.scale, means.front() * 1e3, means[means.size() / 2] * 1e3,
-                    static_cast<unsigned long long>(calls_per_frame), shapes_drawn);
+        std::printf(
+            "  %-7s scale %.2f: %.3f ms CPU per frame (best), %.3f ms (median); "
+            "%llu draw calls per frame, %zu boxes drawn\n",
+            zoom.name, zoom.scale, means.front() * 1e3, means[means.size() / 2] * 1e3,
+            static_cast<unsigned long long>(calls_per_frame), shapes_drawn);
     }
     return 0;
 }

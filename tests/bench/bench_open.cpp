@@ -26,14 +26,17 @@ int main(int argc, char** argv) {
             const auto item = project.item(id);
             const auto annotations = project.annotations(id);
             bytes = item.size() + annotations.size();
-            ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+            ms.push_back(
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count());
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 1;
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("open + read one item (%zu bytes), %d runs: min %.2f ms, median %.2f ms, max %.2f ms\n", bytes, runs,
-                ms.front(), ms[ms.size() / 2], ms.back());
+    std::printf(
+        "open + read one item (%zu bytes), %d runs: min %.2f ms, median %.2f ms, max %.2f ms\n",
+        bytes, runs, ms.front(), ms[ms.size() / 2], ms.back());
     return 0;
 }

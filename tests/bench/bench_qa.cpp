@@ -16,10 +16,10 @@
 // other work, annotations per CPU-second is the measure per core.
 
 #include <algorithm>
-#include <ctime>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -126,11 +126,11 @@ Data make_data(long items, long per_item) {
             double truncation = rng.uniform(0, 1);
             const char* label = kClasses[rng.next() % 5];
             const std::uint64_t fault = rng.next() % 500;  // about 1% of boxes break a rule
-            if (fault == 0) right = 1950;                                       // outside
-            if (fault == 1) right = left;                                       // zero area
+            if (fault == 0) right = 1950;                  // outside
+            if (fault == 1) right = left;                  // zero area
             if (fault == 2 && k) left = last[0], top = last[1], right = last[2], bottom = last[3];
-            if (fault == 3) truncation = 1.5;                                   // out of range
-            if (fault == 4) label = "tram";                                     // unknown label
+            if (fault == 3) truncation = 1.5;  // out of range
+            if (fault == 4) label = "tram";    // unknown label
             last[0] = left, last[1] = top, last[2] = right, last[3] = bottom;
             const auto box = v1::CreateBox(builder, left, top, right, bottom);
             const flatbuffers::Offset<v1::Attribute> attributes[] = {
@@ -242,10 +242,11 @@ constexpr const char* kLuaPlugin = R"(return {
 void print(const char* what, unsigned threads, std::size_t annotations, Timing timing,
            std::size_t findings) {
     const double n = static_cast<double>(annotations) / 1e6;
-    std::printf("%-8s %u thread%s wall %7.3f s %7.2f M annotations/s | cpu %7.3f s %7.2f M "
-                "annotations/cpu-s  (%zu findings)\n",
-                what, threads, threads == 1 ? " " : "s", timing.wall, n / timing.wall, timing.cpu,
-                n / timing.cpu, findings);
+    std::printf(
+        "%-8s %u thread%s wall %7.3f s %7.2f M annotations/s | cpu %7.3f s %7.2f M "
+        "annotations/cpu-s  (%zu findings)\n",
+        what, threads, threads == 1 ? " " : "s", timing.wall, n / timing.wall, timing.cpu,
+        n / timing.cpu, findings);
 }
 
 }  // namespace
@@ -257,10 +258,11 @@ int main(int argc, char** argv) {
     try {
         auto start = Clock::now();
         const Data data = make_data(items, per_item);
-        std::printf("data     %ld items x %ld boxes = %zu annotations, %.0f MB of buffers, built "
-                    "in %.2f s, best of %d runs\n",
-                    items, per_item, data.annotation_count, static_cast<double>(data.bytes) / 1e6,
-                    seconds_since(start), runs);
+        std::printf(
+            "data     %ld items x %ld boxes = %zu annotations, %.0f MB of buffers, built "
+            "in %.2f s, best of %d runs\n",
+            items, per_item, data.annotation_count, static_cast<double>(data.bytes) / 1e6,
+            seconds_since(start), runs);
 
         std::size_t findings = 0;
         const Timing checker = time_checker(data, runs, findings);

@@ -26,7 +26,7 @@ namespace v1 = tessera::v1;
 
 /// The items of a Dataset as the writer sees a project: verified-shape FlatBuffers.
 class Source : public tessera::formats::ItemSource {
-  public:
+public:
     explicit Source(const tessera::formats::Dataset& dataset) {
         flatbuffers::FlatBufferBuilder fbb;
         fbb.Finish(v1::LabelSchema::Pack(fbb, &dataset.schema), v1::LabelSchemaIdentifier());
@@ -68,7 +68,7 @@ class Source : public tessera::formats::ItemSource {
                   *flatbuffers::GetRoot<v1::AnnotationSet>(set.data()));
     }
 
-  private:
+private:
     std::vector<std::uint8_t> schema_;
     std::vector<std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>> items_;
 };

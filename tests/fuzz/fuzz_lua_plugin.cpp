@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         .write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     try {
         // Small limits keep each run short; the limits themselves are what is tested.
-        (void)tessera::lua::load_lua_plugin(dir, "fuzz.plugin", "init.lua", {.memory = 8u << 20, .instructions = 200'000});
+        (void)tessera::lua::load_lua_plugin(dir, "fuzz.plugin", "init.lua",
+                                            {.memory = 8u << 20, .instructions = 200'000});
     } catch (const tessera::Error&) {
     }
     return 0;

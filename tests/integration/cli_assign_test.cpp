@@ -307,8 +307,9 @@ TEST_CASE("role gives roles; then only leads assign and set roles, and the last 
 
     r = run_cli({"assign", dir.string(), "--to", "alice", "2", "--author", "alice"});
     CHECK(r.exit_code == 1);
-    CHECK(r.err == "tessera assign: alice is an annotator in this project and may not assign items; ask a "
-                   "lead; nothing was assigned\n");
+    CHECK(r.err ==
+          "tessera assign: alice is an annotator in this project and may not assign items; ask a "
+          "lead; nothing was assigned\n");
     CHECK(assignees(dir) == std::vector<std::string>{"alice", ""});
     r = run_cli({"assign", dir.string(), "--to", "alice", "2", "--author", "stranger"});
     CHECK(r.exit_code == 1);
@@ -329,5 +330,6 @@ TEST_CASE("role gives roles; then only leads assign and set roles, and the last 
     r = run_cli({"role", dir.string(), "--json"});
     require_ok(r);
     CHECK(r.out ==
-          "{\"roles\":{\"alice\":\"annotator\",\"ivan\":\"inspector\",\"lena\":\"lead\"},\"self_review\":true}\n");
+          "{\"roles\":{\"alice\":\"annotator\",\"ivan\":\"inspector\",\"lena\":\"lead\"},\"self_"
+          "review\":true}\n");
 }

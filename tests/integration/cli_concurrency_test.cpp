@@ -141,7 +141,8 @@ fs::path make_project(const fs::path& dir, int items, int boxes, const std::stri
 
 std::size_t count_of(const std::string& text, const std::string& what) {
     std::size_t n = 0;
-    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size()))
+        ++n;
     return n;
 }
 
@@ -149,7 +150,8 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 std::map<std::string, std::string> files_under(const fs::path& dir) {
     std::map<std::string, std::string> files;
     for (const auto& e : fs::recursive_directory_iterator(dir))
-        if (e.is_regular_file()) files[e.path().lexically_relative(dir).generic_string()] = read_file(e.path());
+        if (e.is_regular_file())
+            files[e.path().lexically_relative(dir).generic_string()] = read_file(e.path());
     return files;
 }
 
@@ -163,8 +165,9 @@ std::vector<std::string> names_in(const fs::path& dir) {
 
 }  // namespace
 
-TEST_CASE("info, validate, export and qa each report one committed state while another process commits",
-          "[concurrency]") {
+TEST_CASE(
+    "info, validate, export and qa each report one committed state while another process commits",
+    "[concurrency]") {
     TempDir tmp;
     const fs::path dir = make_project(tmp / "p", 40, 2);
     // While the command is in the middle of its reads: 5 items and a journal entry more.
@@ -176,8 +179,9 @@ TEST_CASE("info, validate, export and qa each report one committed state while a
         const auto run = test::run_cli_paused({"info", dir.string(), "--json"}, commit_more);
         REQUIRE(run.paused);
         require_ok(run.result);
-        CHECK_THAT(run.result.out, Catch::Contains("\"items\":40,\"annotations\":80,\"classes\":1,"
-                                                   "\"journal_entries\":1,\"states\":{\"New\":40,"));
+        CHECK_THAT(run.result.out,
+                   Catch::Contains("\"items\":40,\"annotations\":80,\"classes\":1,"
+                                   "\"journal_entries\":1,\"states\":{\"New\":40,"));
     }
     SECTION("validate") {
         const auto run = test::run_cli_paused({"validate", dir.string()}, commit_more);
@@ -237,9 +241,11 @@ TEST_CASE("readers neither fail nor wait while the first import into an empty pr
         info = run_cli({"info", dir.string(), "--json"});
         qa = run_cli({"qa", dir.string()});
         validate = run_cli({"validate", dir.string()});
-        exported = run_cli({"export", dir.string(), "--format", "coco", "--out", (tmp / "out.json").string()});
+        exported = run_cli(
+            {"export", dir.string(), "--format", "coco", "--out", (tmp / "out.json").string()});
     };
-    const formats::ImportSummary summary = formats::import_dataset(project, dataset, "test", options);
+    const formats::ImportSummary summary =
+        formats::import_dataset(project, dataset, "test", options);
     CHECK(summary.items_created == 3000);
     REQUIRE(ran);
     require_ok(info);
@@ -269,8 +275,10 @@ TEST_CASE("two imports that create the same items at once both succeed", "[concu
                 annotations.empty() ? "" : ",", 2 * n + b, n, 10 * b);
     }
     const fs::path file = tmp / "in.json";
-    write_file_atomic(file, fmt::format(R"({{"images":[{}],"categories":[{{"id":1,"name":"car"}}],"annotations":[{}]}})",
-                                        images, annotations));
+    write_file_atomic(
+        file, fmt::format(
+                  R"({{"images":[{}],"categories":[{{"id":1,"name":"car"}}],"annotations":[{}]}})",
+                  images, annotations));
     test::RunResult first, second;
     {
         // Both imports start while this test holds the write lock: both have read
@@ -278,8 +286,10 @@ TEST_CASE("two imports that create the same items at once both succeed", "[concu
         store::Project holder = store::Project::open(dir);
         std::optional<store::Transaction> lock;
         lock.emplace(holder.begin());
-        test::Started a = test::start_cli({"import", dir.string(), "--format", "coco", file.string()});
-        test::Started b = test::start_cli({"import", dir.string(), "--format", "coco", file.string()});
+        test::Started a =
+            test::start_cli({"import", dir.string(), "--format", "coco", file.string()});
+        test::Started b =
+            test::start_cli({"import", dir.string(), "--format", "coco", file.string()});
         const std::vector<long> sleeping{SYS_nanosleep, SYS_clock_nanosleep};  // SQLite's busy wait
         REQUIRE(test::wait_until_in_syscall(a.pid(), sleeping));
         REQUIRE(test::wait_until_in_syscall(b.pid(), sleeping));
@@ -292,8 +302,9 @@ TEST_CASE("two imports that create the same items at once both succeed", "[concu
     const std::string both = first.out + second.out;
     CHECK_THAT(both, Catch::Contains("20 items (0 matched, 20 new), 40 annotations"));
     CHECK_THAT(both, Catch::Contains("20 items (20 matched, 0 new), 40 annotations"));
-    CHECK_THAT(run_cli({"info", dir.string(), "--json"}).out,
-               Catch::Contains("\"items\":20,\"annotations\":40,\"classes\":1,\"journal_entries\":2,"));
+    CHECK_THAT(
+        run_cli({"info", dir.string(), "--json"}).out,
+        Catch::Contains("\"items\":20,\"annotations\":40,\"classes\":1,\"journal_entries\":2,"));
 }
 
 TEST_CASE("an import that cannot get the write lock says so in one line and imports nothing",
@@ -301,7 +312,8 @@ TEST_CASE("an import that cannot get the write lock says so in one line and impo
     TempDir tmp;
     const fs::path dir = make_project(tmp / "p", 3, 1);
     const fs::path file = tmp / "in.json";
-    write_file_atomic(file, R"({"images":[{"id":1,"file_name":"images/0001.jpg","width":640,"height":480}],
+    write_file_atomic(
+        file, R"({"images":[{"id":1,"file_name":"images/0001.jpg","width":640,"height":480}],
 "categories":[{"id":1,"name":"bus"}],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[1,2,3,4]}]})");
     store::Project holder = store::Project::open(dir);
     store::Transaction lock = holder.begin();  // held for longer than a writer waits (10 s)
@@ -344,8 +356,9 @@ TEST_CASE("a killed export leaves no temporary file", "[concurrency][export]") {
     const fs::path out = tmp / "out" / "instances.json";
     require_ok(run_cli({"export", dir.string(), "--format", "coco", "--out", out.string()}));
     const std::string before = read_file(out);
-    const auto run = test::run_cli_paused({"export", dir.string(), "--format", "coco", "--out", out.string()},
-                                          [](pid_t pid) { ::kill(pid, SIGKILL); });
+    const auto run =
+        test::run_cli_paused({"export", dir.string(), "--format", "coco", "--out", out.string()},
+                             [](pid_t pid) { ::kill(pid, SIGKILL); });
     REQUIRE(run.paused);
     CHECK(run.result.exit_code == 128 + SIGKILL);
     CHECK(read_file(out) == before);
@@ -358,7 +371,8 @@ TEST_CASE("a folder export that fails midway leaves the old dataset as it was", 
             TempDir tmp;
             const fs::path dir = make_project(tmp / "p", 6, 2, "car");
             const fs::path out = tmp / "dataset";
-            require_ok(run_cli({"export", dir.string(), "--format", format, "--out", out.string()}));
+            require_ok(
+                run_cli({"export", dir.string(), "--format", format, "--out", out.string()}));
             put(out / "images" / "0001.jpg", "the user's image");
             const auto before = files_under(out);
             {
@@ -368,7 +382,8 @@ TEST_CASE("a folder export that fails midway leaves the old dataset as it was", 
                 relabel(project, 3, "truck");
                 add_items(project, 1, 1, 1, "truck", "png");
             }
-            const auto failed = run_cli({"export", dir.string(), "--format", format, "--out", out.string()});
+            const auto failed =
+                run_cli({"export", dir.string(), "--format", format, "--out", out.string()});
             CHECK(failed.exit_code == 1);
             CHECK_THAT(failed.err, Catch::Contains("images/0001.png"));
             CHECK(std::count(failed.err.begin(), failed.err.end(), '\n') == 1);
@@ -386,14 +401,16 @@ TEST_CASE("an export replaces what it wrote before and keeps every other file of
             const fs::path six = make_project(tmp / "six", 6, 2, "car");
             const fs::path five = make_project(tmp / "five", 5, 1, "bus");
             const fs::path out = tmp / "dataset";
-            require_ok(run_cli({"export", six.string(), "--format", format, "--out", out.string()}));
+            require_ok(
+                run_cli({"export", six.string(), "--format", format, "--out", out.string()}));
             const auto first = files_under(out);
             // The user's own files: images beside the labels, notes, an empty folder.
             for (int n = 1; n <= 6; ++n) put(out / uri_of(n), fmt::format("image {}", n));
             write_file_atomic(out / "notes.txt", "the user's notes");
             fs::create_directories(out / "empty");
 
-            require_ok(run_cli({"export", five.string(), "--format", format, "--out", out.string()}));
+            require_ok(
+                run_cli({"export", five.string(), "--format", format, "--out", out.string()}));
             const auto second = files_under(out);
             for (int n = 1; n <= 6; ++n) CHECK(second.at(uri_of(n)) == fmt::format("image {}", n));
             CHECK(second.at("notes.txt") == "the user's notes");
@@ -427,7 +444,8 @@ TEST_CASE("a killed folder export is cleaned up by the next, and a running one i
         {"export", six.string(), "--format", "voc", "--out", out.string()}, [&](pid_t pid) {
             // A second export while the first is paused mid-way: it must not take the
             // first's work for a dead export's leftovers.
-            meanwhile = run_cli({"export", five.string(), "--format", "voc", "--out", out.string()});
+            meanwhile =
+                run_cli({"export", five.string(), "--format", "voc", "--out", out.string()});
             ::kill(pid, SIGKILL);
         });
     REQUIRE(run.paused);

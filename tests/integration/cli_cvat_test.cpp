@@ -36,12 +36,16 @@ TEST_CASE("cvat: a task export goes through a project and back unchanged") {
     require_ok(run_cli({"export", dir, "--format", "cvat", "--out", first, "--strict"}));
 
     const std::string xml = tessera::read_file(first);
-    CHECK(xml.find(R"(<image id="0" name="street/0001.png" width="64" height="48" subset="train" task_id="7">)") !=
-          std::string::npos);
+    CHECK(
+        xml.find(
+            R"(<image id="0" name="street/0001.png" width="64" height="48" subset="train" task_id="7">)") !=
+        std::string::npos);
     CHECK(xml.find(R"(<image id="1" name="street/0002.png" width="8" height="6" subset="val")") !=
           std::string::npos);
-    CHECK(xml.find(R"(<box label="car" source="manual" occluded="1" xtl="10.5" ytl="12" xbr="30.25" ybr="28" z_order="1" group_id="1">)") !=
-          std::string::npos);
+    CHECK(
+        xml.find(
+            R"(<box label="car" source="manual" occluded="1" xtl="10.5" ytl="12" xbr="30.25" ybr="28" z_order="1" group_id="1">)") !=
+        std::string::npos);
     CHECK(xml.find(R"(<attribute name="speed">42</attribute>)") != std::string::npos);
     CHECK(xml.find(R"(<attribute name="plate">京A·12345</attribute>)") != std::string::npos);
     CHECK(xml.find(R"(rle="1, 4, 1" left="2" top="1" width="3" height="2")") != std::string::npos);

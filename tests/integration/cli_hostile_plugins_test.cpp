@@ -36,7 +36,8 @@ struct Timed {
     [[nodiscard]] std::string all() const { return result.out + result.err; }
 };
 
-/// Runs the CLI; a hung one is killed by timeout(1) after 120 s (exit 124) instead of hanging ctest.
+/// Runs the CLI; a hung one is killed by timeout(1) after 120 s (exit 124) instead of hanging
+/// ctest.
 Timed cli(const std::vector<std::string>& args) {
     std::vector<std::string> command{"--signal=KILL", "120", TESSERA_CLI};
     command.insert(command.end(), args.begin(), args.end());

@@ -54,7 +54,7 @@ void spit(const fs::path& path, const std::string& bytes) {
 /// commits of other processes stay in the WAL (no checkpoint can pass it,
 /// and no one else is the last connection to close and delete the WAL).
 class WalHolder {
-  public:
+public:
     explicit WalHolder(const fs::path& db) {
         REQUIRE(sqlite3_open(db.c_str(), &db_) == SQLITE_OK);
         REQUIRE(sqlite3_exec(db_, "BEGIN; SELECT count(*) FROM items;", nullptr, nullptr,
@@ -67,7 +67,7 @@ class WalHolder {
     WalHolder(const WalHolder&) = delete;
     WalHolder& operator=(const WalHolder&) = delete;
 
-  private:
+private:
     sqlite3* db_ = nullptr;
 };
 
@@ -78,8 +78,8 @@ void copy_with_import_in_wal(const fs::path& dir, const fs::path& copy) {
     require_ok(run_cli({"add", dir.string(), kSample + "/images"}));
     fs::copy(kSample + "/images", dir / "images", fs::copy_options::recursive);
     const WalHolder holder(dir / "project.db");
-    require_ok(run_cli({"import", dir.string(), "--format", "coco",
-                        kSample + "/annotations/instances.json"}));
+    require_ok(run_cli(
+        {"import", dir.string(), "--format", "coco", kSample + "/annotations/instances.json"}));
     REQUIRE(fs::file_size(dir.string() + "/project.db-wal") > 0);
     fs::create_directories(copy);
     for (const auto& entry : fs::directory_iterator(dir))
@@ -94,10 +94,8 @@ bool shell(const std::string& command) {
 
 /// A mount made for one test and unmounted after it.
 class Mount {
-  public:
-    Mount(const fs::path& target, const std::string& how) : target_(target) {
-        ok_ = shell(how);
-    }
+public:
+    Mount(const fs::path& target, const std::string& how) : target_(target) { ok_ = shell(how); }
     ~Mount() {
         if (ok_) ::umount2(target_.c_str(), MNT_DETACH);
     }
@@ -105,7 +103,7 @@ class Mount {
     Mount& operator=(const Mount&) = delete;
     [[nodiscard]] bool ok() const { return ok_; }
 
-  private:
+private:
     fs::path target_;
     bool ok_ = false;
 };
@@ -215,8 +213,7 @@ TEST_CASE("cli: an empty or foreign project.db is refused and left as it was", "
     TempDir tmp;
     const fs::path dir = tmp / "p";
     require_ok(run_cli({"init", dir.string(), "--name", "p"}));
-    const std::string png =
-        slurp(kSample + "/images/crossing-001.png").substr(0, 4096);
+    const std::string png = slurp(kSample + "/images/crossing-001.png").substr(0, 4096);
     struct Case {
         const char* name;
         std::string bytes;
@@ -252,8 +249,8 @@ TEST_CASE("cli: a project in a read-only folder can be read by every read-only c
     require_ok(run_cli({"init", dir.string(), "--name", "street"}));
     fs::copy(kSample + "/images", dir / "images", fs::copy_options::recursive);
     require_ok(run_cli({"add", dir.string(), (dir / "images").string()}));
-    require_ok(run_cli({"import", dir.string(), "--format", "coco",
-                        kSample + "/annotations/instances.json"}));
+    require_ok(run_cli(
+        {"import", dir.string(), "--format", "coco", kSample + "/annotations/instances.json"}));
     const std::string info_before = run_cli({"info", dir.string()}).out;
 
     // Root ignores permission bits: a read-only bind mount is read-only even to root.
@@ -278,8 +275,8 @@ TEST_CASE("cli: a project in a read-only folder can be read by every read-only c
     INFO("qa: " << qa.out << qa.err);
     CHECK(qa.exit_code != 2);
     CHECK_THAT(qa.err, !Contains("read-only") && !Contains("unable to open"));
-    const RunResult out = run_cli(
-        {"export", ro.string(), "--format", "coco", "--out", (tmp / "out.json").string()});
+    const RunResult out =
+        run_cli({"export", ro.string(), "--format", "coco", "--out", (tmp / "out.json").string()});
     INFO("export: " << out.out << out.err);
     CHECK(out.exit_code == 0);
     const RunResult schema = run_cli({"schema", "list", "--project", ro.string()});

@@ -33,7 +33,8 @@ struct Shape {
 };
 
 std::ostream& operator<<(std::ostream& os, const Shape& s) {
-    return os << s.label << " [" << s.left << ", " << s.top << ", " << s.right << ", " << s.bottom << "]";
+    return os << s.label << " [" << s.left << ", " << s.top << ", " << s.right << ", " << s.bottom
+              << "]";
 }
 
 /// Every annotation of the project as label + bounding box, by item file name.
@@ -70,7 +71,8 @@ void require_ok(const tessera::test::RunResult& r) {
 void make_sample_project(const std::filesystem::path& dir) {
     require_ok(run_cli({"init", dir.string(), "--name", "street"}));
     require_ok(run_cli({"add", dir.string(), kSample + "/images"}));
-    require_ok(run_cli({"import", dir.string(), "--format", "coco", kSample + "/annotations/instances.json"}));
+    require_ok(run_cli(
+        {"import", dir.string(), "--format", "coco", kSample + "/annotations/instances.json"}));
 }
 
 }  // namespace
@@ -85,11 +87,13 @@ TEST_CASE("the sample pipeline: init, add, import, info, validate") {
     require_ok(add);
     CHECK(add.out.find("added 3 items (3 Image); skipped 0 duplicates") != std::string::npos);
 
-    const auto again = run_cli({"add", dir, kSample + "/images", kSample + "/images/crossing-001.png"});
+    const auto again =
+        run_cli({"add", dir, kSample + "/images", kSample + "/images/crossing-001.png"});
     require_ok(again);
     CHECK(again.out.find("added 0 items; skipped 4 duplicates") != std::string::npos);
 
-    const auto import = run_cli({"import", dir, "--format", "coco", kSample + "/annotations/instances.json"});
+    const auto import =
+        run_cli({"import", dir, "--format", "coco", kSample + "/annotations/instances.json"});
     require_ok(import);
     CHECK(import.out.find("3 items (3 matched, 0 new), 7 annotations") != std::string::npos);
 
@@ -119,8 +123,10 @@ TEST_CASE("every format's export imports back to the same shapes") {
     for (const std::string format : {"coco", "yolo", "voc", "labelme"}) {
         DYNAMIC_SECTION(format) {
             // Into a folder that does not exist yet: export creates it.
-            const auto out = tmp / "exports" / format / ("export-" + format + (format == "coco" ? ".json" : ""));
-            require_ok(run_cli({"export", source.string(), "--format", format, "--out", out.string()}));
+            const auto out =
+                tmp / "exports" / format / ("export-" + format + (format == "coco" ? ".json" : ""));
+            require_ok(
+                run_cli({"export", source.string(), "--format", format, "--out", out.string()}));
             if (format == "yolo") {
                 // A YOLO dataset finds its images under images/ beside labels/.
                 std::filesystem::create_directories(out / "images");
@@ -141,7 +147,8 @@ TEST_CASE("a malformed import names file, line and column and changes nothing") 
     make_sample_project(dir);
     const auto before = run_cli({"info", dir.string(), "--json"});
     const auto bad = tmp / "bad.json";
-    tessera::write_file_atomic(bad, R"({"images":[{"id":1,"file_name":"crossing-001.png","width":320,"height":240}],
+    tessera::write_file_atomic(
+        bad, R"({"images":[{"id":1,"file_name":"crossing-001.png","width":320,"height":240}],
 "categories":[{"id":1,"name":"car"}],
 "annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[1,2,3]}]})");
     const auto r = run_cli({"import", dir.string(), "--format", "coco", bad.string()});
@@ -211,9 +218,11 @@ TEST_CASE("a malformed file of every format changes nothing in the project") {
     const auto yolo = tmp / "yolo";
     std::filesystem::create_directories(yolo / "images");
     std::filesystem::create_directories(yolo / "labels");
-    std::filesystem::copy_file(kSample + "/images/crossing-001.png", yolo / "images" / "crossing-001.png");
+    std::filesystem::copy_file(kSample + "/images/crossing-001.png",
+                               yolo / "images" / "crossing-001.png");
     tessera::write_file_atomic(yolo / "classes.txt", "车辆\n行人\n");
-    tessera::write_file_atomic(yolo / "labels" / "crossing-001.txt", "0 0.5 0.5 0.2 0.2\n1 0.5 0.5 0.2\n");
+    tessera::write_file_atomic(yolo / "labels" / "crossing-001.txt",
+                               "0 0.5 0.5 0.2 0.2\n1 0.5 0.5 0.2\n");
     cases.push_back({"yolo", yolo, yolo / "labels" / "crossing-001.txt", ":2:"});
     // VOC: an object whose bndbox lacks ymax.
     const auto voc = tmp / "voc";
@@ -235,7 +244,8 @@ TEST_CASE("a malformed file of every format changes nothing in the project") {
 
     for (const Case& c : cases) {
         DYNAMIC_SECTION(c.format) {
-            const auto r = run_cli({"import", dir.string(), "--format", c.format, c.input.string()});
+            const auto r =
+                run_cli({"import", dir.string(), "--format", c.format, c.input.string()});
             INFO(r.err);
             CHECK(r.exit_code == 1);
             CHECK(r.err.rfind(c.named.string() + ":", 0) == 0);  // starts with the file's name
@@ -250,7 +260,8 @@ TEST_CASE("an import never puts annotations on another file of the same name") {
     TempDir tmp;
     for (const char* split : {"train", "val"}) {
         std::filesystem::create_directories(tmp / split / "images");
-        std::filesystem::copy_file(kSample + "/images/crossing-001.png", tmp / split / "images" / "x.png");
+        std::filesystem::copy_file(kSample + "/images/crossing-001.png",
+                                   tmp / split / "images" / "x.png");
     }
     const auto dir = tmp / "p";
     require_ok(run_cli({"init", dir.string()}));
@@ -259,7 +270,8 @@ TEST_CASE("an import never puts annotations on another file of the same name") {
     tessera::write_file_atomic(tmp / "val" / "x.json", R"({"version": "5.2.1", "flags": {},
   "shapes": [{"label": "car", "points": [[1, 2], [30, 40]], "shape_type": "rectangle", "flags": {}}],
   "imagePath": "images/x.png", "imageData": null, "imageHeight": 240, "imageWidth": 320})");
-    const auto r = run_cli({"import", dir.string(), "--format", "labelme", (tmp / "val" / "x.json").string()});
+    const auto r =
+        run_cli({"import", dir.string(), "--format", "labelme", (tmp / "val" / "x.json").string()});
     require_ok(r);
     CHECK(r.out.find("1 items (0 matched, 1 new)") != std::string::npos);
     const auto shapes = shapes_of(dir);  // keyed by file name: both are x.png

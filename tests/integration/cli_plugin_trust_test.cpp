@@ -45,20 +45,21 @@ std::filesystem::path project(const TempDir& tmp) {
 }
 
 void write_lua_manifest(const std::filesystem::path& folder, std::string_view id) {
-    write(folder / "plugin.json", R"({"id": ")" + std::string(id) +
-                                      R"(", "name": "Local", "version": "1.0.0", "sdk_version": "1.0",
+    write(folder / "plugin.json",
+          R"({"id": ")" + std::string(id) +
+              R"(", "name": "Local", "version": "1.0.0", "sdk_version": "1.0",
               "kind": "lua", "file": "init.lua"})");
 }
 
 /// Sets an environment variable for one scope (the CLI inherits it).
 class ScopedEnv {
-  public:
+public:
     ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
     ~ScopedEnv() { ::unsetenv(name_); }
     ScopedEnv(const ScopedEnv&) = delete;
     ScopedEnv& operator=(const ScopedEnv&) = delete;
 
-  private:
+private:
     const char* name_;
 };
 
@@ -145,7 +146,8 @@ return {
     REQUIRE(messages.size() == 9);
     CHECK(std::count(messages.begin(), messages.end(), "ok\nitem 99: forged") == 3);
     CHECK(std::count(messages.begin(), messages.end(), "\x1b[2J") == 3);
-    CHECK(std::count(messages.begin(), messages.end(), "\xef\xbf\xbd\xef\xbf\xbd") == 3);  // U+FFFD twice
+    CHECK(std::count(messages.begin(), messages.end(), "\xef\xbf\xbd\xef\xbf\xbd") ==
+          3);  // U+FFFD twice
     CHECK(json.out.find('\x1b') == std::string::npos);
 }
 

@@ -29,8 +29,8 @@ std::filesystem::path driving_project(const TempDir& tmp) {
     const auto dir = tmp / "street";
     REQUIRE(run_cli({"init", dir.string(), "--schema", "tessera.driving"}).exit_code == 0);
     REQUIRE(run_cli({"add", dir.string(), kStreet + "/images"}).exit_code == 0);
-    const auto imported =
-        run_cli({"import", dir.string(), "--format", "coco", kStreet + "/annotations/driving.json"});
+    const auto imported = run_cli(
+        {"import", dir.string(), "--format", "coco", kStreet + "/annotations/driving.json"});
     REQUIRE(imported.exit_code == 0);
     return dir;
 }
@@ -48,11 +48,13 @@ TEST_CASE("plugins list shows built-in and bundled Lua plugins as loaded", "[cli
     simdjson::dom::parser parser;
     std::map<std::string, std::pair<std::string, std::string>> seen;  // id -> kind, state
     for (simdjson::dom::element p : parse(parser, result.out).get_array())
-        seen[std::string(p["id"].get_string().value())] = {std::string(p["kind"].get_string().value()),
-                                                           std::string(p["state"].get_string().value())};
+        seen[std::string(p["id"].get_string().value())] = {
+            std::string(p["kind"].get_string().value()),
+            std::string(p["state"].get_string().value())};
     CHECK(seen["tessera.format.coco"] == std::pair<std::string, std::string>{"builtin", "loaded"});
     CHECK(seen["tessera.builtin"] == std::pair<std::string, std::string>{"builtin", "loaded"});
-    for (const char* id : {"tessera.driving", "tessera.speech", "tessera.heritage", "tessera.medical"})
+    for (const char* id :
+         {"tessera.driving", "tessera.speech", "tessera.heritage", "tessera.medical"})
         CHECK(seen[id] == std::pair<std::string, std::string>{"lua", "loaded"});
 }
 
@@ -61,10 +63,12 @@ TEST_CASE("a broken plugin in a project's folder is refused with its reason; the
     TempDir tmp;
     const auto dir = tmp / "p";
     REQUIRE(run_cli({"init", dir.string()}).exit_code == 0);
-    write(dir / "plugins/broken/plugin.json",
-          R"({"id": "com.example.broken", "name": "Broken", "version": "1.0.0", "sdk_version": "1.0",
+    write(
+        dir / "plugins/broken/plugin.json",
+        R"({"id": "com.example.broken", "name": "Broken", "version": "1.0.0", "sdk_version": "1.0",
               "kind": "lua", "file": "init.lua"})");
-    write(dir / "plugins/broken/init.lua", "return { api = 1, id = 'com.example.broken', qa_rules = {\n");
+    write(dir / "plugins/broken/init.lua",
+          "return { api = 1, id = 'com.example.broken', qa_rules = {\n");
     write(dir / "plugins/newer/plugin.json",
           R"({"id": "com.example.newer", "name": "Newer", "version": "1.0.0", "sdk_version": "1.9",
               "kind": "native", "file": "newer.so"})");
@@ -84,10 +88,12 @@ TEST_CASE("a broken plugin in a project's folder is refused with its reason; the
     CHECK(qa.exit_code == 1);
     CHECK_THAT(qa.err, Catch::Contains("com.example.broken") && Catch::Contains("refused"));
     CHECK_THAT(qa.err, Catch::Contains("tessera qa: the project's plugin com.example.broken in ") &&
-                           Catch::Contains("plugins/broken failed to load: ") && Catch::Contains("init.lua:2"));
+                           Catch::Contains("plugins/broken failed to load: ") &&
+                           Catch::Contains("init.lua:2"));
     CHECK(qa.out.empty());
     // Export and import need only the format they name: they go on, with the warning.
-    const auto exported = run_cli({"export", dir.string(), "--format", "coco", "--out", (tmp / "out.json").string()});
+    const auto exported =
+        run_cli({"export", dir.string(), "--format", "coco", "--out", (tmp / "out.json").string()});
     CHECK(exported.exit_code == 0);
     CHECK_THAT(exported.err, Catch::Contains("com.example.broken") && Catch::Contains("refused"));
 }
@@ -95,7 +101,8 @@ TEST_CASE("a broken plugin in a project's folder is refused with its reason; the
 TEST_CASE("schema list and show describe the bundled schemas", "[cli][schema]") {
     const auto list = run_cli({"schema", "list"});
     REQUIRE(list.exit_code == 0);
-    for (const char* id : {"tessera.driving", "tessera.speech", "tessera.heritage", "tessera.medical"})
+    for (const char* id :
+         {"tessera.driving", "tessera.speech", "tessera.heritage", "tessera.medical"})
         CHECK_THAT(list.out, Catch::Contains(id));
 
     const auto text = run_cli({"schema", "show", "tessera.driving"});
@@ -110,13 +117,15 @@ TEST_CASE("schema list and show describe the bundled schemas", "[cli][schema]") 
         if (c["key"].get_string().value() != "traffic_light") continue;
         for (simdjson::dom::element a : c["attributes"].get_array())
             if (a["key"].get_string().value() == "state")
-                state_required = a["required"].get_bool().value() && a["type"].get_string().value() == "enum";
+                state_required =
+                    a["required"].get_bool().value() && a["type"].get_string().value() == "enum";
     }
     CHECK(state_required);
 
     const auto missing = run_cli({"schema", "show", "com.example.nothing"});
     CHECK(missing.exit_code == 1);
-    CHECK_THAT(missing.err, Catch::Contains("com.example.nothing") && Catch::Contains("tessera.driving"));
+    CHECK_THAT(missing.err,
+               Catch::Contains("com.example.nothing") && Catch::Contains("tessera.driving"));
 }
 
 TEST_CASE("init --schema stores the plugin's schema and records its id", "[cli][schema]") {
@@ -132,7 +141,8 @@ TEST_CASE("init --schema stores the plugin's schema and records its id", "[cli][
     bool has_nodule = false;
     for (const auto* c : *schema->classes()) has_nodule |= c->key()->str() == "nodule";
     CHECK(has_nodule);
-    CHECK_THAT(tessera::read_file(dir / "tessera-project.json"), Catch::Contains("\"schema\": \"tessera.medical\""));
+    CHECK_THAT(tessera::read_file(dir / "tessera-project.json"),
+               Catch::Contains("\"schema\": \"tessera.medical\""));
 
     const auto unknown = run_cli({"init", (tmp / "q").string(), "--schema", "com.example.none"});
     CHECK(unknown.exit_code == 1);
@@ -146,7 +156,8 @@ TEST_CASE("qa finds the traffic light without a state, exits 1, and passes once 
 
     const auto text = run_cli({"qa", dir.string()});
     CHECK(text.exit_code == 1);
-    CHECK_THAT(text.out, Catch::Contains("crossing-002.png: annotation") && Catch::Contains("driving.light-state"));
+    CHECK_THAT(text.out, Catch::Contains("crossing-002.png: annotation") &&
+                             Catch::Contains("driving.light-state"));
     CHECK_THAT(text.out, Catch::Contains("2 errors"));
 
     const auto json1 = run_cli({"qa", dir.string(), "--json", "--threads", "1"});
@@ -166,7 +177,8 @@ TEST_CASE("qa finds the traffic light without a state, exits 1, and passes once 
     CHECK(simdjson::minify(r1["findings"]) == simdjson::minify(r2["findings"]));
 
     // --rules runs exactly the rules named.
-    const auto only = run_cli({"qa", dir.string(), "--rules", "builtin.near-duplicate,builtin.outside-image"});
+    const auto only =
+        run_cli({"qa", dir.string(), "--rules", "builtin.near-duplicate,builtin.outside-image"});
     CHECK(only.exit_code == 0);
     CHECK_THAT(only.out, Catch::Contains("with 2 rules: 0 errors"));
     CHECK(run_cli({"qa", dir.string(), "--rules", "no.such-rule"}).exit_code == 1);
@@ -175,9 +187,11 @@ TEST_CASE("qa finds the traffic light without a state, exits 1, and passes once 
     std::string fixed = tessera::read_file(kStreet + "/annotations/driving.json");
     const std::string missing = R"("attributes": {"occlusion": "none"}})";
     REQUIRE(fixed.find(missing) != std::string::npos);
-    fixed.replace(fixed.find(missing), missing.size(), R"("attributes": {"occlusion": "none", "state": "green"}})");
+    fixed.replace(fixed.find(missing), missing.size(),
+                  R"("attributes": {"occlusion": "none", "state": "green"}})");
     write(tmp / "fixed.json", fixed);
-    REQUIRE(run_cli({"import", dir.string(), "--format", "coco", (tmp / "fixed.json").string()}).exit_code == 0);
+    REQUIRE(run_cli({"import", dir.string(), "--format", "coco", (tmp / "fixed.json").string()})
+                .exit_code == 0);
     const auto after = run_cli({"qa", dir.string()});
     CHECK(after.exit_code == 0);
     CHECK_THAT(after.out, Catch::Contains("0 errors"));
@@ -200,18 +214,22 @@ TEST_CASE("the project file's qa.rules change severities and parameters", "[cli]
     CHECK_THAT(result.out, !Catch::Contains("builtin.attribute-required"));
 
     // A typo in the project file is named with its position.
-    write(file, R"({"tessera_project": 1, "name": "p", "qa": {"rules": {"driving.light-state": {"severity": "fatal"}}}})");
+    write(
+        file,
+        R"({"tessera_project": 1, "name": "p", "qa": {"rules": {"driving.light-state": {"severity": "fatal"}}}})");
     const auto bad = run_cli({"qa", dir.string()});
     CHECK(bad.exit_code == 1);
     CHECK_THAT(bad.err, Catch::Contains("tessera-project.json:1:") && Catch::Contains("severity"));
 }
 
-TEST_CASE("a Lua rule in a project's plugins folder runs, and one that loops forever becomes a finding",
-          "[cli][qa][lua]") {
+TEST_CASE(
+    "a Lua rule in a project's plugins folder runs, and one that loops forever becomes a finding",
+    "[cli][qa][lua]") {
     TempDir tmp;
     const auto dir = driving_project(tmp);
-    write(dir / "plugins/local/plugin.json",
-          R"({"id": "com.example.local", "name": "Local rules", "version": "1.0.0", "sdk_version": "1.0",
+    write(
+        dir / "plugins/local/plugin.json",
+        R"({"id": "com.example.local", "name": "Local rules", "version": "1.0.0", "sdk_version": "1.0",
               "kind": "lua", "file": "init.lua"})");
     write(dir / "plugins/local/init.lua", R"(
 return {
@@ -235,7 +253,8 @@ return {
         const std::string_view rule = f["rule"].get_string().value();
         const std::string_view message = f["message"].get_string().value();
         if (rule == "local.no-cars") ++cars;
-        if (rule == "local.forever" && message.find("instruction budget") != std::string_view::npos) {
+        if (rule == "local.forever" &&
+            message.find("instruction budget") != std::string_view::npos) {
             CHECK(f["severity"].get_string().value() == "error");
             ++budget;
         }

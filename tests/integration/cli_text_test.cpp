@@ -46,7 +46,8 @@ std::string coco_with_names(const std::vector<std::string>& names) {
                        R"(,"bbox":[10,10,20,20]})";
     }
     return R"({"images":[{"id":1,"file_name":"crossing-001.png","width":320,"height":240}],)"
-           R"("categories":[)" + categories + R"(],"annotations":[)" + annotations + "]}";
+           R"("categories":[)" +
+           categories + R"(],"annotations":[)" + annotations + "]}";
 }
 
 /// The labels of item 1, in annotation order.
@@ -62,7 +63,8 @@ std::vector<std::string> labels(const std::filesystem::path& dir) {
 
 std::size_t count(const std::string& text, const std::string& part) {
     std::size_t n = 0;
-    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1))
+        ++n;
     return n;
 }
 
@@ -94,10 +96,12 @@ TEST_CASE("validate and qa report damaged text, naming item, annotation and fiel
     const RunResult qa = run_cli({"qa", dir.string()});
     INFO("qa: " << qa.out << qa.err);
     CHECK(qa.exit_code == 1);
-    CHECK_THAT(qa.out, Contains("crossing-001.png: annotation 2: error: builtin.text-damaged: label "
-                                "has 3 U+FFFD replacement characters, the first at byte 1\n"));
-    CHECK_THAT(qa.out, Contains("crossing-001.png: annotation 3: warning: builtin.text-nfc: label is "
-                                "not in Unicode NFC\n"));
+    CHECK_THAT(qa.out,
+               Contains("crossing-001.png: annotation 2: error: builtin.text-damaged: label "
+                        "has 3 U+FFFD replacement characters, the first at byte 1\n"));
+    CHECK_THAT(qa.out,
+               Contains("crossing-001.png: annotation 3: warning: builtin.text-nfc: label is "
+                        "not in Unicode NFC\n"));
     CHECK(count(qa.out, "builtin.text-") == 2);
 
     // A NUL byte, which the store refuses, written behind its back.
@@ -113,12 +117,14 @@ TEST_CASE("validate and qa report damaged text, naming item, annotation and fiel
         REQUIRE(sqlite3_open((dir / "project.db").c_str(), &db) == SQLITE_OK);
         sqlite3_stmt* stmt = nullptr;
         // With its checksum: damaged text, not damaged pages, is what is tested.
-        REQUIRE(sqlite3_prepare_v2(db, "UPDATE annotation_sets SET data = ?1, checksum = ?2 WHERE item = 1",
-                                   -1, &stmt, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_prepare_v2(
+                    db, "UPDATE annotation_sets SET data = ?1, checksum = ?2 WHERE item = 1", -1,
+                    &stmt, nullptr) == SQLITE_OK);
         sqlite3_bind_blob(stmt, 1, builder.GetBufferPointer(), static_cast<int>(builder.GetSize()),
                           SQLITE_TRANSIENT);
-        sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(tessera::store::stored_checksum(
-                                        {builder.GetBufferPointer(), builder.GetSize()})));
+        sqlite3_bind_int64(stmt, 2,
+                           static_cast<sqlite3_int64>(tessera::store::stored_checksum(
+                               {builder.GetBufferPointer(), builder.GetSize()})));
         CHECK(sqlite3_step(stmt) == SQLITE_DONE);
         sqlite3_finalize(stmt);
         sqlite3_close(db);

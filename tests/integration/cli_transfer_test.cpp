@@ -73,11 +73,14 @@ TEST_CASE("an export writes the dataset's names, not the project's media paths",
     TempDir dir;
     put_png_header(dir / "client/images/street/0001.png", 40, 30);
     REQUIRE(run_cli({"init", (dir / "work/p").string()}).exit_code == 0);
-    REQUIRE(run_cli({"add", (dir / "work/p").string(), (dir / "client/images").string()}).exit_code == 0);
-    REQUIRE(uris_of(dir / "work/p") == std::vector<std::string>{"../../client/images/street/0001.png"});
+    REQUIRE(
+        run_cli({"add", (dir / "work/p").string(), (dir / "client/images").string()}).exit_code ==
+        0);
+    REQUIRE(uris_of(dir / "work/p") ==
+            std::vector<std::string>{"../../client/images/street/0001.png"});
 
-    const auto exported = run_cli({"export", (dir / "work/p").string(), "--format", "labelme", "--out",
-                                   (dir / "out").string()});
+    const auto exported = run_cli({"export", (dir / "work/p").string(), "--format", "labelme",
+                                   "--out", (dir / "out").string()});
     REQUIRE(exported.exit_code == 0);
     CHECK(fs::exists(dir / "out/street/0001.json"));
     CHECK_FALSE(fs::exists(dir / "out/client"));
@@ -96,7 +99,8 @@ TEST_CASE("an import keeps the file's per-image data on items that were already 
     REQUIRE(run_cli({"init", (dir / "p").string()}).exit_code == 0);
     REQUIRE(run_cli({"add", (dir / "p").string(), (dir / "p/images").string()}).exit_code == 0);
 
-    const auto imported = run_cli({"import", (dir / "p").string(), "--format", "coco", (dir / "coco.json").string()});
+    const auto imported =
+        run_cli({"import", (dir / "p").string(), "--format", "coco", (dir / "coco.json").string()});
     REQUIRE(imported.exit_code == 0);
     CHECK_THAT(imported.out, Catch::Contains("1 matched"));
     const v1::ItemT item = item_of(dir / "p", 1);
@@ -110,8 +114,8 @@ TEST_CASE("import and export take the options of their format and refuse others 
           "[integration][formats]") {
     TempDir dir;
     REQUIRE(run_cli({"init", (dir / "p").string()}).exit_code == 0);
-    const auto wrong = run_cli({"export", (dir / "p").string(), "--format", "labelme", "--yolo-task",
-                                "segment", "--out", (dir / "out").string()});
+    const auto wrong = run_cli({"export", (dir / "p").string(), "--format", "labelme",
+                                "--yolo-task", "segment", "--out", (dir / "out").string()});
     CHECK(wrong.exit_code == 2);
     CHECK_THAT(wrong.err, Catch::Contains("unknown option --yolo-task (format labelme takes"));
     CHECK_FALSE(fs::exists(dir / "out"));
@@ -119,17 +123,19 @@ TEST_CASE("import and export take the options of their format and refuse others 
 
 TEST_CASE("import --json reports what it did as JSON", "[integration][formats]") {
     TempDir dir;
-    put(dir / "a.json", R"({"version": "5.2.1", "flags": {}, "imagePath": "a.png", "imageData": null,
+    put(dir / "a.json",
+        R"({"version": "5.2.1", "flags": {}, "imagePath": "a.png", "imageData": null,
         "imageHeight": 30, "imageWidth": 40,
         "shapes": [{"label": "car", "points": [[1, 2], [5, 6]], "shape_type": "rectangle",
                     "group_id": null, "flags": {}, "description": ""}]})");
     REQUIRE(run_cli({"init", (dir / "p").string()}).exit_code == 0);
-    const auto imported =
-        run_cli({"import", (dir / "p").string(), "--format", "labelme", "--json", (dir / "a.json").string()});
+    const auto imported = run_cli({"import", (dir / "p").string(), "--format", "labelme", "--json",
+                                   (dir / "a.json").string()});
     REQUIRE(imported.exit_code == 0);
-    CHECK(imported.out ==
-          R"({"items_matched":0,"items_created":1,"annotations":1,"classes_added":1,"unknown_labels":[],"not_carried":[]})"
-          "\n");
+    CHECK(
+        imported.out ==
+        R"({"items_matched":0,"items_created":1,"annotations":1,"classes_added":1,"unknown_labels":[],"not_carried":[]})"
+        "\n");
 }
 
 namespace {
@@ -149,7 +155,8 @@ constexpr const char* kSevenShapes = R"({"version": "5.2.1", "flags": {}, "image
 /// The number of times `needle` occurs in `text`.
 std::size_t count_of(const std::string& text, std::string_view needle) {
     std::size_t count = 0;
-    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++count;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+        ++count;
     return count;
 }
 
@@ -161,29 +168,39 @@ TEST_CASE("an export says what the target format could not carry, and --strict w
     put(dir / "in/a.json", kSevenShapes);
     const std::string project = (dir / "p").string();
     REQUIRE(run_cli({"init", project}).exit_code == 0);
-    REQUIRE(run_cli({"import", project, "--format", "labelme", (dir / "in/a.json").string()}).exit_code == 0);
+    REQUIRE(run_cli({"import", project, "--format", "labelme", (dir / "in/a.json").string()})
+                .exit_code == 0);
 
-    const auto exported = run_cli({"export", project, "--format", "coco", "--out", (dir / "out.json").string()});
+    const auto exported =
+        run_cli({"export", project, "--format", "coco", "--out", (dir / "out.json").string()});
     REQUIRE(exported.exit_code == 0);
     // The box, the polygon and the two-part bus: three annotations, the bus one of them.
     const std::string coco = tessera::read_file(dir / "out.json");
     CHECK(count_of(coco, "\"image_id\"") == 3);
     CHECK_THAT(exported.err, Catch::Contains("3 things not carried unchanged"));
-    CHECK_THAT(exported.err, Catch::Contains("1 × Polyline annotations (COCO has no polylines), label lane"));
-    CHECK_THAT(exported.err, Catch::Contains("1 × Point annotations (COCO has no single points), label sign"));
-    CHECK_THAT(exported.err, Catch::Contains("1 × Circle annotations (COCO has no circles), label wheel"));
+    CHECK_THAT(exported.err,
+               Catch::Contains("1 × Polyline annotations (COCO has no polylines), label lane"));
+    CHECK_THAT(exported.err,
+               Catch::Contains("1 × Point annotations (COCO has no single points), label sign"));
+    CHECK_THAT(exported.err,
+               Catch::Contains("1 × Circle annotations (COCO has no circles), label wheel"));
 
-    const auto json = run_cli({"export", project, "--format", "coco", "--json", "--out", (dir / "out2.json").string()});
+    const auto json = run_cli(
+        {"export", project, "--format", "coco", "--json", "--out", (dir / "out2.json").string()});
     REQUIRE(json.exit_code == 0);
-    CHECK_THAT(json.out, Catch::Contains(R"x("what":"Point annotations (COCO has no single points)","label":"sign","count":1)x"));
+    CHECK_THAT(
+        json.out,
+        Catch::Contains(
+            R"x("what":"Point annotations (COCO has no single points)","label":"sign","count":1)x"));
 
-    const auto strict = run_cli({"export", project, "--format", "coco", "--strict", "--out", (dir / "out.json").string()});
+    const auto strict = run_cli(
+        {"export", project, "--format", "coco", "--strict", "--out", (dir / "out.json").string()});
     CHECK(strict.exit_code == 1);
     CHECK_THAT(strict.err, Catch::Contains("--strict: "));
     CHECK(tessera::read_file(dir / "out.json") == coco);  // the old output, unchanged
 
-    const auto strict_folder =
-        run_cli({"export", project, "--format", "voc", "--strict", "--out", (dir / "voc").string()});
+    const auto strict_folder = run_cli(
+        {"export", project, "--format", "voc", "--strict", "--out", (dir / "voc").string()});
     CHECK(strict_folder.exit_code == 1);
     CHECK_FALSE(fs::exists(dir / "voc"));
 }
@@ -194,8 +211,11 @@ TEST_CASE("a multi-part instance keeps one identity from labelme to COCO and fro
     put(dir / "in/a.json", kSevenShapes);
     const std::string project = (dir / "p").string();
     REQUIRE(run_cli({"init", project}).exit_code == 0);
-    REQUIRE(run_cli({"import", project, "--format", "labelme", (dir / "in/a.json").string()}).exit_code == 0);
-    REQUIRE(run_cli({"export", project, "--format", "coco", "--out", (dir / "a.coco.json").string()}).exit_code == 0);
+    REQUIRE(run_cli({"import", project, "--format", "labelme", (dir / "in/a.json").string()})
+                .exit_code == 0);
+    REQUIRE(
+        run_cli({"export", project, "--format", "coco", "--out", (dir / "a.coco.json").string()})
+            .exit_code == 0);
 
     // In COCO the two bus polygons are one annotation with two polygons ...
     const std::string coco = tessera::read_file(dir / "a.coco.json");
@@ -205,8 +225,11 @@ TEST_CASE("a multi-part instance keeps one identity from labelme to COCO and fro
     // polygons sharing one group id again.
     const std::string other = (dir / "q").string();
     REQUIRE(run_cli({"init", other}).exit_code == 0);
-    REQUIRE(run_cli({"import", other, "--format", "coco", (dir / "a.coco.json").string()}).exit_code == 0);
-    REQUIRE(run_cli({"export", other, "--format", "labelme", "--out", (dir / "back").string()}).exit_code == 0);
+    REQUIRE(
+        run_cli({"import", other, "--format", "coco", (dir / "a.coco.json").string()}).exit_code ==
+        0);
+    REQUIRE(run_cli({"export", other, "--format", "labelme", "--out", (dir / "back").string()})
+                .exit_code == 0);
     const std::string labelme = tessera::read_file(dir / "back/a.json");
     const auto first = labelme.find("\"bus\"");
     REQUIRE(first != std::string::npos);

@@ -35,7 +35,7 @@ using Clock = std::chrono::steady_clock;
 
 /// The writer child with its stdout on a pipe.
 class Child {
-  public:
+public:
     Child(const std::string& program, const std::vector<std::string>& args) {
         int fds[2];
         if (::pipe2(fds, O_CLOEXEC) != 0) FAIL("pipe2 failed");
@@ -90,7 +90,7 @@ class Child {
 
     [[nodiscard]] const std::string& output() const { return output_; }
 
-  private:
+private:
     pid_t pid_ = -1;
     int out_ = -1;
     std::string output_;
@@ -298,6 +298,7 @@ TEST_CASE("store durability: a first import killed midway leaves nothing of itse
     require_empty_and_sound();
     // Deleting the journal files a killed import leaves changes nothing either.
     kill_import();
-    for (const char* suffix : {"-journal", "-wal", "-shm"}) std::filesystem::remove(dir.string() + "/project.db" + suffix);
+    for (const char* suffix : {"-journal", "-wal", "-shm"})
+        std::filesystem::remove(dir.string() + "/project.db" + suffix);
     require_empty_and_sound();
 }

@@ -25,7 +25,8 @@ void require_ok(const tessera::test::RunResult& r) {
 }
 
 /// Runs a Python snippet; its exit code and output.
-tessera::test::RunResult python(const std::string& code, const std::vector<std::string>& args = {}) {
+tessera::test::RunResult python(const std::string& code,
+                                const std::vector<std::string>& args = {}) {
     std::vector<std::string> argv{"-c", code};
     argv.insert(argv.end(), args.begin(), args.end());
     return run("/usr/bin/python3", argv);
@@ -38,10 +39,11 @@ bool importable(const std::string& module) {
 /// Writes a grey JPEG or PNG of `width` x `height` with PIL.
 void image(const fs::path& path, int width, int height) {
     fs::create_directories(path.parent_path());
-    require_ok(python("import sys; from PIL import Image; "
-                      "Image.new('RGB', (int(sys.argv[2]), int(sys.argv[3])), (90, 90, 90))"
-                      ".save(sys.argv[1])",
-                      {path.string(), std::to_string(width), std::to_string(height)}));
+    require_ok(
+        python("import sys; from PIL import Image; "
+               "Image.new('RGB', (int(sys.argv[2]), int(sys.argv[3])), (90, 90, 90))"
+               ".save(sys.argv[1])",
+               {path.string(), std::to_string(width), std::to_string(height)}));
 }
 
 /// A project with the images `add`ed first, as a user does before importing labels.
@@ -76,7 +78,8 @@ TEST_CASE("labelme export loads in labelme's own LabelFile, image flags and grou
     CHECK(fs::exists(tmp / "out/cat_001.jpg"));
 
     // labelme's reader, as its GUI and labelme2voc/labelme2coco use it.
-    const auto loaded = python(R"(
+    const auto loaded =
+        python(R"(
 import sys, json
 from labelme.label_file import LabelFile
 for path in sys.argv[1:]:
@@ -86,8 +89,7 @@ for path in sys.argv[1:]:
     print(path.rsplit("/", 1)[-1], f.imagePath, json.dumps(f.flags, sort_keys=True),
           len(f.shapes), groups, types)
 )",
-                               {(tmp / "out/cat_001.json").string(),
-                                (tmp / "out/street_0007.json").string()});
+               {(tmp / "out/cat_001.json").string(), (tmp / "out/street_0007.json").string()});
     INFO(loaded.err);
     REQUIRE(loaded.exit_code == 0);
     CHECK(loaded.out ==
@@ -125,7 +127,8 @@ for obj in tree.findall("object"):
                                {(tmp / "out/000042.xml").string()});
     INFO(parsed.err);
     REQUIRE(parsed.exit_code == 0);
-    CHECK(parsed.out == "VOC2007 000042.jpg 1\n"
-                        "person Frontal 0 0 [1, 12, 150, 375]\n"
-                        "chair Unspecified 1 1 [300, 200, 500, 375]\n");
+    CHECK(parsed.out ==
+          "VOC2007 000042.jpg 1\n"
+          "person Frontal 0 0 [1, 12, 150, 375]\n"
+          "chair Unspecified 1 1 [300, 200, 500, 375]\n");
 }

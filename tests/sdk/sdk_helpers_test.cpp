@@ -14,13 +14,13 @@
 #include <utility>
 #include <vector>
 
-#include <catch2/catch.hpp>
 #include <flatbuffers/flatbuffers.h>
-#include <tessera/cpp/plugin.hpp>
 #include <tessera/tessera.h>
 #include <tessera/v1/annotation_generated.h>
 #include <tessera/v1/item_generated.h>
 #include <tessera/v1/label_schema_generated.h>
+#include <catch2/catch.hpp>
+#include <tessera/cpp/plugin.hpp>
 
 namespace v1 = tessera::v1;
 
@@ -66,10 +66,12 @@ struct Loaded {
         const std::string dir = std::string(SDK_TEST_PLUGINS) + "/" + name;
         handle = dlopen((dir + "/" + name + ".so").c_str(), RTLD_NOW | RTLD_LOCAL);
         REQUIRE(handle != nullptr);
-        entry = static_cast<const tessera_plugin_entry_t*>(dlsym(handle, TESSERA_PLUGIN_ENTRY_SYMBOL));
+        entry =
+            static_cast<const tessera_plugin_entry_t*>(dlsym(handle, TESSERA_PLUGIN_ENTRY_SYMBOL));
         REQUIRE(entry != nullptr);
         REQUIRE(entry->init(dir.c_str()));
-        factory = static_cast<const tessera_plugin_factory_t*>(entry->get_factory(TESSERA_PLUGIN_FACTORY_ID));
+        factory = static_cast<const tessera_plugin_factory_t*>(
+            entry->get_factory(TESSERA_PLUGIN_FACTORY_ID));
         REQUIRE(factory != nullptr);
         REQUIRE(factory->get_plugin_count(factory) == 1);
         descriptor = factory->get_plugin_descriptor(factory, 0);
@@ -130,10 +132,10 @@ struct QaRun {
         return found == params.end() ? nullptr : found->second.c_str();
     }
     static void TESSERA_ABI report(const tessera_qa_context_t* c, const tessera_qa_finding_t* f) {
-        static_cast<QaRun*>(c->ctx)->findings.push_back(
-            Finding{f->rule_id,
-                    std::vector<std::uint64_t>(f->annotations, f->annotations + f->annotation_count),
-                    f->message, f->fix ? f->fix : ""});
+        static_cast<QaRun*>(c->ctx)->findings.push_back(Finding{
+            f->rule_id,
+            std::vector<std::uint64_t>(f->annotations, f->annotations + f->annotation_count),
+            f->message, f->fix ? f->fix : ""});
     }
     static void TESSERA_ABI rule_failed(const tessera_qa_context_t* c, const char* rule,
                                         const char* message) {
@@ -302,12 +304,15 @@ TEST_CASE("cpp_rules sample: both rules fire on the annotations they are about")
         CHECK(run.of(kMinBox).empty());
         CHECK(run.of(kRequired).size() == 1);
     }
-    SECTION("a parameter that is not a number fails that rule only, names it, and the other rule runs") {
+    SECTION(
+        "a parameter that is not a number fails that rule only, names it, and the other rule "
+        "runs") {
         run.params[std::string(kMinBox) + "/min_size"] = "eight";
         CHECK(lib.rules()->check_item(lib.plugin, &run.context) == TESSERA_OK);
         REQUIRE(run.failures.size() == 1);
         CHECK(run.failures[0].first == kMinBox);
-        CHECK_THAT(run.failures[0].second, Catch::Contains(kMinBox) && Catch::Contains("min_size") &&
+        CHECK_THAT(run.failures[0].second, Catch::Contains(kMinBox) &&
+                                               Catch::Contains("min_size") &&
                                                Catch::Contains("\"eight\" is not a number"));
         CHECK(run.of(kMinBox).empty());
         CHECK(run.of(kRequired).size() == 1);
@@ -336,11 +341,12 @@ TEST_CASE("C++ helpers: a rule that throws fails only itself, the plugin's other
     run.params["test.bad-param/limit"] = "12abc";
 
     CHECK(lib.rules()->check_item(lib.plugin, &run.context) == TESSERA_OK);
-    CHECK(run.failures == std::vector<std::pair<std::string, std::string>>{
-                              {"test.throws-std", "the std exception's message"},
-                              {"test.throws-int", "unknown exception"},
-                              {"test.bad-param",
-                               "rule test.bad-param: parameter limit = \"12abc\" is not a number"}});
+    CHECK(run.failures ==
+          std::vector<std::pair<std::string, std::string>>{
+              {"test.throws-std", "the std exception's message"},
+              {"test.throws-int", "unknown exception"},
+              {"test.bad-param",
+               "rule test.bad-param: parameter limit = \"12abc\" is not a number"}});
     REQUIRE(run.of("test.counts").size() == 1);
     CHECK(run.of("test.counts")[0].message == "2 annotations");
     CHECK(std::string(lib.plugin->get_last_error(lib.plugin)).empty());
@@ -354,7 +360,9 @@ TEST_CASE("C++ helpers: a rule that throws fails only itself, the plugin's other
     }
 }
 
-TEST_CASE("C++ helpers: without rule_failed in the context, exceptions become a status, a per-thread message and a log line") {
+TEST_CASE(
+    "C++ helpers: without rule_failed in the context, exceptions become a status, a per-thread "
+    "message and a log line") {
     FakeHost host;
     Loaded lib("sdk_throwing", host);
     REQUIRE(lib.plugin->init(lib.plugin));
@@ -401,7 +409,8 @@ TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callb
     Loaded lib("sdk_view", host);
     CHECK(lib.plugin->get_extension(lib.plugin, TESSERA_EXT_VIEW) == nullptr);  // before init()
     REQUIRE(lib.plugin->init(lib.plugin));
-    const auto* view = static_cast<const tessera_plugin_view_t*>(lib.plugin->get_extension(lib.plugin, TESSERA_EXT_VIEW));
+    const auto* view = static_cast<const tessera_plugin_view_t*>(
+        lib.plugin->get_extension(lib.plugin, TESSERA_EXT_VIEW));
     REQUIRE(view != nullptr);
     CHECK(std::string(view->name) == "Line");
     CHECK(std::string(view->media_kinds) == "Image,Video");
@@ -424,9 +433,8 @@ TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callb
         std::vector<float> lines;
     } recorded;
     tessera_host_ui_t ui_api{};
-    ui_api.line = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t b, tessera_ui_color_t, float) {
-        reinterpret_cast<Ui*>(ui)->lines.push_back(b.x);
-    };
+    ui_api.line = [](tessera_ui_t* ui, tessera_ui_vec2_t, tessera_ui_vec2_t b, tessera_ui_color_t,
+                     float) { reinterpret_cast<Ui*>(ui)->lines.push_back(b.x); };
     auto* ui = reinterpret_cast<tessera_ui_t*>(&recorded);
     tessera_view_state_t state{.tool = "draw", .label = "", .selected = 0, .author = "ann"};
     view->frame(lib.plugin, &ui_api, ui, &state);
@@ -434,7 +442,8 @@ TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callb
 
     // Exceptions become a status, the last error and a log line.
     CHECK(view->open_item(lib.plugin, item_bytes, {&set_byte, 1}, "throw") == TESSERA_ERROR);
-    CHECK(std::string(lib.plugin->get_last_error(lib.plugin)) == "test.sdk.view: open_item: cannot open throw");
+    CHECK(std::string(lib.plugin->get_last_error(lib.plugin)) ==
+          "test.sdk.view: open_item: cannot open throw");
     CHECK(view->set_annotations(lib.plugin, {nullptr, 0}) == TESSERA_INVALID_ARGUMENT);
     CHECK(host.logged(TESSERA_LOG_ERROR, "test.sdk.view: set_annotations: no annotations"));
     CHECK(view->options != nullptr);
@@ -443,8 +452,9 @@ TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callb
     // A failing frame is logged once per message, not at every frame.
     const auto frame_errors = [&] {
         std::lock_guard lock(host.mutex);
-        return std::count_if(host.lines.begin(), host.lines.end(),
-                             [](const auto& line) { return line.second.find(": frame: ") != std::string::npos; });
+        return std::count_if(host.lines.begin(), host.lines.end(), [](const auto& line) {
+            return line.second.find(": frame: ") != std::string::npos;
+        });
     };
     state.tool = "break";
     for (int i = 0; i < 5; ++i) view->frame(lib.plugin, &ui_api, ui, &state);
@@ -455,13 +465,15 @@ TEST_CASE("C++ helpers: a view given to set_view() is tessera.view/1, each callb
     state.tool = "draw";
     view->frame(lib.plugin, &ui_api, ui, &state);
     state.tool = "break";
-    view->frame(lib.plugin, &ui_api, ui, &state);  // after a good frame, the same failure is news again
+    view->frame(lib.plugin, &ui_api, ui,
+                &state);  // after a good frame, the same failure is news again
     CHECK(frame_errors() == 3);
 }
 
 TEST_CASE("C++ helpers: set_view() refuses a view without tools, whose first tool is the default") {
     struct Blank final : tessera::cpp::View {
-        void open_item(std::span<const std::uint8_t>, std::span<const std::uint8_t>, std::string_view) override {}
+        void open_item(std::span<const std::uint8_t>, std::span<const std::uint8_t>,
+                       std::string_view) override {}
         void set_annotations(std::span<const std::uint8_t>) override {}
         void frame(const tessera_host_ui_t&, tessera_ui_t*, const tessera_view_state_t&) override {}
     };
@@ -517,7 +529,8 @@ struct SchemaHost {
 
 }  // namespace
 
-TEST_CASE("C++ helpers: Host::read_label_schema() returns the project's schema verified, or nothing") {
+TEST_CASE(
+    "C++ helpers: Host::read_label_schema() returns the project's schema verified, or nothing") {
     const auto packed = empty_schema();
     SchemaHost fake;
     fake.schema.assign(packed.data(), packed.data() + packed.size());

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "core/error.hpp"
 #include <tessera/ext/host_ui.h>
+#include "core/error.hpp"
 
 #include "studio/profile.hpp"
 
@@ -49,7 +49,8 @@ TEST_CASE("profile: the sample profiles load", "[studio][profile]") {
 }
 
 TEST_CASE("profile: key chords", "[studio][profile]") {
-    CHECK(parse_key_chord("Ctrl+Shift+Z") == studio::KeyChord{.key = 'Z', .ctrl = true, .shift = true});
+    CHECK(parse_key_chord("Ctrl+Shift+Z") ==
+          studio::KeyChord{.key = 'Z', .ctrl = true, .shift = true});
     CHECK(parse_key_chord("F12") == studio::KeyChord{.key = TESSERA_KEY_F1 + 11});
     CHECK(parse_key_chord("PageDown") == studio::KeyChord{.key = TESSERA_KEY_PAGE_DOWN});
     CHECK(parse_key_chord("1") == studio::KeyChord{.key = '1'});
@@ -61,7 +62,8 @@ TEST_CASE("profile: key chords", "[studio][profile]") {
     CHECK(studio::to_string(*parse_key_chord("F1")) == "F1");
 }
 
-TEST_CASE("profile: errors name the file, the position and what was expected", "[studio][profile]") {
+TEST_CASE("profile: errors name the file, the position and what was expected",
+          "[studio][profile]") {
     const auto fails = [](std::string_view text, const std::string& expected) {
         INFO(text);
         CHECK_THROWS_WITH(parse_profile("p.json", text), Contains("p.json:") && Contains(expected));
@@ -70,12 +72,14 @@ TEST_CASE("profile: errors name the file, the position and what was expected", "
     fails(R"({"tessera_profile": 2})", "newer than this studio supports");
     fails(R"({"tessera_profile": 1, "colour": "red"})", "unknown key \"colour\"");
     fails(R"({"tessera_profile": 1, "locale": "fr"})", "expected \"en\" or \"zh-CN\"");
-    fails(R"({"tessera_profile": 1, "theme": "neon"})", "expected \"dark\", \"light\" or \"classic\"");
+    fails(R"({"tessera_profile": 1, "theme": "neon"})",
+          "expected \"dark\", \"light\" or \"classic\"");
     fails(R"({"tessera_profile": 1, "hotkeys": {"fly": "F"}})", "unknown action \"fly\"");
     fails(R"({"tessera_profile": 1, "hotkeys": {"undo": "Ctrl+"}})", "is not a key");
     fails(R"({"tessera_profile": 1, "layout": {"qa": [1, 2, 3]}})", "four numbers");
     fails(R"({"tessera_profile": 1, "tools": "box"})", "expected an array of strings");
-    fails(R"({"tessera_profile": 1, "qa": {"rules": {"x": {"severity": "fatal"}}}})", "expected error, warning or info");
+    fails(R"({"tessera_profile": 1, "qa": {"rules": {"x": {"severity": "fatal"}}}})",
+          "expected error, warning or info");
     fails(R"({"tessera_profile": 1,)", "p.json:1:");
 }
 

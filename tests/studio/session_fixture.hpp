@@ -45,8 +45,8 @@ struct SessionFixture {
     std::filesystem::path project() const { return dir / "project"; }
 };
 
-inline store::Bytes add_box(store::ItemId item, double left, double top, double right, double bottom,
-                     bool with_attribute = false) {
+inline store::Bytes add_box(store::ItemId item, double left, double top, double right,
+                            double bottom, bool with_attribute = false) {
     auto annotation = std::make_unique<v1::AnnotationT>();
     annotation->label = "person";
     v1::BoxT box;

@@ -7,9 +7,9 @@
 #include "builtin_rules.hpp"
 #include "core/error.hpp"
 #include "qa/engine.hpp"
+#include "session_fixture.hpp"
 #include "store/project.hpp"
 #include "studio/session.hpp"
-#include "session_fixture.hpp"
 
 namespace {
 
@@ -71,13 +71,15 @@ TEST_CASE("session: a refused edit changes nothing and is not on the undo stack"
     CHECK_FALSE(session.can_undo());
 }
 
-TEST_CASE("session: error findings block submission until fixed; undo restores the state", "[studio]") {
+TEST_CASE("session: error findings block submission until fixed; undo restores the state",
+          "[studio]") {
     Fixture f;
     Session session(f.project(), "tester");
     const qa::RuleSet rules({&rules::builtin_rules()}, {});
     session.set_rules(&rules);
     session.open(f.items[0]);
-    session.apply(add_box(f.items[0], 10, 10, 50, 50));  // no "occluded": required attribute missing
+    session.apply(
+        add_box(f.items[0], 10, 10, 50, 50));  // no "occluded": required attribute missing
     REQUIRE(session.error_count() == 1);
     CHECK(session.findings().front().rule == "builtin.attribute-required");
     CHECK_FALSE(session.submit());

@@ -36,7 +36,10 @@ v1::AnnotationT first_stored(const std::filesystem::path& dir, store::ItemId ite
     const store::Project project = store::Project::open(dir);
     const store::Bytes bytes = project.annotations(item);
     v1::AnnotationT annotation;
-    flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data())->annotations()->Get(0)->UnPackTo(&annotation);
+    flatbuffers::GetRoot<v1::AnnotationSet>(bytes.data())
+        ->annotations()
+        ->Get(0)
+        ->UnPackTo(&annotation);
     return annotation;
 }
 
@@ -53,8 +56,10 @@ void raw_sql(const std::filesystem::path& dir, const char* sql) {
     REQUIRE(rc == SQLITE_OK);
 }
 
-TEST_CASE("session: undo of an edit that waited for another writer's lock keeps that writer's annotations",
-          "[studio]") {
+TEST_CASE(
+    "session: undo of an edit that waited for another writer's lock keeps that writer's "
+    "annotations",
+    "[studio]") {
     Fixture f;
     Session session(f.project(), "annotator");
     session.open(f.items[0]);
@@ -97,7 +102,8 @@ TEST_CASE("session: undo and redo leave alone what other writers committed since
     CHECK(stored(f.project(), f.items[0]) == 2);
 }
 
-TEST_CASE("session: undo is refused, naming the annotation, when another writer changed it", "[studio]") {
+TEST_CASE("session: undo is refused, naming the annotation, when another writer changed it",
+          "[studio]") {
     Fixture f;
     Session session(f.project(), "annotator");
     session.open(f.items[0]);
@@ -117,7 +123,8 @@ TEST_CASE("session: undo is refused, naming the annotation, when another writer 
         session.undo();
         FAIL("undo should have been refused");
     } catch (const Error& e) {
-        CHECK_THAT(e.what(), Catch::Contains(fmt::format("annotation {} of item {}", theirs.id, f.items[0])));
+        CHECK_THAT(e.what(),
+                   Catch::Contains(fmt::format("annotation {} of item {}", theirs.id, f.items[0])));
         CHECK_THAT(e.what(), Catch::Contains("another writer"));
     }
     CHECK(session.can_undo());  // the step is kept
@@ -129,10 +136,12 @@ TEST_CASE("session: an edit the store refuses stays unsaved on screen until retr
     Fixture f;
     // Stands for a full disk or a read-only file: the store's write fails.
     raw_sql(f.project(),
-            "CREATE TRIGGER refuse BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk is full'); END");
+            "CREATE TRIGGER refuse BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk is "
+            "full'); END");
     Session session(f.project(), "annotator");
     session.open(f.items[0]);
-    CHECK_THROWS_WITH(session.apply(add_box(f.items[0], 10, 10, 50, 50)), Catch::Contains("disk is full"));
+    CHECK_THROWS_WITH(session.apply(add_box(f.items[0], 10, 10, 50, 50)),
+                      Catch::Contains("disk is full"));
     REQUIRE(session.unsaved());
     CHECK_THAT(session.unsaved()->reason, Catch::Contains("disk is full"));
     CHECK(stored(f.project(), f.items[0]) == 0);
@@ -156,11 +165,13 @@ TEST_CASE("session: an edit the store refuses stays unsaved on screen until retr
 
     // Discarding shows the stored set again.
     raw_sql(f.project(),
-            "CREATE TRIGGER refuse BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk is full'); END");
+            "CREATE TRIGGER refuse BEFORE INSERT ON journal BEGIN SELECT RAISE(ABORT, 'disk is "
+            "full'); END");
     CHECK_THROWS(session.apply(add_box(f.items[0], 10, 10, 50, 50)));
     session.discard_unsaved();
     CHECK_FALSE(session.unsaved());
-    CHECK((session.annotations().annotations() == nullptr || session.annotations().annotations()->size() == 0));
+    CHECK((session.annotations().annotations() == nullptr ||
+           session.annotations().annotations()->size() == 0));
 }
 
 TEST_CASE("session: the open item follows what other writers commit", "[studio]") {
@@ -179,7 +190,8 @@ TEST_CASE("session: the open item follows what other writers commit", "[studio]"
     CHECK(session.state() == v1::ItemState::InProgress);
 }
 
-TEST_CASE("session: a second studio on the project sees the first, and a dead one is forgotten", "[studio]") {
+TEST_CASE("session: a second studio on the project sees the first, and a dead one is forgotten",
+          "[studio]") {
     Fixture f;
     studio::Presence first(f.project(), "alice");
     CHECK(first.others(std::chrono::seconds(0)).empty());
@@ -192,7 +204,8 @@ TEST_CASE("session: a second studio on the project sees the first, and a dead on
     }
     CHECK(first.others(std::chrono::seconds(0)).empty());
     // A file left by a killed studio holds no lock: it is removed on sight.
-    std::ofstream(f.project() / ".tessera-sessions" / "gone-host-1") << "carol (pid 1 on gone-host)\n";
+    std::ofstream(f.project() / ".tessera-sessions" / "gone-host-1")
+        << "carol (pid 1 on gone-host)\n";
     CHECK(first.others(std::chrono::seconds(0)).empty());
     CHECK_FALSE(std::filesystem::exists(f.project() / ".tessera-sessions" / "gone-host-1"));
 }
@@ -201,15 +214,18 @@ TEST_CASE("session: a second studio on the project sees the first, and a dead on
 
 namespace {
 
-TEST_CASE("session: a submitted item's annotations are read-only until reopened; a reviewer may correct them",
-          "[studio]") {
+TEST_CASE(
+    "session: a submitted item's annotations are read-only until reopened; a reviewer may correct "
+    "them",
+    "[studio]") {
     Fixture f;
     Session session(f.project(), "annotator");
     session.open(f.items[0]);
     session.apply(add_box(f.items[0], 10, 10, 50, 50, true));
     REQUIRE(session.submit());
     CHECK(session.locked());
-    CHECK_THROWS_WITH(session.apply(add_box(f.items[0], 60, 60, 90, 90)), Catch::Contains("read-only"));
+    CHECK_THROWS_WITH(session.apply(add_box(f.items[0], 60, 60, 90, 90)),
+                      Catch::Contains("read-only"));
     session.discard_unsaved();
     CHECK(stored(f.project(), f.items[0]) == 1);
 
@@ -257,7 +273,8 @@ TEST_CASE("session: accept is refused while QA finds errors", "[studio]") {
     }
     session.refresh_if_changed();
     session.set_reviewing(true);
-    CHECK_THROWS_WITH(session.review(v1::Verdict::Accept, {}, {}), Catch::Contains("QA finds 1 error"));
+    CHECK_THROWS_WITH(session.review(v1::Verdict::Accept, {}, {}),
+                      Catch::Contains("QA finds 1 error"));
     CHECK(session.state() == v1::ItemState::Submitted);
 }
 
@@ -265,8 +282,9 @@ TEST_CASE("session: accept is refused while QA finds errors", "[studio]") {
 
 namespace {
 
-TEST_CASE("session: roles decide who annotates and reviews; inspectors do not review their own work",
-          "[studio]") {
+TEST_CASE(
+    "session: roles decide who annotates and reviews; inspectors do not review their own work",
+    "[studio]") {
     Fixture f;
     {
         store::Project project = store::Project::open(f.project());
@@ -276,7 +294,8 @@ TEST_CASE("session: roles decide who annotates and reviews; inspectors do not re
     }
     Session stranger(f.project(), "stranger");
     stranger.open(f.items[0]);
-    CHECK_THROWS_WITH(stranger.apply(add_box(f.items[0], 1, 1, 9, 9)), Catch::Contains("stranger has no role"));
+    CHECK_THROWS_WITH(stranger.apply(add_box(f.items[0], 1, 1, 9, 9)),
+                      Catch::Contains("stranger has no role"));
     CHECK(stored(f.project(), f.items[0]) == 0);
 
     Session alice(f.project(), "alice");
@@ -300,7 +319,8 @@ TEST_CASE("session: roles decide who annotates and reviews; inspectors do not re
     }
     ivan.apply(add_box(f.items[1], 10, 10, 50, 50, true));
     REQUIRE(ivan.submit());
-    CHECK_THROWS_WITH(ivan.review(v1::Verdict::Accept, {}, {}), Catch::Contains("ivan worked on item"));
+    CHECK_THROWS_WITH(ivan.review(v1::Verdict::Accept, {}, {}),
+                      Catch::Contains("ivan worked on item"));
     CHECK(ivan.state() == v1::ItemState::Submitted);
     ivan.open(f.items[0]);
     ivan.review(v1::Verdict::Accept, {}, {});  // alice's work

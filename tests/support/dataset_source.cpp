@@ -61,7 +61,9 @@ struct Comparer {
                 number(x.bottom, y.bottom, "box bottom");
                 break;
             }
-            case v1::Geometry::Polygon: polygon(*a.AsPolygon(), *b.AsPolygon()); break;
+            case v1::Geometry::Polygon:
+                polygon(*a.AsPolygon(), *b.AsPolygon());
+                break;
             case v1::Geometry::MultiPolygon: {
                 const auto &x = a.AsMultiPolygon()->polygons, &y = b.AsMultiPolygon()->polygons;
                 if (x.size() != y.size()) {
@@ -118,7 +120,8 @@ struct Comparer {
                 number(x.angle, y.angle, "rotated box angle");
                 break;
             }
-            default: break;  // not produced by the image formats
+            default:
+                break;  // not produced by the image formats
         }
     }
 
@@ -135,7 +138,8 @@ struct Comparer {
             }
             const v1::AttributeT& other = *it->second;
             if (attr->type != other.type || attr->bool_value != other.bool_value ||
-                attr->int_value != other.int_value || !close(attr->float_value, other.float_value) ||
+                attr->int_value != other.int_value ||
+                !close(attr->float_value, other.float_value) ||
                 attr->string_value != other.string_value || attr->strings != other.strings)
                 note("attribute " + key + " differs");
         }
@@ -158,14 +162,17 @@ DatasetSource::DatasetSource(const formats::Dataset& dataset) {
         if (item.media->uri.empty()) item.media->uri = imported.name;
         item.name = imported.name;
         item.subset = imported.subset;
-        for (const auto& kv : imported.metadata) item.metadata.push_back(std::make_unique<v1::KeyValueT>(*kv));
+        for (const auto& kv : imported.metadata)
+            item.metadata.push_back(std::make_unique<v1::KeyValueT>(*kv));
         v1::AnnotationSetT set;
         set.item = id;
-        for (const auto& a : imported.annotations) set.annotations.push_back(std::make_unique<v1::AnnotationT>(*a));
+        for (const auto& a : imported.annotations)
+            set.annotations.push_back(std::make_unique<v1::AnnotationT>(*a));
         fbb.Clear();
         auto item_bytes = finish(fbb, v1::Item::Pack(fbb, &item), v1::ItemIdentifier());
         fbb.Clear();
-        auto set_bytes = finish(fbb, v1::AnnotationSet::Pack(fbb, &set), v1::AnnotationSetIdentifier());
+        auto set_bytes =
+            finish(fbb, v1::AnnotationSet::Pack(fbb, &set), v1::AnnotationSetIdentifier());
         items_.emplace_back(std::move(item_bytes), std::move(set_bytes));
     }
 }
@@ -185,7 +192,8 @@ std::vector<std::string> dataset_differences(const formats::Dataset& expected,
                                              const formats::Dataset& actual) {
     std::vector<std::string> out;
     if (expected.items.size() != actual.items.size())
-        out.push_back(fmt::format("{} items, expected {}", actual.items.size(), expected.items.size()));
+        out.push_back(
+            fmt::format("{} items, expected {}", actual.items.size(), expected.items.size()));
     std::map<std::string, const formats::ImportedItem*> by_name;
     for (const auto& item : actual.items) by_name[item.name] = &item;
     for (const auto& want : expected.items) {
@@ -213,12 +221,14 @@ std::vector<std::string> dataset_differences(const formats::Dataset& expected,
             c.geometry(a.geometry, b.geometry);
             c.attributes(a.attributes, b.attributes);
             if (a.text != b.text) c.note("text differs");
-            const auto parent_of = [](const std::map<std::uint64_t, std::size_t>& pos, std::uint64_t p) {
+            const auto parent_of = [](const std::map<std::uint64_t, std::size_t>& pos,
+                                      std::uint64_t p) {
                 const auto found = pos.find(p);
                 return p == 0 || found == pos.end() ? std::ptrdiff_t{-1}
                                                     : static_cast<std::ptrdiff_t>(found->second);
             };
-            if (parent_of(want_pos, a.parent) != parent_of(got_pos, b.parent)) c.note("parent differs");
+            if (parent_of(want_pos, a.parent) != parent_of(got_pos, b.parent))
+                c.note("parent differs");
         }
     }
     return out;

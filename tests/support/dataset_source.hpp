@@ -18,8 +18,8 @@ public:
     explicit DatasetSource(const formats::Dataset& dataset);
     const v1::LabelSchema& schema() const override;
     std::uint64_t item_count() const override { return items_.size(); }
-    void for_each_item(const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit)
-        const override;
+    void for_each_item(
+        const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit) const override;
 
 private:
     std::vector<std::uint8_t> schema_;

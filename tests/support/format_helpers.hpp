@@ -25,8 +25,8 @@ inline void put_png_header(const std::filesystem::path& path, std::uint32_t widt
         return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16),
                            static_cast<char>(v >> 8), static_cast<char>(v)};
     };
-    put(path, std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) +
-                  be32(height) + std::string("\x08\x02\x00\x00\x00", 5) + be32(0));
+    put(path, std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + be32(width) + be32(height) +
+                  std::string("\x08\x02\x00\x00\x00", 5) + be32(0));
 }
 
 /// The attribute `key` of `annotation`, or nullptr.

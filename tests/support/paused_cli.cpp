@@ -35,8 +35,8 @@ std::string slurp(const std::filesystem::path& path) {
 
 /// Spawns `program` with stdin from /dev/null, stdout to `out`, stderr to `err_fd`
 /// (or to the file `err` when err_fd < 0).
-pid_t spawn(const std::string& program, const std::vector<std::string>& args, const std::string& out,
-            const std::string& err, int err_fd) {
+pid_t spawn(const std::string& program, const std::vector<std::string>& args,
+            const std::string& out, const std::string& err, int err_fd) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -44,7 +44,8 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& args, co
     if (err_fd >= 0)
         posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
     else
-        posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                         0644);
     std::vector<char*> argv{const_cast<char*>(program.c_str())};
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
@@ -78,8 +79,8 @@ bool in_syscall(pid_t pid, const std::vector<long>& syscalls, long first_argumen
         std::string argument;
         if (!(in >> number >> argument)) continue;  // "running", or gone
         for (const long s : syscalls)
-            if (number == s &&
-                (first_argument < 0 || std::strtol(argument.c_str(), nullptr, 16) == first_argument))
+            if (number == s && (first_argument < 0 ||
+                                std::strtol(argument.c_str(), nullptr, 16) == first_argument))
                 return true;
     }
     return false;
@@ -157,6 +158,8 @@ RunResult Started::wait() {
     return result;
 }
 
-Started start_cli(const std::vector<std::string>& args) { return Started(TESSERA_CLI, args); }
+Started start_cli(const std::vector<std::string>& args) {
+    return Started(TESSERA_CLI, args);
+}
 
 }  // namespace tessera::test

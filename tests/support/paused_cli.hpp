@@ -2,9 +2,9 @@
 // Running the CLI so that a test can act while a command is known to be in the
 // middle of its work: deterministic concurrency tests without sleeping.
 
+#include <sys/types.h>
 #include <functional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "support/run.hpp"

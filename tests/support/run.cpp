@@ -33,8 +33,10 @@ RunResult run(const std::string& program, const std::vector<std::string>& args) 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(program.c_str()));
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -53,6 +55,8 @@ RunResult run(const std::string& program, const std::vector<std::string>& args) 
     return result;
 }
 
-RunResult run_cli(const std::vector<std::string>& args) { return run(TESSERA_CLI, args); }
+RunResult run_cli(const std::vector<std::string>& args) {
+    return run(TESSERA_CLI, args);
+}
 
 }  // namespace tessera::test

@@ -54,7 +54,9 @@ struct Parsed {
     }
 };
 
-std::string minified(simdjson::dom::element element) { return simdjson::minify(element); }
+std::string minified(simdjson::dom::element element) {
+    return simdjson::minify(element);
+}
 
 /// The JSON `element` with every number as a double ("1.0" and "1" alike): what a
 /// consumer that parses the file sees.
@@ -136,8 +138,9 @@ TEST_CASE("coco fidelity: a Datumaro file goes through read and write field for 
     CHECK(canonical(out.root["info"]) == canonical(in.root["info"]));
     CHECK(canonical(out.root["licenses"]) == canonical(in.root["licenses"]));
     // Categories keep their ids, gaps and all.
-    CHECK(minified(out.root["categories"]) ==
-          R"([{"id":1,"name":"car","supercategory":"car"},{"id":3,"name":"person","supercategory":"person"},{"id":7,"name":"bicycle","supercategory":"bicycle"}])");
+    CHECK(
+        minified(out.root["categories"]) ==
+        R"([{"id":1,"name":"car","supercategory":"car"},{"id":3,"name":"person","supercategory":"person"},{"id":7,"name":"bicycle","supercategory":"bicycle"}])");
     // Every field pycocotools reads is there, with the file's values.
     for (simdjson::dom::element image : out.array("images")) {
         for (const char* key : {"id", "width", "height", "file_name"})
@@ -149,7 +152,8 @@ TEST_CASE("coco fidelity: a Datumaro file goes through read and write field for 
         for (const char* key :
              {"id", "image_id", "category_id", "bbox", "area", "iscrowd", "segmentation"})
             CHECK(written[key].error() == simdjson::SUCCESS);
-        const simdjson::dom::element original = in.by_id("annotations", std::int64_t(written["id"]));
+        const simdjson::dom::element original =
+            in.by_id("annotations", std::int64_t(written["id"]));
         // The whole object as it was.
         CHECK(canonical(written) == canonical(original));
     }
@@ -181,11 +185,12 @@ TEST_CASE("coco fidelity: info, licenses and type survive an import into a proje
     CHECK(minified(out.root["info"]) == R"({"description":"x","year":2024})");
     CHECK(minified(out.root["licenses"]) == R"([{"id":1,"name":"CC","url":"u"}])");
     // The image keeps its name, not the project's path to it.
-    CHECK(minified(out.root["images"]) ==
-          R"([{"id":1,"file_name":"a.jpg","width":4,"height":3}])");
+    CHECK(minified(out.root["images"]) == R"([{"id":1,"file_name":"a.jpg","width":4,"height":3}])");
 }
 
-TEST_CASE("coco fidelity: boxes have an empty segmentation; masks and polygons keep the file's bbox and area") {
+TEST_CASE(
+    "coco fidelity: boxes have an empty segmentation; masks and polygons keep the file's bbox and "
+    "area") {
     const Dataset dataset = coco::read_coco_file(datumaro_file);
     Parsed out(write(dataset));
     // Datumaro's mask extent, one pixel short of pycocotools' toBbox [0,0,2,10].
@@ -291,8 +296,8 @@ TEST_CASE("coco fidelity: what COCO cannot hold is noted, and --strict writes no
     const std::vector<Loss> all = losses.all();
     REQUIRE(!all.empty());
     CHECK(all[0].examples == std::vector<std::string>{"item 1 (x.jpg)"});
-    CHECK(stats.skipped == std::map<std::string, std::uint64_t>{
-                               {"NONE", 1}, {"Point", 1}, {"Polyline", 1}});
+    CHECK(stats.skipped ==
+          std::map<std::string, std::uint64_t>{{"NONE", 1}, {"Point", 1}, {"Polyline", 1}});
 
     // Strict: the first loss stops the export before the file is replaced.
     TempDir dir;
@@ -358,12 +363,14 @@ TEST_CASE("coco fidelity: person_keypoints with an empty skeleton import") {
 
 TEST_CASE("coco fidelity: panoptic, captions and results files are refused by name") {
     const fs::path variants = data / "variants";
-    CHECK_THAT(read_error(variants / "panoptic_val.json"),
-               Catch::EndsWith("panoptic_val.json:2:16: this is a COCO panoptic file (annotations with "
-                         "\"segments_info\"), which Tessera does not read"));
-    CHECK_THAT(read_error(variants / "captions_val.json"),
-               Catch::EndsWith("captions_val.json:2:16: this is a COCO captions file (annotations with "
-                         "\"caption\"), which Tessera does not read"));
+    CHECK_THAT(
+        read_error(variants / "panoptic_val.json"),
+        Catch::EndsWith("panoptic_val.json:2:16: this is a COCO panoptic file (annotations with "
+                        "\"segments_info\"), which Tessera does not read"));
+    CHECK_THAT(
+        read_error(variants / "captions_val.json"),
+        Catch::EndsWith("captions_val.json:2:16: this is a COCO captions file (annotations with "
+                        "\"caption\"), which Tessera does not read"));
     CHECK(read_error(variants / "results.json")
               .find("results.json:1:1: this is a COCO results file (a top-level array of "
                     "detections), which Tessera does not read") != std::string::npos);

@@ -48,37 +48,44 @@ std::vector<Annotation> annotations_by_image(int images) {
             ++id;
             const int kind = static_cast<int>(random() % 6);
             const int x = static_cast<int>(random() % 500), y = static_cast<int>(random() % 400);
-            Annotation a{image, kind == 3 || kind == 4 ? 1 : 2 + static_cast<int>(random() % 3), {}};
+            Annotation a{
+                image, kind == 3 || kind == 4 ? 1 : 2 + static_cast<int>(random() % 3), {}};
             std::string body;
             switch (kind) {
                 case 0:
                     body = fmt::format(R"("bbox":[{},{},10.5,20])", x, y);
                     break;
                 case 1:
-                    body = fmt::format(R"("segmentation":[[{0},{1},{2},{1},{2},{3}],[1,1,2,1,2,2]],"bbox":[{0},{1},9,9])",
-                                       x, y, x + 9, y + 9);
+                    body = fmt::format(
+                        R"("segmentation":[[{0},{1},{2},{1},{2},{3}],[1,1,2,1,2,2]],"bbox":[{0},{1},9,9])",
+                        x, y, x + 9, y + 9);
                     break;
                 case 2:
-                    body = R"("segmentation":{"size":[3,4],"counts":[1,2,3,6]},"iscrowd":1,"bbox":[0,0,3,3])";
+                    body =
+                        R"("segmentation":{"size":[3,4],"counts":[1,2,3,6]},"iscrowd":1,"bbox":[0,0,3,3])";
                     break;
                 case 3:
-                    body = fmt::format(R"("bbox":[{},{},30,40],"keypoints":[{},{},2,0,0,0])", x, y, x + 1, y + 1);
+                    body = fmt::format(R"("bbox":[{},{},30,40],"keypoints":[{},{},2,0,0,0])", x, y,
+                                       x + 1, y + 1);
                     break;
                 case 4:
                     body = fmt::format(R"("keypoints":[{},{},2,{},{},1])", x, y, x + 3, y + 4);
                     break;
                 default:
-                    body = fmt::format(R"("bbox":[{},{},5,5],"attributes":{{"occluded":{},"n":{}}},"track_id":{})",
-                                       x, y, id % 2 ? "true" : "false", id, id % 7);
+                    body = fmt::format(
+                        R"("bbox":[{},{},5,5],"attributes":{{"occluded":{},"n":{}}},"track_id":{})",
+                        x, y, id % 2 ? "true" : "false", id, id % 7);
             }
-            a.text = fmt::format(R"({{"id":{},"image_id":{},"category_id":{},{}}})", id, image, a.category, body);
+            a.text = fmt::format(R"({{"id":{},"image_id":{},"category_id":{},{}}})", id, image,
+                                 a.category, body);
             out.push_back(std::move(a));
         }
     }
     return out;
 }
 
-std::string coco_text(int images, const std::vector<Annotation>& annotations, bool categories_last) {
+std::string coco_text(int images, const std::vector<Annotation>& annotations,
+                      bool categories_last) {
     std::string text = R"({"info":{"year":2017},"images":[)";
     for (int image = 1; image <= images; ++image)
         text += fmt::format(R"({}{{"id":{},"file_name":"{:06}.jpg","width":640,"height":480}})",
@@ -90,7 +97,8 @@ std::string coco_text(int images, const std::vector<Annotation>& annotations, bo
         R"({"id":4,"name":"dog"}])";
     if (!categories_last) text += categories + ",";
     text += R"("annotations":[)";
-    for (std::size_t i = 0; i < annotations.size(); ++i) text += (i ? "," : "") + annotations[i].text;
+    for (std::size_t i = 0; i < annotations.size(); ++i)
+        text += (i ? "," : "") + annotations[i].text;
     text += "]";
     if (categories_last) text += "," + categories;
     return text + "}";
@@ -98,8 +106,9 @@ std::string coco_text(int images, const std::vector<Annotation>& annotations, bo
 
 /// The annotations ordered by category, as COCO 2017's files are.
 std::vector<Annotation> by_category(std::vector<Annotation> annotations) {
-    std::stable_sort(annotations.begin(), annotations.end(),
-                     [](const Annotation& a, const Annotation& b) { return a.category < b.category; });
+    std::stable_sort(
+        annotations.begin(), annotations.end(),
+        [](const Annotation& a, const Annotation& b) { return a.category < b.category; });
     return annotations;
 }
 
@@ -150,10 +159,11 @@ std::string project_text(const tessera::store::Project& project) {
         v1::AnnotationSetT set;
         flatbuffers::GetRoot<v1::AnnotationSet>(set_bytes.data())->UnPackTo(&set);
         for (const auto& a : set.annotations) {
-            out += fmt::format("  {} {} parent {} type {} attributes {}", a->id, a->label, a->parent,
-                               static_cast<int>(a->geometry.type), a->attributes.size());
+            out += fmt::format("  {} {} parent {} type {} attributes {}", a->id, a->label,
+                               a->parent, static_cast<int>(a->geometry.type), a->attributes.size());
             if (const auto* box = a->geometry.AsBox())
-                out += fmt::format(" box {} {} {} {}", box->left, box->top, box->right, box->bottom);
+                out +=
+                    fmt::format(" box {} {} {} {}", box->left, box->top, box->right, box->bottom);
             out += "\n";
         }
     }
@@ -163,7 +173,7 @@ std::string project_text(const tessera::store::Project& project) {
 /// Records what a reader hands to the importer and checks each item is complete
 /// when it is said to be.
 class RecordingStream final : public tessera::formats::ItemStream {
-  public:
+public:
     explicit RecordingStream(std::vector<std::size_t> expected) : expected_(std::move(expected)) {}
     void items_ready(std::vector<ImportedItem>& items) override { items_ = &items; }
     void closed(std::size_t count) override {
@@ -180,7 +190,7 @@ class RecordingStream final : public tessera::formats::ItemStream {
     std::size_t done_ = 0;
     bool reopened_ = false;
 
-  private:
+private:
     std::vector<std::size_t> expected_;
     std::vector<ImportedItem>* items_ = nullptr;
 };
@@ -188,7 +198,8 @@ class RecordingStream final : public tessera::formats::ItemStream {
 }  // namespace
 
 TEST_CASE("coco order: annotations in any order, categories anywhere, read as grouped") {
-    for (const int images : {6, 3000}) {  // 3000 images: past the reader's first few thousand annotations
+    for (const int images :
+         {6, 3000}) {  // 3000 images: past the reader's first few thousand annotations
         CAPTURE(images);
         const std::vector<Annotation> grouped = annotations_by_image(images);
         const std::string expected = read_whole(coco_text(images, grouped, false));
@@ -209,13 +220,15 @@ TEST_CASE("coco order: a file not grouped by image streams its items complete, i
     const int images = 3000;
     const std::vector<Annotation> grouped = annotations_by_image(images);
     std::vector<std::size_t> counts(images, 0);
-    for (const Annotation& a : grouped) counts[a.image - 1] += a.category == 1 && a.text.find("bbox") != std::string::npos ? 2 : 1;
+    for (const Annotation& a : grouped)
+        counts[a.image - 1] += a.category == 1 && a.text.find("bbox") != std::string::npos ? 2 : 1;
     for (const bool categories_last : {false, true}) {
         CAPTURE(categories_last);
         RecordingStream stream(counts);
         tessera::formats::ReadOptions options;
         options.stream = &stream;
-        const Dataset dataset = coco::read_coco_text("coco.json", coco_text(images, by_category(grouped), categories_last), options);
+        const Dataset dataset = coco::read_coco_text(
+            "coco.json", coco_text(images, by_category(grouped), categories_last), options);
         CHECK_FALSE(stream.reopened_);
         CHECK(stream.done_ == static_cast<std::size_t>(images));
         CHECK(stream.calls_ > 100);  // item by item, not all at the end
@@ -245,14 +258,18 @@ TEST_CASE("coco order: import_file stores the same project from any order") {
     const struct {
         std::vector<Annotation> order;
         bool categories_last;
-    } cases[] = {{by_category(grouped), true}, {by_category(grouped), false}, {back_at_the_end(grouped), true}};
+    } cases[] = {{by_category(grouped), true},
+                 {by_category(grouped), false},
+                 {back_at_the_end(grouped), true}};
     for (std::size_t i = 0; i < std::size(cases); ++i) {
         CAPTURE(i);
         // The same annotations grouped by image, each image's in the order they came.
-        const auto [expected, expected_reads] = import_text(coco_text(images, by_image(cases[i].order), false));
+        const auto [expected, expected_reads] =
+            import_text(coco_text(images, by_image(cases[i].order), false));
         CHECK(expected.find("  ") != std::string::npos);
         CHECK(expected_reads == 1);
-        const auto [project, reads] = import_text(coco_text(images, cases[i].order, cases[i].categories_last));
+        const auto [project, reads] =
+            import_text(coco_text(images, cases[i].order, cases[i].categories_last));
         CHECK(project == expected);
         CHECK(reads == 1);  // streamed as read, not read again
     }

@@ -693,8 +693,9 @@ std::string project_text(const tessera::store::Project& project) {
         const auto item_bytes = project.item(summary.id);
         v1::ItemT item;
         flatbuffers::GetRoot<v1::Item>(item_bytes.data())->UnPackTo(&item);
-        out += fmt::format("item {} {} {} {}x{}", summary.id, summary.uri,
-                           static_cast<int>(item.media->kind), item.media->width, item.media->height);
+        out +=
+            fmt::format("item {} {} {} {}x{}", summary.id, summary.uri,
+                        static_cast<int>(item.media->kind), item.media->width, item.media->height);
         for (const auto& kv : item.metadata) out += fmt::format(" {}={}", kv->key, kv->value);
         const auto set_bytes = project.annotations(summary.id);
         v1::AnnotationSetT set;
@@ -775,9 +776,9 @@ std::string coco_file(const std::vector<int>& images,
                       const std::vector<std::string>& names = {}) {
     std::string image_list = "\"images\":[";
     for (std::size_t i = 0; i < images.size(); ++i)
-        image_list += fmt::format(R"({}{{"id":{},"file_name":"{}","width":8,"height":6}})",
-                                  i ? "," : "", images[i],
-                                  names.empty() ? fmt::format("im{}.jpg", images[i]) : names[i]);
+        image_list +=
+            fmt::format(R"({}{{"id":{},"file_name":"{}","width":8,"height":6}})", i ? "," : "",
+                        images[i], names.empty() ? fmt::format("im{}.jpg", images[i]) : names[i]);
     image_list += "]";
     std::string text = "{";
     if (!images_last) text += image_list + ",";
@@ -826,7 +827,7 @@ TEST_CASE("coco: import_file stores what reading first, then importing stores") 
         {coco_file(images, sorted, {}, true)},                          // images last
         {coco_file(images, sorted, bad_last)},                          // an error at the end
         {coco_file(images, sorted, unknown_image)},
-        {coco_file(images, sorted, "{\"id\":1,\"image_id\":2")},        // truncated
+        {coco_file(images, sorted, "{\"id\":1,\"image_id\":2")},  // truncated
         {coco_file({}, {})},
         {coco_file(images, {})},
         // Two images naming one item.
@@ -871,7 +872,8 @@ TEST_CASE("coco: import_file stores a long file as it reads it, reading it once"
     }
     const std::string text = coco_file(images, annotations);
     const ImportResult plain = import_files({text}, false, false);
-    REQUIRE(plain.summary == "0 1000 2500 3;");  // a person's keypoints are an annotation of their own
+    REQUIRE(plain.summary ==
+            "0 1000 2500 3;");  // a person's keypoints are an annotation of their own
     for (const bool progress : {false, true}) {
         CAPTURE(progress);
         TempDir dir;
@@ -887,7 +889,8 @@ TEST_CASE("coco: import_file stores a long file as it reads it, reading it once"
         tessera::formats::ImportOptions options;
         options.author = "tester";
         std::uint64_t last_done = 0;
-        if (progress) options.progress = [&](std::uint64_t done, std::uint64_t) { last_done = done; };
+        if (progress)
+            options.progress = [&](std::uint64_t done, std::uint64_t) { last_done = done; };
         const auto summary = tessera::formats::import_file(project, format, path, "src", options);
         CHECK(reads == 1);
         CHECK(summary_text(summary) == plain.summary);

@@ -24,7 +24,8 @@ namespace {
 
 const fs::path kTask = fs::path(TESSERA_SOURCE_DIR) / "tests/data/cvat/task/annotations.xml";
 
-std::string metadata(const std::vector<std::unique_ptr<v1::KeyValueT>>& list, std::string_view key) {
+std::string metadata(const std::vector<std::unique_ptr<v1::KeyValueT>>& list,
+                     std::string_view key) {
     for (const auto& kv : list)
         if (kv->key == key) return kv->value;
     return "<none>";
@@ -58,7 +59,8 @@ std::vector<std::string> cvat_differences(const Dataset& a, const Dataset& b) {
         for (std::size_t n = 0; n < x.annotations.size() && n < y.annotations.size(); ++n) {
             const v1::AnnotationT &p = *x.annotations[n], &q = *y.annotations[n];
             if ((p.group == 0) != (q.group == 0)) out.push_back(where + ": group differs");
-            if (p.metadata.size() != q.metadata.size()) out.push_back(where + ": annotation metadata");
+            if (p.metadata.size() != q.metadata.size())
+                out.push_back(where + ": annotation metadata");
             for (const auto& kv : p.metadata)
                 if (metadata(q.metadata, kv->key) != kv->value)
                     out.push_back(where + ": annotation " + kv->key);
@@ -232,13 +234,15 @@ TEST_CASE("cvat: read, write and read again gives the same dataset") {
     TempDir dir;
     const Dataset first = cvat::read(kTask, {});
     Losses losses;
-    cvat::write(tessera::test::DatasetSource(first), dir / "out/annotations.xml",
-                writing(losses));
+    cvat::write(tessera::test::DatasetSource(first), dir / "out/annotations.xml", writing(losses));
     CHECK(losses.empty());
     const std::string written = tessera::read_file(dir / "out/annotations.xml");
-    CHECK(written.find(R"(<image id="0" name="street/0001.png" width="64" height="48" subset="train" task_id="7">)") !=
+    CHECK(
+        written.find(
+            R"(<image id="0" name="street/0001.png" width="64" height="48" subset="train" task_id="7">)") !=
+        std::string::npos);
+    CHECK(written.find(R"(rle="1, 4, 1" left="2" top="1" width="3" height="2")") !=
           std::string::npos);
-    CHECK(written.find(R"(rle="1, 4, 1" left="2" top="1" width="3" height="2")") != std::string::npos);
     CHECK(written.find(R"(rotation="30.5")") != std::string::npos);
     CHECK(written.find("<input_type>radio</input_type>") != std::string::npos);
     CHECK(written.find("<values>0\n200\n1</values>") != std::string::npos);
@@ -344,9 +348,9 @@ TEST_CASE("cvat: export notes what CVAT for images cannot hold") {
     CHECK(find_class(back, "truck") != nullptr);
 
     Losses strict(true);
-    CHECK_THROWS_AS(cvat::write(tessera::test::DatasetSource(data), dir / "strict.xml",
-                                writing(strict)),
-                    tessera::Error);
+    CHECK_THROWS_AS(
+        cvat::write(tessera::test::DatasetSource(data), dir / "strict.xml", writing(strict)),
+        tessera::Error);
     CHECK_FALSE(fs::exists(dir / "strict.xml"));
 }
 
@@ -357,13 +361,14 @@ TEST_CASE("cvat: tracks, cuboids and malformed files are refused or noted by nam
         FAIL("a CVAT for video file was read");
     } catch (const tessera::Error& e) {
         CHECK(std::string(e.what()) ==
-              video.string() + ":20:4: this is a CVAT for video 1.1 file (<track>), which "
-                               "Tessera does not read; export the task as CVAT for images 1.1");
+              video.string() +
+                  ":20:4: this is a CVAT for video 1.1 file (<track>), which "
+                  "Tessera does not read; export the task as CVAT for images 1.1");
     }
     CHECK(error_of("<annotation><filename>a.jpg</filename></annotation>") ==
           "a.xml:1:2: expected <annotations> as the root element of a CVAT for images 1.1 file, "
           "found <annotation>");
-    CHECK(error_of("<annotations><image name=\"a.jpg\">") .rfind("a.xml:1:", 0) == 0);
+    CHECK(error_of("<annotations><image name=\"a.jpg\">").rfind("a.xml:1:", 0) == 0);
     CHECK(error_of(std::string(kHead) +
                    "<image id=\"0\" name=\"a.jpg\" width=\"4\" height=\"4\">\n"
                    "  <box label=\"car\" occluded=\"0\" xtl=\"1\" ytl=\"x\" xbr=\"2\" ybr=\"3\"/>"
@@ -420,8 +425,7 @@ TEST_CASE("cvat: --copy-media writes the images beside annotations.xml, where re
     } source(first);
     source.folder = dir / "in/images";
     Losses losses;
-    cvat::write(source, dir / "out/annotations.xml",
-                writing(losses, true));
+    cvat::write(source, dir / "out/annotations.xml", writing(losses, true));
     CHECK(losses.empty());
     CHECK(tessera::read_file(dir / "out/images/street/0001.png") == "png bytes");
 }

@@ -71,7 +71,8 @@ TEST_CASE("data API: every geometry kind survives a round trip") {
     set.annotations.push_back(annotation(++id, geometry(line)));
     v1::KeypointsT keypoints;
     keypoints.points = {{1, 1}, {0, 0}, {3, 3}};
-    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::NotLabeled, v1::Visibility::Occluded};
+    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::NotLabeled,
+                            v1::Visibility::Occluded};
     keypoints.skeleton = "coco-person";
     set.annotations.push_back(annotation(++id, geometry(keypoints)));
     v1::PointT point;
@@ -103,7 +104,8 @@ TEST_CASE("data API: every geometry kind survives a round trip") {
     tag->frame = 12, tag->track = 4;
     set.annotations.push_back(std::move(tag));
 
-    const v1::AnnotationSetT back = round_trip<v1::AnnotationSet>(set, v1::AnnotationSetIdentifier());
+    const v1::AnnotationSetT back =
+        round_trip<v1::AnnotationSet>(set, v1::AnnotationSetIdentifier());
     REQUIRE(back.annotations.size() == set.annotations.size());
     for (std::size_t i = 0; i < set.annotations.size(); ++i) {
         INFO(v1::EnumNameGeometry(set.annotations[i]->geometry.type));
@@ -159,7 +161,8 @@ TEST_CASE("data API: items, label schemas, reviews, QA reports and edit batches 
     CHECK(round_trip<v1::ReviewRecord>(review, v1::ReviewRecordIdentifier()) == review);
 
     v1::QaReportT report;
-    report.items_checked = 1, report.annotations_checked = 3, report.rules = {"builtin.box-degenerate"};
+    report.items_checked = 1, report.annotations_checked = 3,
+    report.rules = {"builtin.box-degenerate"};
     auto finding = std::make_unique<v1::FindingT>();
     finding->rule = "builtin.box-degenerate", finding->severity = v1::Severity::Error;
     finding->item = 42, finding->annotations = {3, 4}, finding->message = "zero-area box";

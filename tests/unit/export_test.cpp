@@ -52,7 +52,8 @@ std::vector<std::string> names_in(const fs::path& dir) {
 formats::Format folder_format(std::map<std::string, std::string> files, bool fail_after = false) {
     formats::Format format;
     format.name = "fake";
-    format.write = [files = std::move(files), fail_after](const formats::ItemSource&, const fs::path& out,
+    format.write = [files = std::move(files), fail_after](const formats::ItemSource&,
+                                                          const fs::path& out,
                                                           const formats::WriteOptions&) {
         for (const auto& [path, contents] : files) {
             fs::create_directories((out / path).parent_path());
@@ -68,7 +69,9 @@ formats::Format file_format(std::string contents) {
     formats::Format format;
     format.name = "fakefile";
     format.write = [contents = std::move(contents)](const formats::ItemSource&, const fs::path& out,
-                                                    const formats::WriteOptions&) { write_file(out, contents); };
+                                                    const formats::WriteOptions&) {
+        write_file(out, contents);
+    };
     return format;
 }
 
@@ -82,22 +85,25 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("export: a folder export lists what it wrote, and the next replaces exactly that", "[export]") {
+TEST_CASE("export: a folder export lists what it wrote, and the next replaces exactly that",
+          "[export]") {
     Fixture f;
     f.run(folder_format({{"labels/a.txt", "a1"}, {"labels/b.txt", "b1"}, {"classes.txt", "car"}}));
-    CHECK(files_under(f.out) ==
-          std::map<std::string, std::string>{{"labels/a.txt", "a1"},
-                                             {"labels/b.txt", "b1"},
-                                             {"classes.txt", "car"},
-                                             {".tessera-export", read_file(f.out / ".tessera-export")}});
-    CHECK_THAT(read_file(f.out / ".tessera-export"), Catch::EndsWith("\n.tessera-export\nclasses.txt\nlabels/a.txt\nlabels/b.txt\n"));
+    CHECK(files_under(f.out) == std::map<std::string, std::string>{
+                                    {"labels/a.txt", "a1"},
+                                    {"labels/b.txt", "b1"},
+                                    {"classes.txt", "car"},
+                                    {".tessera-export", read_file(f.out / ".tessera-export")}});
+    CHECK_THAT(read_file(f.out / ".tessera-export"),
+               Catch::EndsWith("\n.tessera-export\nclasses.txt\nlabels/a.txt\nlabels/b.txt\n"));
     // The user's files: an image, a symbolic link, a file where the export writes one.
     put(f.out / "images/a.jpg", "image a");
     fs::create_symlink("images/a.jpg", f.out / "link.jpg");
     put(f.out / "labels/mine.txt", "the user's own labels");
     fs::permissions(f.out / "images", fs::perms(0750));
 
-    f.run(folder_format({{"labels/a.txt", "a2"}, {"classes.txt", "bus"}, {"labels/mine.txt", "exported"}}));
+    f.run(folder_format(
+        {{"labels/a.txt", "a2"}, {"classes.txt", "bus"}, {"labels/mine.txt", "exported"}}));
     const auto files = files_under(f.out);
     CHECK(files.at("labels/a.txt") == "a2");
     CHECK(files.count("labels/b.txt") == 0);  // the first export's, not this one's
@@ -109,7 +115,8 @@ TEST_CASE("export: a folder export lists what it wrote, and the next replaces ex
     CHECK(names_in(f.tmp.path()) == std::vector<std::string>{"dataset", "p"});
 }
 
-TEST_CASE("export: a failing export leaves the old folder, file and stage as they were", "[export]") {
+TEST_CASE("export: a failing export leaves the old folder, file and stage as they were",
+          "[export]") {
     Fixture f;
     f.run(folder_format({{"labels/a.txt", "a1"}}));
     put(f.out / "images/a.jpg", "image a");
@@ -119,7 +126,8 @@ TEST_CASE("export: a failing export leaves the old folder, file and stage as the
         FAIL("no error");
     } catch (const Error& e) {
         // The message names the output, not the stage.
-        CHECK_THAT(e.what(), Catch::StartsWith((f.out / "x.txt").string() + ": cannot write this one"));
+        CHECK_THAT(e.what(),
+                   Catch::StartsWith((f.out / "x.txt").string() + ": cannot write this one"));
     }
     CHECK(files_under(f.out) == before);
     CHECK(names_in(f.tmp.path()) == std::vector<std::string>{"dataset", "p"});
@@ -136,7 +144,8 @@ TEST_CASE("export: a failing export leaves the old folder, file and stage as the
     CHECK(names_in(f.tmp.path()) == std::vector<std::string>{"dataset", "one.txt", "p"});
 }
 
-TEST_CASE("export: the stage of a dead export is removed, and the user's files in it put back", "[export]") {
+TEST_CASE("export: the stage of a dead export is removed, and the user's files in it put back",
+          "[export]") {
     Fixture f;
     f.run(folder_format({{"a.txt", "a1"}}));
     put(f.out / "linked.jpg", "linked image");
@@ -170,12 +179,15 @@ TEST_CASE("export: the stage of a dead export is removed, and the user's files i
 
 TEST_CASE("export: a folder holding the project or another project is refused", "[export]") {
     Fixture f;
-    CHECK_THROWS_WITH(formats::export_project(f.project, folder_format({{"a.txt", "a"}}), f.tmp.path(), {}),
-                      Catch::Contains("holds the project being exported"));
-    CHECK_THROWS_WITH(formats::export_project(f.project, folder_format({{"a.txt", "a"}}), f.project.dir(), {}),
-                      Catch::Contains("holds the project being exported"));
+    CHECK_THROWS_WITH(
+        formats::export_project(f.project, folder_format({{"a.txt", "a"}}), f.tmp.path(), {}),
+        Catch::Contains("holds the project being exported"));
+    CHECK_THROWS_WITH(
+        formats::export_project(f.project, folder_format({{"a.txt", "a"}}), f.project.dir(), {}),
+        Catch::Contains("holds the project being exported"));
     (void)store::Project::create(f.out / "other", "other");
-    CHECK_THROWS_WITH(f.run(folder_format({{"a.txt", "a"}})), Catch::Contains("holds a Tessera project"));
+    CHECK_THROWS_WITH(f.run(folder_format({{"a.txt", "a"}})),
+                      Catch::Contains("holds a Tessera project"));
     CHECK(fs::exists(f.out / "other" / "tessera-project.json"));
     CHECK(names_in(f.out) == std::vector<std::string>{"other"});
 }

@@ -110,7 +110,8 @@ TEST_CASE("file io: an atomic file removes the temporaries that dead writers of 
     tessera::write_file_atomic(dir / ".out.json.tessera-tmp-alive0000000", "alive");
     tessera::write_file_atomic(dir / ".other.json.tessera-tmp-dead00000000", "another file's");
     tessera::write_file_atomic(dir / "out.json.tmp", "not ours to remove");
-    const int alive = ::open((dir / ".out.json.tessera-tmp-alive0000000").c_str(), O_RDONLY | O_CLOEXEC);
+    const int alive =
+        ::open((dir / ".out.json.tessera-tmp-alive0000000").c_str(), O_RDONLY | O_CLOEXEC);
     REQUIRE(alive >= 0);
     REQUIRE(::flock(alive, LOCK_EX) == 0);  // its writer still runs
     tessera::write_file_atomic(path, "new");

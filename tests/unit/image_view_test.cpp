@@ -63,8 +63,8 @@ struct FakeUi {
     std::vector<std::pair<std::uint32_t, std::uint32_t>> textures;  // sizes created
 
     [[nodiscard]] std::size_t count(std::string_view kind) const {
-        return static_cast<std::size_t>(
-            std::count_if(calls.begin(), calls.end(), [&](const DrawCall& c) { return c.kind == kind; }));
+        return static_cast<std::size_t>(std::count_if(
+            calls.begin(), calls.end(), [&](const DrawCall& c) { return c.kind == kind; }));
     }
     [[nodiscard]] bool has_text(std::string_view part) const {
         return std::any_of(calls.begin(), calls.end(), [&](const DrawCall& c) {
@@ -73,7 +73,9 @@ struct FakeUi {
     }
 };
 
-FakeUi& fake(tessera_ui_t* ui) { return *reinterpret_cast<FakeUi*>(ui); }
+FakeUi& fake(tessera_ui_t* ui) {
+    return *reinterpret_cast<FakeUi*>(ui);
+}
 
 void record(tessera_ui_t* ui, const char* kind, std::vector<tessera_ui_vec2_t> points,
             tessera_ui_color_t color, std::string text = {}) {
@@ -103,33 +105,45 @@ const tessera_host_ui_t kFakeUiApi = {
             out->keyboard_free = true;
         },
     .key_pressed = [](tessera_ui_t* ui, int key) { return fake(ui).keys.count(key) > 0; },
-    .line = [](tessera_ui_t* ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b, tessera_ui_color_t color,
-               float) { record(ui, "line", {a, b}, color); },
+    .line =
+        [](tessera_ui_t* ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b, tessera_ui_color_t color,
+           float) {
+            record(ui, "line", {a, b}, color);
+        },
     .polyline =
         [](tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count, bool closed,
            tessera_ui_color_t color, float) {
             record(ui, closed ? "closed_polyline" : "polyline", {points, points + count}, color);
         },
     .fill_polygon =
-        [](tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count, tessera_ui_color_t color) {
+        [](tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count,
+           tessera_ui_color_t color) {
             record(ui, "fill_polygon", {points, points + count}, color);
         },
-    .rect = [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max, tessera_ui_color_t color,
-               float) { record(ui, "rect", {min, max}, color); },
-    .fill_rect = [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
-                    tessera_ui_color_t color) { record(ui, "fill_rect", {min, max}, color); },
+    .rect =
+        [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max, tessera_ui_color_t color,
+           float) {
+            record(ui, "rect", {min, max}, color);
+        },
+    .fill_rect =
+        [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
+           tessera_ui_color_t color) {
+            record(ui, "fill_rect", {min, max}, color);
+        },
     .circle = [](tessera_ui_t* ui, tessera_ui_vec2_t center, float, tessera_ui_color_t color,
                  float) { record(ui, "circle", {center}, color); },
     .text = [](tessera_ui_t* ui, tessera_ui_vec2_t at, tessera_ui_color_t color,
                const char* text) { record(ui, "text", {at}, color, text); },
-    .create_texture =
-        [](tessera_ui_t* ui, uint32_t width, uint32_t height, const uint8_t*) -> uint64_t {
+    .create_texture = [](tessera_ui_t* ui, uint32_t width, uint32_t height,
+                         const uint8_t*) -> uint64_t {
         fake(ui).textures.emplace_back(width, height);
         return fake(ui).next_texture++;
     },
     .destroy_texture = [](tessera_ui_t*, uint64_t) {},
-    .image = [](tessera_ui_t* ui, uint64_t, tessera_ui_vec2_t min,
-                tessera_ui_vec2_t max) { record(ui, "image", {min, max}, 0); },
+    .image =
+        [](tessera_ui_t* ui, uint64_t, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {
+            record(ui, "image", {min, max}, 0);
+        },
     .button = [](tessera_ui_t*, const char*) { return false; },
     .checkbox = [](tessera_ui_t*, const char*, bool*) { return false; },
     .combo = [](tessera_ui_t*, const char*, int*, const char* const*, int) { return false; },
@@ -139,7 +153,10 @@ const tessera_host_ui_t kFakeUiApi = {
         return std::string_view(label) == "car" ? 0xFF0000FFu : 0x808080FFu;
     },
     .select = [](tessera_ui_t* ui, uint64_t annotation) { fake(ui).selection = annotation; },
-    .label_name = [](tessera_ui_t*, const char* label) { return std::string_view(label) == "car" ? "Car" : label; },
+    .label_name =
+        [](tessera_ui_t*, const char* label) {
+            return std::string_view(label) == "car" ? "Car" : label;
+        },
 };
 
 // --- a host whose project keeps the batches ------------------------------------
@@ -186,7 +203,9 @@ struct FakeHost {
         REQUIRE(batch->ops()->size() == 1);
         return *batch->ops()->Get(0);
     }
-    [[nodiscard]] const v1::EditBatch& last_batch() const { return *v1::GetEditBatch(batches.back().data()); }
+    [[nodiscard]] const v1::EditBatch& last_batch() const {
+        return *v1::GetEditBatch(batches.back().data());
+    }
 };
 
 // --- buffers --------------------------------------------------------------------
@@ -252,7 +271,8 @@ struct Harness {
 
     explicit Harness(const std::vector<BoxSpec>& boxes = {}, std::uint32_t width = 400,
                      std::uint32_t height = 200, std::string media = {}) {
-        view.open_item(item_buffer(5, width, height), annotation_buffer(5, boxes), std::move(media));
+        view.open_item(item_buffer(5, width, height), annotation_buffer(5, boxes),
+                       std::move(media));
         frame();
     }
 
@@ -324,7 +344,8 @@ void write_file(const std::filesystem::path& path, const std::string& bytes) {
 
 }  // namespace
 
-TEST_CASE("image view: item and screen coordinates at the fit zoom and after zooming", "[image_view]") {
+TEST_CASE("image view: item and screen coordinates at the fit zoom and after zooming",
+          "[image_view]") {
     Harness h;
     CHECK(h.view.scale() == Approx(2));
     CHECK(h.view.offset().x == Approx(0));
@@ -404,7 +425,8 @@ TEST_CASE("image view: the box tool adds a box in image coordinates", "[image_vi
     CHECK(h.ui.selection == 42);
 }
 
-TEST_CASE("image view: box edges are clamped to the image and tiny boxes are dropped", "[image_view]") {
+TEST_CASE("image view: box edges are clamped to the image and tiny boxes are dropped",
+          "[image_view]") {
     Harness h;
     h.tool = "box";
     // From inside the image to beyond its bottom-right corner (the canvas is larger).
@@ -443,7 +465,8 @@ TEST_CASE("image view: polygons close with Enter or on the first point", "[image
     {
         const v1::EditOp& op = h.host.last_op();
         REQUIRE(op.edit_type() == v1::Edit::AddAnnotation);
-        const v1::Polygon* polygon = op.edit_as_AddAnnotation()->annotation()->geometry_as_Polygon();
+        const v1::Polygon* polygon =
+            op.edit_as_AddAnnotation()->annotation()->geometry_as_Polygon();
         REQUIRE(polygon);
         REQUIRE(polygon->points()->size() == 3);
         CHECK(polygon->points()->Get(1)->x() == Approx(100));
@@ -483,7 +506,8 @@ TEST_CASE("image view: polylines and keypoints finish with Enter", "[image_view]
     h.click_item(10, 10);
     h.click_item(50, 20);
     h.key(TESSERA_KEY_ENTER);
-    const v1::Polyline* line = h.host.last_op().edit_as_AddAnnotation()->annotation()->geometry_as_Polyline();
+    const v1::Polyline* line =
+        h.host.last_op().edit_as_AddAnnotation()->annotation()->geometry_as_Polyline();
     REQUIRE(line);
     CHECK(line->points()->size() == 2);
 
@@ -500,7 +524,8 @@ TEST_CASE("image view: polylines and keypoints finish with Enter", "[image_view]
     CHECK(keypoints->visibility()->Get(2) == v1::Visibility::Visible);
 }
 
-TEST_CASE("image view: select picks the topmost shape, moves it and resizes it by a handle", "[image_view]") {
+TEST_CASE("image view: select picks the topmost shape, moves it and resizes it by a handle",
+          "[image_view]") {
     Harness h(std::vector<BoxSpec>{{7, {10, 10, 110, 60}}, {8, {80, 40, 150, 90}, "person"}});
 
     // (100, 50) lies in both boxes: the later one (drawn on top) is picked.
@@ -511,7 +536,7 @@ TEST_CASE("image view: select picks the topmost shape, moves it and resizes it b
     CHECK(h.ui.selection == 7);
     h.frame();
     CHECK(h.ui.has_text("Car"));  // the selected box's label, named by the host
-    h.click_item(300, 150);  // empty image: clears the selection
+    h.click_item(300, 150);       // empty image: clears the selection
     CHECK(h.ui.selection == 0);
 
     // Drag box 7 by (20, 10): one UpdateAnnotation keeping every other field.
@@ -557,7 +582,8 @@ TEST_CASE("image view: select picks the topmost shape, moves it and resizes it b
     CHECK(h.host.batches.size() == 4);
 }
 
-TEST_CASE("image view: Delete removes the selection, and a refused edit is shown on the canvas", "[image_view]") {
+TEST_CASE("image view: Delete removes the selection, and a refused edit is shown on the canvas",
+          "[image_view]") {
     Harness h(std::vector<BoxSpec>{{7, {10, 10, 110, 60}}});
     h.key(TESSERA_KEY_DELETE);
     CHECK(h.host.batches.empty());  // nothing selected
@@ -649,7 +675,8 @@ std::vector<std::uint8_t> set_of(v1::GeometryUnion geometry, std::uint64_t id = 
     return {builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize()};
 }
 
-v1::GeometryUnion mask_geometry(std::uint32_t width, std::uint32_t height, std::vector<std::uint32_t> counts) {
+v1::GeometryUnion mask_geometry(std::uint32_t width, std::uint32_t height,
+                                std::vector<std::uint32_t> counts) {
     v1::MaskT mask;
     mask.width = width;
     mask.height = height;
@@ -659,7 +686,8 @@ v1::GeometryUnion mask_geometry(std::uint32_t width, std::uint32_t height, std::
     return geometry;
 }
 
-TEST_CASE("image view: a mask is drawn as the rectangles of its runs, down each column", "[image_view]") {
+TEST_CASE("image view: a mask is drawn as the rectangles of its runs, down each column",
+          "[image_view]") {
     // 4 x 3, column-major: column 0 background, columns 1 and 2 rows 1-2
     // foreground (one rectangle 2 wide), column 3 row 0 foreground.
     //   col:   0 0 0 | 1 1 1 | 2 2 2 | 3 3 3
@@ -694,9 +722,11 @@ TEST_CASE("image view: a mask is drawn as the rectangles of its runs, down each 
     CHECK(wrapped.paths(wrapped.shapes()[0]).size() == 2);
 }
 
-TEST_CASE("image view: masks whose runs do not fit are skipped, not drawn out of bounds", "[image_view]") {
+TEST_CASE("image view: masks whose runs do not fit are skipped, not drawn out of bounds",
+          "[image_view]") {
     ShapeSet shapes;
-    shapes.assign(set_of(mask_geometry(4, 3, {4, 20})), {0, 0, 4, 3});  // 24 pixels in a 12-pixel mask
+    shapes.assign(set_of(mask_geometry(4, 3, {4, 20})),
+                  {0, 0, 4, 3});  // 24 pixels in a 12-pixel mask
     CHECK(shapes.shapes().empty());
     CHECK(shapes.skipped() == 1);
     shapes.assign(set_of(mask_geometry(4, 0, {0})), {0, 0, 4, 3});
@@ -705,10 +735,12 @@ TEST_CASE("image view: masks whose runs do not fit are skipped, not drawn out of
     CHECK(shapes.shapes().empty());
 }
 
-TEST_CASE("image view: keypoints get the edges of their skeleton, or of their class's", "[image_view]") {
+TEST_CASE("image view: keypoints get the edges of their skeleton, or of their class's",
+          "[image_view]") {
     v1::KeypointsT keypoints;
     keypoints.points = {{10, 10}, {20, 10}, {20, 20}};
-    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::Visible, v1::Visibility::NotLabeled};
+    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::Visible,
+                            v1::Visibility::NotLabeled};
     Skeletons skeletons;
     skeletons.edges["body"] = {{0, 1}, {1, 2}, {0, 9}};  // 9: no such point, dropped
     skeletons.by_label["car"] = "body";
@@ -742,10 +774,12 @@ TEST_CASE("image view: skeleton edges from the project's schema are drawn betwee
     v1::FinishLabelSchemaBuffer(builder, v1::LabelSchema::Pack(builder, &schema));
 
     Harness h;
-    h.host.schema.assign(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize());
+    h.host.schema.assign(builder.GetBufferPointer(),
+                         builder.GetBufferPointer() + builder.GetSize());
     v1::KeypointsT keypoints;
     keypoints.points = {{10, 10}, {20, 10}, {20, 20}};
-    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::Visible, v1::Visibility::NotLabeled};
+    keypoints.visibility = {v1::Visibility::Visible, v1::Visibility::Visible,
+                            v1::Visibility::NotLabeled};
     keypoints.skeleton = "body";
     v1::GeometryUnion geometry;
     geometry.Set(std::move(keypoints));
@@ -755,7 +789,8 @@ TEST_CASE("image view: skeleton edges from the project's schema are drawn betwee
     CHECK(h.ui.count("line") == 1);
 }
 
-TEST_CASE("image view: the spatial grid returns exactly the shapes in a rectangle", "[image_view]") {
+TEST_CASE("image view: the spatial grid returns exactly the shapes in a rectangle",
+          "[image_view]") {
     std::vector<Rect> bounds;
     std::uint64_t state = 12345;
     const auto next = [&] {
@@ -804,15 +839,16 @@ TEST_CASE("image view: an oversized image header is refused before decoding", "[
     tessera::test::TempDir dir;
     // A PPM header claiming 20000 x 10 pixels, with no pixel data behind it.
     write_file(dir / "wide.ppm", "P6\n20000 10\n255\n");
-    const HeaderCheck wide = tessera::view_image::check_image_header((dir / "wide.ppm").string(), {});
+    const HeaderCheck wide =
+        tessera::view_image::check_image_header((dir / "wide.ppm").string(), {});
     CHECK_FALSE(wide.ok);
     CHECK(wide.width == 20000);
     CHECK(wide.message.find("16384") != std::string::npos);
 
     write_file(dir / "small.ppm", "P6\n10 10\n255\n" + std::string(300, '\x80'));
     CHECK(tessera::view_image::check_image_header((dir / "small.ppm").string(), {}).ok);
-    const HeaderCheck many = tessera::view_image::check_image_header((dir / "small.ppm").string(),
-                                                                     ImageLimits{.max_side = 100, .max_pixels = 50});
+    const HeaderCheck many = tessera::view_image::check_image_header(
+        (dir / "small.ppm").string(), ImageLimits{.max_side = 100, .max_pixels = 50});
     CHECK_FALSE(many.ok);
     CHECK(many.message.find("100 pixels, over the limit of 50") != std::string::npos);
 
@@ -826,7 +862,8 @@ TEST_CASE("image view: an oversized image header is refused before decoding", "[
     CHECK(h.ui.count("rect") == 1);
 }
 
-TEST_CASE("image view: an image is decoded off the main thread and uploaded as a texture", "[image_view]") {
+TEST_CASE("image view: an image is decoded off the main thread and uploaded as a texture",
+          "[image_view]") {
     tessera::test::TempDir dir;
     std::string pixels;
     for (int i = 0; i < 8 * 4; ++i) pixels += std::string{'\x10', '\x20', '\x30'};
@@ -844,7 +881,8 @@ TEST_CASE("image view: an image is decoded off the main thread and uploaded as a
     CHECK(h.view.scale() == Approx(100));  // fitted once the header gave the size
 
     // A missing file is a message, not a failure.
-    Harness missing(std::vector<BoxSpec>{{7, {10, 10, 110, 60}}}, 400, 200, (dir / "gone.png").string());
+    Harness missing(std::vector<BoxSpec>{{7, {10, 10, 110, 60}}}, 400, 200,
+                    (dir / "gone.png").string());
     REQUIRE(missing.view.wait_for_image(10000));
     missing.frame();
     CHECK(missing.ui.has_text("cannot open"));

@@ -43,8 +43,8 @@ TEST_CASE("json: a file is read whole, with readable zero padding after it, at a
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     // Sizes around page ends: the padding must be readable even when the file
     // ends exactly on a page, where the next page is not the file's.
-    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, page - 1, page, page + 1, 3 * page,
-                                   3 * page + 17}) {
+    for (const std::size_t size :
+         {std::size_t{0}, std::size_t{1}, page - 1, page, page + 1, 3 * page, 3 * page + 17}) {
         INFO(size);
         std::string text(size, ' ');
         for (std::size_t i = 0; i < size; ++i) text[i] = static_cast<char>('a' + i % 26);
@@ -75,7 +75,8 @@ TEST_CASE("json: a mapped file parses, and errors name its line and column") {
         json.fail(at, "b: expected true or false");
         FAIL("fail() returned");
     } catch (const tessera::Error& error) {
-        CHECK(std::string(error.what()) == fmt::format("{}:2:7: b: expected true or false", path.generic_string()));
+        CHECK(std::string(error.what()) ==
+              fmt::format("{}:2:7: b: expected true or false", path.generic_string()));
     }
 }
 

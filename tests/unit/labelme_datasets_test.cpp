@@ -67,7 +67,8 @@ Dataset round_trip(const std::string& variant, Losses& losses, TempDir& dir) {
 
 }  // namespace
 
-TEST_CASE("labelme datasets: a 5.x file keeps group 0, masks and ai_polygons through a round trip") {
+TEST_CASE(
+    "labelme datasets: a 5.x file keeps group 0, masks and ai_polygons through a round trip") {
     TempDir dir;
     Losses losses;
     const Dataset dataset = round_trip("v5", losses, dir);

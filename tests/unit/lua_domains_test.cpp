@@ -197,8 +197,8 @@ std::set<std::string> rule_ids(const lua::LuaPlugin& plugin) {
 TEST_CASE("domain plugins: driving schema and rules", "[lua-domains]") {
     const auto plugin = load("driving");
     CHECK(rule_ids(*plugin) == std::set<std::string>{"driving.light-state", "driving.line-points",
-                                                      "driving.curb-height",
-                                                      "driving.truncation-border"});
+                                                     "driving.curb-height",
+                                                     "driving.truncation-border"});
     const v1::LabelSchemaT schema = schema_of(*plugin);
     CHECK(schema.id == "tessera.driving");
     CHECK(missing_names(schema).empty());
@@ -218,10 +218,10 @@ TEST_CASE("domain plugins: driving schema and rules", "[lua-domains]") {
     CHECK(find_key(schema.classes, "pedestrian")->min_height == 12);
 
     Sample bad(v1::MediaKind::Image, 1920, 1080);
-    bad.box("traffic_light", 100, 100, 120, 150);                              // 1: no state
-    bad.line("lane_line", {{0, 1000}});                                        // 2: one point
-    set_int(bad.line("curb", {{0, 900}, {500, 800}}), "height_cm", 80);       // 3: too high
-    set_int(bad.box("car", 500, 500, 700, 650), "truncation", 40);            // 4: inside
+    bad.box("traffic_light", 100, 100, 120, 150);                        // 1: no state
+    bad.line("lane_line", {{0, 1000}});                                  // 2: one point
+    set_int(bad.line("curb", {{0, 900}, {500, 800}}), "height_cm", 80);  // 3: too high
+    set_int(bad.box("car", 500, 500, 700, 650), "truncation", 40);       // 4: inside
     CHECK(check(*plugin, bad) ==
           std::multiset<std::string>{"driving.light-state@1", "driving.line-points@2",
                                      "driving.curb-height@3", "driving.truncation-border@4"});
@@ -230,7 +230,7 @@ TEST_CASE("domain plugins: driving schema and rules", "[lua-domains]") {
     set_enum(good.box("traffic_light", 100, 100, 120, 150), "state", "red");
     good.line("lane_line", {{0, 1000}, {800, 600}});
     set_int(good.line("curb", {{0, 900}, {250, 850}, {500, 800}}), "height_cm", 15);
-    set_int(good.box("car", 0, 500, 200, 650), "truncation", 40);           // touches the left edge
+    set_int(good.box("car", 0, 500, 200, 650), "truncation", 40);  // touches the left edge
     set_int(good.box("bus", 800, 500, 1000, 650), "truncation", 0);
     CHECK(check(*plugin, good).empty());
     // Parameters come from the project: a 3-point minimum flags the 2-point lane line.
@@ -242,8 +242,7 @@ TEST_CASE("domain plugins: driving schema and rules", "[lua-domains]") {
 TEST_CASE("domain plugins: speech schema and rules", "[lua-domains]") {
     const auto plugin = load("speech");
     CHECK(rule_ids(*plugin) == std::set<std::string>{"speech.script", "speech.translation",
-                                                      "speech.empty-text",
-                                                      "speech.segment-length"});
+                                                     "speech.empty-text", "speech.segment-length"});
     const v1::LabelSchemaT schema = schema_of(*plugin);
     CHECK(missing_names(schema).empty());
     const auto* yi = find_key(schema.tiers, "yi");
@@ -260,17 +259,17 @@ TEST_CASE("domain plugins: speech schema and rules", "[lua-domains]") {
     }
 
     Sample bad(v1::MediaKind::Audio, 0, 0, 60);
-    auto& yi_segment = bad.span("utterance", 0, 2);                        // 1: pinyin in Yi
+    auto& yi_segment = bad.span("utterance", 0, 2);  // 1: pinyin in Yi
     yi_segment.tier = "yi";
     yi_segment.text = "ꆈꌠ nuosu";
-    auto& dong_segment = bad.span("utterance", 2, 2.1);                    // 2: blank, too short
+    auto& dong_segment = bad.span("utterance", 2, 2.1);  // 2: blank, too short
     dong_segment.tier = "dong";
     dong_segment.text = " ";
-    auto& translation = bad.add("translation");                           // 3: Latin in Chinese
+    auto& translation = bad.add("translation");  // 3: Latin in Chinese
     translation.tier = "yi_zh";
     translation.parent = 1;
     translation.text = "Nuosu 人";
-    auto& orphan = bad.add("translation");                                // 4: parent not a dong segment
+    auto& orphan = bad.add("translation");  // 4: parent not a dong segment
     orphan.tier = "dong_zh";
     orphan.parent = 1;
     orphan.text = "你好";
@@ -304,8 +303,8 @@ TEST_CASE("domain plugins: speech schema and rules", "[lua-domains]") {
 TEST_CASE("domain plugins: heritage schema and rules", "[lua-domains]") {
     const auto plugin = load("heritage");
     CHECK(rule_ids(*plugin) == std::set<std::string>{"heritage.ethnic-group",
-                                                      "heritage.lusheng-duration",
-                                                      "heritage.media-kind"});
+                                                     "heritage.lusheng-duration",
+                                                     "heritage.media-kind"});
     const v1::LabelSchemaT schema = schema_of(*plugin);
     CHECK(missing_names(schema).empty());
     const auto* batik = find_key(schema.classes, "batik");
@@ -316,21 +315,22 @@ TEST_CASE("domain plugins: heritage schema and rules", "[lua-domains]") {
     CHECK(find_key(schema.classes, "lusheng_performance")->geometry ==
           std::vector<v1::GeometryKind>{v1::GeometryKind::TimeSpan});
     const auto* groups = find_key(batik->attributes, "ethnic_group");
-    for (const char* group : {"miao", "dong", "bouyei", "yi", "shui"}) CHECK(find_key(groups->values, group));
+    for (const char* group : {"miao", "dong", "bouyei", "yi", "shui"})
+        CHECK(find_key(groups->values, group));
 
     Sample bad(v1::MediaKind::Video, 1280, 720, 60);
-    set_enum(bad.box("batik", 10, 10, 300, 300), "technique", "crackle");   // 1: no ethnic group
-    auto& short_piece = bad.span("lusheng_performance", 1, 5);              // 2: 4 s
+    set_enum(bad.box("batik", 10, 10, 300, 300), "technique", "crackle");  // 1: no ethnic group
+    auto& short_piece = bad.span("lusheng_performance", 1, 5);             // 2: 4 s
     set_enum(short_piece, "technique", "solo");
     set_enum(short_piece, "ethnic_group", "miao");
-    auto& overrun = bad.span("lusheng_performance", 50, 75);                // 3: past the end
+    auto& overrun = bad.span("lusheng_performance", 50, 75);  // 3: past the end
     set_enum(overrun, "ethnic_group", "miao");
-    CHECK(check(*plugin, bad) ==
-          std::multiset<std::string>{"heritage.ethnic-group@1", "heritage.lusheng-duration@2",
-                                     "heritage.lusheng-duration@3"});
+    CHECK(check(*plugin, bad) == std::multiset<std::string>{"heritage.ethnic-group@1",
+                                                            "heritage.lusheng-duration@2",
+                                                            "heritage.lusheng-duration@3"});
 
     Sample photo(v1::MediaKind::Image, 1280, 720);
-    photo.span("lusheng_performance", 0, 30);                                // 1: not on a photo
+    photo.span("lusheng_performance", 0, 30);  // 1: not on a photo
     auto& embroidery = photo.box("embroidery", 10, 10, 300, 300);
     set_enum(embroidery, "technique", "horsetail");
     set_enum(embroidery, "ethnic_group", "shui");
@@ -371,10 +371,10 @@ TEST_CASE("domain plugins: medical schema and rules", "[lua-domains]") {
     // DICOM order: 0.5 mm between rows (vertical), 0.7 mm between columns.
     Sample bad(v1::MediaKind::Image, 512, 512);
     bad.meta("pixel_spacing", "0.5\\0.7");
-    auto& large = bad.box("nodule", 100, 100, 120, 110);      // 1: 20 px × 0.7 = 14 mm, says 20
+    auto& large = bad.box("nodule", 100, 100, 120, 110);  // 1: 20 px × 0.7 = 14 mm, says 20
     set_float(large, "diameter_mm", 20);
-    set_enum(large, "category", "3");                          //    and 20 mm solid is ≥ 4B
-    auto& glass = bad.box("nodule", 200, 200, 210, 210);      // 2: ground glass: no category rule
+    set_enum(large, "category", "3");                     //    and 20 mm solid is ≥ 4B
+    auto& glass = bad.box("nodule", 200, 200, 210, 210);  // 2: ground glass: no category rule
     set_float(glass, "diameter_mm", 7);
     set_enum(glass, "nodule_type", "ground_glass");
     set_enum(glass, "category", "2");
@@ -386,7 +386,7 @@ TEST_CASE("domain plugins: medical schema and rules", "[lua-domains]") {
     auto& nodule_ok = good.box("nodule", 100, 100, 120, 110);  // 14 mm, within 20% of 15
     set_float(nodule_ok, "diameter_mm", 15);
     set_enum(nodule_ok, "category", "4B");
-    auto& mass = good.box("mass", 300, 300, 310, 340);          // 40 px × 0.5 = 20 mm
+    auto& mass = good.box("mass", 300, 300, 310, 340);  // 40 px × 0.5 = 20 mm
     set_float(mass, "diameter_mm", 19);
     set_enum(mass, "category", "4A");
     CHECK(check(*plugin, good).empty());

@@ -60,12 +60,16 @@ TEST_CASE("lua limits: C functions over a proxy with C metamethods end at the de
 
 TEST_CASE("lua limits: work on long strings ends at the deadline", "[lua]") {
     // One instruction each, milliseconds each.
-    check_stopped_by_deadline("local s = ('x'):rep(16 << 20) while true do local u = s:upper() end");
-    check_stopped_by_deadline("local s = ('x'):rep(16 << 20) while true do local u = s:reverse() end");
-    check_stopped_by_deadline("local s = ('x'):rep(16 << 20) while true do local n = utf8.len(s) end");
+    check_stopped_by_deadline(
+        "local s = ('x'):rep(16 << 20) while true do local u = s:upper() end");
+    check_stopped_by_deadline(
+        "local s = ('x'):rep(16 << 20) while true do local u = s:reverse() end");
+    check_stopped_by_deadline(
+        "local s = ('x'):rep(16 << 20) while true do local n = utf8.len(s) end");
     check_stopped_by_deadline("local s = ('x'):rep(8 << 20) while true do local t = s .. s end");
     check_stopped_by_deadline(
-        "local a = ('x'):rep(16 << 20) local b = a:sub(1, -2) .. 'y' while true do local _ = a < b end");
+        "local a = ('x'):rep(16 << 20) local b = a:sub(1, -2) .. 'y' while true do local _ = a < b "
+        "end");
     check_stopped_by_deadline(
         "local s = ('x'):rep(16 << 20) while true do local t = string.format('%s', s) end");
 }
@@ -100,21 +104,25 @@ TEST_CASE("lua limits: weak tables are refused, however the metatable gets __mod
         "local mt = { __mode = false } setmetatable({}, mt)",
         // A metatable that has a metatable of its own (a class with inheritance).
         "local base = {} local mt = setmetatable({}, base) setmetatable({}, mt) mt.__mode = 'k'",
-        "local base = {} local mt = setmetatable({}, base) setmetatable({}, mt) base.__newindex = nil mt.__mode = 'k'",
+        "local base = {} local mt = setmetatable({}, base) setmetatable({}, mt) base.__newindex = "
+        "nil mt.__mode = 'k'",
         // Taking the guard away from a metatable, or swapping it.
         "local mt = {} setmetatable({}, mt) setmetatable(mt, nil) mt.__mode = 'k'",
         "local mt = {} setmetatable({}, mt) setmetatable(mt, {}) mt.__mode = 'k'",
-        "local mt = {} setmetatable({}, mt) local sink = {} setmetatable(mt, { __newindex = sink }) "
+        "local mt = {} setmetatable({}, mt) local sink = {} setmetatable(mt, { __newindex = sink "
+        "}) "
         "mt.__mode = 'k' assert(rawget(mt, '__mode') == nil) error('__mode went to the sink: ok')",
-        "local mt = {} setmetatable({}, mt) setmetatable(mt, { __newindex = function(t, k, v) rawset(t, k, v) end }) "
+        "local mt = {} setmetatable({}, mt) setmetatable(mt, { __newindex = function(t, k, v) "
+        "rawset(t, k, v) end }) "
         "mt.__mode = 'k'",
     };
     for (const char* code : attempts) {
         const CallResult result = run_chunk(sandbox, code);
         INFO(code << "\n-> " << result.message);
         CHECK(result.failure == Failure::Error);
-        CHECK_THAT(result.message, Contains("weak tables (__mode) are not allowed in the sandbox") ||
-                                       Contains("__mode went to the sink: ok"));
+        CHECK_THAT(result.message,
+                   Contains("weak tables (__mode) are not allowed in the sandbox") ||
+                       Contains("__mode went to the sink: ok"));
     }
 }
 
@@ -143,8 +151,10 @@ TEST_CASE("lua limits: metatables still work as Lua's", "[lua]") {
         setmetatable(Class, { __index = { inherited = 7 } })   -- inheritance added after use
         Class.later = 8
         return o.inherited + o.later)") == "15");
-    CHECK(chunk_value(sandbox, "local t = setmetatable({}, { __newindex = function(t, k, v) rawset(t, k, v * 2) end }) "
-                            "t.x = 2 return t.x") == "4");
+    CHECK(chunk_value(sandbox,
+                      "local t = setmetatable({}, { __newindex = function(t, k, v) rawset(t, k, v "
+                      "* 2) end }) "
+                      "t.x = 2 return t.x") == "4");
     CHECK(chunk_value(sandbox, "return getmetatable('').__index == string") == "true");
 }
 

@@ -341,8 +341,8 @@ TEST_CASE("lua plugin: a schema pattern is compiled with limits, in RE2 syntax",
         INFO(pattern);
         const Plugin plugin(plugin_with(pattern));
         const auto start = std::chrono::steady_clock::now();
-        CHECK_THROWS_WITH(plugin.load(), StartsWith(plugin.file() + ": " + at) &&
-                                             Contains(expected));
+        CHECK_THROWS_WITH(plugin.load(),
+                          StartsWith(plugin.file() + ": " + at) && Contains(expected));
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
     };
     SECTION("100,000 nested groups, refused before any parser sees them") {
@@ -372,10 +372,10 @@ TEST_CASE("lua plugin: a schema pattern is compiled with limits, in RE2 syntax",
         refused(R"('\\pL{1000}')", "compiles to more than");
     }
     SECTION("ordinary patterns load as written") {
-        for (const char* pattern : {R"('^[A-Z]{2}-\\d{4}$')", R"('\\p{Han}+')",
-                                    "'(?P<y>a)|[[:alpha:]]+'", R"('\\pL{1,50}')",
-                                    "string.rep('(', 100) .. 'a' .. string.rep(')', 100)",
-                                    "'[(]' .. string.rep('(', 100) .. 'a' .. string.rep(')', 100)"}) {
+        for (const char* pattern :
+             {R"('^[A-Z]{2}-\\d{4}$')", R"('\\p{Han}+')", "'(?P<y>a)|[[:alpha:]]+'",
+              R"('\\pL{1,50}')", "string.rep('(', 100) .. 'a' .. string.rep(')', 100)",
+              "'[(]' .. string.rep('(', 100) .. 'a' .. string.rep(')', 100)"}) {
             INFO(pattern);
             const Plugin plugin(plugin_with(pattern));
             CHECK_NOTHROW(plugin.load());
@@ -618,14 +618,15 @@ TEST_CASE("lua plugin: a rule failing on its limits three times is not run again
                                      "remaining items of this run"));
 }
 
-TEST_CASE("lua plugin: strings of the declaration count against the host-side byte limit", "[lua]") {
+TEST_CASE("lua plugin: strings of the declaration count against the host-side byte limit",
+          "[lua]") {
     // A 16 MiB description, or one long name shared by many classes: the host
     // would copy it once per use.
     const Plugin described(with_rules(R"(
         { id = "test.big", description = ("d"):rep(16 << 20), check = function() end })"));
-    CHECK_THROWS_WITH(described.load(lua::Limits{.host_bytes = 4u << 20}),
-                      Contains("qa_rules[1].description") &&
-                          Contains("past its limit of 4 MiB (host_bytes)"));
+    CHECK_THROWS_WITH(
+        described.load(lua::Limits{.host_bytes = 4u << 20}),
+        Contains("qa_rules[1].description") && Contains("past its limit of 4 MiB (host_bytes)"));
     const Plugin classes(R"(
         local name = ("n"):rep(1 << 20)
         local classes = {}
@@ -655,5 +656,6 @@ TEST_CASE("lua plugin: an annotation of another item cannot steer item:annotatio
     checker->check(sample.input(), second);
     CHECK(second.findings.empty());
     REQUIRE(second.failures.size() == 1);
-    CHECK_THAT(second.failures[0].second, Contains("annotation handle used after its item is gone"));
+    CHECK_THAT(second.failures[0].second,
+               Contains("annotation handle used after its item is gone"));
 }

@@ -71,7 +71,8 @@ TEST_CASE("lua sandbox: escapes to the file system, processes and the VM fail", 
         CHECK_THAT(result.message, Contains(expected));
     }
     // Nothing of the removed libraries hides elsewhere.
-    CHECK(chunk_value(sandbox, "return tostring(rawget(_G, 'io')) .. tostring(rawget(_G, 'debug'))") ==
+    CHECK(chunk_value(sandbox,
+                      "return tostring(rawget(_G, 'io')) .. tostring(rawget(_G, 'debug'))") ==
           "nilnil");
     CHECK(chunk_value(sandbox, "return tostring(getmetatable('').__index.dump)") == "nil");
     CHECK(chunk_value(sandbox, "local n = 0 for k in pairs(_G) do n = n + 1 end return n") == "26");
@@ -118,7 +119,8 @@ TEST_CASE("lua sandbox: an endless loop is stopped by the instruction budget", "
         "tessera.driving: rule driving.light-state: instruction budget of 10000000 exceeded");
 
     // The budget is per call: the state goes on, and a short call fits again.
-    CHECK(chunk_value(sandbox, "local n = 0 for i = 1, 1000 do n = n + i end return n") == "500500");
+    CHECK(chunk_value(sandbox, "local n = 0 for i = 1, 1000 do n = n + i end return n") ==
+          "500500");
 }
 
 TEST_CASE("lua sandbox: pcall cannot swallow a spent budget", "[lua]") {
@@ -131,8 +133,8 @@ TEST_CASE("lua sandbox: pcall cannot swallow a spent budget", "[lua]") {
         end)");
     CHECK(result.failure == Failure::Budget);
     CHECK(result.message == "instruction budget of 100000 exceeded");
-    const CallResult handler =
-        run_chunk(sandbox, "xpcall(function() while true do end end, function() while true do end end)");
+    const CallResult handler = run_chunk(
+        sandbox, "xpcall(function() while true do end end, function() while true do end end)");
     CHECK(handler.failure == Failure::Budget);
 }
 
@@ -168,7 +170,8 @@ TEST_CASE("lua sandbox: a call nested in another spends the outer call's budget"
 
 TEST_CASE("lua sandbox: a budget beyond a hook count still counts every instruction", "[lua]") {
     Sandbox sandbox("tessera.test", Limits{.instructions = 3'000'000'000ull});
-    CHECK(chunk_value(sandbox, "local n = 0 for i = 1, 100000 do n = n + 1 end return n") == "100000");
+    CHECK(chunk_value(sandbox, "local n = 0 for i = 1, 100000 do n = n + 1 end return n") ==
+          "100000");
 }
 
 TEST_CASE("lua sandbox: a 1 GiB string is stopped by the memory cap", "[lua]") {
@@ -187,13 +190,17 @@ TEST_CASE("lua sandbox: a 1 GiB string is stopped by the memory cap", "[lua]") {
 
 TEST_CASE("lua sandbox: library loops in C that the budget cannot see are bounded", "[lua]") {
     Sandbox sandbox("tessera.test", Limits{.instructions = 100'000});
-    // Without the bound these run for years: an empty string copied 2^62 times, a move of 2^53 slots.
-    CHECK(chunk_value(sandbox, "return #string.rep('', math.maxinteger) .. ':' .. ('ab'):rep(2, '-')") == "0:ab-ab");
+    // Without the bound these run for years: an empty string copied 2^62 times, a move of 2^53
+    // slots.
+    CHECK(chunk_value(sandbox,
+                      "return #string.rep('', math.maxinteger) .. ':' .. ('ab'):rep(2, '-')") ==
+          "0:ab-ab");
     CHECK(chunk_value(sandbox, "return #(''):rep(1 << 62, '')") == "0");
     const CallResult moved = run_chunk(sandbox, "table.move({}, 1, 1 << 53, 1)");
     CHECK(moved.failure == Failure::Error);
     CHECK_THAT(moved.message, Catch::Contains("table.move: more than 16777216 elements"));
-    CHECK(chunk_value(sandbox, "return table.concat(table.move({1, 2, 3}, 1, 3, 2), ',')") == "1,1,2,3");
+    CHECK(chunk_value(sandbox, "return table.concat(table.move({1, 2, 3}, 1, 3, 2), ',')") ==
+          "1,1,2,3");
     const CallResult huge = run_chunk(sandbox, "return ('x'):rep(1 << 40, ',')");
     CHECK(huge.failure != Failure::None);  // refused up front (too large or over the memory cap)
 }
@@ -228,7 +235,8 @@ TEST_CASE("lua sandbox: the allocator's count is exact and returns to its baseli
     REQUIRE(run_chunk(sandbox, "big = {} for i = 1, 100000 do big[i] = 'item ' .. i end").ok());
     CHECK(sandbox.memory_used() > baseline + 2'000'000);
     CHECK(sandbox.memory_used() == lua_count());
-    const double reported = std::stod(chunk_value(sandbox, "return collectgarbage('count') * 1024"));
+    const double reported =
+        std::stod(chunk_value(sandbox, "return collectgarbage('count') * 1024"));
     CHECK(std::abs(reported - static_cast<double>(sandbox.memory_used())) < 4096);
 
     REQUIRE(run_chunk(sandbox, "big = nil").ok());
@@ -248,10 +256,12 @@ TEST_CASE("lua sandbox: require resolves only tessera.* modules the host registe
     Sandbox sandbox("tessera.test");
     sandbox.add_module("tessera.test", open_test_module);
     CHECK(chunk_value(sandbox, "return require('tessera.test').answer") == "42");
-    CHECK(chunk_value(sandbox, "return require('tessera.test') == require('tessera.test')") == "true");
+    CHECK(chunk_value(sandbox, "return require('tessera.test') == require('tessera.test')") ==
+          "true");
     CHECK_THAT(run_chunk(sandbox, "return require 'tessera.missing'").message,
                Contains("module 'tessera.missing' not found"));
-    CHECK_THAT(run_chunk(sandbox, "return require 'string'").message, Contains("only tessera.* modules"));
+    CHECK_THAT(run_chunk(sandbox, "return require 'string'").message,
+               Contains("only tessera.* modules"));
     CHECK_THROWS_AS(sandbox.add_module("io", open_test_module), Error);
 }
 
@@ -267,6 +277,7 @@ TEST_CASE("lua sandbox: errors that are not strings still explain themselves", "
     Sandbox sandbox("tessera.test");
     CHECK(run_chunk(sandbox, "error({ code = 1 })").message == "(error object is a table value)");
     CHECK_THAT(run_chunk(sandbox, "error('bad value')").message, Equals("test.lua:1: bad value"));
-    CHECK(run_chunk(sandbox, "error(setmetatable({}, { __tostring = function() while true do end end }))")
+    CHECK(run_chunk(sandbox,
+                    "error(setmetatable({}, { __tostring = function() while true do end end }))")
               .message == "(error object is a table value)");
 }

@@ -638,8 +638,7 @@ TEST_CASE("lua view: a view whose state cannot be opened is tried again at the n
     CHECK(runs == 1);
     FakeUi ui;
     const tessera_view_state_t state{.tool = "select", .label = "", .selected = 0, .author = ""};
-    for (int i = 0; i < 60; ++i)
-        view.frame(kUi, reinterpret_cast<tessera_ui_t*>(&ui), state);
+    for (int i = 0; i < 60; ++i) view.frame(kUi, reinterpret_cast<tessera_ui_t*>(&ui), state);
     CHECK(runs == 1);
     CHECK(ui.calls.empty());
     CHECK(view.set_annotations(bytes(set)) == TESSERA_ERROR);

@@ -30,13 +30,15 @@ using plugins::State;
 const std::filesystem::path kPlugins = TESSERA_TEST_PLUGIN_DIR;
 
 std::string lua_manifest(std::string_view id, std::string_view file = "init.lua") {
-    return R"({"id": ")" + std::string(id) + R"(", "version": "1.0.0", "sdk_version": "1.0", "kind": "lua", "file": ")" +
+    return R"({"id": ")" + std::string(id) +
+           R"(", "version": "1.0.0", "sdk_version": "1.0", "kind": "lua", "file": ")" +
            std::string(file) + R"("})";
 }
 
 /// Loads `dir` on another thread; fails the test when that takes more than 10 s,
 /// then opens `fifo` for writing, which lets a reader blocked on it go on.
-PluginRecord load_briefly(PluginHost& host, const std::filesystem::path& dir, const std::filesystem::path& fifo) {
+PluginRecord load_briefly(PluginHost& host, const std::filesystem::path& dir,
+                          const std::filesystem::path& fifo) {
     std::atomic<bool> done = false;
     PluginRecord record;
     std::thread loader([&] {
@@ -65,8 +67,9 @@ TEST_CASE("plugin files: an init.lua, plugin.json or library that is a FIFO is r
     REQUIRE(::mkfifo((dir / "lua" / "init.lua").c_str(), 0644) == 0);
     std::filesystem::create_directories(dir / "manifest");
     REQUIRE(::mkfifo((dir / "manifest" / "plugin.json").c_str(), 0644) == 0);
-    test::put(dir / "native" / "plugin.json",
-              R"({"id": "test.fifo-native", "sdk_version": "1.0", "kind": "native", "file": "lib.so"})");
+    test::put(
+        dir / "native" / "plugin.json",
+        R"({"id": "test.fifo-native", "sdk_version": "1.0", "kind": "native", "file": "lib.so"})");
     REQUIRE(::mkfifo((dir / "native" / "lib.so").c_str(), 0644) == 0);
 
     test::PluginLog log;
@@ -77,7 +80,8 @@ TEST_CASE("plugin files: an init.lua, plugin.json or library that is a FIFO is r
         const PluginRecord record = load_briefly(host, fifo.parent_path(), fifo);
         INFO(name);
         CHECK(record.state == State::Refused);
-        CHECK_THAT(record.reason, Contains(fifo.generic_string() + ": is a FIFO, not a regular file"));
+        CHECK_THAT(record.reason,
+                   Contains(fifo.generic_string() + ": is a FIFO, not a regular file"));
     }
 }
 
@@ -100,7 +104,8 @@ TEST_CASE("plugin files: a symlink is followed inside the plugin folder, refused
     CHECK(inside.state == State::Loaded);
     const PluginRecord outside = host.load_folder(dir / "outside");
     CHECK(outside.state == State::Refused);
-    CHECK_THAT(outside.reason, Contains("init.lua: is a symlink to") && Contains("outside the folder"));
+    CHECK_THAT(outside.reason,
+               Contains("init.lua: is a symlink to") && Contains("outside the folder"));
 }
 
 TEST_CASE("plugin files: plugin.json and the Lua main file have a size limit", "[plugins][files]") {
@@ -116,10 +121,13 @@ TEST_CASE("plugin files: plugin.json and the Lua main file have a size limit", "
     host.set_log(log.fn());
     const PluginRecord lua = host.load_folder(dir / "big-lua");
     CHECK(lua.state == State::Refused);
-    CHECK_THAT(lua.reason, Contains("init.lua: is 4194305 bytes; a Lua plugin's main file may hold at most 4194304"));
+    CHECK_THAT(
+        lua.reason,
+        Contains("init.lua: is 4194305 bytes; a Lua plugin's main file may hold at most 4194304"));
     const PluginRecord manifest = host.load_folder(dir / "big-manifest");
     CHECK(manifest.state == State::Refused);
-    CHECK_THAT(manifest.reason, Contains("plugin.json: is 1048577 bytes; plugin.json may hold at most 1048576"));
+    CHECK_THAT(manifest.reason,
+               Contains("plugin.json: is 1048577 bytes; plugin.json may hold at most 1048576"));
 }
 
 TEST_CASE("plugin trust: a native plugin in the project folder is refused before its library opens",
@@ -145,7 +153,8 @@ TEST_CASE("plugin trust: a native plugin in the project folder is refused before
         REQUIRE(host.plugins().size() == 1);
         CHECK(host.plugins()[0].state == State::Refused);
         CHECK(host.plugins()[0].origin == plugins::Origin::Project);
-        CHECK_THAT(host.plugins()[0].reason, Contains("set TESSERA_ALLOW_PROJECT_NATIVE_PLUGINS=1"));
+        CHECK_THAT(host.plugins()[0].reason,
+                   Contains("set TESSERA_ALLOW_PROJECT_NATIVE_PLUGINS=1"));
         CHECK_FALSE(std::filesystem::exists(marker));
     }
     {  // The same folder, chosen by the user on TESSERA_PLUGIN_PATH, loads from there.
@@ -171,7 +180,8 @@ TEST_CASE("plugin trust: a native plugin in the project folder is refused before
     ::unsetenv("TESSERA_TEST_PLUGIN_MARKER");
 }
 
-TEST_CASE("plugin trust: the permission is read from the user's environment only", "[plugins][trust]") {
+TEST_CASE("plugin trust: the permission is read from the user's environment only",
+          "[plugins][trust]") {
     const auto env = [](const char* value) {
         return [value](std::string_view name) -> std::optional<std::string> {
             if (name == plugins::kAllowProjectNativeEnv && value != nullptr) return value;

@@ -14,8 +14,8 @@
 #include "core/error.hpp"
 #include "plugins/loader.hpp"
 #include "store/project.hpp"
-#include "support/temp_dir.hpp"
 #include "support/plugin_log.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -34,7 +34,7 @@ std::vector<std::uint8_t> pack(const T& table, Finish finish) {
 }
 
 class Config final : public qa::RunConfig {
-  public:
+public:
     std::map<std::string, std::string, std::less<>> params;
     bool enabled(std::string_view) const override { return true; }
     std::optional<std::string_view> param(std::string_view, std::string_view key) const override {
@@ -53,7 +53,7 @@ struct Finding {
 };
 
 class Sink final : public qa::FindingSink {
-  public:
+public:
     std::vector<Finding> findings;
     void report(std::string_view rule, std::span<const std::uint64_t> annotations,
                 std::string_view message, std::string_view fix) override {
@@ -94,14 +94,14 @@ using Log = tessera::test::PluginLog;
 
 /// A rule provider standing in for the built-in rules (plugins/rules).
 class StaticRules final : public qa::RuleProvider {
-  public:
+public:
     std::string_view plugin_id() const override { return "tessera.builtin"; }
     std::span<const qa::RuleInfo> rules() const override { return rules_; }
     std::unique_ptr<qa::ItemChecker> make_checker(const qa::RunConfig&) const override {
         return nullptr;
     }
 
-  private:
+private:
     std::vector<qa::RuleInfo> rules_{
         {"builtin.label-unknown", "label not in schema", qa::Severity::Error},
         {"test.good.check", "clashes with the test plugin", qa::Severity::Info}};

@@ -16,8 +16,8 @@
 #include "plugins/loader.hpp"
 #include "support/dataset_source.hpp"
 #include "support/format_helpers.hpp"
-#include "support/temp_dir.hpp"
 #include "support/plugin_log.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -245,7 +245,8 @@ TEST_CASE("plugins: the first plugin found with an id wins, in search-path order
     CHECK(host.find("test.good")->folder == dir / "project" / "plugins" / "duplicate");
 }
 
-TEST_CASE("plugins: a folder reached twice on the search path is loaded once, not refused", "[plugins]") {
+TEST_CASE("plugins: a folder reached twice on the search path is loaded once, not refused",
+          "[plugins]") {
     const test::TempDir dir;
     copy_plugin("good", dir / "builtin");
     std::filesystem::create_directory_symlink(dir / "builtin", dir / "link");

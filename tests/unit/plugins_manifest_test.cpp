@@ -136,7 +136,9 @@ TEST_CASE("plugins: the user folder falls back to XDG_DATA_HOME, then HOME", "[p
     CHECK(plugins::plugin_search_path({}, env_of({})).empty());
 }
 
-TEST_CASE("plugins: a plugin is a direct subfolder holding plugin.json, or the search folder itself", "[plugins]") {
+TEST_CASE(
+    "plugins: a plugin is a direct subfolder holding plugin.json, or the search folder itself",
+    "[plugins]") {
     const test::TempDir dir;
     test::put(dir / "zeta" / "plugin.json", "{}");
     test::put(dir / "alpha" / "plugin.json", "{}");

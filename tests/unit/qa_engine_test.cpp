@@ -189,11 +189,13 @@ TEST_CASE("qa engine: a stop request ends the run early", "[qa][engine]") {
 TEST_CASE("qa engine: 1 and 2 threads give the same report", "[qa][engine]") {
     test::TempDir temp;
     const store::Project project = make_project(temp / "p", 700);  // several batches
-    const FakeProvider counter("test.counter", "test.every-7th", [](const qa::ItemInput& input,
-                                                                     qa::FindingSink& sink) {
-        if (input.item.id() % 7 == 0) sink.report("test.every-7th", {}, "seventh item");
-        if (input.item.id() % 50 == 0) throw std::runtime_error("fiftieth item");
-    });
+    const FakeProvider counter("test.counter", "test.every-7th",
+                               [](const qa::ItemInput& input, qa::FindingSink& sink) {
+                                   if (input.item.id() % 7 == 0)
+                                       sink.report("test.every-7th", {}, "seventh item");
+                                   if (input.item.id() % 50 == 0)
+                                       throw std::runtime_error("fiftieth item");
+                               });
     qa::RunOptions one, two;
     one.threads = 1, two.threads = 2;
     one.default_plugins = two.default_plugins = {"test.counter"};
@@ -210,14 +212,16 @@ TEST_CASE("qa engine: a failing rule becomes a finding about it; others still ru
           "[qa][engine]") {
     test::TempDir temp;
     const store::Project project = make_project(temp / "p", 6);
-    const FakeProvider thrower("test.thrower", "test.throws", [](const qa::ItemInput& input,
-                                                                 qa::FindingSink&) {
-        if (input.item.id() == 2) throw std::runtime_error("index out of range");
-    });
-    const FakeProvider failer("test.failer", "test.fails", [](const qa::ItemInput& input,
-                                                              qa::FindingSink& sink) {
-        if (input.item.id() == 4) sink.rule_failed("test.fails", "instruction budget exceeded");
-    });
+    const FakeProvider thrower("test.thrower", "test.throws",
+                               [](const qa::ItemInput& input, qa::FindingSink&) {
+                                   if (input.item.id() == 2)
+                                       throw std::runtime_error("index out of range");
+                               });
+    const FakeProvider failer("test.failer", "test.fails",
+                              [](const qa::ItemInput& input, qa::FindingSink& sink) {
+                                  if (input.item.id() == 4)
+                                      sink.rule_failed("test.fails", "instruction budget exceeded");
+                              });
     const FakeProvider broken("test.broken", "test.never", {}, /*fail_to_start=*/true);
     qa::RunOptions options;
     options.default_plugins = {"test.thrower", "test.failer", "test.broken"};
@@ -249,14 +253,13 @@ TEST_CASE("qa engine: a failing rule becomes a finding about it; others still ru
     CHECK(findings_of(report, "builtin.degenerate-geometry").size() == 2);
 }
 
-TEST_CASE("qa engine: project settings change severity, disable and enable rules",
-          "[qa][engine]") {
+TEST_CASE("qa engine: project settings change severity, disable and enable rules", "[qa][engine]") {
     test::TempDir temp;
     const store::Project project = make_project(temp / "p", 10);
-    const FakeProvider extra("test.extra", "test.always", [](const qa::ItemInput&,
-                                                              qa::FindingSink& sink) {
-        sink.report("test.always", {}, "always");
-    });
+    const FakeProvider extra("test.extra", "test.always",
+                             [](const qa::ItemInput&, qa::FindingSink& sink) {
+                                 sink.report("test.always", {}, "always");
+                             });
     const std::vector<const qa::RuleProvider*> providers{&rules::builtin_rules(), &extra};
 
     SECTION("by default the built-in rules run, a plugin's rules do not") {
@@ -284,8 +287,7 @@ TEST_CASE("qa engine: project settings change severity, disable and enable rules
         qa::RunOptions options;
         options.only_rules = {"test.extra", "builtin.outside-image"};
         const qa::Report report = run(project, providers, {}, options);
-        CHECK(rules_of(report) ==
-              std::vector<std::string>{"builtin.outside-image", "test.always"});
+        CHECK(rules_of(report) == std::vector<std::string>{"builtin.outside-image", "test.always"});
         CHECK(findings_of(report, "builtin.degenerate-geometry").empty());
         CHECK(findings_of(report, "builtin.outside-image").size() == 2);
         CHECK(findings_of(report, "test.always").size() == 10);
@@ -353,8 +355,7 @@ TEST_CASE("project file: the qa section and the schema are read and written back
     store::write_project_file(file, read);
     const store::ProjectFile again = store::read_project_file(file);
     CHECK(again.schema == "tessera.speech");
-    CHECK(again.qa_rules.at("builtin.near-duplicate").params ==
-          duplicate.params);
+    CHECK(again.qa_rules.at("builtin.near-duplicate").params == duplicate.params);
     CHECK(again.qa_rules.at("builtin.near-duplicate").severity == qa::Severity::Warning);
     CHECK(again.qa_rules.at("driving.light-state").enabled == false);
 }

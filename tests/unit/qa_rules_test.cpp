@@ -112,13 +112,13 @@ struct Case {
         const qa::RuleSet rules({&rules::builtin_rules()}, settings);
         qa::Checker checker(rules);
         REQUIRE(checker.setup_failures().empty());
-        return checker.check(qa::ItemInput{
-            {s.GetBufferPointer(), s.GetSize()},
-            {i.GetBufferPointer(), i.GetSize()},
-            {a.GetBufferPointer(), a.GetSize()},
-            *flatbuffers::GetRoot<v1::LabelSchema>(s.GetBufferPointer()),
-            *flatbuffers::GetRoot<v1::Item>(i.GetBufferPointer()),
-            *flatbuffers::GetRoot<v1::AnnotationSet>(a.GetBufferPointer())});
+        return checker.check(
+            qa::ItemInput{{s.GetBufferPointer(), s.GetSize()},
+                          {i.GetBufferPointer(), i.GetSize()},
+                          {a.GetBufferPointer(), a.GetSize()},
+                          *flatbuffers::GetRoot<v1::LabelSchema>(s.GetBufferPointer()),
+                          *flatbuffers::GetRoot<v1::Item>(i.GetBufferPointer()),
+                          *flatbuffers::GetRoot<v1::AnnotationSet>(a.GetBufferPointer())});
     }
 };
 
@@ -345,12 +345,10 @@ TEST_CASE("builtin.text-unicode-range: text outside the tier's orthography", "[q
 
 TEST_CASE("builtin.text-nfc: any string of an annotation not in NFC is a warning", "[qa][rules]") {
     Case c;
-    c.add(annotation(1, "note"))
-        .text = "caf\xC3\xA9";  // é precomposed: NFC
+    c.add(annotation(1, "note")).text = "caf\xC3\xA9";   // é precomposed: NFC
     c.add(annotation(2, "note")).text = "cafe\xCC\x81";  // e + combining acute: NFD
     c.add(annotation(3, "cafe\xCC\x81"));                // a label, not declared anywhere
-    c.add(annotation(4, "note"))
-        .attributes.push_back(attribute("name", v1::AttributeType::String));
+    c.add(annotation(4, "note")).attributes.push_back(attribute("name", v1::AttributeType::String));
     c.set.annotations.back()->attributes.back()->string_value = "Lo\xCC\x81pez";
     c.add(annotation(5, "note")).text = "caf\xFF";  // not UTF-8: builtin.text-damaged's
     const auto found = c.findings("builtin.text-nfc");
@@ -438,8 +436,7 @@ TEST_CASE("built-in rules: a valid item has no findings at all", "[qa][rules]") 
     CHECK(c.all().empty());
 }
 
-TEST_CASE("builtin.attribute-value: a value too long to match against the pattern",
-          "[qa][rules]") {
+TEST_CASE("builtin.attribute-value: a value too long to match against the pattern", "[qa][rules]") {
     Case c;
     auto sign = label_class("sign");
     auto code = spec("code", v1::AttributeType::String);
@@ -524,7 +521,8 @@ TEST_CASE("builtin.attribute-value: a stored pattern is matched in linear time",
     // 4,000 a's then a b (within the 4096-byte limit) never finished before.
     const auto start = std::chrono::steady_clock::now();
     const auto found = pattern_findings(
-        "(a|aa)+", {std::string(4000, 'a') + "b", std::string(4096, 'a'), std::string(100'000, 'a')});
+        "(a|aa)+",
+        {std::string(4000, 'a') + "b", std::string(4096, 'a'), std::string(100'000, 'a')});
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
     REQUIRE(found.size() == 2);
     CHECK(found[0].annotations == std::vector<std::uint64_t>{1});

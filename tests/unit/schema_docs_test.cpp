@@ -8,7 +8,8 @@
 #include <regex>
 
 TEST_CASE("every declaration of the data API carries a /// comment") {
-    const std::regex declaration(R"(^(table|struct|enum|union)\s|^\s+\w+\s*:\s*\S|^\s+\w+\s*=\s*\d+,)");
+    const std::regex declaration(
+        R"(^(table|struct|enum|union)\s|^\s+\w+\s*:\s*\S|^\s+\w+\s*=\s*\d+,)");
     const std::regex doc_comment(R"(^\s*///)");
     std::size_t checked = 0;
     const auto dir = std::filesystem::path(TESSERA_SOURCE_DIR) / "schemas/tessera/v1";

@@ -86,7 +86,8 @@ double stored_left(const Project& project) {
 void copy_project(const fs::path& from, const fs::path& to) {
     fs::create_directories(to);
     for (const auto& entry : fs::directory_iterator(from))
-        if (entry.path().filename() != "project.db-shm") fs::copy(entry.path(), to / entry.path().filename());
+        if (entry.path().filename() != "project.db-shm")
+            fs::copy(entry.path(), to / entry.path().filename());
 }
 
 }  // namespace
@@ -218,7 +219,8 @@ TEST_CASE("store integrity: an empty or foreign database file is refused and lef
     for (const std::string& bytes : {std::string(), png, std::string("SQLite format 3\0", 16)}) {
         spit(db, bytes);
         require_error([&] { (void)Project::open(dir); }, db.generic_string() + ": ");
-        require_error([&] { (void)Project::open(dir); }, "restore the project folder from a backup");
+        require_error([&] { (void)Project::open(dir); },
+                      "restore the project folder from a backup");
         CHECK(slurp(db) == bytes);
         CHECK_FALSE(fs::exists(dir / "project.db-wal"));
     }

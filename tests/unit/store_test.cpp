@@ -264,8 +264,9 @@ TEST_CASE("store: a set packed ahead (on any thread) is stored like an unpacked 
         std::thread([&] { packed = store::pack_annotations(1, 1, set); }).join();
         transaction.set_annotations(packed);
         // Packed for a revision the item is no longer at, or with ids missing.
-        require_error([&] { transaction.set_annotations(store::pack_annotations(1, 1, set)); },
-                      "item 1: annotations packed as revision 1, but the stored set is at revision 1");
+        require_error(
+            [&] { transaction.set_annotations(store::pack_annotations(1, 1, set)); },
+            "item 1: annotations packed as revision 1, but the stored set is at revision 1");
         v1::AnnotationSetT unnumbered;
         unnumbered.annotations.push_back(make_box(0, "bus", 1, 1, 2, 2));
         require_error(
@@ -644,7 +645,8 @@ TEST_CASE("store: every field of an annotation survives storage, shared or not",
     }
 }
 
-TEST_CASE("store: the project file's \"lua\" limits are read, checked and written back", "[store]") {
+TEST_CASE("store: the project file's \"lua\" limits are read, checked and written back",
+          "[store]") {
     const std::filesystem::path file = "p/tessera-project.json";
     const store::ProjectFile parsed = store::parse_project_file(
         file, R"({"tessera_project": 1, "name": "x", "lua": {"time_ms": 500, "host_mib": 256}})");

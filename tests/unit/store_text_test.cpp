@@ -122,13 +122,15 @@ void store_raw_set(const std::filesystem::path& db_path, const v1::AnnotationSet
     REQUIRE(sqlite3_open(db_path.c_str(), &db) == SQLITE_OK);
     sqlite3_stmt* stmt = nullptr;
     // With its checksum: damaged text, not damaged pages, is what is tested.
-    REQUIRE(sqlite3_prepare_v2(db, "UPDATE annotation_sets SET data = ?1, checksum = ?3 WHERE item = ?2",
-                               -1, &stmt, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_prepare_v2(
+                db, "UPDATE annotation_sets SET data = ?1, checksum = ?3 WHERE item = ?2", -1,
+                &stmt, nullptr) == SQLITE_OK);
     sqlite3_bind_blob(stmt, 1, builder.GetBufferPointer(), static_cast<int>(builder.GetSize()),
                       SQLITE_TRANSIENT);
     sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(set.item));
-    sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(store::stored_checksum(
-                                    {builder.GetBufferPointer(), builder.GetSize()})));
+    sqlite3_bind_int64(stmt, 3,
+                       static_cast<sqlite3_int64>(store::stored_checksum(
+                           {builder.GetBufferPointer(), builder.GetSize()})));
     const int rc = sqlite3_step(stmt);
     const int changes = sqlite3_changes(db);
     sqlite3_finalize(stmt);
@@ -163,8 +165,9 @@ TEST_CASE("store: astral text round-trips byte for byte through apply", "[store]
     CHECK(stored.attributes[0]->strings == std::vector<std::string>{kMiao, kNfd});
 }
 
-TEST_CASE("store: a batch with a NUL byte or invalid UTF-8 in any string is refused, nothing applied",
-          "[store][text]") {
+TEST_CASE(
+    "store: a batch with a NUL byte or invalid UTF-8 in any string is refused, nothing applied",
+    "[store][text]") {
     test::TempDir temp;
     Project project = speaker_project(temp / "p");
 
@@ -256,8 +259,9 @@ TEST_CASE("store: a batch with a NUL byte or invalid UTF-8 in any string is refu
     }
 }
 
-TEST_CASE("store: an import with a NUL byte in a string is refused, naming item, annotation and field",
-          "[store][text]") {
+TEST_CASE(
+    "store: an import with a NUL byte in a string is refused, naming item, annotation and field",
+    "[store][text]") {
     test::TempDir temp;
     Project project = speaker_project(temp / "p");
     v1::AnnotationSetT set;

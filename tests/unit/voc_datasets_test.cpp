@@ -198,17 +198,21 @@ TEST_CASE("voc datasets: a point exports as the one pixel it lies in, never an i
         CAPTURE(origin);
         TempDir dir;
         Losses losses;
-        voc::write(tessera::test::DatasetSource(dataset), dir.path(), write_options(losses, origin));
+        voc::write(tessera::test::DatasetSource(dataset), dir.path(),
+                   write_options(losses, origin));
         const std::string xml = tessera::read_file(dir / "p.xml");
         if (origin == "1") {
             // Column 7 (from 0) is the devkit's pixel 8.
-            CHECK(xml.find("<xmin>8</xmin>\n\t\t\t<ymin>4</ymin>\n\t\t\t<xmax>8</xmax>\n\t\t\t<ymax>4<"
-                           "/ymax>") != std::string::npos);
-            CHECK(xml.find("<xmin>3</xmin>\n\t\t\t<ymin>6</ymin>\n\t\t\t<xmax>12</xmax>\n\t\t\t<ymax>"
-                           "6</ymax>") != std::string::npos);
+            CHECK(xml.find(
+                      "<xmin>8</xmin>\n\t\t\t<ymin>4</ymin>\n\t\t\t<xmax>8</xmax>\n\t\t\t<ymax>4<"
+                      "/ymax>") != std::string::npos);
+            CHECK(
+                xml.find("<xmin>3</xmin>\n\t\t\t<ymin>6</ymin>\n\t\t\t<xmax>12</xmax>\n\t\t\t<ymax>"
+                         "6</ymax>") != std::string::npos);
         } else {
-            CHECK(xml.find("<xmin>7</xmin>\n\t\t\t<ymin>3</ymin>\n\t\t\t<xmax>8</xmax>\n\t\t\t<ymax>4<"
-                           "/ymax>") != std::string::npos);
+            CHECK(xml.find(
+                      "<xmin>7</xmin>\n\t\t\t<ymin>3</ymin>\n\t\t\t<xmax>8</xmax>\n\t\t\t<ymax>4<"
+                      "/ymax>") != std::string::npos);
         }
         const Dataset back = voc::read(dir.path(), read_options(losses, origin));
         REQUIRE(back.items[0].annotations.size() == 2);
@@ -216,15 +220,17 @@ TEST_CASE("voc datasets: a point exports as the one pixel it lies in, never an i
         CHECK(box_of(*back.items[0].annotations[0]).right == 8);
         CHECK(box_of(*back.items[0].annotations[1]).top == 5);
         CHECK(box_of(*back.items[0].annotations[1]).bottom == 6);
-        CHECK(loss_list(losses) ==
-              std::vector<std::string>{
-                  "Point annotations written as their bounding box (VOC holds only boxes) | nose | 1",
-                  "Polyline annotations written as their bounding box (VOC holds only boxes) | "
-                  "horizon | 1"});
+        CHECK(
+            loss_list(losses) ==
+            std::vector<std::string>{
+                "Point annotations written as their bounding box (VOC holds only boxes) | nose | 1",
+                "Polyline annotations written as their bounding box (VOC holds only boxes) | "
+                "horizon | 1"});
     }
 }
 
-TEST_CASE("voc datasets: an item of unknown size gets its image's size, else no <size> and a note") {
+TEST_CASE(
+    "voc datasets: an item of unknown size gets its image's size, else no <size> and a note") {
     Dataset dataset;
     for (const char* name : {"known.png", "lost.png"}) {
         tessera::formats::ImportedItem item;
@@ -233,8 +239,8 @@ TEST_CASE("voc datasets: an item of unknown size gets its image's size, else no 
     }
     TempDir dir;
     // A 3 x 2 PNG header is all the size needs.
-    const std::string png("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x03\0\0\0\x02\x08\x02\0\0\0\0\0\0\0",
-                          33);
+    const std::string png(
+        "\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x03\0\0\0\x02\x08\x02\0\0\0\0\0\0\0", 33);
     put(dir / "images/known.png", png);
     /// The media of the items are under folder `images`, as a project's are under its folder.
     struct Source : tessera::test::DatasetSource {

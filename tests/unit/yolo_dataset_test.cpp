@@ -186,7 +186,8 @@ TEST_CASE("yolo: a segment dataset round-trips with --yolo-task segment, boxes w
 
     const Dataset dataset = yolo::read(sample("ultralytics-segment"), {});
     Losses losses;
-    yolo::write(tessera::test::DatasetSource(dataset), out / "detect", {.progress = {}, .losses = &losses});
+    yolo::write(tessera::test::DatasetSource(dataset), out / "detect",
+                {.progress = {}, .losses = &losses});
     CHECK(broken_lines(out / "detect", "detect").empty());
     CHECK(tessera::read_file(out / "detect/labels/val/plot-b.txt") == "1 0.5 0.5 0.5 0.5\n");
     const Loss* converted = find_loss(losses, "converted: Polygon written as its box");
@@ -226,7 +227,8 @@ TEST_CASE("yolo: export never mixes box and polygon lines and notes every conver
     const Dataset dataset = mixed_shapes();
     TempDir out;
     Losses detect;
-    yolo::write(tessera::test::DatasetSource(dataset), out / "detect", {.progress = {}, .losses = &detect});
+    yolo::write(tessera::test::DatasetSource(dataset), out / "detect",
+                {.progress = {}, .losses = &detect});
     CHECK(tessera::read_file(out / "detect/labels/street/0001.txt") ==
           "0 0.2 0.3 0.2 0.2\n"
           "1 0.7 0.5 0.4 0.6\n"
@@ -269,8 +271,8 @@ TEST_CASE("yolo: a 5-value line among polygons is read as Ultralytics reads it")
     std::uint64_t next_id = 1;
     Losses losses;
     const auto annotations =
-        yolo::parse_labels("labels/a.txt", "0 0.1 0.1 0.5 0.1 0.5 0.6\n1 0.2 0.5 0.4 1\n",
-                           classes, 100, 50, next_id, {.progress = {}, .losses = &losses});
+        yolo::parse_labels("labels/a.txt", "0 0.1 0.1 0.5 0.1 0.5 0.6\n1 0.2 0.5 0.4 1\n", classes,
+                           100, 50, next_id, {.progress = {}, .losses = &losses});
     REQUIRE(annotations.size() == 2);
     const auto* box = annotations[1]->geometry.AsBox();
     REQUIRE(box != nullptr);

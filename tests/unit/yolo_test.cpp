@@ -265,11 +265,10 @@ TEST_CASE("yolo: a bad dataset folder is an error and nothing is returned") {
               "YOLO coordinates are fractions of it");
 
     fs::remove(dir / "data.yaml");
-    CHECK(
-        read_error(dir.path()) ==
-        dir.path().generic_string() +
-            ": expected data.yaml, classes.txt or darknet's obj.names with the class names in "
-            "this YOLO dataset folder");
+    CHECK(read_error(dir.path()) ==
+          dir.path().generic_string() +
+              ": expected data.yaml, classes.txt or darknet's obj.names with the class names in "
+              "this YOLO dataset folder");
 
     put(dir / "classes.txt", "a\n\nb\n");
     CHECK(read_error(dir.path()) == (dir / "classes.txt").generic_string() +
@@ -303,7 +302,8 @@ TEST_CASE("yolo: export leaves polylines out, notes them, and refuses items of u
 
     TempDir dir;
     tessera::formats::Losses losses;
-    yolo::write(tessera::test::DatasetSource(dataset), dir.path(), {.progress = {}, .losses = &losses});
+    yolo::write(tessera::test::DatasetSource(dataset), dir.path(),
+                {.progress = {}, .losses = &losses});
     CHECK(tessera::read_file(dir / "labels/photos/x.txt") == "1 0.2 0.3 0.2 0.2\n");
     CHECK(tessera::read_file(dir / "classes.txt") == "lane\nkerb\n");
     CHECK(yolo::parse_data_yaml(dir / "data.yaml", tessera::read_file(dir / "data.yaml")) ==

@@ -23,7 +23,9 @@ std::string default_author() {
     return user && *user ? user : "annotator";
 }
 
-std::string_view text(const flatbuffers::String* s) { return s ? std::string_view(s->c_str(), s->size()) : ""; }
+std::string_view text(const flatbuffers::String* s) {
+    return s ? std::string_view(s->c_str(), s->size()) : "";
+}
 
 // Every localized name of the schema: the characters the font must hold.
 std::string schema_text(const v1::LabelSchema& schema) {
@@ -32,14 +34,15 @@ std::string schema_text(const v1::LabelSchema& schema) {
         if (names != nullptr)
             for (const v1::LocalizedText* name : *names) all += text(name->text());
     };
-    const auto add_attributes = [&](const flatbuffers::Vector<flatbuffers::Offset<v1::AttributeSpec>>* specs) {
-        if (specs == nullptr) return;
-        for (const v1::AttributeSpec* spec : *specs) {
-            add(spec->names());
-            if (spec->values() != nullptr)
-                for (const v1::EnumValue* value : *spec->values()) add(value->names());
-        }
-    };
+    const auto add_attributes =
+        [&](const flatbuffers::Vector<flatbuffers::Offset<v1::AttributeSpec>>* specs) {
+            if (specs == nullptr) return;
+            for (const v1::AttributeSpec* spec : *specs) {
+                add(spec->names());
+                if (spec->values() != nullptr)
+                    for (const v1::EnumValue* value : *spec->values()) add(value->names());
+            }
+        };
     add(schema.names());
     if (schema.classes() != nullptr)
         for (const v1::LabelClass* c : *schema.classes()) {
@@ -62,11 +65,13 @@ App::App(AppOptions options) : options_(std::move(options)) {
     session_ = std::make_unique<Session>(options_.project, options_.author);
     presence_ = std::make_unique<Presence>(options_.project, options_.author);
     if (!profile_.schema.empty() && session_->project_file().schema != profile_.schema)
-        throw Error(fmt::format("the profile {} is made for schema {}, but the project {} uses {}",
-                                options_.profile.string(), profile_.schema, options_.project.string(),
-                                session_->project_file().schema.empty() ? "none" : session_->project_file().schema));
+        throw Error(fmt::format(
+            "the profile {} is made for schema {}, but the project {} uses {}",
+            options_.profile.string(), profile_.schema, options_.project.string(),
+            session_->project_file().schema.empty() ? "none" : session_->project_file().schema));
     options_.window.glyph_text = translated_text() + schema_text(session_->schema());
-    if (session_->read_only()) options_.window.title += fmt::format(" — {} (read-only)", options_.project.string());
+    if (session_->read_only())
+        options_.window.title += fmt::format(" — {} (read-only)", options_.project.string());
     window_ = std::make_unique<Window>(options_.window);
     if (profile_.theme == "light")
         ImGui::StyleColorsLight();
@@ -87,10 +92,12 @@ App::App(AppOptions options) : options_(std::move(options)) {
                 offer_ui_extensions(host.host_extensions());
                 // A plugin's errors (a view's frame stopped at its deadline, a plugin
                 // refused) show in the status bar too, not only on stderr.
-                host.set_log([this, to_stderr = plugins::stderr_log()](
-                                 tessera_log_level_t level, std::string_view plugin, std::string_view line) {
+                host.set_log([this, to_stderr = plugins::stderr_log()](tessera_log_level_t level,
+                                                                       std::string_view plugin,
+                                                                       std::string_view line) {
                     to_stderr(level, plugin, line);
-                    if (level == TESSERA_LOG_ERROR) message(fmt::format("{}: {}", plugin, line), true);
+                    if (level == TESSERA_LOG_ERROR)
+                        message(fmt::format("{}: {}", plugin, line), true);
                 });
                 // Edits of view plugins go through the session: durable and
                 // undoable, and a refusal shows in the status bar as the host's own do.
@@ -141,7 +148,8 @@ App::~App() {
 }
 
 void App::build_rules() {
-    default_plugins_ = host::default_qa_plugins(*plugins_, session_->project_file(), options_.project);
+    default_plugins_ =
+        host::default_qa_plugins(*plugins_, session_->project_file(), options_.project);
     // The profile's rule settings override the project file's, rule by rule.
     rule_settings_ = session_->project_file().qa_rules;
     for (const auto& [rule, setting] : profile_.qa_rules) rule_settings_[rule] = setting;
@@ -156,19 +164,23 @@ void App::build_rules() {
 
 ProjectQa& App::project_qa() {
     if (!project_qa_) {
-        project_qa_ = std::make_unique<ProjectQa>(options_.project, plugins_->rule_providers(), rule_settings_,
-                                                  default_plugins_);
+        project_qa_ = std::make_unique<ProjectQa>(options_.project, plugins_->rule_providers(),
+                                                  rule_settings_, default_plugins_);
         // Live QA is newer than the run's snapshot: every result of it, for
         // whichever item is open, goes to the project's QA too.
         ProjectQa& whole = *project_qa_;
         if (session_->current() != 0) whole.update(session_->current(), session_->findings());
         session_->set_findings_observer(
-            [&whole](ItemId item, std::span<const qa::Finding> findings) { whole.update(item, findings); });
+            [&whole](ItemId item, std::span<const qa::Finding> findings) {
+                whole.update(item, findings);
+            });
     }
     return *project_qa_;
 }
 
-void App::add_panel(std::unique_ptr<Panel> panel) { panels_.push_back(std::move(panel)); }
+void App::add_panel(std::unique_ptr<Panel> panel) {
+    panels_.push_back(std::move(panel));
+}
 
 void App::quit(int code) {
     exit_code_ = code;
@@ -188,7 +200,8 @@ void App::frame() {
     });
     // An error stays until the next message of its own: another writer's
     // commit does not hide why an edit or an undo was refused.
-    if (session_->refresh_if_changed() && !message_is_error_) message(tr("status.changed_by_other"));
+    if (session_->refresh_if_changed() && !message_is_error_)
+        message(tr("status.changed_by_other"));
     refresh_view();
     draw_main_menu(*this);
     shortcuts();
@@ -197,7 +210,9 @@ void App::frame() {
     window_->end_frame();
     if (script_) {
         // Kept only for scripts, which read and reset them (frame_stats()).
-        frame_times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+        frame_times.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count());
         script_->resume();
     }
 }
@@ -250,24 +265,28 @@ std::optional<App::ScreenRect> App::widget(std::string_view name) const {
 
 bool App::pressed(const KeyChord& chord) {
     const ImGuiIO& io = ImGui::GetIO();
-    return chord.key != 0 && io.KeyCtrl == chord.ctrl && io.KeyShift == chord.shift && io.KeyAlt == chord.alt &&
-           ImGui::IsKeyPressed(chord.key, chord.ctrl);
+    return chord.key != 0 && io.KeyCtrl == chord.ctrl && io.KeyShift == chord.shift &&
+           io.KeyAlt == chord.alt && ImGui::IsKeyPressed(chord.key, chord.ctrl);
 }
 
 KeyChord App::tool_key(const tessera_view_tool_t& tool) const {
-    if (const auto found = profile_.hotkeys.find(fmt::format("tool.{}", tool.id)); found != profile_.hotkeys.end())
+    if (const auto found = profile_.hotkeys.find(fmt::format("tool.{}", tool.id));
+        found != profile_.hotkeys.end())
         return found->second;
     return KeyChord{.key = tool.key};
 }
 
 KeyChord App::label_key(std::string_view label) const {
-    if (const auto found = profile_.hotkeys.find(fmt::format("label.{}", label)); found != profile_.hotkeys.end())
+    if (const auto found = profile_.hotkeys.find(fmt::format("label.{}", label));
+        found != profile_.hotkeys.end())
         return found->second;
     const v1::LabelClass* c = session_->find_class(label);
     return c ? parse_key_chord(text(c->hotkey())).value_or(KeyChord{}) : KeyChord{};
 }
 
-void App::set_label(std::string_view label) { label_ = std::string(label); }
+void App::set_label(std::string_view label) {
+    label_ = std::string(label);
+}
 
 std::string App::label_name(std::string_view label) const {
     const v1::LabelClass* c = session_->find_class(label);
@@ -393,8 +412,10 @@ void App::refresh_view() {
         view_ = nullptr;
         message(fmt::format("{}: {}", tr("status.no_view"), kind), true);
     } else {
-        const tessera_bytes_t item_bytes{session_->item_bytes().data(), session_->item_bytes().size()};
-        const tessera_bytes_t set_bytes{session_->annotation_bytes().data(), session_->annotation_bytes().size()};
+        const tessera_bytes_t item_bytes{session_->item_bytes().data(),
+                                         session_->item_bytes().size()};
+        const tessera_bytes_t set_bytes{session_->annotation_bytes().data(),
+                                        session_->annotation_bytes().size()};
         tessera_status_t status = TESSERA_OK;
         if (view != view_ || shown_item_ != item) {
             const std::string media = session_->media_path().string();
@@ -403,7 +424,9 @@ void App::refresh_view() {
             status = view->view->set_annotations(view->plugin, set_bytes);
         }
         if (status != TESSERA_OK)
-            message(fmt::format("{}: {}", view->plugin_id, view->plugin->get_last_error(view->plugin)), true);
+            message(
+                fmt::format("{}: {}", view->plugin_id, view->plugin->get_last_error(view->plugin)),
+                true);
         if (view != view_ || tool_.empty())
             for (std::uint32_t i = view->view->tool_count; i-- > 0;)
                 if (profile_.offers_tool(view->view->tools[i].id)) tool_ = view->view->tools[i].id;
@@ -427,7 +450,8 @@ void App::shortcuts() {
     // Labels: each class's hotkey; a schema without any gets 1-9 by position.
     if (const auto* classes = session_->schema().classes()) {
         bool any_hotkey = false;
-        for (const v1::LabelClass* c : *classes) any_hotkey = any_hotkey || label_key(text(c->key())).key != 0;
+        for (const v1::LabelClass* c : *classes)
+            any_hotkey = any_hotkey || label_key(text(c->key())).key != 0;
         for (flatbuffers::uoffset_t i = 0; i < classes->size(); ++i) {
             const std::string_view key = text(classes->Get(i)->key());
             const KeyChord chord = any_hotkey ? label_key(key)
@@ -449,7 +473,8 @@ void App::draw_canvas() {
     const ImVec2 origin = layout_origin();
     place("canvas", {origin.x + 260, origin.y, 740, layout_height()});
     const std::string title = std::string(tr("window.canvas")) + "###canvas";
-    ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::Begin(title.c_str(), nullptr,
+                 ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     if (view_ != nullptr) {
         // Toolbar: the view's tools, the active one highlighted.
         for (std::uint32_t i = 0; i < view_->view->tool_count; ++i) {
@@ -458,12 +483,15 @@ void App::draw_canvas() {
             const std::string key = fmt::format("tool.{}", t.id);
             const char* name = tr(key);
             const bool active = tool_ == t.id;
-            if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+            if (active)
+                ImGui::PushStyleColor(ImGuiCol_Button,
+                                      ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
             if (ImGui::Button(name == key ? t.name : name)) set_tool(t.id);
             if (active) ImGui::PopStyleColor();
             ImGui::SameLine();
         }
-        ImGui::TextDisabled("%s %s", tr("panel.labels"), label_.empty() ? "-" : label_name(label_).c_str());
+        ImGui::TextDisabled("%s %s", tr("panel.labels"),
+                            label_.empty() ? "-" : label_name(label_).c_str());
         const tessera_view_state_t state{
             .tool = tool_.c_str(),
             .label = label_.c_str(),
@@ -484,18 +512,25 @@ void App::draw_overlays() {
     // Review comments pinned to the item stay visible for the annotator.
     const auto& reviews = session_->reviews();
     if (reviews.empty() || reviews.back()->verdict != v1::Verdict::Reject) return;
-    draw->PushClipRect(canvas_->origin(), {canvas_->origin().x + canvas_->size().x, canvas_->origin().y + canvas_->size().y}, true);
+    draw->PushClipRect(
+        canvas_->origin(),
+        {canvas_->origin().x + canvas_->size().x, canvas_->origin().y + canvas_->size().y}, true);
     for (const auto& comment : reviews.back()->comments) {
-        ImVec2 at = comment->position ? canvas_->to_screen(static_cast<float>(comment->position->x()),
-                                                           static_cast<float>(comment->position->y()))
-                                      : canvas_->origin();
-        if (const v1::Annotation* a = session_->find_annotation(comment->annotation); a && a->geometry_as_Box()) {
+        ImVec2 at = comment->position
+                        ? canvas_->to_screen(static_cast<float>(comment->position->x()),
+                                             static_cast<float>(comment->position->y()))
+                        : canvas_->origin();
+        if (const v1::Annotation* a = session_->find_annotation(comment->annotation);
+            a && a->geometry_as_Box()) {
             const v1::Box* box = a->geometry_as_Box();
-            at = canvas_->to_screen(static_cast<float>(box->left()), static_cast<float>(box->top()));
+            at =
+                canvas_->to_screen(static_cast<float>(box->left()), static_cast<float>(box->top()));
         }
         const ImVec2 size = ImGui::CalcTextSize(comment->text.c_str());
-        draw->AddRectFilled({at.x, at.y - size.y - 6}, {at.x + size.x + 8, at.y}, IM_COL32(200, 40, 40, 230), 3.0f);
-        draw->AddText({at.x + 4, at.y - size.y - 3}, IM_COL32(255, 255, 255, 255), comment->text.c_str());
+        draw->AddRectFilled({at.x, at.y - size.y - 6}, {at.x + size.x + 8, at.y},
+                            IM_COL32(200, 40, 40, 230), 3.0f);
+        draw->AddText({at.x + 4, at.y - size.y - 3}, IM_COL32(255, 255, 255, 255),
+                      comment->text.c_str());
     }
     draw->PopClipRect();
 }

@@ -21,9 +21,9 @@
 #include "qa/engine.hpp"
 #include "studio/canvas.hpp"
 #include "studio/panel.hpp"
+#include "studio/presence.hpp"
 #include "studio/profile.hpp"
 #include "studio/project_qa.hpp"
-#include "studio/presence.hpp"
 #include "studio/session.hpp"
 #include "studio/window.hpp"
 
@@ -116,7 +116,7 @@ public:
     /// stamped as modified now: one UpdateAnnotation through apply(). What the
     /// attribute editor commits.
     bool update_annotation(v1::AnnotationT annotation, std::string_view comment);
-        /// Undo / redo with the result in the status bar.
+    /// Undo / redo with the result in the status bar.
     void undo();
     void redo();
     /// Stores the edit the store refused again (Ctrl+S); the status bar says how it went.
@@ -170,7 +170,7 @@ private:
     std::unique_ptr<Canvas> canvas_;
     std::unique_ptr<plugins::PluginHost> plugins_;
     std::unique_ptr<qa::RuleSet> rules_;
-    qa::RuleSettings rule_settings_;           // what rules_ was built from
+    qa::RuleSettings rule_settings_;  // what rules_ was built from
     std::vector<std::string> default_plugins_;
     std::unique_ptr<ProjectQa> project_qa_;
     std::vector<std::unique_ptr<Panel>> panels_;

@@ -70,20 +70,27 @@ private:
 
 struct Canvas::Context {
     static Canvas& of(tessera_ui_t* ui) { return *ui->canvas; }
-    static ImVec2 screen(tessera_ui_t* ui, tessera_ui_vec2_t p) { return of(ui).to_screen(p.x, p.y); }
+    static ImVec2 screen(tessera_ui_t* ui, tessera_ui_vec2_t p) {
+        return of(ui).to_screen(p.x, p.y);
+    }
     static ImDrawList& draw(tessera_ui_t* ui) { return *of(ui).draw_; }
     // `points` on the screen, in a buffer reused from call to call (views draw
     // thousands of shapes per frame).
-    static const ImVec2* screen_points(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count) {
+    static const ImVec2* screen_points(tessera_ui_t* ui, const tessera_ui_vec2_t* points,
+                                       size_t count) {
         std::vector<ImVec2>& out = of(ui).scratch_;
         out.resize(count);
         for (size_t i = 0; i < count; ++i) out[i] = screen(ui, points[i]);
         return out.data();
     }
 
-    static tessera_ui_vec2_t TESSERA_ABI canvas_size(tessera_ui_t* ui) { return {of(ui).size_.x, of(ui).size_.y}; }
+    static tessera_ui_vec2_t TESSERA_ABI canvas_size(tessera_ui_t* ui) {
+        return {of(ui).size_.x, of(ui).size_.y};
+    }
     static void TESSERA_ABI set_transform(tessera_ui_t* ui, float scale, tessera_ui_vec2_t offset) {
-        if (!(scale > 0) || !std::isfinite(scale) || !std::isfinite(offset.x) || !std::isfinite(offset.y)) return;
+        if (!(scale > 0) || !std::isfinite(scale) || !std::isfinite(offset.x) ||
+            !std::isfinite(offset.y))
+            return;
         of(ui).scale_ = scale;
         of(ui).offset_ = {offset.x, offset.y};
     }
@@ -103,63 +110,72 @@ struct Canvas::Context {
             out->double_clicked[b] = canvas.hovered_ && io.MouseDoubleClicked[b];
         }
         out->wheel = canvas.hovered_ ? io.MouseWheel : 0.0f;
-        out->modifiers = (io.KeyShift ? unsigned{TESSERA_MOD_SHIFT} : 0u) | (io.KeyCtrl ? unsigned{TESSERA_MOD_CTRL} : 0u) |
+        out->modifiers = (io.KeyShift ? unsigned{TESSERA_MOD_SHIFT} : 0u) |
+                         (io.KeyCtrl ? unsigned{TESSERA_MOD_CTRL} : 0u) |
                          (io.KeyAlt ? unsigned{TESSERA_MOD_ALT} : 0u);
         out->keyboard_free = !io.WantTextInput;
     }
     static bool TESSERA_ABI key_pressed(tessera_ui_t*, int key) {
-        if (key < 0 || key >= IM_ARRAYSIZE(ImGuiIO::KeysDown) || ImGui::GetIO().WantTextInput) return false;
+        if (key < 0 || key >= IM_ARRAYSIZE(ImGuiIO::KeysDown) || ImGui::GetIO().WantTextInput)
+            return false;
         return ImGui::IsKeyPressed(key, true);
     }
 
-    static void TESSERA_ABI line(tessera_ui_t* ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b, tessera_ui_color_t color,
-                                 float thickness) {
+    static void TESSERA_ABI line(tessera_ui_t* ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b,
+                                 tessera_ui_color_t color, float thickness) {
         draw(ui).AddLine(screen(ui, a), screen(ui, b), im_color(color), thickness);
     }
-    static void TESSERA_ABI polyline(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count, bool closed,
-                                     tessera_ui_color_t color, float thickness) {
+    static void TESSERA_ABI polyline(tessera_ui_t* ui, const tessera_ui_vec2_t* points,
+                                     size_t count, bool closed, tessera_ui_color_t color,
+                                     float thickness) {
         if (points == nullptr || count < 2) return;
-        draw(ui).AddPolyline(screen_points(ui, points, count), static_cast<int>(count), im_color(color),
-                             closed ? ImDrawFlags_Closed : ImDrawFlags_None, thickness);
+        draw(ui).AddPolyline(screen_points(ui, points, count), static_cast<int>(count),
+                             im_color(color), closed ? ImDrawFlags_Closed : ImDrawFlags_None,
+                             thickness);
     }
-    static void TESSERA_ABI fill_polygon(tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count,
-                                         tessera_ui_color_t color) {
+    static void TESSERA_ABI fill_polygon(tessera_ui_t* ui, const tessera_ui_vec2_t* points,
+                                         size_t count, tessera_ui_color_t color) {
         if (points == nullptr || count < 3) return;
         fill_simple_polygon(draw(ui), screen_points(ui, points, count), count, im_color(color));
     }
     static void TESSERA_ABI rect(tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
                                  tessera_ui_color_t color, float thickness) {
-        draw(ui).AddRect(screen(ui, min), screen(ui, max), im_color(color), 0.0f, ImDrawFlags_None, thickness);
+        draw(ui).AddRect(screen(ui, min), screen(ui, max), im_color(color), 0.0f, ImDrawFlags_None,
+                         thickness);
     }
-    static void TESSERA_ABI fill_rect(tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
-                                      tessera_ui_color_t color) {
+    static void TESSERA_ABI fill_rect(tessera_ui_t* ui, tessera_ui_vec2_t min,
+                                      tessera_ui_vec2_t max, tessera_ui_color_t color) {
         draw(ui).AddRectFilled(screen(ui, min), screen(ui, max), im_color(color));
     }
-    static void TESSERA_ABI circle(tessera_ui_t* ui, tessera_ui_vec2_t center, float radius, tessera_ui_color_t color,
-                                   float thickness) {
+    static void TESSERA_ABI circle(tessera_ui_t* ui, tessera_ui_vec2_t center, float radius,
+                                   tessera_ui_color_t color, float thickness) {
         if (thickness <= 0)
             draw(ui).AddCircleFilled(screen(ui, center), radius, im_color(color));
         else
             draw(ui).AddCircle(screen(ui, center), radius, im_color(color), 0, thickness);
     }
-    static void TESSERA_ABI text(tessera_ui_t* ui, tessera_ui_vec2_t at, tessera_ui_color_t color, const char* text) {
+    static void TESSERA_ABI text(tessera_ui_t* ui, tessera_ui_vec2_t at, tessera_ui_color_t color,
+                                 const char* text) {
         if (text != nullptr) draw(ui).AddText(screen(ui, at), im_color(color), text);
     }
 
-    static uint64_t TESSERA_ABI create_texture(tessera_ui_t* ui, uint32_t width, uint32_t height, const uint8_t* rgba) {
-        if (rgba == nullptr || width == 0 || height == 0 || width > kMaxTextureSide || height > kMaxTextureSide)
+    static uint64_t TESSERA_ABI create_texture(tessera_ui_t* ui, uint32_t width, uint32_t height,
+                                               const uint8_t* rgba) {
+        if (rgba == nullptr || width == 0 || height == 0 || width > kMaxTextureSide ||
+            height > kMaxTextureSide)
             return 0;
         GLuint texture = 0;
         glGenTextures(1, &texture);
         if (texture == 0) return 0;
         glBindTexture(GL_TEXTURE_2D, texture);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);  // pixels stay crisp when zoomed in
+        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER,
+                        GL_NEAREST);  // pixels stay crisp when zoomed in
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
         glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, static_cast<GLsizei>(width), static_cast<GLsizei>(height), 0,
-                     GL_RGBA, GL_UNSIGNED_BYTE, rgba);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, static_cast<GLsizei>(width),
+                     static_cast<GLsizei>(height), 0, GL_RGBA, GL_UNSIGNED_BYTE, rgba);
         if (glGetError() != GL_NO_ERROR) {
             glDeleteTextures(1, &texture);
             return 0;
@@ -177,12 +193,13 @@ struct Canvas::Context {
         glDeleteTextures(1, &name);
         of(ui).cache_.invalidate();
     }
-    static void TESSERA_ABI image(tessera_ui_t* ui, uint64_t texture, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {
+    static void TESSERA_ABI image(tessera_ui_t* ui, uint64_t texture, tessera_ui_vec2_t min,
+                                  tessera_ui_vec2_t max) {
         // Only textures views created and did not destroy: GL gives a deleted
         // name out again, possibly to the host's own textures.
         if (!of(ui).textures_.contains(texture)) return;
-        draw(ui).AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture)), screen(ui, min),
-                          screen(ui, max));
+        draw(ui).AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture)),
+                          screen(ui, min), screen(ui, max));
     }
 
     static bool TESSERA_ABI button(tessera_ui_t* ui, const char* label) {
@@ -197,20 +214,22 @@ struct Canvas::Context {
         drew_widget(ui, label);
         return changed;
     }
-    static bool TESSERA_ABI combo(tessera_ui_t* ui, const char* label, int* current, const char* const* items,
-                                  int count) {
+    static bool TESSERA_ABI combo(tessera_ui_t* ui, const char* label, int* current,
+                                  const char* const* items, int count) {
         if (label == nullptr || current == nullptr || items == nullptr || count <= 0) return false;
         const bool changed = ImGui::Combo(label, current, items, count);
         drew_widget(ui, label);
         return changed;
     }
-    static bool TESSERA_ABI input_text(tessera_ui_t* ui, const char* label, char* buffer, size_t capacity) {
+    static bool TESSERA_ABI input_text(tessera_ui_t* ui, const char* label, char* buffer,
+                                       size_t capacity) {
         if (label == nullptr || buffer == nullptr || capacity == 0) return false;
         const bool changed = ImGui::InputText(label, buffer, capacity);
         drew_widget(ui, label);
         return changed;
     }
-    static bool TESSERA_ABI slider(tessera_ui_t* ui, const char* label, float* value, float min, float max) {
+    static bool TESSERA_ABI slider(tessera_ui_t* ui, const char* label, float* value, float min,
+                                   float max) {
         if (label == nullptr || value == nullptr || !(min < max)) return false;
         const bool changed = ImGui::SliderFloat(label, value, min, max);
         drew_widget(ui, label);
@@ -278,7 +297,8 @@ ImVec2 Canvas::to_screen(float x, float y) const {
 }
 
 ImVec2 Canvas::to_item(ImVec2 screen) const {
-    return {(screen.x - origin_.x - offset_.x) / scale_, (screen.y - origin_.y - offset_.y) / scale_};
+    return {(screen.x - origin_.x - offset_.x) / scale_,
+            (screen.y - origin_.y - offset_.y) / scale_};
 }
 
 void Canvas::frame(const tessera_plugin_t* plugin, const tessera_plugin_view_t& view,
@@ -329,7 +349,9 @@ ImU32 im_color(std::uint32_t rgba) {
 
 namespace {
 
-float cross(ImVec2 o, ImVec2 a, ImVec2 b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+float cross(ImVec2 o, ImVec2 a, ImVec2 b) {
+    return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
+}
 
 bool inside_triangle(ImVec2 p, ImVec2 a, ImVec2 b, ImVec2 c) {
     return cross(a, b, p) >= 0 && cross(b, c, p) >= 0 && cross(c, a, p) >= 0;
@@ -341,7 +363,8 @@ void fill_simple_polygon(ImDrawList& draw, const ImVec2* points, std::size_t cou
     if (count < 3) return;
     // Orientation, so that ears are the convex corners.
     float area = 0;
-    for (std::size_t i = 0; i < count; ++i) area += cross({0, 0}, points[i], points[(i + 1) % count]);
+    for (std::size_t i = 0; i < count; ++i)
+        area += cross({0, 0}, points[i], points[(i + 1) % count]);
     std::vector<std::size_t> left(count);
     for (std::size_t i = 0; i < count; ++i) left[i] = area >= 0 ? i : count - 1 - i;
     // Ear clipping is quadratic: very large polygons are filled as if convex.
@@ -373,7 +396,8 @@ void fill_simple_polygon(ImDrawList& draw, const ImVec2* points, std::size_t cou
         }
         if (!clipped) break;  // not simple: what is left is not filled
     }
-    if (left.size() == 3) draw.AddTriangleFilled(points[left[0]], points[left[1]], points[left[2]], color);
+    if (left.size() == 3)
+        draw.AddTriangleFilled(points[left[0]], points[left[1]], points[left[2]], color);
 }
 
 }  // namespace tessera::studio

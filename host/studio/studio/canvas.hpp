@@ -1,8 +1,8 @@
 #pragma once
 // The canvas: where a view plugin draws, through tessera.host.ui/1 over
-// Dear ImGui's draw lists, shown through a CanvasCache. Keeps the view's item-to-screen transform between
-// frames so the host can draw its own overlays (QA findings, review comments)
-// in item coordinates too.
+// Dear ImGui's draw lists, shown through a CanvasCache. Keeps the view's item-to-screen transform
+// between frames so the host can draw its own overlays (QA findings, review comments) in item
+// coordinates too.
 
 #include <cstdint>
 #include <deque>

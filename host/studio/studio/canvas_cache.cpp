@@ -35,8 +35,10 @@ const FramebufferApi& framebuffer_api() {
         a.gen = reinterpret_cast<decltype(a.gen)>(glfwGetProcAddress("glGenFramebuffers"));
         a.del = reinterpret_cast<decltype(a.del)>(glfwGetProcAddress("glDeleteFramebuffers"));
         a.bind = reinterpret_cast<decltype(a.bind)>(glfwGetProcAddress("glBindFramebuffer"));
-        a.texture_2d = reinterpret_cast<decltype(a.texture_2d)>(glfwGetProcAddress("glFramebufferTexture2D"));
-        a.status = reinterpret_cast<decltype(a.status)>(glfwGetProcAddress("glCheckFramebufferStatus"));
+        a.texture_2d =
+            reinterpret_cast<decltype(a.texture_2d)>(glfwGetProcAddress("glFramebufferTexture2D"));
+        a.status =
+            reinterpret_cast<decltype(a.status)>(glfwGetProcAddress("glCheckFramebufferStatus"));
         return a;
     }();
     return api;
@@ -49,11 +51,13 @@ constexpr float kTolerance = 1.0f / 512;
 
 // The move, by whole framebuffer pixels, that takes `before`'s first vertex
 // to `now`'s; none when it is not whole pixels.
-std::optional<ImVec2> whole_pixel_move(const ImDrawList& now, const ImDrawList& before, ImVec2 pixel_scale) {
+std::optional<ImVec2> whole_pixel_move(const ImDrawList& now, const ImDrawList& before,
+                                       ImVec2 pixel_scale) {
     if (now.VtxBuffer.Size == 0 || before.VtxBuffer.Size == 0) return ImVec2{0, 0};
     const float x = (now.VtxBuffer[0].pos.x - before.VtxBuffer[0].pos.x) * pixel_scale.x;
     const float y = (now.VtxBuffer[0].pos.y - before.VtxBuffer[0].pos.y) * pixel_scale.y;
-    if (!(std::abs(x - std::round(x)) <= kTolerance && std::abs(y - std::round(y)) <= kTolerance)) return std::nullopt;
+    if (!(std::abs(x - std::round(x)) <= kTolerance && std::abs(y - std::round(y)) <= kTolerance))
+        return std::nullopt;
     return ImVec2{std::round(x) / pixel_scale.x, std::round(y) / pixel_scale.y};
 }
 
@@ -67,8 +71,8 @@ bool same_state(const ImDrawCmd& a, const ImDrawCmd& b) {
 // `a` is `b` moved by `move`, within `tolerance` (screen units).
 bool same_vertex(const ImDrawVert& a, const ImDrawVert& b, ImVec2 move, ImVec2 tolerance) {
     return std::abs(a.pos.x - (b.pos.x + move.x)) <= tolerance.x &&
-           std::abs(a.pos.y - (b.pos.y + move.y)) <= tolerance.y && a.uv.x == b.uv.x && a.uv.y == b.uv.y &&
-           a.col == b.col;
+           std::abs(a.pos.y - (b.pos.y + move.y)) <= tolerance.y && a.uv.x == b.uv.x &&
+           a.uv.y == b.uv.y && a.col == b.col;
 }
 
 // How many vertices, from the start, `a` has as `b` moved by `move`; `pixel_scale`
@@ -80,14 +84,17 @@ int same_vertices(const ImDrawList& a, const ImDrawList& b, ImVec2 move, ImVec2 
         // Not moved: identical, bulk-compared first (ImDrawVert has no padding).
         constexpr int kBlock = 1024;
         while (same + kBlock <= vertices &&
-               std::memcmp(a.VtxBuffer.Data + same, b.VtxBuffer.Data + same, sizeof(ImDrawVert) * kBlock) == 0)
+               std::memcmp(a.VtxBuffer.Data + same, b.VtxBuffer.Data + same,
+                           sizeof(ImDrawVert) * kBlock) == 0)
             same += kBlock;
-        while (same < vertices && std::memcmp(a.VtxBuffer.Data + same, b.VtxBuffer.Data + same, sizeof(ImDrawVert)) == 0)
+        while (same < vertices && std::memcmp(a.VtxBuffer.Data + same, b.VtxBuffer.Data + same,
+                                              sizeof(ImDrawVert)) == 0)
             ++same;
         return same;
     }
     const ImVec2 tolerance{kTolerance / pixel_scale.x, kTolerance / pixel_scale.y};
-    while (same < vertices && same_vertex(a.VtxBuffer[same], b.VtxBuffer[same], move, tolerance)) ++same;
+    while (same < vertices && same_vertex(a.VtxBuffer[same], b.VtxBuffer[same], move, tolerance))
+        ++same;
     return same;
 }
 
@@ -105,9 +112,11 @@ unsigned common_prefix(const ImDrawList& a, const ImDrawList& b, ImVec2 move, Im
         if (ca.ElemCount != cb.ElemCount) break;
     }
     // The indices.
-    limit = std::min({limit, static_cast<unsigned>(a.IdxBuffer.Size), static_cast<unsigned>(b.IdxBuffer.Size)});
+    limit = std::min(
+        {limit, static_cast<unsigned>(a.IdxBuffer.Size), static_cast<unsigned>(b.IdxBuffer.Size)});
     unsigned same_indices = 0;
-    while (same_indices < limit && a.IdxBuffer[same_indices] == b.IdxBuffer[same_indices]) ++same_indices;
+    while (same_indices < limit && a.IdxBuffer[same_indices] == b.IdxBuffer[same_indices])
+        ++same_indices;
     const int vertices = same_indices > 0 ? same_vertices(a, b, move, pixel_scale) : 0;
     // Whole triangles whose vertices are all among the same ones.
     unsigned prefix = 0;
@@ -115,7 +124,8 @@ unsigned common_prefix(const ImDrawList& a, const ImDrawList& b, ImVec2 move, Im
     while (prefix + 3 <= same_indices) {
         while (a.CmdBuffer[cmd].IdxOffset + a.CmdBuffer[cmd].ElemCount <= prefix) ++cmd;
         const unsigned base = a.CmdBuffer[cmd].VtxOffset;
-        const unsigned highest = base + std::max({a.IdxBuffer[prefix], a.IdxBuffer[prefix + 1], a.IdxBuffer[prefix + 2]});
+        const unsigned highest = base + std::max({a.IdxBuffer[prefix], a.IdxBuffer[prefix + 1],
+                                                  a.IdxBuffer[prefix + 2]});
         if (highest >= static_cast<unsigned>(vertices)) break;
         prefix += 3;
     }
@@ -177,7 +187,8 @@ void append_from(const ImDrawList& from, unsigned first, ImDrawList& out) {
             std::copy_n(from.VtxBuffer.Data + low, span, out._VtxWritePtr);
             for (unsigned i = at; i < stop; ++i)
                 out._IdxWritePtr[i - at] = static_cast<ImDrawIdx>(
-                    out._VtxCurrentIdx + (cmd.VtxOffset + from.IdxBuffer[static_cast<int>(i)] - low));
+                    out._VtxCurrentIdx +
+                    (cmd.VtxOffset + from.IdxBuffer[static_cast<int>(i)] - low));
             out._VtxWritePtr += span;
             out._IdxWritePtr += stop - at;
             out._VtxCurrentIdx += span;
@@ -202,7 +213,8 @@ void CanvasCache::set_enabled(bool enabled) {
     valid_ = false;
 }
 
-void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU32 background, ImDrawList& out) {
+void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU32 background,
+                       ImDrawList& out) {
     ++stats_.frames;
     const auto total = static_cast<unsigned>(layer.IdxBuffer.Size);
     unsigned drawn = 0;     // indices the texture stands for
@@ -210,18 +222,21 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU3
     bool kept = false;      // the texture was up to date
     bool compared = false;  // this frame was compared with the last
     if (!checked_) {
-        usable_ = framebuffer_api().complete();  // needs the current context: not in the constructor
+        usable_ =
+            framebuffer_api().complete();  // needs the current context: not in the constructor
         checked_ = true;
     }
     if (enabled_ && usable_ && total > 0) {
         const ImVec2 pixel_scale = ImGui::GetIO().DisplayFramebufferScale;
         const ImVec4 clip = layer.CmdBuffer[0].ClipRect;
-        if (valid_ && background == background_ && pixel_scale.x == pixel_scale_.x && pixel_scale.y == pixel_scale_.y) {
+        if (valid_ && background == background_ && pixel_scale.x == pixel_scale_.x &&
+            pixel_scale.y == pixel_scale_.y) {
             const auto move = whole_pixel_move(layer, prefix_, pixel_scale);
             // The visible canvas must lie within the texture, moved.
             if (move && clip.x >= area_min_.x + move->x && clip.y >= area_min_.y + move->y &&
                 clip.z <= area_max_.x + move->x && clip.w <= area_max_.y + move->y &&
-                common_prefix(layer, prefix_, *move, pixel_scale) == static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
+                common_prefix(layer, prefix_, *move, pixel_scale) ==
+                    static_cast<unsigned>(prefix_.IdxBuffer.Size)) {
                 drawn = static_cast<unsigned>(prefix_.IdxBuffer.Size);
                 moved = *move;
                 kept = true;
@@ -265,8 +280,8 @@ void CanvasCache::draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU3
         const ImVec4 clip = layer.CmdBuffer[0].ClipRect;
         out.PushClipRect({clip.x, clip.y}, {clip.z, clip.w}, true);
         out.AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(texture_)),
-                     {area_min_.x + moved.x, area_min_.y + moved.y}, {area_max_.x + moved.x, area_max_.y + moved.y},
-                     {0, 1}, {1, 0});
+                     {area_min_.x + moved.x, area_min_.y + moved.y},
+                     {area_max_.x + moved.x, area_max_.y + moved.y}, {0, 1}, {1, 0});
         out.PopClipRect();
     } else {
         out.AddRectFilled(origin, {origin.x + size.x, origin.y + size.y}, background);
@@ -292,10 +307,11 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
     GLint max_side = 0;
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &max_side);
     const float quarter = std::max(size.x, size.y) / 4;
-    const auto span = [&](float start, float length, float pixels_per_unit, float& min, float& max) {
+    const auto span = [&](float start, float length, float pixels_per_unit, float& min,
+                          float& max) {
         const float canvas = length * pixels_per_unit;
-        const float margin =
-            std::clamp((static_cast<float>(max_side) - canvas) / 2 - 2, 0.0f, quarter * pixels_per_unit);
+        const float margin = std::clamp((static_cast<float>(max_side) - canvas) / 2 - 2, 0.0f,
+                                        quarter * pixels_per_unit);
         const float first = std::floor(start * pixels_per_unit - margin);
         const float last = std::ceil((start + length) * pixels_per_unit + margin);
         min = first / pixels_per_unit;
@@ -324,7 +340,8 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
         glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+        glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE,
+                     nullptr);
         texture_width_ = width;
         texture_height_ = height;
     }
@@ -350,7 +367,8 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
             display_size.y = std::nextafter(display_size.y, std::numeric_limits<float>::infinity());
         // The whole area is drawn, not only the canvas the layer was clipped to.
         for (ImDrawCmd& cmd : prefix_.CmdBuffer)
-            cmd.ClipRect = {area_min_.x, area_min_.y, area_max_.x + 1 / scale.x, area_max_.y + 1 / scale.y};
+            cmd.ClipRect = {area_min_.x, area_min_.y, area_max_.x + 1 / scale.x,
+                            area_max_.y + 1 / scale.y};
         ImDrawList* lists[] = {&prefix_};
         ImDrawData data;
         data.Valid = true;
@@ -361,7 +379,8 @@ bool CanvasCache::render_prefix(ImVec2 origin, ImVec2 size, ImU32 background) {
         data.DisplayPos = area_min_;
         data.DisplaySize = display_size;
         data.FramebufferScale = scale;
-        ImGui_ImplOpenGL3_RenderDrawData(&data);  // sets and restores the viewport and the rest of its state
+        ImGui_ImplOpenGL3_RenderDrawData(
+            &data);  // sets and restores the viewport and the rest of its state
     }
     glClearColor(previous_clear[0], previous_clear[1], previous_clear[2], previous_clear[3]);
     glColorMask(previous_mask[0], previous_mask[1], previous_mask[2], previous_mask[3]);

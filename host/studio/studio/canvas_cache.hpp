@@ -44,7 +44,8 @@ public:
     /// texture where the layer starts with what it holds. Every command of
     /// `layer` has the canvas's clip rectangle. Call while the OpenGL context
     /// is current, between ImGui::NewFrame() and ImGui::Render().
-    void draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU32 background, ImDrawList& out);
+    void draw(const ImDrawList& layer, ImVec2 origin, ImVec2 size, ImU32 background,
+              ImDrawList& out);
 
     /// Forgets the texture: something it shows may have changed without its
     /// triangles changing (a view's texture was replaced under the same handle).
@@ -55,10 +56,10 @@ public:
     [[nodiscard]] bool enabled() const { return enabled_; }
 
     struct Stats {
-        std::uint64_t frames = 0;        ///< frames drawn
-        std::uint64_t cached_frames = 0; ///< of which through the texture
-        std::uint64_t moved_frames = 0;  ///< of which with the texture moved (panning)
-        std::uint64_t renders = 0;       ///< times the texture was rendered
+        std::uint64_t frames = 0;         ///< frames drawn
+        std::uint64_t cached_frames = 0;  ///< of which through the texture
+        std::uint64_t moved_frames = 0;   ///< of which with the texture moved (panning)
+        std::uint64_t renders = 0;        ///< times the texture was rendered
     };
     [[nodiscard]] const Stats& stats() const { return stats_; }
 
@@ -69,18 +70,18 @@ private:
 
     bool enabled_ = true;
     bool checked_ = false;
-    bool usable_ = false;  // OpenGL offers framebuffer objects
-    bool valid_ = false;   // the texture holds `prefix_`
-    bool reused_ = false;  // the last frame was shown through the texture as it was
+    bool usable_ = false;       // OpenGL offers framebuffer objects
+    bool valid_ = false;        // the texture holds `prefix_`
+    bool reused_ = false;       // the last frame was shown through the texture as it was
     unsigned reused_tail_ = 0;  // indices it drew after the texture
     unsigned framebuffer_ = 0;
     unsigned texture_ = 0;
-    int texture_width_ = 0;   // framebuffer pixels
+    int texture_width_ = 0;  // framebuffer pixels
     int texture_height_ = 0;
-    ImVec2 area_min_{0, 0};   // the screen rectangle the texture covers
+    ImVec2 area_min_{0, 0};  // the screen rectangle the texture covers
     ImVec2 area_max_{0, 0};
-    ImVec2 pixel_scale_{1, 1};  // framebuffer pixels per screen unit when rendered
-    ImU32 background_ = 0;      // the colour under the texture's triangles
+    ImVec2 pixel_scale_{1, 1};      // framebuffer pixels per screen unit when rendered
+    ImU32 background_ = 0;          // the colour under the texture's triangles
     ImDrawList prefix_{nullptr};    // the triangles in the texture
     ImDrawList previous_{nullptr};  // last frame's layer
     Stats stats_;

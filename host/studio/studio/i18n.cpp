@@ -88,10 +88,12 @@ constexpr Entry kEnglish[] = {
     {"status.discarded", "Unsaved edit discarded"},
     {"status.read_only", "Read-only"},
     {"status.locked", "finished: read-only"},
-    {"status.read_only_project", "This project is read-only: you can look, but edits will not be saved"},
+    {"status.read_only_project",
+     "This project is read-only: you can look, but edits will not be saved"},
     {"status.changed_by_other", "Updated: another writer changed the project"},
     {"status.also_open", "Also open by: %s"},
-    {"status.also_open_warning", "{} has this project open too: edits of one item by both are kept, but check before you undo"},
+    {"status.also_open_warning",
+     "{} has this project open too: edits of one item by both are kept, but check before you undo"},
     {"status.project_plugin_refused", "The project's plugin {} was not loaded: {}"},
     {"status.undo", "Undone"},
     {"status.redo", "Redone"},
@@ -110,8 +112,9 @@ constexpr Entry kEnglish[] = {
     {"filter.qa", "QA"},
     {"filter.qa.findings", "With findings"},
     {"filter.qa.errors", "With errors"},
-    {"filter.qa_tip", "The project's QA rules run over every item in the background; "
-                      "the open item follows your edits"},
+    {"filter.qa_tip",
+     "The project's QA rules run over every item in the background; "
+     "the open item follows your edits"},
     {"items.qa_checking", "Checking every item... %d%%"},
     {"items.qa_failed", "QA of the project failed: %s"},
     {"filter.assignee", "Assignee"},
@@ -141,8 +144,12 @@ constexpr Entry kEnglish[] = {
     {"attributes.bad_pattern", "The schema's pattern is refused: %s"},
     {"attributes.pattern_mismatch", "Does not match the pattern %s"},
     {"attributes.bad_utf8", "Invalid UTF-8 at byte %d"},
-    {"attributes.read_only_text", "Read-only here: this text holds %s, which this editor cannot show without altering it. It is kept exactly as stored."},
-    {"attributes.unrepresentable", "Not saved: a character you typed or pasted is beyond what this editor can hold (above U+FFFF, e.g. Pollard Miao) and would be stored as U+FFFD. The stored text is unchanged."},
+    {"attributes.read_only_text",
+     "Read-only here: this text holds %s, which this editor cannot show without altering it. It is "
+     "kept exactly as stored."},
+    {"attributes.unrepresentable",
+     "Not saved: a character you typed or pasted is beyond what this editor can hold (above "
+     "U+FFFF, e.g. Pollard Miao) and would be stored as U+FFFD. The stored text is unchanged."},
     {"attributes.outside_ranges", "\"%s\" (U+%04X, character %d) is not an allowed character"},
 
     // QA panel.
@@ -332,8 +339,11 @@ constexpr Entry kChinese[] = {
     {"attributes.bad_pattern", "标签体系中的模式被拒绝：%s"},
     {"attributes.pattern_mismatch", "不符合模式 %s"},
     {"attributes.bad_utf8", "第 %d 字节处的 UTF-8 编码无效"},
-    {"attributes.read_only_text", "此处只读：该文本含有 %s，本编辑器无法在不改动文本的情况下显示它。文本按存储原样保留。"},
-    {"attributes.unrepresentable", "未保存：您输入或粘贴的字符超出本编辑器的范围（高于 U+FFFF，例如柏格理苗文），会被存为 U+FFFD。已存储的文本未改变。"},
+    {"attributes.read_only_text",
+     "此处只读：该文本含有 %s，本编辑器无法在不改动文本的情况下显示它。文本按存储原样保留。"},
+    {"attributes.unrepresentable",
+     "未保存：您输入或粘贴的字符超出本编辑器的范围（高于 U+FFFF，例如柏格理苗文），会被存为 "
+     "U+FFFD。已存储的文本未改变。"},
     {"attributes.outside_ranges", "“%s”（U+%04X，第 %d 个字符）不是允许的字符"},
 
     // 质检面板
@@ -438,7 +448,9 @@ void set_locale(std::string_view locale) {
     g_chinese = locale == "zh-CN" || locale == "zh_CN" || locale == "zh" || locale == "zh-Hans";
 }
 
-std::string_view locale() { return g_chinese ? kLocales[1] : kLocales[0]; }
+std::string_view locale() {
+    return g_chinese ? kLocales[1] : kLocales[0];
+}
 
 const char* tr(std::string_view key) {
     if (g_chinese) {

@@ -71,7 +71,8 @@ const std::vector<std::string>& Presence::others(std::chrono::steady_clock::dura
     looked_ = now;
     others_.clear();
     std::error_code error;
-    for (std::filesystem::directory_iterator it(folder_, error), end; !error && it != end; it.increment(error)) {
+    for (std::filesystem::directory_iterator it(folder_, error), end; !error && it != end;
+         it.increment(error)) {
         const std::filesystem::path& path = it->path();
         if (path == own_ || path.filename().string().starts_with(".")) continue;
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);

@@ -34,7 +34,8 @@ void add_finding(ItemQa& summary, qa::Severity severity, std::uint32_t rule) {
 
 void sort_rules(ItemQa& summary) {
     std::sort(summary.rules.begin(), summary.rules.end());
-    summary.rules.erase(std::unique(summary.rules.begin(), summary.rules.end()), summary.rules.end());
+    summary.rules.erase(std::unique(summary.rules.begin(), summary.rules.end()),
+                        summary.rules.end());
 }
 
 }  // namespace
@@ -59,9 +60,11 @@ void ProjectQa::run(std::stop_token stop, std::filesystem::path dir, qa::RuleSet
         // Summed up here, not on the main thread: a million items take a while.
         if (const auto* findings = report.root().findings()) {
             for (const v1::Finding* f : *findings) {
-                if (f->item() == 0) continue;  // about a rule, not an item: the QA panel shows those
-                add_finding(found[f->item()], f->severity(),
-                            rule_index(rules, f->rule() ? f->rule()->string_view() : std::string_view()));
+                if (f->item() == 0)
+                    continue;  // about a rule, not an item: the QA panel shows those
+                add_finding(
+                    found[f->item()], f->severity(),
+                    rule_index(rules, f->rule() ? f->rule()->string_view() : std::string_view()));
             }
         }
         for (auto& [item, summary] : found) sort_rules(summary);
@@ -128,7 +131,8 @@ std::vector<std::size_t> ProjectQa::items_per_rule() {
 
 ItemQa ProjectQa::summarize(std::span<const qa::Finding> findings) {
     ItemQa summary;
-    for (const qa::Finding& finding : findings) add_finding(summary, finding.severity, rule_index(rules_, finding.rule));
+    for (const qa::Finding& finding : findings)
+        add_finding(summary, finding.severity, rule_index(rules_, finding.rule));
     sort_rules(summary);
     return summary;
 }

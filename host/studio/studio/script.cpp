@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 #include <imgui.h>
-#include <lua.hpp>
 #include <stb_image.h>
+#include <lua.hpp>
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -54,17 +54,25 @@ int l_key_code(lua_State* L) {
     const char* name = luaL_checkstring(L, 1);
     const int code = key_code(name);
     if (code == 0)
-        return luaL_error(L, "studio.key: unknown key name \"%s\", expected A-Z, 0-9, Space, Enter, "
-                             "Escape, Tab, Backspace, Insert, Delete, arrows, PageUp, PageDown, Home, "
-                             "End or F1-F12", name);
+        return luaL_error(L,
+                          "studio.key: unknown key name \"%s\", expected A-Z, 0-9, Space, Enter, "
+                          "Escape, Tab, Backspace, Insert, Delete, arrows, PageUp, PageDown, Home, "
+                          "End or F1-F12",
+                          name);
     lua_pushinteger(L, code);
     return 1;
 }
 
-App& app_of(lua_State* L) { return *static_cast<App*>(lua_touserdata(L, lua_upvalueindex(1))); }
-Script& script_of(lua_State* L) { return *static_cast<Script*>(lua_touserdata(L, lua_upvalueindex(2))); }
+App& app_of(lua_State* L) {
+    return *static_cast<App*>(lua_touserdata(L, lua_upvalueindex(1)));
+}
+Script& script_of(lua_State* L) {
+    return *static_cast<Script*>(lua_touserdata(L, lua_upvalueindex(2)));
+}
 
-float number(lua_State* L, int index) { return static_cast<float>(luaL_checknumber(L, index)); }
+float number(lua_State* L, int index) {
+    return static_cast<float>(luaL_checknumber(L, index));
+}
 
 std::uint64_t id_arg(lua_State* L, int index) {
     const lua_Integer id = luaL_checkinteger(L, index);
@@ -82,7 +90,9 @@ void set_field(lua_State* L, const char* key, std::string_view value) {
     lua_setfield(L, -2, key);
 }
 
-std::string_view text(const flatbuffers::String* s) { return s ? std::string_view(s->c_str(), s->size()) : ""; }
+std::string_view text(const flatbuffers::String* s) {
+    return s ? std::string_view(s->c_str(), s->size()) : "";
+}
 
 // Pushes one annotation as a table: id, label, kind, the geometry's numbers
 // (left/top/right/bottom for boxes; points = {x1, y1, x2, y2, ...} for the rest)
@@ -116,9 +126,15 @@ void push_annotation(lua_State* L, const v1::Annotation& a) {
     if (a.attributes() != nullptr) {
         for (const v1::Attribute* attribute : *a.attributes()) {
             switch (attribute->type()) {
-                case v1::AttributeType::Bool: lua_pushboolean(L, attribute->bool_value()); break;
-                case v1::AttributeType::Int: lua_pushinteger(L, attribute->int_value()); break;
-                case v1::AttributeType::Float: lua_pushnumber(L, attribute->float_value()); break;
+                case v1::AttributeType::Bool:
+                    lua_pushboolean(L, attribute->bool_value());
+                    break;
+                case v1::AttributeType::Int:
+                    lua_pushinteger(L, attribute->int_value());
+                    break;
+                case v1::AttributeType::Float:
+                    lua_pushnumber(L, attribute->float_value());
+                    break;
                 default: {
                     const std::string_view value = text(attribute->string_value());
                     lua_pushlstring(L, value.data(), value.size());
@@ -279,7 +295,8 @@ int l_findings(lua_State* L) {
         set_field(L, "rule", f.rule);
         set_field(L, "severity", qa::severity_name(f.severity));
         set_field(L, "message", f.message);
-        set_field(L, "annotation", f.annotations.empty() ? 0.0 : static_cast<double>(f.annotations.front()));
+        set_field(L, "annotation",
+                  f.annotations.empty() ? 0.0 : static_cast<double>(f.annotations.front()));
         lua_rawseti(L, -2, ++n);
     }
     return 1;
@@ -351,15 +368,19 @@ int l_reject(lua_State* L) {
 // r, g, b, a of pixel (x, y) of a PNG file (screenshots), 0-255 each.
 int l_png_pixel(lua_State* L) {
     const char* file = luaL_checkstring(L, 1);
-    const int x = static_cast<int>(luaL_checkinteger(L, 2)), y = static_cast<int>(luaL_checkinteger(L, 3));
+    const int x = static_cast<int>(luaL_checkinteger(L, 2)),
+              y = static_cast<int>(luaL_checkinteger(L, 3));
     int w = 0, h = 0, channels = 0;
     unsigned char* pixels = stbi_load(file, &w, &h, &channels, 4);
-    if (pixels == nullptr) return luaL_error(L, "%s: cannot read the PNG: %s", file, stbi_failure_reason());
+    if (pixels == nullptr)
+        return luaL_error(L, "%s: cannot read the PNG: %s", file, stbi_failure_reason());
     if (x < 0 || y < 0 || x >= w || y >= h) {
         stbi_image_free(pixels);
         return luaL_error(L, "%s: pixel (%d, %d) is outside the %dx%d image", file, x, y, w, h);
     }
-    const unsigned char* p = pixels + (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x)) * 4;
+    const unsigned char* p = pixels + (static_cast<std::size_t>(y) * static_cast<std::size_t>(w) +
+                                       static_cast<std::size_t>(x)) *
+                                          4;
     for (int i = 0; i < 4; ++i) lua_pushinteger(L, p[i]);
     stbi_image_free(pixels);
     return 4;
@@ -382,7 +403,8 @@ int l_png_diff(lua_State* L) {
     if (a == nullptr || b == nullptr || w[0] != w[1] || h[0] != h[1]) {
         stbi_image_free(a);
         stbi_image_free(b);
-        return luaL_error(L, "%s, %s: cannot read both PNG files, or their sizes differ", first, second);
+        return luaL_error(L, "%s, %s: cannot read both PNG files, or their sizes differ", first,
+                          second);
     }
     // Clamped as 64-bit integers, each to what is left of the image: a large
     // argument must neither wrap around in an int cast nor overflow the sum.
@@ -394,18 +416,22 @@ int l_png_diff(lua_State* L) {
     const int x1 = x0 + clamp_to(width, w[0] - x0);
     const int y1 = y0 + clamp_to(height, h[0] - y0);
     const auto at = [&](int x, int y) {
-        return (static_cast<std::size_t>(y) * static_cast<std::size_t>(w[0]) + static_cast<std::size_t>(x)) * 4;
+        return (static_cast<std::size_t>(y) * static_cast<std::size_t>(w[0]) +
+                static_cast<std::size_t>(x)) *
+               4;
     };
     // With `ties`, a pixel may take its colour (within 2 per channel) from a
     // neighbour up to `ties` pixels away, in both images: what two
     // rasterizations give a pixel centre lying exactly on an edge.
     const int reach = static_cast<int>(std::clamp<lua_Integer>(ties, 0, 8));
-    const auto near_in = [&](const unsigned char* image, const unsigned char* colour, int x, int y) {
+    const auto near_in = [&](const unsigned char* image, const unsigned char* colour, int x,
+                             int y) {
         for (int ny = std::max(0, y - reach); ny <= std::min(h[0] - 1, y + reach); ++ny)
             for (int nx = std::max(0, x - reach); nx <= std::min(w[0] - 1, x + reach); ++nx) {
                 const unsigned char* other = image + at(nx, ny);
                 bool close = true;
-                for (int c = 0; c < 4; ++c) close = close && std::abs(int{other[c]} - int{colour[c]}) <= 2;
+                for (int c = 0; c < 4; ++c)
+                    close = close && std::abs(int{other[c]} - int{colour[c]}) <= 2;
                 if (close) return true;
             }
         return false;
@@ -450,7 +476,10 @@ int l_frame_stats(lua_State* L) {
     double total = 0;
     for (double t : times) total += t;
     const auto rank = [&](double q) {  // nearest rank
-        return times.empty() ? 0.0 : times[static_cast<std::size_t>(std::ceil(q * static_cast<double>(times.size()))) - 1];
+        return times.empty() ? 0.0
+                             : times[static_cast<std::size_t>(
+                                         std::ceil(q * static_cast<double>(times.size()))) -
+                                     1];
     };
     lua_pushinteger(L, static_cast<lua_Integer>(times.size()));
     lua_pushnumber(L, times.empty() ? 0.0 : total / static_cast<double>(times.size()));
@@ -487,22 +516,36 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
     if (L_ == nullptr) throw Error("cannot create a Lua state for the script");
     luaL_openlibs(L_);
     static const luaL_Reg functions[] = {
-        {"wait", l_wait},         {"mouse", l_mouse},
-        {"button", l_button},     {"key_state", l_key_state},
-        {"modifiers", l_modifiers}, {"wheel", l_wheel},
-        {"type", l_type},         {"widget", l_widget},
-        {"open", l_open},         {"current", l_current},
-        {"items", l_items},       {"tool", l_tool},
-        {"label", l_label},       {"to_screen", l_to_screen},
-        {"canvas", l_canvas},     {"annotations", l_annotations},
-        {"state", l_state},       {"findings", l_findings},
-        {"selected", l_selected}, {"select", l_select},
-        {"message", l_message},   {"review_mode", l_review_mode},
+        {"wait", l_wait},
+        {"mouse", l_mouse},
+        {"button", l_button},
+        {"key_state", l_key_state},
+        {"modifiers", l_modifiers},
+        {"wheel", l_wheel},
+        {"type", l_type},
+        {"widget", l_widget},
+        {"open", l_open},
+        {"current", l_current},
+        {"items", l_items},
+        {"tool", l_tool},
+        {"label", l_label},
+        {"to_screen", l_to_screen},
+        {"canvas", l_canvas},
+        {"annotations", l_annotations},
+        {"state", l_state},
+        {"findings", l_findings},
+        {"selected", l_selected},
+        {"select", l_select},
+        {"message", l_message},
+        {"review_mode", l_review_mode},
         {"unsaved", l_unsaved},
-        {"screenshot", l_screenshot}, {"quit", l_quit},
+        {"screenshot", l_screenshot},
+        {"quit", l_quit},
         {"reject", l_reject},
-        {"png_pixel", l_png_pixel}, {"png_diff", l_png_diff},
-        {"frame_stats", l_frame_stats}, {"canvas_cache", l_canvas_cache},
+        {"png_pixel", l_png_pixel},
+        {"png_diff", l_png_diff},
+        {"frame_stats", l_frame_stats},
+        {"canvas_cache", l_canvas_cache},
         {nullptr, nullptr},
     };
     lua_newtable(L_);
@@ -511,9 +554,11 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
     luaL_setfuncs(L_, functions, 2);
     lua_setglobal(L_, "studio");
     lua_pushcfunction(L_, l_key_code);
-    if (luaL_loadstring(L_, kPrelude) != LUA_OK) throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
+    if (luaL_loadstring(L_, kPrelude) != LUA_OK)
+        throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
     lua_insert(L_, -2);
-    if (lua_pcall(L_, 1, 0, 0) != LUA_OK) throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
+    if (lua_pcall(L_, 1, 0, 0) != LUA_OK)
+        throw Error(fmt::format("script prelude: {}", lua_tostring(L_, -1)));
 
     const std::string source = read_file(file);
     thread_ = lua_newthread(L_);

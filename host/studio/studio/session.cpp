@@ -74,7 +74,8 @@ std::map<AnnotationId, std::unique_ptr<v1::AnnotationT>> by_id(const Bytes& set_
 
 }  // namespace
 
-Bytes make_edit_batch(std::string_view author, std::vector<v1::EditOpT> ops, std::string_view comment) {
+Bytes make_edit_batch(std::string_view author, std::vector<v1::EditOpT> ops,
+                      std::string_view comment) {
     v1::EditBatchT batch;
     batch.author = std::string(author);
     batch.time = now_ms();
@@ -100,8 +101,9 @@ Session::Session(const std::filesystem::path& dir, std::string author)
 Session::~Session() = default;
 
 std::optional<std::size_t> Session::index_of(ItemId item) const {
-    const auto it = std::lower_bound(items_.begin(), items_.end(), item,
-                                     [](const store::ItemSummary& s, ItemId id) { return s.id < id; });
+    const auto it =
+        std::lower_bound(items_.begin(), items_.end(), item,
+                         [](const store::ItemSummary& s, ItemId id) { return s.id < id; });
     if (it == items_.end() || it->id != item) return std::nullopt;
     return static_cast<std::size_t>(it - items_.begin());
 }
@@ -141,7 +143,9 @@ void Session::show_annotations(Bytes annotations) {
     ++revision_;
 }
 
-const v1::Item& Session::item() const { return *flatbuffers::GetRoot<v1::Item>(item_.data()); }
+const v1::Item& Session::item() const {
+    return *flatbuffers::GetRoot<v1::Item>(item_.data());
+}
 
 const v1::AnnotationSet& Session::annotations() const {
     return *flatbuffers::GetRoot<v1::AnnotationSet>(annotations_.data());
@@ -153,7 +157,9 @@ v1::ItemState Session::state() const {
 }
 
 std::filesystem::path Session::media_path() const {
-    return (dir() / std::filesystem::path(std::string(item().media() ? text(item().media()->uri()) : std::string_view()))).lexically_normal();
+    return (dir() / std::filesystem::path(std::string(item().media() ? text(item().media()->uri())
+                                                                     : std::string_view())))
+        .lexically_normal();
 }
 
 const v1::Annotation* Session::find_annotation(AnnotationId id) const {
@@ -170,9 +176,10 @@ ItemSnapshot Session::snapshot(ItemId item) const {
 
 std::uint64_t Session::apply(std::span<const std::uint8_t> edit_batch) {
     if (unsaved_)
-        throw Error(fmt::format("not saved: an earlier edit is still unsaved ({}); retry or "
-                                "discard it first",
-                                unsaved_->reason));
+        throw Error(
+            fmt::format("not saved: an earlier edit is still unsaved ({}); retry or "
+                        "discard it first",
+                        unsaved_->reason));
     (void)verified_root<v1::EditBatch>(edit_batch, v1::EditBatchIdentifier(), "edit batch");
     try {
         return store_edit(edit_batch);
@@ -235,7 +242,8 @@ std::uint64_t Session::store_edit(std::span<const std::uint8_t> edit_batch) {
     // An edit batch changes annotation sets, states and assignees, never the
     // item or its reviews: the open item needs only its new set, read above.
     const std::vector<ItemSnapshot>& after = undo_.back().after;
-    const auto shown = std::find_if(after.begin(), after.end(), [&](const ItemSnapshot& a) { return a.item == current_; });
+    const auto shown = std::find_if(after.begin(), after.end(),
+                                    [&](const ItemSnapshot& a) { return a.item == current_; });
     if (shown != after.end()) show_annotations(shown->annotations);
     ++revision_;
     return seq;
@@ -346,9 +354,11 @@ bool Session::locked() const {
 }
 
 void Session::require_editable(ItemId item, v1::ItemState state) const {
-    if (reviewing_ || (state != v1::ItemState::Submitted && state != v1::ItemState::Accepted)) return;
-    throw Error(fmt::format("item {} is {}: its annotations are read-only until an inspector reopens it",
-                            item, state == v1::ItemState::Submitted ? "submitted" : "accepted"));
+    if (reviewing_ || (state != v1::ItemState::Submitted && state != v1::ItemState::Accepted))
+        return;
+    throw Error(
+        fmt::format("item {} is {}: its annotations are read-only until an inspector reopens it",
+                    item, state == v1::ItemState::Submitted ? "submitted" : "accepted"));
 }
 
 void Session::reopen(std::string_view why) {
@@ -357,7 +367,8 @@ void Session::reopen(std::string_view why) {
     if (std::string refusal = roles_.refusal(author_, store::Action::Review); !refusal.empty())
         throw Error(std::move(refusal));
     if (state() != v1::ItemState::Submitted && state() != v1::ItemState::Accepted)
-        throw Error(fmt::format("item {} is not submitted or accepted: nothing to reopen", current_));
+        throw Error(
+            fmt::format("item {} is not submitted or accepted: nothing to reopen", current_));
     v1::SetItemStateT set;
     set.item = current_;
     set.state = v1::ItemState::InProgress;
@@ -420,7 +431,8 @@ void Session::show_unsaved() {
     };
     for (auto& op : edits.ops) {
         if (!op) continue;
-        if (auto* add = op->edit.AsAddAnnotation(); add && add->item == current_ && add->annotation) {
+        if (auto* add = op->edit.AsAddAnnotation();
+            add && add->item == current_ && add->annotation) {
             if (add->annotation->id == 0) add->annotation->id = unsaved_id++;
             if (find(add->annotation->id) == set.annotations.end())
                 set.annotations.push_back(std::move(add->annotation));
@@ -435,7 +447,8 @@ void Session::show_unsaved() {
     }
     flatbuffers::FlatBufferBuilder builder;
     v1::FinishAnnotationSetBuffer(builder, v1::CreateAnnotationSet(builder, &set));
-    show_annotations(Bytes(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize()));
+    show_annotations(
+        Bytes(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize()));
 }
 
 bool Session::refresh_if_changed() {
@@ -494,9 +507,9 @@ void Session::run_qa() {
 }
 
 std::size_t Session::error_count() const {
-    return static_cast<std::size_t>(std::count_if(findings_.begin(), findings_.end(), [](const qa::Finding& f) {
-        return f.severity == qa::Severity::Error;
-    }));
+    return static_cast<std::size_t>(
+        std::count_if(findings_.begin(), findings_.end(),
+                      [](const qa::Finding& f) { return f.severity == qa::Severity::Error; }));
 }
 
 bool Session::submit() {
@@ -510,7 +523,8 @@ bool Session::submit() {
     return true;
 }
 
-void Session::review(v1::Verdict verdict, std::string_view reason, std::span<const v1::ReviewCommentT> comments) {
+void Session::review(v1::Verdict verdict, std::string_view reason,
+                     std::span<const v1::ReviewCommentT> comments) {
     if (current_ == 0) throw Error("no item is open");
     roles_ = project_.roles();
     if (std::string refusal = roles_.refusal(author_, store::Action::Review); !refusal.empty())
@@ -521,15 +535,17 @@ void Session::review(v1::Verdict verdict, std::string_view reason, std::span<con
             for (const v1::Annotation* a : *list)
                 own = own || (a->provenance() && text(a->provenance()->author()) == author_);
         if (own)
-            throw Error(fmt::format("{} worked on item {}: another inspector must review it (a lead can "
-                                    "allow self-review: tessera role DIR --self-review allow)",
-                                    author_, current_));
+            throw Error(
+                fmt::format("{} worked on item {}: another inspector must review it (a lead can "
+                            "allow self-review: tessera role DIR --self-review allow)",
+                            author_, current_));
     }
     if (verdict == v1::Verdict::Accept) {
         reload_current();  // QA on what is stored now, not on what was shown
         if (const std::size_t errors = error_count(); errors > 0)
-            throw Error(fmt::format("cannot accept item {}: QA finds {} error{}; reject it or correct it first",
-                                    current_, errors, errors == 1 ? "" : "s"));
+            throw Error(fmt::format(
+                "cannot accept item {}: QA finds {} error{}; reject it or correct it first",
+                current_, errors, errors == 1 ? "" : "s"));
     }
     v1::ReviewRecordT record;
     record.item = current_;
@@ -542,7 +558,8 @@ void Session::review(v1::Verdict verdict, std::string_view reason, std::span<con
     flatbuffers::FlatBufferBuilder builder;
     v1::FinishReviewRecordBuffer(builder, v1::CreateReviewRecord(builder, &record));
     project_.add_review({builder.GetBufferPointer(), builder.GetSize()});
-    const v1::ItemState state = verdict == v1::Verdict::Accept ? v1::ItemState::Accepted : v1::ItemState::Rejected;
+    const v1::ItemState state =
+        verdict == v1::Verdict::Accept ? v1::ItemState::Accepted : v1::ItemState::Rejected;
     const auto index = index_of(current_);
     const ItemSnapshot changed{
         current_, state, {}, index ? items_[*index].assignee : std::string()};
@@ -552,7 +569,8 @@ void Session::review(v1::Verdict verdict, std::string_view reason, std::span<con
 
 std::size_t Session::count(v1::ItemState state) const {
     return static_cast<std::size_t>(
-        std::count_if(items_.begin(), items_.end(), [&](const store::ItemSummary& s) { return s.state == state; }));
+        std::count_if(items_.begin(), items_.end(),
+                      [&](const store::ItemSummary& s) { return s.state == state; }));
 }
 
 }  // namespace tessera::studio

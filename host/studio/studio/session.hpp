@@ -197,7 +197,9 @@ public:
     /// in the journal with the session's author and `why` (required).
     void reopen(std::string_view why);
     /// Review records of the open item, oldest first.
-    [[nodiscard]] const std::vector<std::unique_ptr<v1::ReviewRecordT>>& reviews() const { return reviews_; }
+    [[nodiscard]] const std::vector<std::unique_ptr<v1::ReviewRecordT>>& reviews() const {
+        return reviews_;
+    }
     /// Number of items in `state`.
     [[nodiscard]] std::size_t count(v1::ItemState state) const;
 

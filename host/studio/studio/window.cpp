@@ -48,12 +48,15 @@ std::string load_fonts(float size, const std::string& glyph_text, std::vector<Im
 }  // namespace
 
 Window::Window(const WindowOptions& options) {
-    glfwSetErrorCallback([](int code, const char* text) { fmt::print(stderr, "tessera-studio: GLFW error {}: {}\n", code, text); });
+    glfwSetErrorCallback([](int code, const char* text) {
+        fmt::print(stderr, "tessera-studio: GLFW error {}: {}\n", code, text);
+    });
     if (!glfwInit()) throw Error("cannot open a window: GLFW found no display (is DISPLAY set?)");
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    window_ = glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
+    window_ =
+        glfwCreateWindow(options.width, options.height, options.title.c_str(), nullptr, nullptr);
     if (window_ == nullptr) {
         glfwTerminate();
         throw Error("cannot open a window with an OpenGL 3.3 core context");
@@ -64,7 +67,8 @@ Window::Window(const WindowOptions& options) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;  // the layout comes from the profile, not from a file beside the binary
+    io.IniFilename =
+        nullptr;  // the layout comes from the profile, not from a file beside the binary
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui::StyleColorsDark();
     font_name_ = load_fonts(options.font_size, options.glyph_text, glyph_ranges_);
@@ -80,9 +84,13 @@ Window::~Window() {
     glfwTerminate();
 }
 
-bool Window::open() const { return !glfwWindowShouldClose(window_); }
+bool Window::open() const {
+    return !glfwWindowShouldClose(window_);
+}
 
-void Window::close() { glfwSetWindowShouldClose(window_, GLFW_TRUE); }
+void Window::close() {
+    glfwSetWindowShouldClose(window_, GLFW_TRUE);
+}
 
 int Window::width() const {
     int w = 0, h = 0;
@@ -120,7 +128,8 @@ void Window::end_frame() {
 
 void Window::save_png(const std::filesystem::path& file) const {
     const int w = width(), h = height();
-    std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4);
+    std::vector<unsigned char> pixels(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) *
+                                      4);
     glReadBuffer(GL_BACK);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
     glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());

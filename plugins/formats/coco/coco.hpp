@@ -16,8 +16,8 @@
 //      import_file, items go to the importer as they are completed in either case.
 //  [X] Images -> items: name = file_name, subset from the file's name as Datumaro and
 //      CVAT name their files (instances_<subset>.json, person_keypoints_<subset>.json),
-//      "id" kept as metadata "coco:id" (an export gives the image the same id), media Image with width/height (absent = 0,
-//      unknown), media_path = the file if found at <json dir>/file_name,
+//      "id" kept as metadata "coco:id" (an export gives the image the same id), media Image with
+//      width/height (absent = 0, unknown), media_path = the file if found at <json dir>/file_name,
 //      <json dir>/images/file_name or <json dir>/../images/file_name. Every other image
 //      field except "id" is kept as item metadata "coco:<field>" = its raw JSON text.
 //  [X] Categories -> schema classes: key = name; parent = supercategory when non-empty

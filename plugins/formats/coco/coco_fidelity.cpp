@@ -53,7 +53,9 @@ bool same(double a, double b) {
     return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)});
 }
 
-bool within_pixel(double a, double b) { return std::abs(a - b) <= 1 + 1e-9 * std::abs(b); }
+bool within_pixel(double a, double b) {
+    return std::abs(a - b) <= 1 + 1e-9 * std::abs(b);
+}
 
 }  // namespace
 

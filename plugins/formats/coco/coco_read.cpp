@@ -35,7 +35,7 @@ namespace fs = std::filesystem;
 
 /// Looks for image files next to the annotation file.
 class MediaFinder {
-  public:
+public:
     explicit MediaFinder(const fs::path& json_dir) {
         const fs::path base = json_dir.empty() ? fs::path(".") : json_dir;
         for (const fs::path& dir :
@@ -64,7 +64,7 @@ class MediaFinder {
         return {};
     }
 
-  private:
+private:
     struct Dir {
         fs::path path;
         bool listed = false;
@@ -116,7 +116,7 @@ struct Deferred {
 constexpr std::size_t kProbation = 4096;
 
 class Reader {
-  public:
+public:
     Reader(const JsonText& text, const fs::path& json_dir, const ReadOptions& options)
         : text_(text), media_(json_dir), options_(options), subset_(subset_of_file(text.path())) {}
 
@@ -147,7 +147,7 @@ class Reader {
         }
     }
 
-  private:
+private:
     void read_whole(simdjson::padded_string_view json) {
         stream_ = nullptr;  // only read by value (read_coco reads whole after an error)
         od::document document;
@@ -754,11 +754,11 @@ class Reader {
     bool has_images_ = false;
     ItemStream* stream_ = options_.stream;  // null once streaming is given up
     bool streaming_ = false;                // items_ready() was called
-    std::size_t last_item_ = 0;    // the last item given an annotation, in file order
-    bool out_of_order_ = false;    // an annotation went to an item before last_item_
-    std::vector<Deferred> deferred_;  // annotations read later (by value, out of order)
-    std::size_t closed_ = 0;          // items before it were handed to the importer
-    std::uint64_t ids_closed_ = 1;    // next_id_ when they were
+    std::size_t last_item_ = 0;             // the last item given an annotation, in file order
+    bool out_of_order_ = false;             // an annotation went to an item before last_item_
+    std::vector<Deferred> deferred_;        // annotations read later (by value, out of order)
+    std::size_t closed_ = 0;                // items before it were handed to the importer
+    std::uint64_t ids_closed_ = 1;          // next_id_ when they were
 };
 
 Dataset read_format(const fs::path& input, const ReadOptions& options) {

@@ -353,11 +353,13 @@ PendingAnnotation read_annotation(const Cursor& cursor, od::value& value, std::s
     });
     if (out.category_id_at == nullptr) {
         if (has_segments_info)
-            cursor.text().fail(start, "this is a COCO panoptic file (annotations with "
-                                      "\"segments_info\"), which Tessera does not read");
+            cursor.text().fail(start,
+                               "this is a COCO panoptic file (annotations with "
+                               "\"segments_info\"), which Tessera does not read");
         if (has_caption)
-            cursor.text().fail(start, "this is a COCO captions file (annotations with "
-                                      "\"caption\"), which Tessera does not read");
+            cursor.text().fail(start,
+                               "this is a COCO captions file (annotations with "
+                               "\"caption\"), which Tessera does not read");
     }
     if (out.image_id_at == nullptr)
         cursor.fail(start, where, "missing required field \"image_id\"");

@@ -40,7 +40,7 @@ struct Context {
 
 /// Reads values of one document; every failure throws Error "file:line:col: ...".
 class Cursor {
-  public:
+public:
     Cursor(const JsonText& text, od::document& document) : text_(text), document_(document) {}
 
     [[nodiscard]] const JsonText& text() const { return text_; }
@@ -101,7 +101,7 @@ class Cursor {
     /// Reads an array of numbers into `out` (cleared first); returns where it starts.
     const char* numbers(od::value& value, const Context& where, std::vector<double>& out) const;
 
-  private:
+private:
     [[nodiscard]] std::uint32_t size_slow(od::value& value, const Context& where) const;
 
     const JsonText& text_;

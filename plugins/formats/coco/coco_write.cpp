@@ -102,7 +102,7 @@ struct Category {
 };
 
 class Writer {
-  public:
+public:
     /// With `scratch`, the annotations go there once a piece of them is written.
     /// `out` is the file written (empty for text): its name gives the subset it
     /// holds (instances_val.json), and media are copied beside it.
@@ -178,7 +178,7 @@ class Writer {
         return text;
     }
 
-  private:
+private:
     void plan_categories() {
         std::unordered_set<std::string_view> parents;
         if (const auto* classes = schema_.classes()) {
@@ -408,8 +408,8 @@ class Writer {
         ++stats_.annotations;
         std::string& dst = annotations_;
         if (stats_.annotations > 1) dst += ",\n";
-        append(dst, "{{\"id\":{},\"image_id\":{},\"category_id\":{}", stats_.annotations,
-               image_id_, category.id);
+        append(dst, "{{\"id\":{},\"image_id\":{},\"category_id\":{}", stats_.annotations, image_id_,
+               category.id);
         dst += out;
         dst += ",\"area\":";
         append_json_number(dst, area);
@@ -450,9 +450,10 @@ class Writer {
         // noted where they merge (write_annotations).
         detail::note_annotation_losses(options_, a, false, where);
         if (a.group() != 0 && parts.size() == 1)
-            options_.lost("group ids (COCO has none; polygons of one group and label become one "
-                          "annotation)",
-                          label, where);
+            options_.lost(
+                "group ids (COCO has none; polygons of one group and label become one "
+                "annotation)",
+                label, where);
         std::string first_attributes;
         for (std::size_t i = 1; i < parts.size(); ++i) {
             const v1::Annotation& part = *parts[i];
@@ -649,17 +650,17 @@ class Writer {
     std::int64_t next_id_ = 1;
     std::vector<std::uint32_t> merged_into_, keypoints_of_, group_leader_;
     std::map<std::pair<std::uint64_t, std::string_view>, std::uint32_t> leaders_;  // of groups
-    std::vector<const v1::Annotation*> parts_;  // of the annotation being written
+    std::vector<const v1::Annotation*> parts_;                  // of the annotation being written
     std::vector<std::pair<std::uint64_t, std::uint32_t>> ids_;  // annotation id -> index
     std::string images_, annotations_, categories_text_, scratch_;
-    ScratchFile* scratch_file_;                     // where annotations go; null: kept
+    ScratchFile* scratch_file_;                   // where annotations go; null: kept
     std::unordered_set<std::int64_t> image_ids_;  // taken
     std::int64_t next_image_id_ = 1;
-    std::int64_t image_id_ = 0;  // of the image being written
-    std::filesystem::path out_;                     // the file written; empty for text
-    std::string file_subset_;                       // the subset its name states
+    std::int64_t image_id_ = 0;                             // of the image being written
+    std::filesystem::path out_;                             // the file written; empty for text
+    std::string file_subset_;                               // the subset its name states
     std::vector<std::pair<v1::ItemT, std::string>> media_;  // to copy: item, dataset name
-    static constexpr std::size_t kPiece = 1 << 20;  // of annotations written at once
+    static constexpr std::size_t kPiece = 1 << 20;          // of annotations written at once
 };
 
 }  // namespace

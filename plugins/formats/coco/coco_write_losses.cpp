@@ -15,8 +15,7 @@ std::string_view view(const flatbuffers::String* s) {
 /// project's own.
 void note_foreign_metadata(const WriteOptions& options,
                            const flatbuffers::Vector<flatbuffers::Offset<v1::KeyValue>>* metadata,
-                           std::string_view owner, std::string_view label,
-                           std::string_view where) {
+                           std::string_view owner, std::string_view label, std::string_view where) {
     if (metadata == nullptr) return;
     for (const v1::KeyValue* kv : *metadata) {
         const std::string_view key = view(kv->key());

@@ -8,7 +8,8 @@ namespace tessera::formats {
 const Format& cvat_format() {
     static const Format format{
         .name = "cvat",
-        .description = "CVAT for images 1.1 XML: one annotations.xml (a file, or a folder holding it)",
+        .description =
+            "CVAT for images 1.1 XML: one annotations.xml (a file, or a folder holding it)",
         .read = cvat::read,
         .write = cvat::write,
         .writes_one_file = true,

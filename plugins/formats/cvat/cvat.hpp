@@ -88,8 +88,7 @@ struct BoxMask {
 /// Sets `clipped` when foreground falls outside the image (it is dropped). Returns
 /// an error message when the runs do not cover the box exactly, else "".
 [[nodiscard]] std::string to_image_mask(const BoxMask& box, std::uint32_t image_width,
-                                        std::uint32_t image_height, v1::MaskT& mask,
-                                        bool& clipped);
+                                        std::uint32_t image_height, v1::MaskT& mask, bool& clipped);
 
 /// The data API `mask` as a CVAT mask over the bounds of its foreground; nullopt
 /// when it has no foreground or its runs do not cover width x height.

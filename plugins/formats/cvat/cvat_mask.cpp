@@ -14,7 +14,7 @@ namespace {
 
 /// Builds alternating background / foreground runs, background first.
 class RunBuilder {
-  public:
+public:
     explicit RunBuilder(std::vector<std::uint32_t>& counts) : counts_(counts) { counts_.clear(); }
     void add(bool foreground, std::uint64_t n) {
         if (n == 0) return;
@@ -26,10 +26,11 @@ class RunBuilder {
         current_ += n;
     }
     void finish() {
-        if (current_ > 0 || counts_.empty()) counts_.push_back(static_cast<std::uint32_t>(current_));
+        if (current_ > 0 || counts_.empty())
+            counts_.push_back(static_cast<std::uint32_t>(current_));
     }
 
-  private:
+private:
     std::vector<std::uint32_t>& counts_;
     bool foreground_ = false;
     std::uint64_t current_ = 0;
@@ -40,27 +41,31 @@ constexpr std::uint64_t kMaxPixels = std::uint64_t{1} << 28;
 
 }  // namespace
 
-std::string to_image_mask(const BoxMask& box, std::uint32_t image_width,
-                          std::uint32_t image_height, v1::MaskT& mask, bool& clipped) {
+std::string to_image_mask(const BoxMask& box, std::uint32_t image_width, std::uint32_t image_height,
+                          v1::MaskT& mask, bool& clipped) {
     const std::uint64_t box_area = std::uint64_t{box.width} * box.height;
     std::uint64_t sum = 0;
     for (const std::uint32_t run : box.runs) sum += run;
     if (sum != box_area)
-        return fmt::format("the runs of rle add up to {} pixels, expected width {} x height {} = {}",
-                           sum, box.width, box.height, box_area);
+        return fmt::format(
+            "the runs of rle add up to {} pixels, expected width {} x height {} = {}", sum,
+            box.width, box.height, box_area);
     if (std::uint64_t{image_width} * image_height > std::numeric_limits<std::uint32_t>::max())
         return fmt::format("the image ({} x {}) is too large for a mask", image_width,
                            image_height);
 
     // Only the part of the box inside the image is ever laid out in memory.
-    const std::uint64_t inside_right = std::min<std::uint64_t>(std::uint64_t{box.left} + box.width, image_width);
-    const std::uint64_t inside_bottom = std::min<std::uint64_t>(std::uint64_t{box.top} + box.height, image_height);
+    const std::uint64_t inside_right =
+        std::min<std::uint64_t>(std::uint64_t{box.left} + box.width, image_width);
+    const std::uint64_t inside_bottom =
+        std::min<std::uint64_t>(std::uint64_t{box.top} + box.height, image_height);
     const std::uint64_t cols = inside_right > box.left ? inside_right - box.left : 0;
     const std::uint64_t rows = inside_bottom > box.top ? inside_bottom - box.top : 0;
     if (cols * rows > kMaxPixels)
-        return fmt::format("the mask covers {} x {} pixels of the image, more than Tessera reads "
-                           "({})",
-                           cols, rows, kMaxPixels);
+        return fmt::format(
+            "the mask covers {} x {} pixels of the image, more than Tessera reads "
+            "({})",
+            cols, rows, kMaxPixels);
     std::vector<std::uint8_t> pixels(cols * rows, 0);  // row-major over that part
     clipped = false;
     std::uint64_t at = 0;

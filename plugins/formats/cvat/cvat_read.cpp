@@ -38,7 +38,7 @@ constexpr std::size_t kEllipseVertices = 64;
 
 /// Reads one document, turning pugixml offsets into "file:line:col" errors.
 class DocumentReader {
-  public:
+public:
     DocumentReader(const fs::path& file, std::string_view text, const ReadOptions& options)
         : file_(file), text_(text), options_(options) {}
 
@@ -58,8 +58,9 @@ class DocumentReader {
                                           v));
         }
         if (const pugi::xml_node track = root.child("track"))
-            fail(track, "this is a CVAT for video 1.1 file (<track>), which Tessera does not "
-                        "read; export the task as CVAT for images 1.1");
+            fail(track,
+                 "this is a CVAT for video 1.1 file (<track>), which Tessera does not "
+                 "read; export the task as CVAT for images 1.1");
         if (const pugi::xml_node meta = root.child("meta")) read_meta(meta);
 
         for (const pugi::xml_node child : root.children()) {
@@ -83,7 +84,7 @@ class DocumentReader {
         return std::move(builder_.dataset);
     }
 
-  private:
+private:
     // --- positions and values ------------------------------------------------------
 
     [[noreturn]] void fail(const pugi::xml_node& node, std::string_view message) const {
@@ -94,7 +95,8 @@ class DocumentReader {
     std::size_t attribute_offset(const pugi::xml_node& node, std::string_view name) const {
         const std::ptrdiff_t start = node.offset_debug();
         if (start < 0) return 0;
-        const std::size_t end = std::min(text_.find('>', static_cast<std::size_t>(start)), text_.size());
+        const std::size_t end =
+            std::min(text_.find('>', static_cast<std::size_t>(start)), text_.size());
         for (std::size_t at = text_.find(name, static_cast<std::size_t>(start)); at < end;
              at = text_.find(name, at + 1)) {
             const std::size_t after = text_.find_first_not_of(" \t\r\n", at + name.size());
@@ -113,8 +115,8 @@ class DocumentReader {
     }
 
     std::string where(const pugi::xml_node& node) const {
-        const TextPosition p = position_of(text_, static_cast<std::size_t>(
-                                                      std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
+        const TextPosition p = position_of(
+            text_, static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)));
         return fmt::format("line {}", p.line);
     }
 
@@ -128,8 +130,9 @@ class DocumentReader {
         }
         const auto value = number_of(attribute.value());
         if (!value)
-            fail_attribute(node, name, fmt::format("{}: {}: expected a number, found \"{}\"",
-                                                   context, name, attribute.value()));
+            fail_attribute(node, name,
+                           fmt::format("{}: {}: expected a number, found \"{}\"", context, name,
+                                       attribute.value()));
         return *value;
     }
 
@@ -155,8 +158,8 @@ class DocumentReader {
             const std::string_view pair = rest.substr(0, semicolon);
             const std::size_t comma = pair.find(',');
             const auto x = number_of(pair.substr(0, comma));
-            const auto y = comma == std::string_view::npos ? std::nullopt
-                                                           : number_of(pair.substr(comma + 1));
+            const auto y =
+                comma == std::string_view::npos ? std::nullopt : number_of(pair.substr(comma + 1));
             if (!x || !y)
                 fail_attribute(node, "points",
                                fmt::format("{}: points: point {}: expected \"x,y\", found \"{}\"",
@@ -166,9 +169,10 @@ class DocumentReader {
             rest.remove_prefix(semicolon + 1);
         }
         if (out.empty())
-            fail_attribute(node, "points", fmt::format("{}: points: expected at least one "
-                                                       "\"x,y\" point",
-                                                       context));
+            fail_attribute(node, "points",
+                           fmt::format("{}: points: expected at least one "
+                                       "\"x,y\" point",
+                                       context));
         return out;
     }
 
@@ -200,8 +204,7 @@ class DocumentReader {
 
     void read_label(const pugi::xml_node& node, const std::string& context) {
         const pugi::xml_node name_node = node.child("name");
-        const std::string name =
-            text(name_node, trimmed(name_node.child_value()), "name", context);
+        const std::string name = text(name_node, trimmed(name_node.child_value()), "name", context);
         if (name.empty()) fail(node, fmt::format("{}: expected a non-empty <name>", context));
         if (const pugi::xml_node parent = node.child("parent");
             parent && !trimmed(parent.child_value()).empty()) {
@@ -226,7 +229,8 @@ class DocumentReader {
                      fmt::format("{}: color: expected \"#rrggbb\", found \"{}\"", context, color));
             label.color = (rgb << 8) | 0xFFu;
         }
-        if (const std::string_view type = trimmed(node.child("type").child_value()); !type.empty()) {
+        if (const std::string_view type = trimmed(node.child("type").child_value());
+            !type.empty()) {
             label.metadata.push_back(key_value("cvat:type", std::string(type)));
             if (type == "skeleton") {
                 label.skeleton = name;
@@ -255,8 +259,8 @@ class DocumentReader {
                  "default_value", context);
         std::vector<std::string> values;
         {
-            const std::string all = text(node.child("values"), node.child("values").child_value(),
-                                         "values", context);
+            const std::string all =
+                text(node.child("values"), node.child("values").child_value(), "values", context);
             std::string_view rest = all;
             while (!rest.empty()) {
                 const std::size_t end = rest.find('\n');
@@ -277,7 +281,8 @@ class DocumentReader {
                 enum_value->key = value;
                 spec->values.push_back(std::move(enum_value));
             }
-            if (input == "radio") label.metadata.push_back(key_value(prefix + "input_type", "radio"));
+            if (input == "radio")
+                label.metadata.push_back(key_value(prefix + "input_type", "radio"));
         } else if (input == "number") {
             std::vector<double> range;
             for (const std::string& value : values)
@@ -395,9 +400,10 @@ class DocumentReader {
         if (const pugi::xml_attribute occluded = node.attribute("occluded")) {
             const auto value = flag_of(occluded.value());
             if (!value)
-                fail_attribute(node, "occluded", fmt::format("{}: occluded: expected 0 or 1, "
-                                                             "found \"{}\"",
-                                                             context, occluded.value()));
+                fail_attribute(node, "occluded",
+                               fmt::format("{}: occluded: expected 0 or 1, "
+                                           "found \"{}\"",
+                                           context, occluded.value()));
             add_bool(*annotation, "occluded", *value);
         }
         if (node.attribute("group_id")) {
@@ -431,8 +437,12 @@ class DocumentReader {
     void box(const pugi::xml_node& node, const std::string& context, v1::AnnotationT& out) const {
         const double xtl = number(node, "xtl", context), ytl = number(node, "ytl", context);
         const double xbr = number(node, "xbr", context), ybr = number(node, "ybr", context);
-        if (xbr < xtl) fail_attribute(node, "xbr", fmt::format("{}: xbr {} is less than xtl {}", context, xbr, xtl));
-        if (ybr < ytl) fail_attribute(node, "ybr", fmt::format("{}: ybr {} is less than ytl {}", context, ybr, ytl));
+        if (xbr < xtl)
+            fail_attribute(node, "xbr",
+                           fmt::format("{}: xbr {} is less than xtl {}", context, xbr, xtl));
+        if (ybr < ytl)
+            fail_attribute(node, "ybr",
+                           fmt::format("{}: ybr {} is less than ytl {}", context, ybr, ytl));
         const double rotation = number(node, "rotation", context, 0.0);
         if (rotation == 0) {
             v1::BoxT geometry;
@@ -493,8 +503,7 @@ class DocumentReader {
         const double cx = number(node, "cx", context), cy = number(node, "cy", context);
         const double rx = number(node, "rx", context), ry = number(node, "ry", context);
         const double rotation = number(node, "rotation", context, 0.0);
-        if (rx < 0 || ry < 0)
-            fail(node, fmt::format("{}: expected radii rx and ry >= 0", context));
+        if (rx < 0 || ry < 0) fail(node, fmt::format("{}: expected radii rx and ry >= 0", context));
         if (rx == ry) {
             v1::CircleT circle;
             circle.center = std::make_unique<v1::Point2>(cx, cy);
@@ -521,7 +530,8 @@ class DocumentReader {
         keypoints.skeleton = out.label;
         std::vector<std::pair<std::size_t, pugi::xml_node>> found;
         for (const pugi::xml_node point : node.children("points")) {
-            const std::string name = text(point, point.attribute("label").value(), "label", context);
+            const std::string name =
+                text(point, point.attribute("label").value(), "label", context);
             auto it = std::find(names.begin(), names.end(), name);
             if (it == names.end()) {
                 names.push_back(name);
@@ -532,8 +542,8 @@ class DocumentReader {
         keypoints.points.assign(names.size(), v1::Point2(0, 0));
         keypoints.visibility.assign(names.size(), v1::Visibility::NotLabeled);
         for (const auto& [index, point] : found) {
-            const std::string where = fmt::format("{}: point \"{}\"", context,
-                                                  point.attribute("label").value());
+            const std::string where =
+                fmt::format("{}: point \"{}\"", context, point.attribute("label").value());
             keypoints.points[index] = points(point, where).front();
             if (flag_of(point.attribute("outside").value()).value_or(false))
                 keypoints.visibility[index] = v1::Visibility::NotLabeled;
@@ -550,8 +560,7 @@ class DocumentReader {
                                               const std::string& context) const {
         auto out = std::make_unique<v1::AttributeT>();
         out->key = text(node, node.attribute("name").value(), "attribute name", context);
-        if (out->key.empty())
-            fail(node, fmt::format("{}: <attribute> has no name", context));
+        if (out->key.empty()) fail(node, fmt::format("{}: <attribute> has no name", context));
         const std::string value = text(node, node.child_value(), "attribute value", context);
         out->type = v1::AttributeType::String;  // undeclared: kept as text
         if (const auto by_label = types_.find(label); by_label != types_.end())

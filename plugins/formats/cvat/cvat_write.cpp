@@ -27,13 +27,27 @@ std::string escaped(std::string_view text, bool attribute) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\n': out += attribute ? "&#10;" : "\n"; break;
-            case '\r': out += "&#13;"; break;
-            case '\t': out += attribute ? "&#9;" : "\t"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\n':
+                out += attribute ? "&#10;" : "\n";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
+            case '\t':
+                out += attribute ? "&#9;" : "\t";
+                break;
             default:
                 // XML 1.0 cannot hold other control characters, not even as references.
                 if (static_cast<unsigned char>(c) < 0x20)
@@ -45,7 +59,9 @@ std::string escaped(std::string_view text, bool attribute) {
     return out;
 }
 
-std::string str(const flatbuffers::String* text) { return text != nullptr ? text->str() : std::string(); }
+std::string str(const flatbuffers::String* text) {
+    return text != nullptr ? text->str() : std::string();
+}
 
 std::string number_text(double value) {
     std::string out;
@@ -72,7 +88,7 @@ std::string metadata_value(const flatbuffers::Vector<flatbuffers::Offset<v1::Key
 
 /// One start tag built attribute by attribute.
 class Tag {
-  public:
+public:
     Tag(std::string& out, int depth, std::string_view name) : out_(out) {
         out_.append(static_cast<std::size_t>(depth), '\t');
         out_ += '<';
@@ -82,14 +98,16 @@ class Tag {
         fmt::format_to(std::back_inserter(out_), " {}=\"{}\"", name, escaped(value, true));
         return *this;
     }
-    Tag& operator()(std::string_view name, double value) { return (*this)(name, number_text(value)); }
+    Tag& operator()(std::string_view name, double value) {
+        return (*this)(name, number_text(value));
+    }
 
-  private:
+private:
     std::string& out_;
 };
 
 class Writer {
-  public:
+public:
     Writer(const ItemSource& source, const WriteOptions& options)
         : source_(source), options_(options), schema_(source.schema()) {
         if (schema_.classes() != nullptr)
@@ -118,10 +136,11 @@ class Writer {
         return out;
     }
 
-  private:
+private:
     // --- meta ------------------------------------------------------------------------
 
-    static void element(std::string& out, int depth, std::string_view name, std::string_view value) {
+    static void element(std::string& out, int depth, std::string_view name,
+                        std::string_view value) {
         fmt::format_to(std::back_inserter(out), "{:\t>{}}<{}>{}</{}>\n", "", depth, name,
                        escaped(value, false), name);
     }
@@ -153,7 +172,8 @@ class Writer {
         element(out, 5, "name", key);
         const std::uint32_t color = c != nullptr ? c->color() : 0xFF8000FFu;
         element(out, 5, "color", fmt::format("#{:06x}", color >> 8));
-        const std::string type = c != nullptr ? metadata_value(c->metadata(), "cvat:type", "any") : "any";
+        const std::string type =
+            c != nullptr ? metadata_value(c->metadata(), "cvat:type", "any") : "any";
         element(out, 5, "type", type);
         out += "\t\t\t\t\t<attributes>\n";
         std::map<std::string, v1::AttributeType> undeclared;
@@ -203,15 +223,16 @@ class Writer {
             case v1::AttributeType::Float:
                 if (std::isfinite(spec.min()) && std::isfinite(spec.max())) {
                     input = "number";
-                    const std::string step = metadata_value(
-                        c.metadata(), prefix + "step",
-                        spec.type() == v1::AttributeType::Int ? "1" : "0.01");
+                    const std::string step =
+                        metadata_value(c.metadata(), prefix + "step",
+                                       spec.type() == v1::AttributeType::Int ? "1" : "0.01");
                     values = number_text(spec.min()) + "\n" + number_text(spec.max()) + "\n" + step;
                     fallback = number_text(spec.min());
                 } else {
-                    options_.lost("number attributes without min and max (written as CVAT text "
-                                  "attributes)",
-                                  str(c.key()), fmt::format("attribute {}", name));
+                    options_.lost(
+                        "number attributes without min and max (written as CVAT text "
+                        "attributes)",
+                        str(c.key()), fmt::format("attribute {}", name));
                     input = "text";
                 }
                 break;
@@ -267,7 +288,8 @@ class Writer {
         const auto* annotations = set.annotations();
         std::uint64_t next_group = 1;
         if (annotations != nullptr)
-            for (const v1::Annotation* a : *annotations) next_group = std::max(next_group, a->group() + 1);
+            for (const v1::Annotation* a : *annotations)
+                next_group = std::max(next_group, a->group() + 1);
         if (annotations != nullptr)
             for (const v1::Annotation* a : *annotations) shape(item, *a, next_group);
         images_ += "\t</image>\n";
@@ -315,7 +337,8 @@ class Writer {
     static bool has_attribute(const v1::Annotation& a, std::string_view key) {
         if (a.attributes() != nullptr)
             for (const v1::Attribute* attribute : *a.attributes())
-                if (attribute->key() != nullptr && attribute->key()->string_view() == key) return true;
+                if (attribute->key() != nullptr && attribute->key()->string_view() == key)
+                    return true;
         return false;
     }
 
@@ -323,10 +346,14 @@ class Writer {
         if (a.attributes() != nullptr)
             for (const v1::Attribute* attribute : *a.attributes())
                 if (str(attribute->key()) == "occluded") switch (attribute->type()) {
-                        case v1::AttributeType::Bool: return attribute->bool_value();
-                        case v1::AttributeType::Int: return attribute->int_value() != 0;
-                        case v1::AttributeType::Float: return attribute->float_value() != 0;
-                        default: return flag_of(str(attribute->string_value())).value_or(false);
+                        case v1::AttributeType::Bool:
+                            return attribute->bool_value();
+                        case v1::AttributeType::Int:
+                            return attribute->int_value() != 0;
+                        case v1::AttributeType::Float:
+                            return attribute->float_value() != 0;
+                        default:
+                            return flag_of(str(attribute->string_value())).value_or(false);
                     }
         return false;
     }
@@ -351,22 +378,30 @@ class Writer {
             if (key == "occluded" || key.empty()) continue;
             std::string value;
             switch (attribute->type()) {
-                case v1::AttributeType::Bool: value = attribute->bool_value() ? "true" : "false"; break;
-                case v1::AttributeType::Int: value = fmt::format("{}", attribute->int_value()); break;
-                case v1::AttributeType::Float: value = number_text(attribute->float_value()); break;
+                case v1::AttributeType::Bool:
+                    value = attribute->bool_value() ? "true" : "false";
+                    break;
+                case v1::AttributeType::Int:
+                    value = fmt::format("{}", attribute->int_value());
+                    break;
+                case v1::AttributeType::Float:
+                    value = number_text(attribute->float_value());
+                    break;
                 case v1::AttributeType::MultiEnum:
                     options_.lost("multi-value attributes (CVAT attributes hold one value)", label,
                                   fmt::format("{} attribute {}", where(item, a), key));
                     continue;
-                default: value = str(attribute->string_value());
+                default:
+                    value = str(attribute->string_value());
             }
             bool declared = false;
             if (c != classes_.end() && c->second->attributes() != nullptr)
                 for (const v1::AttributeSpec* spec : *c->second->attributes())
                     declared = declared || str(spec->key()) == key;
             if (!declared) undeclared_[label].try_emplace(key, attribute->type());
-            fmt::format_to(std::back_inserter(images_), "\t\t\t<attribute name=\"{}\">{}</attribute>\n",
-                           escaped(key, true), escaped(value, false));
+            fmt::format_to(std::back_inserter(images_),
+                           "\t\t\t<attribute name=\"{}\">{}</attribute>\n", escaped(key, true),
+                           escaped(value, false));
         }
     }
 
@@ -375,7 +410,8 @@ class Writer {
                                            std::uint32_t count = ~0u) {
         std::vector<v1::Point2> out;
         if (points != nullptr)
-            for (std::uint32_t i = 0; i < points->size() && i < count; ++i) out.push_back(*points->Get(i));
+            for (std::uint32_t i = 0; i < points->size() && i < count; ++i)
+                out.push_back(*points->Get(i));
         return out;
     }
 
@@ -396,7 +432,8 @@ class Writer {
 
     void shape(const v1::Item& item, const v1::Annotation& a, std::uint64_t& next_group) {
         const std::string label = str(a.label());
-        if (!classes_.count(label) && std::find(extra_labels_.begin(), extra_labels_.end(), label) == extra_labels_.end())
+        if (!classes_.count(label) &&
+            std::find(extra_labels_.begin(), extra_labels_.end(), label) == extra_labels_.end())
             extra_labels_.push_back(label);
         if (a.text() != nullptr && a.text()->size() > 0)
             options_.lost("annotation text (CVAT shapes have no text)", label, where(item, a));
@@ -407,7 +444,9 @@ class Writer {
             close_shape(kind, item, a);
         };
         switch (a.geometry_type()) {
-            case v1::Geometry::NONE: simple("tag", nullptr); break;
+            case v1::Geometry::NONE:
+                simple("tag", nullptr);
+                break;
             case v1::Geometry::Box: {
                 const v1::Box& b = *a.geometry_as_Box();
                 simple("box", [&](Tag& t) {
@@ -417,7 +456,8 @@ class Writer {
             }
             case v1::Geometry::RotatedBox: {
                 const v1::RotatedBox& b = *a.geometry_as_RotatedBox();
-                const double cx = b.center() ? b.center()->x() : 0, cy = b.center() ? b.center()->y() : 0;
+                const double cx = b.center() ? b.center()->x() : 0,
+                             cy = b.center() ? b.center()->y() : 0;
                 simple("box", [&](Tag& t) {
                     t("xtl", cx - b.width() / 2)("ytl", cy - b.height() / 2);
                     t("xbr", cx + b.width() / 2)("ybr", cy + b.height() / 2);
@@ -425,7 +465,9 @@ class Writer {
                 });
                 break;
             }
-            case v1::Geometry::Polygon: polygon(item, a, *a.geometry_as_Polygon(), a.group()); break;
+            case v1::Geometry::Polygon:
+                polygon(item, a, *a.geometry_as_Polygon(), a.group());
+                break;
             case v1::Geometry::MultiPolygon: {
                 const auto* parts = a.geometry_as_MultiPolygon()->polygons();
                 if (parts == nullptr || parts->size() == 0) {
@@ -435,9 +477,10 @@ class Writer {
                 std::uint64_t group = a.group();
                 if (parts->size() > 1 && group == 0) {
                     group = next_group++;
-                    options_.lost("multi-part polygons without a group (written as polygons "
-                                  "sharing a new group_id)",
-                                  label, where(item, a));
+                    options_.lost(
+                        "multi-part polygons without a group (written as polygons "
+                        "sharing a new group_id)",
+                        label, where(item, a));
                 }
                 for (const v1::Polygon* part : *parts) polygon(item, a, *part, group);
                 break;
@@ -452,15 +495,21 @@ class Writer {
                 break;
             }
             case v1::Geometry::Point: {
-                const v1::Point2 p = a.geometry_as_Point()->position() ? *a.geometry_as_Point()->position() : v1::Point2(0, 0);
+                const v1::Point2 p = a.geometry_as_Point()->position()
+                                         ? *a.geometry_as_Point()->position()
+                                         : v1::Point2(0, 0);
                 simple("points", [&](Tag& t) { points_attribute(t, &p, &p + 1); });
                 break;
             }
-            case v1::Geometry::Keypoints: keypoints(item, a, *a.geometry_as_Keypoints()); break;
+            case v1::Geometry::Keypoints:
+                keypoints(item, a, *a.geometry_as_Keypoints());
+                break;
             case v1::Geometry::Circle: {
                 const v1::Circle& c = *a.geometry_as_Circle();
-                const double cx = c.center() ? c.center()->x() : 0, cy = c.center() ? c.center()->y() : 0;
-                simple("ellipse", [&](Tag& t) { t("cx", cx)("cy", cy)("rx", c.radius())("ry", c.radius()); });
+                const double cx = c.center() ? c.center()->x() : 0,
+                             cy = c.center() ? c.center()->y() : 0;
+                simple("ellipse",
+                       [&](Tag& t) { t("cx", cx)("cy", cy)("rx", c.radius())("ry", c.radius()); });
                 break;
             }
             case v1::Geometry::Mask: {
@@ -500,8 +549,7 @@ class Writer {
                           where(item, a));
             end = std::min(end, polygon.ring_ends()->Get(0));
         }
-        open_shape("polygon", a, group,
-                   [&](Tag& t) { points_attribute(t, list_of(points, end)); });
+        open_shape("polygon", a, group, [&](Tag& t) { points_attribute(t, list_of(points, end)); });
         close_shape("polygon", item, a);
     }
 
@@ -510,8 +558,9 @@ class Writer {
         const auto* points = k.points();
         const std::uint32_t count = points != nullptr ? points->size() : 0;
         const auto visibility = [&](std::uint32_t i) {
-            return k.visibility() != nullptr && i < k.visibility()->size() ? k.visibility()->Get(i)
-                                                                           : v1::Visibility::Visible;
+            return k.visibility() != nullptr && i < k.visibility()->size()
+                       ? k.visibility()->Get(i)
+                       : v1::Visibility::Visible;
         };
         const auto s = skeletons_.find(str(k.skeleton()));
         if (s != skeletons_.end() && s->second->points() != nullptr &&
@@ -565,9 +614,11 @@ void write(const ItemSource& source, const fs::path& out, const WriteOptions& op
     if (ec) fail(out.parent_path(), fmt::format("cannot create the folder: {}", ec.message()));
     AtomicFile file(out);  // before the work: a folder that cannot be written fails at once
     const fs::path images = out.parent_path() / "images";
-    const std::string text = Writer(source, options).write([&](const v1::Item& item, const std::string& name) {
-        if (options.copy_media) copy_media(source, item, images / output_path(item.id(), name), options);
-    });
+    const std::string text =
+        Writer(source, options).write([&](const v1::Item& item, const std::string& name) {
+            if (options.copy_media)
+                copy_media(source, item, images / output_path(item.id(), name), options);
+        });
     file.write(text);
     file.commit();
 }

@@ -38,7 +38,7 @@ std::vector<std::unique_ptr<v1::KeyValueT>> sorted(std::map<std::string, std::st
 
 /// Reads one document; every error names the file, line and column.
 class DocumentReader {
-  public:
+public:
     DocumentReader(const JsonText& json, DatasetBuilder& builder, const ReadOptions& options)
         : json_(json), builder_(builder), options_(options) {}
 
@@ -84,8 +84,9 @@ class DocumentReader {
                 // No flags ({}, what labelme writes by default) is what export writes
                 // when none are kept: nothing to keep.
                 std::string flags = raw(value, "flags");
-                if (std::count_if(flags.begin(), flags.end(),
-                                  [](char c) { return c != ' ' && c != '\n' && c != '\r' && c != '\t'; }) > 2)
+                if (std::count_if(flags.begin(), flags.end(), [](char c) {
+                        return c != ' ' && c != '\n' && c != '\r' && c != '\t';
+                    }) > 2)
                     metadata["labelme:flags"] = std::move(flags);
             } else if (name != "version" && name != "imageData") {
                 metadata["labelme:" + name] = raw(value, name);
@@ -106,7 +107,7 @@ class DocumentReader {
         builder_.dataset.items.push_back(std::move(item));
     }
 
-  private:
+private:
     /// The 1-based line of `location` (a pointer into the padded text).
     std::size_t line_of(const char* location) const {
         const std::string_view text = json_.text().substr(0, json_.offset_of(location));
@@ -228,9 +229,11 @@ class DocumentReader {
         // Tessera: its shapes share a group number unused in this file, and
         // metadata "labelme:group_id" = "0" writes it back as 0.
         if (!zero_group.empty() && highest_group == UINT64_MAX)
-            json_.fail(at, "shapes: group_id 0 and 18446744073709551615 in one file cannot both "
-                           "be kept");
-        for (const std::size_t index : zero_group) item.annotations[index]->group = highest_group + 1;
+            json_.fail(at,
+                       "shapes: group_id 0 and 18446744073709551615 in one file cannot both "
+                       "be kept");
+        for (const std::size_t index : zero_group)
+            item.annotations[index]->group = highest_group + 1;
     }
 
     std::vector<v1::Point2> points(od::value& value, const std::string& context) const {
@@ -269,8 +272,7 @@ class DocumentReader {
         return out;
     }
 
-    std::unique_ptr<v1::AnnotationT> shape(od::value& value, std::size_t number,
-                                           bool& group_zero) {
+    std::unique_ptr<v1::AnnotationT> shape(od::value& value, std::size_t number, bool& group_zero) {
         const std::string context = fmt::format("shape {}", number);
         const char* at = value.raw_json_token().data();
         od::object object;
@@ -328,11 +330,11 @@ class DocumentReader {
         builder_.add_class(annotation->label);
         geometry(*annotation, shape_type, *shape_points, context, type_at, points_at, metadata);
         if (shape_type == "mask" || shape_type == "ai_mask")
-            options_.lost("labelme mask shapes, kept as their box (the bitmap goes back only to "
-                          "labelme)",
-                          annotation->label,
-                          fmt::format("{}:{}: {}", json_.path().generic_string(),
-                                      line_of(at), context));
+            options_.lost(
+                "labelme mask shapes, kept as their box (the bitmap goes back only to "
+                "labelme)",
+                annotation->label,
+                fmt::format("{}:{}: {}", json_.path().generic_string(), line_of(at), context));
         for (const auto& [key, value] : flags) {
             auto attribute = std::make_unique<v1::AttributeT>();
             attribute->key = key;

@@ -44,7 +44,7 @@ std::string metadata_value(const v1::Annotation& annotation, std::string_view ke
 }
 
 class JsonWriter {
-  public:
+public:
     explicit JsonWriter(std::string& out) : out_(out) {}
 
     /// Appends metadata kept as raw JSON; text that is not JSON goes out as a string.
@@ -81,7 +81,8 @@ class JsonWriter {
         out_ += points.empty() ? "],\n      \"group_id\": " : "\n      ],\n      \"group_id\": ";
         if (group == 0)
             out_ += "null";
-        else if (group == annotation.group() && metadata_value(annotation, "labelme:group_id") == "0")
+        else if (group == annotation.group() &&
+                 metadata_value(annotation, "labelme:group_id") == "0")
             out_ += "0";
         else
             fmt::format_to(std::back_inserter(out_), "{}", group);
@@ -112,15 +113,14 @@ class JsonWriter {
         out_ += "\n    }";
     }
 
-  private:
+private:
     std::string& out_;
 };
-
 
 /// Writes the labelme shapes of one item's annotations, noting what labelme
 /// cannot hold.
 class ShapeWriter {
-  public:
+public:
     ShapeWriter(JsonWriter& json, const v1::Item& item, const v1::AnnotationSet& set,
                 const WriteOptions& options)
         : json_(json), item_(item), options_(options) {
@@ -173,10 +173,9 @@ class ShapeWriter {
                 if (list != nullptr)
                     for (const v1::Point2* p : *list) points.push_back(*p);
                 if (points.size() >= 2)
-                    return json_.shape(a,
-                                       points.size() == 2 && kept_type == "line" ? "line"
-                                                                                 : "linestrip",
-                                       points, a.group(), first_);
+                    return json_.shape(
+                        a, points.size() == 2 && kept_type == "line" ? "line" : "linestrip", points,
+                        a.group(), first_);
                 if (points.size() == 1) {
                     lost(a, "one-point polylines written as points");
                     return json_.shape(a, "point", points, a.group(), first_);
@@ -196,8 +195,8 @@ class ShapeWriter {
             }
             case v1::Geometry::RotatedBox:
                 lost(a, "RotatedBox annotations written as polygons");
-                return json_.shape(a, "polygon", corners_of(*a.geometry_as_RotatedBox()),
-                                   a.group(), first_);
+                return json_.shape(a, "polygon", corners_of(*a.geometry_as_RotatedBox()), a.group(),
+                                   first_);
             default:
                 break;
         }
@@ -214,11 +213,11 @@ class ShapeWriter {
     /// True until the first shape is written.
     [[nodiscard]] bool none_written() const { return first_; }
 
-  private:
+private:
     void lost(const v1::Annotation& a, std::string_view what) const {
-        options_.lost(what, string_of(a.label()),
-                      fmt::format("item {} ({}) annotation {}", item_.id(), dataset_name(item_),
-                                  a.id()));
+        options_.lost(
+            what, string_of(a.label()),
+            fmt::format("item {} ({}) annotation {}", item_.id(), dataset_name(item_), a.id()));
     }
 
     /// labelme's flags hold true/false only.

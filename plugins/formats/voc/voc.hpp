@@ -70,7 +70,7 @@ inline constexpr std::string_view kOriginValues[] = {"0", "1"};
 /// The origin `settings` ask for (`voc-origin`, default "0").
 [[nodiscard]] inline Origin origin(const FormatSettings& settings) {
     return setting(settings, "voc-origin", kOriginValues[0]) == "1" ? Origin::Devkit
-                                                                     : Origin::Edges;
+                                                                    : Origin::Edges;
 }
 
 /// The pose the devkit writes when none is known.

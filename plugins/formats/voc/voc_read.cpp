@@ -36,7 +36,7 @@ std::unique_ptr<v1::KeyValueT> key_value(std::string key, std::string value) {
 
 /// Reads one document, turning pugixml offsets into "file:line:col" errors.
 class DocumentReader {
-  public:
+public:
     DocumentReader(const fs::path& file, std::string_view text, DatasetBuilder& builder,
                    const ReadOptions& options)
         : file_(file),
@@ -114,7 +114,7 @@ class DocumentReader {
         builder_.dataset.items.push_back(std::move(item));
     }
 
-  private:
+private:
     [[noreturn]] void fail(const pugi::xml_node& node, std::string_view message) const {
         fail_at_node(file_, text_, node, message);
     }
@@ -206,8 +206,9 @@ class DocumentReader {
         std::size_t line = 1;
         if (offset > 0)
             line += static_cast<std::size_t>(std::count(
-                text_.begin(), text_.begin() + std::min<std::ptrdiff_t>(
-                                                   offset, static_cast<std::ptrdiff_t>(text_.size())),
+                text_.begin(),
+                text_.begin() +
+                    std::min<std::ptrdiff_t>(offset, static_cast<std::ptrdiff_t>(text_.size())),
                 '\n'));
         return fmt::format("{}:{}: {}", file_.generic_string(), line, context);
     }
@@ -252,8 +253,9 @@ class DocumentReader {
             if (first_invalid_utf8(key).has_value() ||
                 first_invalid_utf8(text_of(element.child("value"))).has_value())
                 fail(element, fmt::format("{}: attribute is not valid UTF-8", context));
-            const bool taken = std::any_of(annotation.attributes.begin(), annotation.attributes.end(),
-                                           [&](const auto& a) { return a->key == key; });
+            const bool taken =
+                std::any_of(annotation.attributes.begin(), annotation.attributes.end(),
+                            [&](const auto& a) { return a->key == key; });
             if (taken) continue;  // the object's own element wins
             annotation.attributes.push_back(typed_attribute(key, text_of(element.child("value"))));
         }

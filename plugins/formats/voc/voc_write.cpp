@@ -69,7 +69,7 @@ bool own_attribute(std::string_view key) {
 
 /// Writes one item's XML, noting what VOC cannot hold.
 class DocumentWriter {
-  public:
+public:
     DocumentWriter(std::string& out, const v1::Item& item, const WriteOptions& options)
         : out_(out),
           item_(item),
@@ -158,7 +158,7 @@ class DocumentWriter {
         if (object) attributes(depth, annotation);
     }
 
-  private:
+private:
     /// Attributes other than the devkit's, in CVAT's <attributes> block.
     void attributes(int depth, const v1::Annotation& annotation) {
         if (annotation.attributes() == nullptr) return;
@@ -289,8 +289,8 @@ std::string document(const ItemSource& source, const v1::Item& item, const v1::A
             part[i] = true;
             parts[*parent].push_back(i);
         } else if (annotation.parent() != 0) {
-            options.lost("parent links other than object → part (VOC has no deeper nesting)",
-                         label, xml.where(annotation));
+            options.lost("parent links other than object → part (VOC has no deeper nesting)", label,
+                         xml.where(annotation));
         }
     }
     for (std::uint32_t i = 0; i < count; ++i) {

@@ -46,7 +46,7 @@ bool is_number(std::string_view text) {
 }
 
 class LabelParser {
-  public:
+public:
     LabelParser(const fs::path& file, std::string_view text, std::span<const std::string> classes)
         : file_(file), text_(text), classes_(classes) {}
 
@@ -114,7 +114,7 @@ class LabelParser {
                                      n));
     }
 
-  private:
+private:
     const fs::path& file_;
     std::string_view text_;
     std::span<const std::string> classes_;
@@ -128,8 +128,8 @@ std::unique_ptr<v1::AnnotationT> make_annotation(std::uint64_t id, const std::st
 }
 
 std::string place(const fs::path& file, std::string_view text, std::size_t offset) {
-    const std::size_t line = 1 + static_cast<std::size_t>(
-                                     std::count(text.begin(), text.begin() + offset, '\n'));
+    const std::size_t line =
+        1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
     return fmt::format("{}:{}", file.generic_string(), line);
 }
 

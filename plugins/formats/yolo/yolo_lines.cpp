@@ -15,7 +15,7 @@ namespace {
 
 /// Appends lines of class `index` for an image of `width` × `height` pixels.
 class Lines {
-  public:
+public:
     Lines(std::string& out, std::size_t index, double width, double height)
         : out_(out), index_(index), width_(width), height_(height) {}
 
@@ -38,13 +38,13 @@ class Lines {
     }
 
     void corners(const Bounds& b) {
-        const std::array<v1::Point2, 4> points{v1::Point2(b.left, b.top), v1::Point2(b.right, b.top),
-                                               v1::Point2(b.right, b.bottom),
-                                               v1::Point2(b.left, b.bottom)};
+        const std::array<v1::Point2, 4> points{
+            v1::Point2(b.left, b.top), v1::Point2(b.right, b.top), v1::Point2(b.right, b.bottom),
+            v1::Point2(b.left, b.bottom)};
         polygon(points);
     }
 
-  private:
+private:
     void start() { out_ += fmt::format_int(index_).str(); }
     void add(double value) {
         out_.push_back(' ');
@@ -124,7 +124,8 @@ void append_lines(std::string& out, const v1::Annotation& annotation, std::size_
                 return;
             }
             note("converted: RotatedBox written as its 4 corners (--yolo-task segment)");
-            const std::array<v1::Point2, 4> points = corners_of(*annotation.geometry_as_RotatedBox());
+            const std::array<v1::Point2, 4> points =
+                corners_of(*annotation.geometry_as_RotatedBox());
             lines.polygon(points);
             return;
         }
@@ -151,8 +152,9 @@ void append_lines(std::string& out, const v1::Annotation& annotation, std::size_
                 note("converted: Mask written as its box (--yolo-task detect)");
                 lines.box(*bounds);
             } else {
-                note("converted: Mask written as the polygon of its box (Tessera does not trace "
-                     "masks)");
+                note(
+                    "converted: Mask written as the polygon of its box (Tessera does not trace "
+                    "masks)");
                 lines.corners(*bounds);
             }
             return;
@@ -165,7 +167,8 @@ void append_lines(std::string& out, const v1::Annotation& annotation, std::size_
             note("annotations without geometry (not written)");
             return;
         default:
-            note(fmt::format("{} annotations (YOLO labels are 2D image shapes; not written)", kind));
+            note(
+                fmt::format("{} annotations (YOLO labels are 2D image shapes; not written)", kind));
             return;
     }
 }

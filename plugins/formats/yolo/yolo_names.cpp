@@ -38,7 +38,7 @@ std::string_view split_key(std::string_view subset) {
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const std::pair<std::string_view, std::string_view> splits[] = {
-        {"training", "train"}, {"train", "train"}, {"validation", "val"}, {"valid", "val"},
+        {"training", "train"}, {"train", "train"},  {"validation", "val"}, {"valid", "val"},
         {"val", "val"},        {"testing", "test"}, {"test", "test"}};
     for (const auto& [prefix, key] : splits)
         if (name.starts_with(prefix) &&
@@ -103,7 +103,7 @@ std::vector<std::string> checked(const std::filesystem::path& file, std::string_
 
 /// The subset of YAML that data.yaml files use for class names.
 class NamesYaml {
-  public:
+public:
     NamesYaml(const std::filesystem::path& file, std::string_view text)
         : file_(file), text_(text) {}
 
@@ -148,7 +148,7 @@ class NamesYaml {
         return checked(file_, text_, *names);
     }
 
-  private:
+private:
     [[noreturn]] void fail(std::size_t offset, std::string_view message) const {
         fail_at(file_, text_, offset, message);
     }

@@ -107,10 +107,12 @@ void read_darknet(const fs::path& root, Layout& layout, const ReadOptions& optio
     if (const auto it = data.find("names"); it != data.end())
         if (auto found = under_root(root, it->second)) names = *found;
     if (!fs::is_regular_file(root / names, ec))
-        fail(root / "obj.data", fmt::format("expected the class names in {}", names.generic_string()));
+        fail(root / "obj.data",
+             fmt::format("expected the class names in {}", names.generic_string()));
     layout.classes = parse_classes_txt(root / names, read_file(root / names));
     layout.not_labels.insert(names);
-    if (const auto it = data.find("classes"); it != data.end() && it->second != std::to_string(layout.classes.size()))
+    if (const auto it = data.find("classes");
+        it != data.end() && it->second != std::to_string(layout.classes.size()))
         fail(root / "obj.data", fmt::format("classes is {} but {} lists {} classes", it->second,
                                             names.generic_string(), layout.classes.size()));
 
@@ -118,9 +120,11 @@ void read_darknet(const fs::path& root, Layout& layout, const ReadOptions& optio
     std::map<std::string, fs::path> lists;
     for (const char* subset : {"train", "valid", "val", "test"}) {
         if (const auto it = data.find(subset); it != data.end()) {
-            if (auto found = under_root(root, it->second)) lists[subset] = *found;
-            else options.lost("image lists named in obj.data that are not in the folder", {},
-                              fmt::format("{} = {}", subset, it->second));
+            if (auto found = under_root(root, it->second))
+                lists[subset] = *found;
+            else
+                options.lost("image lists named in obj.data that are not in the folder", {},
+                             fmt::format("{} = {}", subset, it->second));
         } else if (fs::is_regular_file(root / (std::string(subset) + ".txt"), ec)) {
             lists[subset] = std::string(subset) + ".txt";
         }
@@ -136,9 +140,11 @@ void read_darknet(const fs::path& root, Layout& layout, const ReadOptions& optio
             while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
             pos = eol + 1;
             if (line.empty()) continue;
-            if (auto image = under_root(root, line)) layout.listed.emplace(*image, subset);
-            else options.lost("images listed in a darknet image list that are not in the folder",
-                              {}, fmt::format("{}: {}", list.generic_string(), line));
+            if (auto image = under_root(root, line))
+                layout.listed.emplace(*image, subset);
+            else
+                options.lost("images listed in a darknet image list that are not in the folder", {},
+                             fmt::format("{}: {}", list.generic_string(), line));
         }
     }
 }

@@ -65,7 +65,7 @@ std::string yaml_quoted(std::string_view text) {
 
 /// Class indexes: the schema's classes in order, then labels it lacks as met.
 class Classes {
-  public:
+public:
     explicit Classes(const v1::LabelSchema& schema) {
         if (schema.classes() != nullptr)
             for (const v1::LabelClass* label_class : *schema.classes())
@@ -80,7 +80,7 @@ class Classes {
 
     [[nodiscard]] const std::vector<std::string>& names() const { return names_; }
 
-  private:
+private:
     std::unordered_map<std::string, std::size_t> index_;
     std::vector<std::string> names_;
 };
@@ -96,7 +96,8 @@ std::string yaml_folders(const std::set<std::string>& folders) {
 /// data.yaml: the split folders under train/val/test, the class names.
 std::string data_yaml(const std::vector<std::string>& names, const std::set<std::string>& subsets,
                       bool unsplit) {
-    std::string out = "# YOLO dataset written by Tessera: labels/<subset>/ mirrors images/<subset>/.\n";
+    std::string out =
+        "# YOLO dataset written by Tessera: labels/<subset>/ mirrors images/<subset>/.\n";
     std::map<std::string_view, std::set<std::string>> folders;  // train/val/test → folders
     std::string others;
     for (const std::string& subset : subsets) {
@@ -130,7 +131,9 @@ std::string obj_data(std::size_t classes, const std::set<std::string>& subsets) 
     for (const std::string& subset : subsets) {
         const std::string_view key = detail::split_key(subset);
         fmt::format_to(std::back_inserter(out), "{} = data/{}.txt\n",
-                       key == "val" ? "valid" : key.empty() ? std::string_view(subset) : key,
+                       key == "val"  ? "valid"
+                       : key.empty() ? std::string_view(subset)
+                                     : key,
                        subset);
     }
     return out + "names = data/obj.names\nbackup = backup/\n";
@@ -163,12 +166,11 @@ void note_fields(const v1::Annotation& annotation, const std::string& label,
 
 void write(const ItemSource& source, const fs::path& out, const WriteOptions& options) {
     const std::string_view task_name = setting(options.settings, "yolo-task", "detect");
-    const detail::Task task =
-        task_name == "segment" ? detail::Task::Segment : detail::Task::Detect;
+    const detail::Task task = task_name == "segment" ? detail::Task::Segment : detail::Task::Detect;
     const bool darknet = setting(options.settings, "yolo-layout", "ultralytics") == "darknet";
 
     Classes classes(source.schema());
-    std::map<fs::path, std::string> files;  // relative path → contents
+    std::map<fs::path, std::string> files;       // relative path → contents
     std::map<std::uint64_t, fs::path> image_of;  // item id → where its image goes
     std::map<std::string, std::string> lists;    // darknet subset → its image list
     OutputFiles written("label file");

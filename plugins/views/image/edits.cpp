@@ -124,67 +124,70 @@ v1::GeometryUnion keypoints_geometry(std::span<const Vec2> points) {
 
 bool translate(v1::GeometryUnion& geometry, double dx, double dy) {
     switch (geometry.type) {
-    case v1::Geometry::Box: {
-        v1::BoxT& box = *geometry.AsBox();
-        box.left += dx;
-        box.right += dx;
-        box.top += dy;
-        box.bottom += dy;
-        return true;
-    }
-    case v1::Geometry::RotatedBox: {
-        v1::RotatedBoxT& box = *geometry.AsRotatedBox();
-        if (!box.center) return false;
-        box.center = std::make_unique<v1::Point2>(box.center->x() + dx, box.center->y() + dy);
-        return true;
-    }
-    case v1::Geometry::Polygon:
-        translate_points(geometry.AsPolygon()->points, dx, dy);
-        return true;
-    case v1::Geometry::MultiPolygon:
-        for (auto& part : geometry.AsMultiPolygon()->polygons) translate_points(part->points, dx, dy);
-        return true;
-    case v1::Geometry::Polyline:
-        translate_points(geometry.AsPolyline()->points, dx, dy);
-        return true;
-    case v1::Geometry::Keypoints:
-        translate_points(geometry.AsKeypoints()->points, dx, dy);
-        return true;
-    case v1::Geometry::Point: {
-        v1::PointT& point = *geometry.AsPoint();
-        if (!point.position) return false;
-        point.position = std::make_unique<v1::Point2>(point.position->x() + dx, point.position->y() + dy);
-        return true;
-    }
-    case v1::Geometry::Circle: {
-        v1::CircleT& circle = *geometry.AsCircle();
-        if (!circle.center) return false;
-        circle.center = std::make_unique<v1::Point2>(circle.center->x() + dx, circle.center->y() + dy);
-        return true;
-    }
-    default:
-        return false;
+        case v1::Geometry::Box: {
+            v1::BoxT& box = *geometry.AsBox();
+            box.left += dx;
+            box.right += dx;
+            box.top += dy;
+            box.bottom += dy;
+            return true;
+        }
+        case v1::Geometry::RotatedBox: {
+            v1::RotatedBoxT& box = *geometry.AsRotatedBox();
+            if (!box.center) return false;
+            box.center = std::make_unique<v1::Point2>(box.center->x() + dx, box.center->y() + dy);
+            return true;
+        }
+        case v1::Geometry::Polygon:
+            translate_points(geometry.AsPolygon()->points, dx, dy);
+            return true;
+        case v1::Geometry::MultiPolygon:
+            for (auto& part : geometry.AsMultiPolygon()->polygons)
+                translate_points(part->points, dx, dy);
+            return true;
+        case v1::Geometry::Polyline:
+            translate_points(geometry.AsPolyline()->points, dx, dy);
+            return true;
+        case v1::Geometry::Keypoints:
+            translate_points(geometry.AsKeypoints()->points, dx, dy);
+            return true;
+        case v1::Geometry::Point: {
+            v1::PointT& point = *geometry.AsPoint();
+            if (!point.position) return false;
+            point.position =
+                std::make_unique<v1::Point2>(point.position->x() + dx, point.position->y() + dy);
+            return true;
+        }
+        case v1::Geometry::Circle: {
+            v1::CircleT& circle = *geometry.AsCircle();
+            if (!circle.center) return false;
+            circle.center =
+                std::make_unique<v1::Point2>(circle.center->x() + dx, circle.center->y() + dy);
+            return true;
+        }
+        default:
+            return false;
     }
 }
 
 bool set_vertex(v1::GeometryUnion& geometry, std::uint32_t index, double x, double y) {
     std::vector<v1::Point2>* points = nullptr;
     switch (geometry.type) {
-    case v1::Geometry::Polygon:
-        points = &geometry.AsPolygon()->points;
-        break;
-    case v1::Geometry::Polyline:
-        points = &geometry.AsPolyline()->points;
-        break;
-    case v1::Geometry::Keypoints:
-        points = &geometry.AsKeypoints()->points;
-        break;
-    case v1::Geometry::Point:
-        if (index != 0 || !geometry.AsPoint()->position) return false;
-        geometry.AsPoint()->position = std::make_unique<v1::Point2>(x, y);
-        return true;
-    default:
-        return false;
+        case v1::Geometry::Polygon:
+            points = &geometry.AsPolygon()->points;
+            break;
+        case v1::Geometry::Polyline:
+            points = &geometry.AsPolyline()->points;
+            break;
+        case v1::Geometry::Keypoints:
+            points = &geometry.AsKeypoints()->points;
+            break;
+        case v1::Geometry::Point:
+            if (index != 0 || !geometry.AsPoint()->position) return false;
+            geometry.AsPoint()->position = std::make_unique<v1::Point2>(x, y);
+            return true;
+        default:
+            return false;
     }
     if (index >= points->size()) return false;
     (*points)[index] = v1::Point2(x, y);

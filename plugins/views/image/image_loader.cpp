@@ -62,8 +62,8 @@ HeaderCheck check_open_file(std::FILE* file, const std::string& path, const Imag
     check.height = static_cast<std::uint32_t>(height);
     const std::uint64_t pixels = std::uint64_t{check.width} * check.height;
     if (width <= 0 || height <= 0) {
-        check.message = path + ": the header gives an empty image (" + std::to_string(width) + " x " +
-                        std::to_string(height) + ")";
+        check.message = path + ": the header gives an empty image (" + std::to_string(width) +
+                        " x " + std::to_string(height) + ")";
     } else if (check.width > limits.max_side || check.height > limits.max_side) {
         check.message = path + ": " + std::to_string(width) + " x " + std::to_string(height) +
                         " pixels, over the limit of " + std::to_string(limits.max_side) +
@@ -130,9 +130,8 @@ std::shared_ptr<DecodedImage> ImageLoader::take() {
 
 bool ImageLoader::wait(int timeout_ms) const {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
-        return state_.status != Status::Loading;
-    });
+    return changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                             [&] { return state_.status != Status::Loading; });
 }
 
 void ImageLoader::run() {
@@ -175,12 +174,14 @@ void ImageLoader::run() {
                 [](const std::uint8_t* p) { stbi_image_free(const_cast<std::uint8_t*>(p)); });
             if (pixels && width == static_cast<int>(header.width) &&
                 height == static_cast<int>(header.height)) {
-                image = std::make_shared<DecodedImage>(DecodedImage{header.width, header.height, pixels});
+                image = std::make_shared<DecodedImage>(
+                    DecodedImage{header.width, header.height, pixels});
                 result.status = Status::Ready;
             } else {
                 result.status = Status::Failed;
                 result.message = path + ": cannot decode (" +
-                                 (pixels ? std::string("size differs from the header") : reason()) + ")";
+                                 (pixels ? std::string("size differs from the header") : reason()) +
+                                 ")";
             }
         }
 

@@ -18,8 +18,8 @@ namespace tessera::view_image {
 
 /// The largest image the view decodes.
 struct ImageLimits {
-    std::uint32_t max_side = 16384;             ///< pixels, width and height each
-    std::uint64_t max_pixels = 268'435'456;     ///< width x height (1 GiB as RGBA)
+    std::uint32_t max_side = 16384;          ///< pixels, width and height each
+    std::uint64_t max_pixels = 268'435'456;  ///< width x height (1 GiB as RGBA)
 };
 
 /// What the header check of an image file found.
@@ -49,9 +49,9 @@ public:
     /// A snapshot of the current load.
     struct State {
         Status status = Status::Idle;
-        std::uint32_t width = 0;   ///< from the header, once read
+        std::uint32_t width = 0;  ///< from the header, once read
         std::uint32_t height = 0;
-        std::string message;       ///< why it failed
+        std::string message;  ///< why it failed
     };
 
     explicit ImageLoader(ImageLimits limits = {});

@@ -47,8 +47,8 @@ ImageView::~ImageView() = default;
 
 // --- items -------------------------------------------------------------------
 
-void ImageView::open_item(std::span<const std::uint8_t> item, std::span<const std::uint8_t> annotations,
-                          std::string_view media_path) {
+void ImageView::open_item(std::span<const std::uint8_t> item,
+                          std::span<const std::uint8_t> annotations, std::string_view media_path) {
     for (const Tile& tile : tiles_) stale_textures_.push_back(tile.texture);
     tiles_.clear();
     tiles_expected_ = 0;
@@ -60,7 +60,8 @@ void ImageView::open_item(std::span<const std::uint8_t> item, std::span<const st
     if (!item.empty()) {
         const v1::Item* parsed = v1::GetItem(item.data());
         item_id_ = parsed->id();
-        if (const v1::Media* media = parsed->media()) item_size_ = {double(media->width()), double(media->height())};
+        if (const v1::Media* media = parsed->media())
+            item_size_ = {double(media->width()), double(media->height())};
     }
     media_path_ = std::string(media_path);
     reset_tool_state();
@@ -83,7 +84,8 @@ void ImageView::read_skeletons() {
         for (const v1::Skeleton* skeleton : *list) {
             if (!skeleton->key() || !skeleton->edges()) continue;
             auto& edges = skeletons_.edges[skeleton->key()->str()];
-            for (const v1::SkeletonEdge* edge : *skeleton->edges()) edges.emplace_back(edge->from(), edge->to());
+            for (const v1::SkeletonEdge* edge : *skeleton->edges())
+                edges.emplace_back(edge->from(), edge->to());
         }
     }
     if (const auto* classes = schema.classes()) {
@@ -139,9 +141,11 @@ void ImageView::set_view(double scale, Vec2 offset) noexcept {
 void ImageView::fit(Vec2 canvas) noexcept {
     const Vec2 size = image_size();
     if (!(size.x > 0 && size.y > 0 && canvas.x > 0 && canvas.y > 0)) return;
-    const double scale = std::clamp(std::min(canvas.x / size.x, canvas.y / size.y), kMinScale, kMaxScale);
+    const double scale =
+        std::clamp(std::min(canvas.x / size.x, canvas.y / size.y), kMinScale, kMaxScale);
     // Whole screen pixels: texel edges then never fall on pixel centres.
-    set_view(scale, {std::round((canvas.x - size.x * scale) / 2), std::round((canvas.y - size.y * scale) / 2)});
+    set_view(scale, {std::round((canvas.x - size.x * scale) / 2),
+                     std::round((canvas.y - size.y * scale) / 2)});
 }
 
 void ImageView::zoom_about(Vec2 anchor, double scale) noexcept {
@@ -182,7 +186,8 @@ bool ImageView::navigate(Frame& f) {
     const Vec2 pointer = to_screen({in.mouse.x, in.mouse.y});
     if (in.hovered && in.wheel != 0) zoom_about(pointer, scale_ * std::pow(1.2, double(in.wheel)));
 
-    if (in.hovered && (in.clicked[TESSERA_MOUSE_MIDDLE] || in.clicked[TESSERA_MOUSE_RIGHT])) panning_ = true;
+    if (in.hovered && (in.clicked[TESSERA_MOUSE_MIDDLE] || in.clicked[TESSERA_MOUSE_RIGHT]))
+        panning_ = true;
     if (!in.down[TESSERA_MOUSE_MIDDLE] && !in.down[TESSERA_MOUSE_RIGHT]) panning_ = false;
     if (panning_) {
         offset_.x += in.mouse_delta.x;
@@ -192,14 +197,16 @@ bool ImageView::navigate(Frame& f) {
     if (in.modifiers == 0 && f.key('F')) fit(f.canvas);
     if (in.modifiers == 0 && f.key('0')) {
         zoom_about(in.hovered ? pointer : Vec2{f.canvas.x / 2, f.canvas.y / 2}, 1.0);
-        offset_ = {std::round(offset_.x), std::round(offset_.y)};  // one image pixel on one screen pixel
+        offset_ = {std::round(offset_.x),
+                   std::round(offset_.y)};  // one image pixel on one screen pixel
     }
     return scale_ != old_scale || offset_.x != old_offset.x || offset_.y != old_offset.y;
 }
 
 // --- frame ------------------------------------------------------------------------
 
-void ImageView::frame(const tessera_host_ui_t& api, tessera_ui_t* ui, const tessera_view_state_t& state) {
+void ImageView::frame(const tessera_host_ui_t& api, tessera_ui_t* ui,
+                      const tessera_view_state_t& state) {
     Frame f{.api = api,
             .ui = ui,
             .state = state,
@@ -276,10 +283,11 @@ void ImageView::update_image(Frame& f) {
         const std::uint64_t texture = f.api.create_texture(f.ui, width, height, pixels);
         if (texture == 0) {
             upload_failed_ = true;
-            message_ = media_path_ + ": the host could not make a texture of " + std::to_string(width) +
-                       " x " + std::to_string(height) + " pixels";
+            message_ = media_path_ + ": the host could not make a texture of " +
+                       std::to_string(width) + " x " + std::to_string(height) + " pixels";
         } else {
-            tiles_.push_back(Tile{texture, Rect{double(x), double(y), double(x + width), double(y + height)}});
+            tiles_.push_back(
+                Tile{texture, Rect{double(x), double(y), double(x + width), double(y + height)}});
         }
     }
     if (tiles_expected_ > 0 && tiles_.size() == tiles_expected_) {
@@ -326,7 +334,8 @@ void ImageView::draw(Frame& f) {
                                 drag_.kind == DragKind::Vertex;
     for (std::uint32_t index : visible_) {
         const Shape& shape = shapes_.shapes()[index];
-        if (static_cast<long>(index) == selected || (dragging_shape && shape.id == drag_.id)) continue;
+        if (static_cast<long>(index) == selected || (dragging_shape && shape.id == drag_.id))
+            continue;
         draw_shape(f, shape, color_of(f, shape), line_width_, false);
         ++stats_.shapes_drawn;
     }
@@ -334,15 +343,17 @@ void ImageView::draw(Frame& f) {
     // so that panning does not change the drawing.
     const auto in_view = [&] {
         const Rect view = visible_rect(f.canvas);
-        return std::count_if(visible_.begin(), visible_.end(),
-                             [&](std::uint32_t index) { return shapes_.shapes()[index].bounds.intersects(view); });
+        return std::count_if(visible_.begin(), visible_.end(), [&](std::uint32_t index) {
+            return shapes_.shapes()[index].bounds.intersects(view);
+        });
     };
     if (show_all_labels_ && in_view() <= 500) {
         for (std::uint32_t index : visible_) {
             const Shape& shape = shapes_.shapes()[index];
             const char* label = shapes_.labels()[shape.label].c_str();
             f.api.text(f.ui, ui_point({shape.bounds.min_x, shape.bounds.min_y - 16 / scale_}),
-                       color_of(f, shape), f.api.label_name ? f.api.label_name(f.ui, label) : label);
+                       color_of(f, shape),
+                       f.api.label_name ? f.api.label_name(f.ui, label) : label);
         }
     }
 
@@ -367,7 +378,8 @@ void ImageView::draw(Frame& f) {
         if (dragged >= 0) {
             const Shape& shape = shapes_.shapes()[dragged];
             draw_shape(f, shape, color_of(f, shape), 3, true);
-            if (static_cast<long>(dragged) == selected) draw_selection(f, shape, color_of(f, shape), true);
+            if (static_cast<long>(dragged) == selected)
+                draw_selection(f, shape, color_of(f, shape), true);
             ++stats_.shapes_drawn;
         }
     }
@@ -416,39 +428,42 @@ void ImageView::draw_shape(Frame& f, const Shape& shape, tessera_ui_color_t colo
         if (preview) {
             preview_points_.resize(points.size());
             for (std::size_t i = 0; i < points.size(); ++i) {
-                preview_points_[i] = ui_point(preview_point(shape, vertex + std::uint32_t(i),
-                                                            {points[i].x, points[i].y}));
+                preview_points_[i] = ui_point(
+                    preview_point(shape, vertex + std::uint32_t(i), {points[i].x, points[i].y}));
             }
             drawn = preview_points_;
         }
         switch (shape.kind) {
-        case ShapeKind::Circle:
-            f.api.circle(f.ui, drawn[0], static_cast<float>(shape.radius * scale_), color, thickness);
-            break;
-        case ShapeKind::Point:
-        case ShapeKind::Keypoints:
-            // Skeleton edges first, between points that are both labelled.
-            for (const auto& [from, to] : shapes_.edges(shape)) {
-                if (from < drawn.size() && to < drawn.size() && !shapes_.hidden(path.first + from) &&
-                    !shapes_.hidden(path.first + to))
-                    f.api.line(f.ui, drawn[from], drawn[to], color, std::max(1.0f, thickness * 0.75f));
-            }
-            for (std::size_t i = 0; i < drawn.size(); ++i) {
-                if (!shapes_.hidden(path.first + std::uint32_t(i))) {
-                    f.api.circle(f.ui, drawn[i], 1.5f + thickness * 1.5f, color, 0);
+            case ShapeKind::Circle:
+                f.api.circle(f.ui, drawn[0], static_cast<float>(shape.radius * scale_), color,
+                             thickness);
+                break;
+            case ShapeKind::Point:
+            case ShapeKind::Keypoints:
+                // Skeleton edges first, between points that are both labelled.
+                for (const auto& [from, to] : shapes_.edges(shape)) {
+                    if (from < drawn.size() && to < drawn.size() &&
+                        !shapes_.hidden(path.first + from) && !shapes_.hidden(path.first + to))
+                        f.api.line(f.ui, drawn[from], drawn[to], color,
+                                   std::max(1.0f, thickness * 0.75f));
                 }
-            }
-            break;
-        default:
-            f.api.polyline(f.ui, drawn.data(), drawn.size(), path.closed, color, thickness);
-            break;
+                for (std::size_t i = 0; i < drawn.size(); ++i) {
+                    if (!shapes_.hidden(path.first + std::uint32_t(i))) {
+                        f.api.circle(f.ui, drawn[i], 1.5f + thickness * 1.5f, color, 0);
+                    }
+                }
+                break;
+            default:
+                f.api.polyline(f.ui, drawn.data(), drawn.size(), path.closed, color, thickness);
+                break;
         }
         vertex += path.count;
     }
 }
 
 // Handles of the selected shape and its label.
-void ImageView::draw_selection(Frame& f, const Shape& shape, tessera_ui_color_t color, bool preview) {
+void ImageView::draw_selection(Frame& f, const Shape& shape, tessera_ui_color_t color,
+                               bool preview) {
     const auto handle = [&](Vec2 at) {
         f.api.circle(f.ui, ui_point(at), 4.5f, 0xFFFFFFFF, 0);
         f.api.circle(f.ui, ui_point(at), 4.5f, color, 1.5f);
@@ -476,21 +491,25 @@ void ImageView::draw_selection(Frame& f, const Shape& shape, tessera_ui_color_t 
     }
     if (preview && shape.kind != ShapeKind::Box) {
         const Vec2 d = drag_delta(shape);
-        bounds = Rect{bounds.min_x + d.x, bounds.min_y + d.y, bounds.max_x + d.x, bounds.max_y + d.y};
+        bounds =
+            Rect{bounds.min_x + d.x, bounds.min_y + d.y, bounds.max_x + d.x, bounds.max_y + d.y};
     }
     const std::string& label = shapes_.labels()[shape.label];
     f.api.text(f.ui, ui_point({bounds.min_x, bounds.min_y - 18 / scale_}), color,
-               label.empty()        ? "(no label)"
+               label.empty()      ? "(no label)"
                : f.api.label_name ? f.api.label_name(f.ui, label.c_str())
-                                    : label.c_str());
+                                  : label.c_str());
 }
 
 // The box, polygon, polyline or keypoint set being drawn.
 void ImageView::draw_in_progress(Frame& f) {
     const tessera_ui_color_t color = f.api.label_color(f.ui, f.state.label ? f.state.label : "");
     if (drag_.kind == DragKind::DrawBox) {
-        f.api.rect(f.ui, ui_point({std::min(drag_.start.x, drag_.current.x), std::min(drag_.start.y, drag_.current.y)}),
-                   ui_point({std::max(drag_.start.x, drag_.current.x), std::max(drag_.start.y, drag_.current.y)}),
+        f.api.rect(f.ui,
+                   ui_point({std::min(drag_.start.x, drag_.current.x),
+                             std::min(drag_.start.y, drag_.current.y)}),
+                   ui_point({std::max(drag_.start.x, drag_.current.x),
+                             std::max(drag_.start.y, drag_.current.y)}),
                    color, 2);
         return;
     }
@@ -498,7 +517,8 @@ void ImageView::draw_in_progress(Frame& f) {
     preview_points_.clear();
     for (const Vec2& p : pending_) preview_points_.push_back(ui_point(p));
     if (f.tool != "keypoints") {
-        preview_points_.push_back(ui_point(f.input.hovered ? clamp_to_image(f.mouse) : pending_.back()));
+        preview_points_.push_back(
+            ui_point(f.input.hovered ? clamp_to_image(f.mouse) : pending_.back()));
         f.api.polyline(f.ui, preview_points_.data(), preview_points_.size(), false, color, 2);
     }
     for (std::size_t i = 0; i < pending_.size(); ++i) {

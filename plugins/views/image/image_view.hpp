@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include <tessera/cpp/host.hpp>
-#include <tessera/cpp/view.hpp>
 #include <tessera/ext/host_ui.h>
 #include <tessera/ext/view.h>
+#include <tessera/cpp/host.hpp>
+#include <tessera/cpp/view.hpp>
 
 #include "image_loader.hpp"
 #include "shapes.hpp"
@@ -54,7 +54,8 @@ public:
     /// Replaces the annotations, keeping pan, zoom and the shape being drawn.
     void set_annotations(std::span<const std::uint8_t> annotations) override;
     /// Draws the canvas and handles its input for one frame.
-    void frame(const tessera_host_ui_t& api, tessera_ui_t* ui, const tessera_view_state_t& state) override;
+    void frame(const tessera_host_ui_t& api, tessera_ui_t* ui,
+               const tessera_view_state_t& state) override;
     /// Draws the view's settings.
     void options(const tessera_host_ui_t& api, tessera_ui_t* ui) override;
 
@@ -94,10 +95,10 @@ private:
     enum class DragKind { None, Move, Resize, Vertex, DrawBox };
     struct Drag {
         DragKind kind = DragKind::None;
-        std::uint64_t id = 0;     // annotation moved or resized
-        int handle = -1;          // box handle (0 = top-left, clockwise) or vertex index
-        Vec2 start;               // item point where the drag began
-        Vec2 current;             // item point now (clamped where the tool clamps)
+        std::uint64_t id = 0;  // annotation moved or resized
+        int handle = -1;       // box handle (0 = top-left, clockwise) or vertex index
+        Vec2 start;            // item point where the drag began
+        Vec2 current;          // item point now (clamped where the tool clamps)
     };
 
     // image_view.cpp
@@ -130,15 +131,16 @@ private:
     [[nodiscard]] Rect resized_box(const Shape& shape) const noexcept;
     [[nodiscard]] int box_handle_at(const Rect& box, Vec2 p, double tolerance) const noexcept;
     [[nodiscard]] long vertex_at(const Shape& shape, Vec2 p, double tolerance) const noexcept;
-    [[nodiscard]] Vec2 preview_point(const Shape& shape, std::uint32_t vertex, Vec2 p) const noexcept;
+    [[nodiscard]] Vec2 preview_point(const Shape& shape, std::uint32_t vertex,
+                                     Vec2 p) const noexcept;
 
     cpp::Host host_;
     ImageLoader loader_;
 
     // The open item.
     std::uint64_t item_id_ = 0;
-    Vec2 item_size_;     // from the Item's media, 0 when unknown
-    Vec2 header_size_;   // from the image file's header, 0 until read
+    Vec2 item_size_;    // from the Item's media, 0 when unknown
+    Vec2 header_size_;  // from the image file's header, 0 until read
     std::string media_path_;
     ShapeSet shapes_;
     Skeletons skeletons_;  // of the project's label schema, read when an item opens
@@ -168,9 +170,9 @@ private:
     std::string tool_;
     Drag drag_;
     std::vector<Vec2> pending_;
-    bool awaiting_new_ = false;     // an AddAnnotation was submitted: select what it made
+    bool awaiting_new_ = false;  // an AddAnnotation was submitted: select what it made
     std::uint64_t select_next_ = 0;
-    std::string status_;            // a transient note (refused edit), shown a few seconds
+    std::string status_;  // a transient note (refused edit), shown a few seconds
     std::int64_t status_until_ms_ = 0;
 
     // Options.

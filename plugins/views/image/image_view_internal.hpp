@@ -27,7 +27,7 @@ struct ImageView::Frame {
     std::uint64_t selected = 0;  // the host's selection, updated as this frame changes it
     Vec2 canvas{};               // canvas size, screen pixels
     tessera_ui_input_t input{};
-    Vec2 mouse{};                // pointer, item pixels
+    Vec2 mouse{};  // pointer, item pixels
 
     /// True when `key` went down this frame and no text field has the keyboard.
     [[nodiscard]] bool key(int code) const {

@@ -14,7 +14,9 @@ namespace tessera::view_image {
 
 namespace {
 
-double distance(Vec2 a, Vec2 b) noexcept { return std::hypot(a.x - b.x, a.y - b.y); }
+double distance(Vec2 a, Vec2 b) noexcept {
+    return std::hypot(a.x - b.x, a.y - b.y);
+}
 
 }  // namespace
 
@@ -42,8 +44,10 @@ Vec2 ImageView::drag_delta(const Shape& shape) const noexcept {
     Vec2 d{drag_.current.x - drag_.start.x, drag_.current.y - drag_.start.y};
     const Vec2 size = image_size();
     const Rect& b = shape.bounds;
-    if (size.x > 0 && b.min_x >= 0 && b.max_x <= size.x) d.x = std::clamp(d.x, -b.min_x, size.x - b.max_x);
-    if (size.y > 0 && b.min_y >= 0 && b.max_y <= size.y) d.y = std::clamp(d.y, -b.min_y, size.y - b.max_y);
+    if (size.x > 0 && b.min_x >= 0 && b.max_x <= size.x)
+        d.x = std::clamp(d.x, -b.min_x, size.x - b.max_x);
+    if (size.y > 0 && b.min_y >= 0 && b.max_y <= size.y)
+        d.y = std::clamp(d.y, -b.min_y, size.y - b.max_y);
     return d;
 }
 
@@ -180,8 +184,10 @@ void ImageView::select_tool(Frame& f) {
         if (const long selected = shapes_.find(f.selected); selected >= 0) {
             const Shape& shape = shapes_.shapes()[selected];
             if (shape.kind == ShapeKind::Box) {
-                if (const int handle = box_handle_at(shape.bounds, f.mouse, tolerance); handle >= 0) {
-                    drag_ = Drag{DragKind::Resize, shape.id, handle, f.mouse, clamp_to_image(f.mouse)};
+                if (const int handle = box_handle_at(shape.bounds, f.mouse, tolerance);
+                    handle >= 0) {
+                    drag_ =
+                        Drag{DragKind::Resize, shape.id, handle, f.mouse, clamp_to_image(f.mouse)};
                 }
             } else if (has_editable_vertices(shape.kind)) {
                 if (const long vertex = vertex_at(shape, f.mouse, tolerance); vertex >= 0) {
@@ -196,7 +202,8 @@ void ImageView::select_tool(Frame& f) {
                 const std::uint64_t id = shapes_.shapes()[hit].id;
                 if (id != f.selected) f.select(id);
                 // A mask is selected but not moved: shifting its runs is not done here.
-                if (shapes_.shapes()[hit].kind != ShapeKind::Mask) drag_ = Drag{DragKind::Move, id, -1, f.mouse, f.mouse};
+                if (shapes_.shapes()[hit].kind != ShapeKind::Mask)
+                    drag_ = Drag{DragKind::Move, id, -1, f.mouse, f.mouse};
             } else if (f.selected != 0) {
                 f.select(0);
             }
@@ -251,12 +258,15 @@ void ImageView::box_tool(Frame& f) {
     drag_.current = clamp_to_image(f.mouse);
     if (!in.released[TESSERA_MOUSE_LEFT] && in.down[TESSERA_MOUSE_LEFT]) return;
 
-    const Rect box{std::min(drag_.start.x, drag_.current.x), std::min(drag_.start.y, drag_.current.y),
-                   std::max(drag_.start.x, drag_.current.x), std::max(drag_.start.y, drag_.current.y)};
+    const Rect box{
+        std::min(drag_.start.x, drag_.current.x), std::min(drag_.start.y, drag_.current.y),
+        std::max(drag_.start.x, drag_.current.x), std::max(drag_.start.y, drag_.current.y)};
     drag_ = {};
     if (box.width() < kMinBoxSide || box.height() < kMinBoxSide) return;  // a click, not a box
     const EditContext context{item_id_, f.state.author ? f.state.author : "", now_ms()};
-    submit(f, add_batch(context, f.state.label ? f.state.label : "", box_geometry(box), "image view: box"),
+    submit(f,
+           add_batch(context, f.state.label ? f.state.label : "", box_geometry(box),
+                     "image view: box"),
            true);
 }
 
@@ -275,7 +285,8 @@ void ImageView::point_tool(Frame& f) {
 void ImageView::finish_pending(Frame& f) {
     const std::size_t needed = f.tool == "polygon" ? 3 : f.tool == "polyline" ? 2 : 1;
     if (pending_.size() < needed) {
-        show_status("a " + std::string(f.tool) + " needs at least " + std::to_string(needed) + " points");
+        show_status("a " + std::string(f.tool) + " needs at least " + std::to_string(needed) +
+                    " points");
         return;
     }
     v1::GeometryUnion geometry = f.tool == "polygon"    ? polygon_geometry(pending_)
@@ -284,7 +295,8 @@ void ImageView::finish_pending(Frame& f) {
     const std::string comment = "image view: " + std::string(f.tool);
     pending_.clear();
     const EditContext context{item_id_, f.state.author ? f.state.author : "", now_ms()};
-    submit(f, add_batch(context, f.state.label ? f.state.label : "", std::move(geometry), comment), true);
+    submit(f, add_batch(context, f.state.label ? f.state.label : "", std::move(geometry), comment),
+           true);
 }
 
 void ImageView::delete_selected(Frame& f) {

@@ -8,10 +8,13 @@ namespace tessera::view_image {
 
 namespace {
 
-bool finite(double v) noexcept { return std::isfinite(v); }
+bool finite(double v) noexcept {
+    return std::isfinite(v);
+}
 
 // Squared distance from p to the segment a-b.
-double distance2_to_segment(double px, double py, tessera_ui_vec2_t a, tessera_ui_vec2_t b) noexcept {
+double distance2_to_segment(double px, double py, tessera_ui_vec2_t a,
+                            tessera_ui_vec2_t b) noexcept {
     const double dx = b.x - a.x;
     const double dy = b.y - a.y;
     const double length2 = dx * dx + dy * dy;
@@ -29,7 +32,8 @@ bool has_editable_vertices(ShapeKind kind) noexcept {
            kind == ShapeKind::Keypoints || kind == ShapeKind::Point;
 }
 
-void ShapeSet::assign(std::span<const std::uint8_t> annotations, const Rect& image, const Skeletons& skeletons) {
+void ShapeSet::assign(std::span<const std::uint8_t> annotations, const Rect& image,
+                      const Skeletons& skeletons) {
     bytes_.assign(annotations.begin(), annotations.end());
     shapes_.clear();
     paths_.clear();
@@ -94,9 +98,10 @@ bool ShapeSet::add_mask(const v1::Mask& mask) {
             const std::uint64_t column = p / height;
             const std::uint64_t row = p % height;
             const std::uint64_t rows = std::min(left, height - row);
-            const tessera_ui_vec2_t min{float(column), float(row)}, max{float(column + 1), float(row + rows)};
-            if (points_.size() > first_point && points_[last].y == min.y && points_[last + 1].y == max.y &&
-                points_[last + 1].x == min.x) {
+            const tessera_ui_vec2_t min{float(column), float(row)},
+                max{float(column + 1), float(row + rows)};
+            if (points_.size() > first_point && points_[last].y == min.y &&
+                points_[last + 1].y == max.y && points_[last + 1].x == min.x) {
                 points_[last + 1].x = max.x;
             } else {
                 last = points_.size();
@@ -115,7 +120,8 @@ bool ShapeSet::add_mask(const v1::Mask& mask) {
     return true;
 }
 
-bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index, const Skeletons& skeletons) {
+bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index,
+                   const Skeletons& skeletons) {
     const std::size_t paths_before = paths_.size();
     const std::size_t points_before = points_.size();
     const std::size_t edges_before = edges_.size();
@@ -126,7 +132,7 @@ bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index, const 
         edges_.resize(edges_before);
         return false;
     };
-    const auto corner_path = [&](const tessera_ui_vec2_t (&corners)[4]) {
+    const auto corner_path = [&](const tessera_ui_vec2_t(&corners)[4]) {
         paths_.push_back(Path{static_cast<std::uint32_t>(points_.size()), 4, true});
         for (const auto& c : corners) {
             points_.push_back(c);
@@ -159,109 +165,114 @@ bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index, const 
     shape.annotation_index = index;
     bool have_bounds = false;
     switch (annotation.geometry_type()) {
-    case v1::Geometry::Box: {
-        const v1::Box& box = *annotation.geometry_as_Box();
-        shape.kind = ShapeKind::Box;
-        shape.bounds = Rect{std::min(box.left(), box.right()), std::min(box.top(), box.bottom()),
-                            std::max(box.left(), box.right()), std::max(box.top(), box.bottom())};
-        const auto l = static_cast<float>(shape.bounds.min_x);
-        const auto t = static_cast<float>(shape.bounds.min_y);
-        const auto r = static_cast<float>(shape.bounds.max_x);
-        const auto b = static_cast<float>(shape.bounds.max_y);
-        corner_path({{l, t}, {r, t}, {r, b}, {l, b}});
-        have_bounds = true;
-        break;
-    }
-    case v1::Geometry::RotatedBox: {
-        const v1::RotatedBox& box = *annotation.geometry_as_RotatedBox();
-        if (!box.center()) return rollback();
-        shape.kind = ShapeKind::RotatedBox;
-        const double c = std::cos(box.angle());
-        const double s = std::sin(box.angle());
-        const double hw = box.width() / 2;
-        const double hh = box.height() / 2;
-        const double cx = box.center()->x();
-        const double cy = box.center()->y();
-        const auto corner = [&](double u, double v) {
-            return tessera_ui_vec2_t{static_cast<float>(cx + u * c - v * s),
-                                     static_cast<float>(cy + u * s + v * c)};
-        };
-        corner_path({corner(-hw, -hh), corner(hw, -hh), corner(hw, hh), corner(-hw, hh)});
-        break;
-    }
-    case v1::Geometry::Polygon:
-        shape.kind = ShapeKind::Polygon;
-        polygon_paths(*annotation.geometry_as_Polygon());
-        break;
-    case v1::Geometry::MultiPolygon: {
-        shape.kind = ShapeKind::MultiPolygon;
-        if (const auto* parts = annotation.geometry_as_MultiPolygon()->polygons()) {
-            for (const v1::Polygon* part : *parts) polygon_paths(*part);
+        case v1::Geometry::Box: {
+            const v1::Box& box = *annotation.geometry_as_Box();
+            shape.kind = ShapeKind::Box;
+            shape.bounds =
+                Rect{std::min(box.left(), box.right()), std::min(box.top(), box.bottom()),
+                     std::max(box.left(), box.right()), std::max(box.top(), box.bottom())};
+            const auto l = static_cast<float>(shape.bounds.min_x);
+            const auto t = static_cast<float>(shape.bounds.min_y);
+            const auto r = static_cast<float>(shape.bounds.max_x);
+            const auto b = static_cast<float>(shape.bounds.max_y);
+            corner_path({{l, t}, {r, t}, {r, b}, {l, b}});
+            have_bounds = true;
+            break;
         }
-        break;
-    }
-    case v1::Geometry::Polyline:
-        shape.kind = ShapeKind::Polyline;
-        if (const auto* points = annotation.geometry_as_Polyline()->points()) {
-            add_path(points, 0, points->size(), false);
+        case v1::Geometry::RotatedBox: {
+            const v1::RotatedBox& box = *annotation.geometry_as_RotatedBox();
+            if (!box.center()) return rollback();
+            shape.kind = ShapeKind::RotatedBox;
+            const double c = std::cos(box.angle());
+            const double s = std::sin(box.angle());
+            const double hw = box.width() / 2;
+            const double hh = box.height() / 2;
+            const double cx = box.center()->x();
+            const double cy = box.center()->y();
+            const auto corner = [&](double u, double v) {
+                return tessera_ui_vec2_t{static_cast<float>(cx + u * c - v * s),
+                                         static_cast<float>(cy + u * s + v * c)};
+            };
+            corner_path({corner(-hw, -hh), corner(hw, -hh), corner(hw, hh), corner(-hw, hh)});
+            break;
         }
-        break;
-    case v1::Geometry::Keypoints: {
-        const v1::Keypoints& keypoints = *annotation.geometry_as_Keypoints();
-        shape.kind = ShapeKind::Keypoints;
-        if (const auto* points = keypoints.points()) {
-            const std::size_t first = points_.size();
-            add_path(points, 0, points->size(), false);
-            if (const auto* visibility = keypoints.visibility()) {
-                for (std::uint32_t i = 0; i < visibility->size() && i < points->size(); ++i) {
-                    if (visibility->Get(i) == v1::Visibility::NotLabeled) hidden_[first + i] = 1;
+        case v1::Geometry::Polygon:
+            shape.kind = ShapeKind::Polygon;
+            polygon_paths(*annotation.geometry_as_Polygon());
+            break;
+        case v1::Geometry::MultiPolygon: {
+            shape.kind = ShapeKind::MultiPolygon;
+            if (const auto* parts = annotation.geometry_as_MultiPolygon()->polygons()) {
+                for (const v1::Polygon* part : *parts) polygon_paths(*part);
+            }
+            break;
+        }
+        case v1::Geometry::Polyline:
+            shape.kind = ShapeKind::Polyline;
+            if (const auto* points = annotation.geometry_as_Polyline()->points()) {
+                add_path(points, 0, points->size(), false);
+            }
+            break;
+        case v1::Geometry::Keypoints: {
+            const v1::Keypoints& keypoints = *annotation.geometry_as_Keypoints();
+            shape.kind = ShapeKind::Keypoints;
+            if (const auto* points = keypoints.points()) {
+                const std::size_t first = points_.size();
+                add_path(points, 0, points->size(), false);
+                if (const auto* visibility = keypoints.visibility()) {
+                    for (std::uint32_t i = 0; i < visibility->size() && i < points->size(); ++i) {
+                        if (visibility->Get(i) == v1::Visibility::NotLabeled)
+                            hidden_[first + i] = 1;
+                    }
+                }
+                // The skeleton the keypoints name, else their class's.
+                std::string key =
+                    keypoints.skeleton() ? keypoints.skeleton()->str() : std::string();
+                if (key.empty() && annotation.label()) {
+                    const auto by_label = skeletons.by_label.find(annotation.label()->str());
+                    if (by_label != skeletons.by_label.end()) key = by_label->second;
+                }
+                if (const auto found = skeletons.edges.find(key); found != skeletons.edges.end()) {
+                    shape.first_edge = static_cast<std::uint32_t>(edges_.size());
+                    for (const auto& [from, to] : found->second)
+                        if (from < points->size() && to < points->size())
+                            edges_.emplace_back(from, to);
+                    shape.edge_count = static_cast<std::uint32_t>(edges_.size() - shape.first_edge);
                 }
             }
-            // The skeleton the keypoints name, else their class's.
-            std::string key = keypoints.skeleton() ? keypoints.skeleton()->str() : std::string();
-            if (key.empty() && annotation.label()) {
-                const auto by_label = skeletons.by_label.find(annotation.label()->str());
-                if (by_label != skeletons.by_label.end()) key = by_label->second;
-            }
-            if (const auto found = skeletons.edges.find(key); found != skeletons.edges.end()) {
-                shape.first_edge = static_cast<std::uint32_t>(edges_.size());
-                for (const auto& [from, to] : found->second)
-                    if (from < points->size() && to < points->size()) edges_.emplace_back(from, to);
-                shape.edge_count = static_cast<std::uint32_t>(edges_.size() - shape.first_edge);
-            }
+            break;
         }
-        break;
-    }
-    case v1::Geometry::Mask:
-        shape.kind = ShapeKind::Mask;
-        if (!add_mask(*annotation.geometry_as_Mask())) return rollback();
-        break;
-    case v1::Geometry::Point: {
-        const v1::Point2* p = annotation.geometry_as_Point()->position();
-        if (!p) return rollback();
-        shape.kind = ShapeKind::Point;
-        paths_.push_back(Path{static_cast<std::uint32_t>(points_.size()), 1, false});
-        points_.push_back({static_cast<float>(p->x()), static_cast<float>(p->y())});
-        hidden_.push_back(0);
-        break;
-    }
-    case v1::Geometry::Circle: {
-        const v1::Circle& circle = *annotation.geometry_as_Circle();
-        if (!circle.center() || !finite(circle.radius()) || circle.radius() < 0) return rollback();
-        shape.kind = ShapeKind::Circle;
-        const double cx = circle.center()->x();
-        const double cy = circle.center()->y();
-        shape.radius = static_cast<float>(circle.radius());
-        shape.bounds = Rect{cx - circle.radius(), cy - circle.radius(), cx + circle.radius(),
-                            cy + circle.radius()};
-        paths_.push_back(Path{static_cast<std::uint32_t>(points_.size()), 1, false});
-        points_.push_back({static_cast<float>(cx), static_cast<float>(cy)});
-        hidden_.push_back(0);
-        have_bounds = true;
-        break;
-    }
-    default:  // 3D, time and text geometries are not drawn here
-        return rollback();
+        case v1::Geometry::Mask:
+            shape.kind = ShapeKind::Mask;
+            if (!add_mask(*annotation.geometry_as_Mask())) return rollback();
+            break;
+        case v1::Geometry::Point: {
+            const v1::Point2* p = annotation.geometry_as_Point()->position();
+            if (!p) return rollback();
+            shape.kind = ShapeKind::Point;
+            paths_.push_back(Path{static_cast<std::uint32_t>(points_.size()), 1, false});
+            points_.push_back({static_cast<float>(p->x()), static_cast<float>(p->y())});
+            hidden_.push_back(0);
+            break;
+        }
+        case v1::Geometry::Circle: {
+            const v1::Circle& circle = *annotation.geometry_as_Circle();
+            if (!circle.center() || !finite(circle.radius()) || circle.radius() < 0)
+                return rollback();
+            shape.kind = ShapeKind::Circle;
+            const double cx = circle.center()->x();
+            const double cy = circle.center()->y();
+            shape.radius = static_cast<float>(circle.radius());
+            shape.bounds = Rect{cx - circle.radius(), cy - circle.radius(), cx + circle.radius(),
+                                cy + circle.radius()};
+            paths_.push_back(Path{static_cast<std::uint32_t>(points_.size()), 1, false});
+            points_.push_back({static_cast<float>(cx), static_cast<float>(cy)});
+            hidden_.push_back(0);
+            have_bounds = true;
+            break;
+        }
+        default:  // 3D, time and text geometries are not drawn here
+            return rollback();
     }
 
     if (!have_bounds) {
@@ -285,7 +296,8 @@ bool ShapeSet::add(const v1::Annotation& annotation, std::uint32_t index, const 
     }
 
     const std::string label = annotation.label() ? annotation.label()->str() : std::string();
-    auto [found, inserted] = label_index_.try_emplace(label, static_cast<std::uint32_t>(labels_.size()));
+    auto [found, inserted] =
+        label_index_.try_emplace(label, static_cast<std::uint32_t>(labels_.size()));
     if (inserted) labels_.push_back(label);
     shape.label = found->second;
     shape.first_path = static_cast<std::uint32_t>(paths_before);
@@ -316,52 +328,55 @@ bool shape_contains(const ShapeSet& set, const Shape& shape, double x, double y,
     if (!shape.bounds.expanded(tolerance).contains(x, y)) return false;
     const double tolerance2 = tolerance * tolerance;
     switch (shape.kind) {
-    case ShapeKind::Box:
-        return true;
-    case ShapeKind::Circle: {
-        const tessera_ui_vec2_t c = set.points(set.paths(shape)[0])[0];
-        const double r = shape.radius + tolerance;
-        return (x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) <= r * r;
-    }
-    case ShapeKind::Mask:
-        for (const Path& path : set.paths(shape)) {
-            const auto corners = set.points(path);
-            if (Rect{corners[0].x, corners[0].y, corners[1].x, corners[1].y}.expanded(tolerance).contains(x, y))
-                return true;
+        case ShapeKind::Box:
+            return true;
+        case ShapeKind::Circle: {
+            const tessera_ui_vec2_t c = set.points(set.paths(shape)[0])[0];
+            const double r = shape.radius + tolerance;
+            return (x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) <= r * r;
         }
-        return false;
-    case ShapeKind::Point:
-    case ShapeKind::Keypoints:
-        for (const Path& path : set.paths(shape)) {
-            for (std::uint32_t i = 0; i < path.count; ++i) {
-                if (set.hidden(path.first + i)) continue;
-                const tessera_ui_vec2_t p = set.points(path)[i];
-                if ((x - p.x) * (x - p.x) + (y - p.y) * (y - p.y) <= tolerance2) return true;
+        case ShapeKind::Mask:
+            for (const Path& path : set.paths(shape)) {
+                const auto corners = set.points(path);
+                if (Rect{corners[0].x, corners[0].y, corners[1].x, corners[1].y}
+                        .expanded(tolerance)
+                        .contains(x, y))
+                    return true;
             }
-        }
-        return false;
-    case ShapeKind::Polyline:
-    case ShapeKind::Polygon:
-    case ShapeKind::MultiPolygon:
-    case ShapeKind::RotatedBox: {
-        bool inside = false;  // even-odd over every closed ring, so holes stay outside
-        for (const Path& path : set.paths(shape)) {
-            const auto points = set.points(path);
-            const std::size_t n = points.size();
-            const std::size_t segments = path.closed ? n : (n > 0 ? n - 1 : 0);
-            if (n == 1 && distance2_to_segment(x, y, points[0], points[0]) <= tolerance2) return true;
-            for (std::size_t i = 0; i < segments; ++i) {
-                const tessera_ui_vec2_t a = points[i];
-                const tessera_ui_vec2_t b = points[(i + 1) % n];
-                if (distance2_to_segment(x, y, a, b) <= tolerance2) return true;
-                if (path.closed && ((a.y > y) != (b.y > y)) &&
-                    x < (b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x) {
-                    inside = !inside;
+            return false;
+        case ShapeKind::Point:
+        case ShapeKind::Keypoints:
+            for (const Path& path : set.paths(shape)) {
+                for (std::uint32_t i = 0; i < path.count; ++i) {
+                    if (set.hidden(path.first + i)) continue;
+                    const tessera_ui_vec2_t p = set.points(path)[i];
+                    if ((x - p.x) * (x - p.x) + (y - p.y) * (y - p.y) <= tolerance2) return true;
                 }
             }
+            return false;
+        case ShapeKind::Polyline:
+        case ShapeKind::Polygon:
+        case ShapeKind::MultiPolygon:
+        case ShapeKind::RotatedBox: {
+            bool inside = false;  // even-odd over every closed ring, so holes stay outside
+            for (const Path& path : set.paths(shape)) {
+                const auto points = set.points(path);
+                const std::size_t n = points.size();
+                const std::size_t segments = path.closed ? n : (n > 0 ? n - 1 : 0);
+                if (n == 1 && distance2_to_segment(x, y, points[0], points[0]) <= tolerance2)
+                    return true;
+                for (std::size_t i = 0; i < segments; ++i) {
+                    const tessera_ui_vec2_t a = points[i];
+                    const tessera_ui_vec2_t b = points[(i + 1) % n];
+                    if (distance2_to_segment(x, y, a, b) <= tolerance2) return true;
+                    if (path.closed && ((a.y > y) != (b.y > y)) &&
+                        x < (b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x) {
+                        inside = !inside;
+                    }
+                }
+            }
+            return inside;
         }
-        return inside;
-    }
     }
     return false;
 }

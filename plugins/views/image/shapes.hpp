@@ -54,11 +54,11 @@ struct Shape {
     std::uint32_t annotation_index = 0;  ///< position in the AnnotationSet's vector
     std::uint32_t label = 0;             ///< index into ShapeSet::labels()
     ShapeKind kind = ShapeKind::Box;
-    Rect bounds;                         ///< item pixels; for a box, the box itself
+    Rect bounds;  ///< item pixels; for a box, the box itself
     std::uint32_t first_path = 0;
     std::uint32_t path_count = 0;
-    float radius = 0;                    ///< circle radius in item pixels
-    std::uint32_t first_edge = 0;        ///< keypoints: skeleton edges in ShapeSet::edges()
+    float radius = 0;              ///< circle radius in item pixels
+    std::uint32_t first_edge = 0;  ///< keypoints: skeleton edges in ShapeSet::edges()
     std::uint32_t edge_count = 0;
 };
 
@@ -71,7 +71,8 @@ public:
     /// Keypoints get the edges of their skeleton in `skeletons`. Annotations
     /// without a 2D geometry, with non-finite coordinates or with a mask whose
     /// runs do not fit its size, are counted in skipped() and not drawn.
-    void assign(std::span<const std::uint8_t> annotations, const Rect& image, const Skeletons& skeletons = {});
+    void assign(std::span<const std::uint8_t> annotations, const Rect& image,
+                const Skeletons& skeletons = {});
     /// Rebuilds only the grid, for a new image size.
     void reindex(const Rect& image);
 
@@ -83,7 +84,8 @@ public:
         return {points_.data() + path.first, path.count};
     }
     /// The skeleton edges of a Keypoints shape, as point indices within its path.
-    [[nodiscard]] std::span<const std::pair<std::uint16_t, std::uint16_t>> edges(const Shape& shape) const noexcept {
+    [[nodiscard]] std::span<const std::pair<std::uint16_t, std::uint16_t>> edges(
+        const Shape& shape) const noexcept {
         return {edges_.data() + shape.first_edge, shape.edge_count};
     }
     /// True when point `index` of points() is a keypoint marked NotLabeled (not drawn).

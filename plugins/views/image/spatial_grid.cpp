@@ -45,7 +45,8 @@ void SpatialGrid::build(const Rect& area, std::span<const Rect> bounds) {
     const double side = std::sqrt(area_.width() * area_.height() / cells_wanted);
     const auto axis = [&](double length) {
         const double n = std::ceil(length / side);
-        return static_cast<std::uint32_t>(std::clamp(n, 1.0, static_cast<double>(kMaxCellsPerAxis)));
+        return static_cast<std::uint32_t>(
+            std::clamp(n, 1.0, static_cast<double>(kMaxCellsPerAxis)));
     };
     columns_ = axis(area_.width());
     rows_ = axis(area_.height());
@@ -103,8 +104,8 @@ void SpatialGrid::query(const Rect& query, std::vector<std::uint32_t>& out) cons
     if (bounds_.empty() || !query.intersects(query)) return;  // empty or NaN query
     // Every shape in view (the whole image at fit): all of them, in order,
     // without visiting the cells.
-    if (query.min_x <= extent_.min_x && query.min_y <= extent_.min_y && query.max_x >= extent_.max_x &&
-        query.max_y >= extent_.max_y) {
+    if (query.min_x <= extent_.min_x && query.min_y <= extent_.min_y &&
+        query.max_x >= extent_.max_x && query.max_y >= extent_.max_y) {
         out.resize(bounds_.size());
         std::iota(out.begin(), out.end(), 0u);
         return;

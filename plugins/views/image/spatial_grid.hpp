@@ -75,10 +75,10 @@ private:
     double cell_width_ = 1;
     double cell_height_ = 1;
     std::vector<Rect> bounds_;
-    Rect extent_;  // the union of bounds_
-    std::vector<std::uint32_t> cell_start_;  // columns_ * rows_ + 1 offsets into entries_
-    std::vector<std::uint32_t> entries_;     // shape indices, grouped by cell
-    std::vector<std::uint32_t> large_;       // shapes overlapping more than kLargeCells cells
+    Rect extent_;                              // the union of bounds_
+    std::vector<std::uint32_t> cell_start_;    // columns_ * rows_ + 1 offsets into entries_
+    std::vector<std::uint32_t> entries_;       // shape indices, grouped by cell
+    std::vector<std::uint32_t> large_;         // shapes overlapping more than kLargeCells cells
     mutable std::vector<std::uint32_t> seen_;  // per shape: the last query that returned it
     mutable std::uint32_t query_serial_ = 0;
 };

@@ -49,13 +49,18 @@ int main(int argc, char** argv) {
     tessera::studio::AppOptions options;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--profile" && i + 1 < argc) options.profile = argv[++i];
-        else if (arg == "--script" && i + 1 < argc) options.script = argv[++i];
-        else if (arg == "--author" && i + 1 < argc) options.author = argv[++i];
-        else options.project = arg;
+        if (arg == "--profile" && i + 1 < argc)
+            options.profile = argv[++i];
+        else if (arg == "--script" && i + 1 < argc)
+            options.script = argv[++i];
+        else if (arg == "--author" && i + 1 < argc)
+            options.author = argv[++i];
+        else
+            options.project = arg;
     }
     if (options.project.empty()) {
-        fmt::print(stderr, "usage: label-counts-studio [--profile FILE] [--script FILE.lua] PROJECT\n");
+        fmt::print(stderr,
+                   "usage: label-counts-studio [--profile FILE] [--script FILE.lua] PROJECT\n");
         return 2;
     }
     try {

@@ -28,7 +28,9 @@ static uint32_t read_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint16_t read_u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint16_t read_u16(const uint8_t *p) {
+    return (uint16_t)(p[0] | p[1] << 8);
+}
 
 /* Number of annotations in a tessera.v1.AnnotationSet buffer ("TANN"), or -1
  * when the buffer is not one. annotations is field 2 of the table
@@ -70,7 +72,9 @@ static bool TESSERA_ABI plugin_init(const tessera_plugin_t *plugin) {
     return true;
 }
 
-static void TESSERA_ABI plugin_destroy(const tessera_plugin_t *plugin) { free(plugin->plugin_data); }
+static void TESSERA_ABI plugin_destroy(const tessera_plugin_t *plugin) {
+    free(plugin->plugin_data);
+}
 
 /* check_item() runs on several threads at once, and C99 has no thread-local
  * storage for a per-thread message. So a rule that cannot check an item says
@@ -131,7 +135,8 @@ static const tessera_plugin_qa_rules_t qa_rules = {
     .check_item = rules_check_item,
 };
 
-static const void *TESSERA_ABI plugin_get_extension(const tessera_plugin_t *plugin, const char *id) {
+static const void *TESSERA_ABI plugin_get_extension(const tessera_plugin_t *plugin,
+                                                    const char *id) {
     (void)plugin;
     if (id && strcmp(id, TESSERA_EXT_QA_RULES) == 0) return &qa_rules;
     return NULL;
@@ -153,8 +158,8 @@ static uint32_t TESSERA_ABI factory_count(const tessera_plugin_factory_t *factor
     return 1;
 }
 
-static const tessera_plugin_descriptor_t *TESSERA_ABI factory_descriptor(
-    const tessera_plugin_factory_t *factory, uint32_t index) {
+static const tessera_plugin_descriptor_t *TESSERA_ABI
+factory_descriptor(const tessera_plugin_factory_t *factory, uint32_t index) {
     (void)factory;
     return index == 0 ? &descriptor : NULL;
 }

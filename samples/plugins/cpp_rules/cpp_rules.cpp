@@ -15,7 +15,9 @@ namespace {
 constexpr const char* kMinBox = "com.example.cpp-rules.min-box";
 constexpr const char* kRequiredAttribute = "com.example.cpp-rules.required-attribute";
 
-std::string pixels(double value) { return std::to_string(static_cast<long long>(value)) + " px"; }
+std::string pixels(double value) {
+    return std::to_string(static_cast<long long>(value)) + " px";
+}
 
 // Boxes smaller than `min_size` pixels (parameter, default 8) in either dimension.
 void check_min_box(const QaInput& input, Findings& findings) {

@@ -25,7 +25,8 @@ typedef struct tessera_bytes_sink {
     /* Appends `size` bytes (copied before returning). Returns false when the
      * caller wants the callee to stop; the callee then returns TESSERA_ABORTED.
      * [same thread as the call the sink was passed to] */
-    bool(TESSERA_ABI *write)(const struct tessera_bytes_sink *sink, const uint8_t *data, size_t size);
+    bool(TESSERA_ABI *write)(const struct tessera_bytes_sink *sink, const uint8_t *data,
+                             size_t size);
 } tessera_bytes_sink_t;
 
 TESSERA_EXTERN_C_END

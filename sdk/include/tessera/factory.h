@@ -25,9 +25,9 @@ typedef struct tessera_plugin_factory {
     /* Creates an instance of plugin `plugin_id` for `host` (host-owned; it
      * outlives the instance). Returns NULL on failure. The host calls the
      * instance's init() next and destroy() at the end. [main-thread] */
-    const tessera_plugin_t *(TESSERA_ABI *create_plugin)(const struct tessera_plugin_factory *factory,
-                                                         const tessera_host_t *host,
-                                                         const char *plugin_id);
+    const tessera_plugin_t *(TESSERA_ABI *create_plugin)(
+        const struct tessera_plugin_factory *factory, const tessera_host_t *host,
+        const char *plugin_id);
 } tessera_plugin_factory_t;
 
 TESSERA_EXTERN_C_END

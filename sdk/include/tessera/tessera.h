@@ -12,12 +12,12 @@
 #include "version.h"
 
 #include "ext/format.h"
+#include "ext/host_imgui.h"
 #include "ext/host_log.h"
 #include "ext/host_project.h"
+#include "ext/host_ui.h"
 #include "ext/label_schema.h"
 #include "ext/qa_rules.h"
-#include "ext/host_imgui.h"
-#include "ext/host_ui.h"
 #include "ext/view.h"
 
 #endif /* TESSERA_TESSERA_H */

@@ -14,10 +14,10 @@ namespace {
 /// The NFC form of valid UTF-8 `text` when it differs from `text`.
 std::optional<std::string> nfc_if_different(std::string_view text) {
     utf8proc_uint8_t* mapped = nullptr;
-    const utf8proc_ssize_t length = utf8proc_map(
-        reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-        static_cast<utf8proc_ssize_t>(text.size()), &mapped,
-        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    const utf8proc_ssize_t length =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+                     static_cast<utf8proc_ssize_t>(text.size()), &mapped,
+                     static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
     const std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owner(mapped, &std::free);
     if (length < 0) return std::nullopt;
     std::string nfc(reinterpret_cast<const char*>(mapped), static_cast<std::size_t>(length));
@@ -93,18 +93,28 @@ std::string field_name(const TextField& field) {
                                     : fmt::format("{} {}", what, field.index);
     };
     switch (field.kind) {
-        case Kind::Label: return "label";
-        case Kind::Text: return "text";
-        case Kind::Tier: return "tier";
-        case Kind::AttributeKey: return fmt::format("key of attribute {}", field.index);
-        case Kind::AttributeValue: return entry("attribute");
+        case Kind::Label:
+            return "label";
+        case Kind::Text:
+            return "text";
+        case Kind::Tier:
+            return "tier";
+        case Kind::AttributeKey:
+            return fmt::format("key of attribute {}", field.index);
+        case Kind::AttributeValue:
+            return entry("attribute");
         case Kind::AttributeListValue:
             return fmt::format("{}, value {}", entry("attribute"), field.value);
-        case Kind::RelationKind: return fmt::format("relation {} kind", field.index);
-        case Kind::ProvenanceAuthor: return "provenance author";
-        case Kind::ProvenanceModel: return "provenance model";
-        case Kind::MetadataKey: return fmt::format("key of metadata entry {}", field.index);
-        case Kind::MetadataValue: return entry("metadata");
+        case Kind::RelationKind:
+            return fmt::format("relation {} kind", field.index);
+        case Kind::ProvenanceAuthor:
+            return "provenance author";
+        case Kind::ProvenanceModel:
+            return "provenance model";
+        case Kind::MetadataKey:
+            return fmt::format("key of metadata entry {}", field.index);
+        case Kind::MetadataValue:
+            return entry("metadata");
     }
     return "string";
 }

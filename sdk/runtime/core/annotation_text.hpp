@@ -88,8 +88,17 @@ struct Damage {
 /// Which string of an annotation a check is looking at.
 struct TextField {
     enum class Kind : std::uint8_t {
-        Label, Text, Tier, AttributeKey, AttributeValue, AttributeListValue, RelationKind,
-        ProvenanceAuthor, ProvenanceModel, MetadataKey, MetadataValue,
+        Label,
+        Text,
+        Tier,
+        AttributeKey,
+        AttributeValue,
+        AttributeListValue,
+        RelationKind,
+        ProvenanceAuthor,
+        ProvenanceModel,
+        MetadataKey,
+        MetadataValue,
     };
     Kind kind = Kind::Label;
     /// The attribute, relation or metadata entry, counting from 1.

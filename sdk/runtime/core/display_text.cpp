@@ -19,7 +19,8 @@ Utf8Step next_utf8(std::string_view text, std::size_t at) {
         if ((next & 0xC0) != 0x80) return {};
         code = (code << 6) | (next & 0x3F);
     }
-    if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return {};
+    if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF))
+        return {};
     return {code, length};
 }
 

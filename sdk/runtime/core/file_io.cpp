@@ -117,16 +117,18 @@ std::string unique_name(const std::string& prefix) {
 void remove_dead_leftovers(const std::filesystem::path& dir, std::string_view prefix,
                            const std::function<void(const std::filesystem::path&)>& remove) {
     std::error_code ec;
-    for (std::filesystem::directory_iterator it(dir, ec); !ec && it != std::filesystem::directory_iterator();
-         it.increment(ec)) {
+    for (std::filesystem::directory_iterator it(dir, ec);
+         !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
         const std::filesystem::path path = it->path();
         if (!path.filename().string().starts_with(prefix)) continue;
         const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0) continue;
-        struct stat opened {}, now {};
+        struct stat opened {
+        }, now{};
         // Locked: its writer lives. Unlocked but renamed or replaced meanwhile: not a leftover.
         if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && ::fstat(fd, &opened) == 0 &&
-            ::lstat(path.c_str(), &now) == 0 && opened.st_dev == now.st_dev && opened.st_ino == now.st_ino) {
+            ::lstat(path.c_str(), &now) == 0 && opened.st_dev == now.st_dev &&
+            opened.st_ino == now.st_ino) {
             try {
                 remove(path);
             } catch (...) {  // left for the next try
@@ -162,7 +164,8 @@ void ScratchFile::write(std::string_view bytes) {
 AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
     const std::filesystem::path folder = folder_of(path_);
     const std::string prefix = temporary_prefix(path_);
-    remove_dead_leftovers(folder, prefix, [](const std::filesystem::path& p) { ::unlink(p.c_str()); });
+    remove_dead_leftovers(folder, prefix,
+                          [](const std::filesystem::path& p) { ::unlink(p.c_str()); });
     fd_ = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
     if (fd_ >= 0) {
         // Locked before it has a name (commit()), so no one takes it for a dead writer's.
@@ -179,10 +182,12 @@ AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)) {
             if (errno == EEXIST) continue;
             break;
         }
-        struct stat opened {}, now {};
+        struct stat opened {
+        }, now{};
         // Removed by another writer's sweep before the lock: make another.
-        if (::flock(fd_, LOCK_EX) == 0 && ::fstat(fd_, &opened) == 0 && ::lstat(tmp_.c_str(), &now) == 0 &&
-            opened.st_ino == now.st_ino && opened.st_dev == now.st_dev)
+        if (::flock(fd_, LOCK_EX) == 0 && ::fstat(fd_, &opened) == 0 &&
+            ::lstat(tmp_.c_str(), &now) == 0 && opened.st_ino == now.st_ino &&
+            opened.st_dev == now.st_dev)
             return;
         ::close(std::exchange(fd_, -1));
     }
@@ -241,17 +246,22 @@ void AtomicFile::commit() {
         for (int attempt = 0; attempt < 100 && tmp_.empty(); ++attempt) {
             const std::filesystem::path name = folder / unique_name(prefix);
             int rc = ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, name.c_str(), AT_SYMLINK_FOLLOW);
-            if (rc != 0 && errno == ENOENT) rc = ::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH);
+            if (rc != 0 && errno == ENOENT)
+                rc = ::linkat(fd_, "", AT_FDCWD, name.c_str(), AT_EMPTY_PATH);
             error = errno;
-            if (rc == 0) tmp_ = name;
-            else if (error != EEXIST) break;
+            if (rc == 0)
+                tmp_ = name;
+            else if (error != EEXIST)
+                break;
         }
-        if (tmp_.empty()) fail(path_, fmt::format("cannot give the new file a name: {}", std::strerror(error)));
+        if (tmp_.empty())
+            fail(path_, fmt::format("cannot give the new file a name: {}", std::strerror(error)));
     }
     // Renamed while still open and locked: until then it is a live writer's.
     if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
         const int error = errno;
-        fail(path_, fmt::format("cannot replace: {}", std::strerror(error)));  // the destructor removes tmp_
+        fail(path_, fmt::format("cannot replace: {}",
+                                std::strerror(error)));  // the destructor removes tmp_
     }
     tmp_.clear();
     ::close(std::exchange(fd_, -1));

@@ -21,7 +21,7 @@ namespace tessera {
 /// while it is mapped makes reading the lost part raise SIGBUS; the importers
 /// commit nothing before the whole file is read, so a project is left unchanged.
 class MappedFile {
-  public:
+public:
     /// Maps `path`; throws Error naming it when it is not a regular file or
     /// cannot be opened or mapped.
     MappedFile(const std::filesystem::path& path, std::size_t padding);
@@ -32,7 +32,7 @@ class MappedFile {
     [[nodiscard]] const char* data() const { return static_cast<const char*>(base_); }
     [[nodiscard]] std::size_t size() const { return size_; }
 
-  private:
+private:
     void* base_ = nullptr;
     std::size_t mapped_ = 0;  // the file's pages and the padding's
     std::size_t size_ = 0;
@@ -43,7 +43,7 @@ class MappedFile {
 /// follow the images), without holding it in memory. Throws Error naming the
 /// folder on failure.
 class ScratchFile {
-  public:
+public:
     /// In folder `dir`; the current folder when `dir` is empty (as the parent
     /// path of a bare file name is).
     explicit ScratchFile(const std::filesystem::path& dir);
@@ -54,7 +54,7 @@ class ScratchFile {
     void write(std::string_view bytes);
     [[nodiscard]] std::uint64_t size() const { return size_; }
 
-  private:
+private:
     friend class AtomicFile;
     std::filesystem::path name_;  // for messages: the folder / "(scratch file)"
     int fd_ = -1;
@@ -73,7 +73,7 @@ class ScratchFile {
 /// the next AtomicFile of the same path. Dropped before commit(), nothing is
 /// left. Throws Error naming the file on failure.
 class AtomicFile {
-  public:
+public:
     explicit AtomicFile(std::filesystem::path path);
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
@@ -84,7 +84,7 @@ class AtomicFile {
     void append(const ScratchFile& scratch);
     void commit();
 
-  private:
+private:
     std::filesystem::path path_;
     std::filesystem::path tmp_;  ///< the temporary's name, while it has one
     int fd_ = -1;

@@ -51,7 +51,8 @@ int key_code(std::string_view name) {
 }
 
 std::string key_name(int code) {
-    if (code >= TESSERA_KEY_F1 && code < TESSERA_KEY_F1 + 12) return "F" + std::to_string(code - TESSERA_KEY_F1 + 1);
+    if (code >= TESSERA_KEY_F1 && code < TESSERA_KEY_F1 + 12)
+        return "F" + std::to_string(code - TESSERA_KEY_F1 + 1);
     for (const auto& [key, named] : kNamedKeys)
         if (named == code) return std::string(key);
     if (code > ' ' && code < 127) return std::string(1, static_cast<char>(code));

@@ -15,13 +15,20 @@ namespace tessera {
 
 std::string_view file_type_name(unsigned mode) {
     switch (mode & S_IFMT) {
-        case S_IFREG: return "a regular file";
-        case S_IFDIR: return "a folder";
-        case S_IFIFO: return "a FIFO";
-        case S_IFSOCK: return "a socket";
-        case S_IFCHR: return "a character device";
-        case S_IFBLK: return "a block device";
-        case S_IFLNK: return "a symlink";
+        case S_IFREG:
+            return "a regular file";
+        case S_IFDIR:
+            return "a folder";
+        case S_IFIFO:
+            return "a FIFO";
+        case S_IFSOCK:
+            return "a socket";
+        case S_IFCHR:
+            return "a character device";
+        case S_IFBLK:
+            return "a block device";
+        case S_IFLNK:
+            return "a symlink";
     }
     return "not a file";
 }
@@ -76,13 +83,14 @@ RegularFile::~RegularFile() {
 
 std::string RegularFile::read_all(std::uint64_t max_bytes, std::string_view what) const {
     if (size_ > max_bytes)
-        fail(path_, fmt::format("is {} bytes; {} may hold at most {} bytes", size_, what, max_bytes));
+        fail(path_,
+             fmt::format("is {} bytes; {} may hold at most {} bytes", size_, what, max_bytes));
     std::string contents;
     contents.resize(static_cast<std::size_t>(size_));
     std::size_t done = 0;
     while (done < contents.size()) {
-        const ssize_t n = ::pread(fd_, contents.data() + done, contents.size() - done,
-                                  static_cast<off_t>(done));
+        const ssize_t n =
+            ::pread(fd_, contents.data() + done, contents.size() - done, static_cast<off_t>(done));
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) fail(path_, fmt::format("read failed: {}", std::strerror(errno)));
         if (n == 0) break;  // shrank meanwhile: what is there

@@ -19,7 +19,7 @@ namespace tessera {
 /// A regular file opened for reading. Throws Error naming the file and what it
 /// is ("is a FIFO, not a regular file") before anything is read from it.
 class RegularFile {
-  public:
+public:
     /// Opens `path`. A symlink is followed; when `inside` is not empty, the file
     /// it leads to must lie inside the folder `inside` (itself resolved).
     explicit RegularFile(std::filesystem::path path, const std::filesystem::path& inside = {});
@@ -33,7 +33,7 @@ class RegularFile {
     /// `max_bytes` (`what` names the kind of file in that message, "plugin.json").
     [[nodiscard]] std::string read_all(std::uint64_t max_bytes, std::string_view what) const;
 
-  private:
+private:
     std::filesystem::path path_;
     int fd_ = -1;
     std::uint64_t size_ = 0;

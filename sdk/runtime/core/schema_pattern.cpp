@@ -117,7 +117,8 @@ std::string explain(std::string_view source, const re2::RE2& re) {
                 return "named groups are written (?P<name>...)";
             }
             break;
-        default: break;
+        default:
+            break;
     }
     return "not RE2 syntax (" + re.error() + ")";
 }
@@ -133,8 +134,8 @@ SchemaPattern SchemaPattern::compile(std::string_view source) {
     options.set_log_errors(false);  // refusals are reported by the callers, not on stderr
     options.set_never_capture(true);
     options.set_max_mem(kMaxPatternMemory);
-    auto compiled = std::make_shared<re2::RE2>(re2::StringPiece(source.data(), source.size()),
-                                               options);
+    auto compiled =
+        std::make_shared<re2::RE2>(re2::StringPiece(source.data(), source.size()), options);
     if (compiled->ok())
         pattern.compiled_ = std::move(compiled);
     else

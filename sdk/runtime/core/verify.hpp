@@ -49,7 +49,8 @@ template <class Root>
                     identifier + "\"");
     flatbuffers::Verifier verifier(bytes.data(), bytes.size(), limits.max_depth, limits.max_tables);
     if (!verifier.VerifyBuffer<Root>(identifier))
-        throw Error(std::string(what) + ": buffer fails FlatBuffers verification (truncated or corrupt)");
+        throw Error(std::string(what) +
+                    ": buffer fails FlatBuffers verification (truncated or corrupt)");
     const Root* root = flatbuffers::GetRoot<Root>(bytes.data());
     if (!complete_and_aligned(*root))
         throw Error(std::string(what) +

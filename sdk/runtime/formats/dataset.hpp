@@ -47,7 +47,7 @@ struct Dataset {
 /// What reading several files into one Dataset accumulates: the Dataset, label
 /// classes in first-seen order and the next annotation id.
 class DatasetBuilder {
-  public:
+public:
     /// Adds class `label` to the schema unless it is there.
     void add_class(const std::string& label) {
         if (!classes_.insert(label).second) return;
@@ -61,7 +61,7 @@ class DatasetBuilder {
     /// What has been read so far.
     Dataset dataset;
 
-  private:
+private:
     std::uint64_t next_id_ = 1;
     std::unordered_set<std::string> classes_;
 };

@@ -53,7 +53,7 @@ using PathSet = std::unordered_set<std::string>;  // generic paths relative to a
 
 /// A descriptor closed when leaving a scope.
 class Descriptor {
-  public:
+public:
     explicit Descriptor(int fd = -1) : fd_(fd) {}
     Descriptor(Descriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
     Descriptor& operator=(Descriptor&& other) noexcept {
@@ -65,7 +65,7 @@ class Descriptor {
     }
     [[nodiscard]] int get() const { return fd_; }
 
-  private:
+private:
     int fd_;
 };
 
@@ -87,7 +87,8 @@ bool same_file(const struct stat& a, const struct stat& b) {
 std::vector<std::string> names_in(const fs::path& dir, bool* failed = nullptr) {
     std::vector<std::string> names;
     std::error_code ec;
-    for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    for (fs::directory_iterator it(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec))
         names.push_back(it->path().filename().string());
     if (ec && failed != nullptr) *failed = true;
     std::sort(names.begin(), names.end());
@@ -149,8 +150,8 @@ PathSet read_manifest(const fs::path& dir) {
 PathSet write_manifest(const fs::path& tree) {
     std::vector<std::string> files{std::string(kExportManifest)};
     std::error_code ec;
-    for (fs::recursive_directory_iterator it(tree, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec)) {
+    for (fs::recursive_directory_iterator it(tree, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         std::error_code type_ec;
         if (!it->is_directory(type_ec) || it->is_symlink(type_ec))
             files.push_back(it->path().lexically_relative(tree).generic_string());
@@ -179,7 +180,8 @@ void make_parents(const fs::path& root, const fs::path& relative, const fs::path
         done /= part;
         if (lstat_of(root / done)) continue;
         const auto model = lstat_of(like / done);
-        if (::mkdir((root / done).c_str(), 0755) == 0 && model) copy_mode_and_owner(root / done, *model);
+        if (::mkdir((root / done).c_str(), 0755) == 0 && model)
+            copy_mode_and_owner(root / done, *model);
     }
 }
 
@@ -224,7 +226,8 @@ void carry_over(const fs::path& out, const fs::path& tree, const PathSet& old_fi
         if ((link_error == EPERM || link_error == EMLINK) &&
             ::rename((out / path).c_str(), (tree / path).c_str()) == 0)
             continue;
-        fail_errno(out / path, "cannot keep this file in the new export (linking it failed)", link_error);
+        fail_errno(out / path, "cannot keep this file in the new export (linking it failed)",
+                   link_error);
     }
 }
 
@@ -244,13 +247,15 @@ bool clear_tree(const fs::path& tree, const fs::path& out, const PathSet& out_fi
             const auto info = lstat_of(here);
             if (!info) continue;
             if (S_ISDIR(info->st_mode)) {
-                if ((info->st_mode & S_IRWXU) != S_IRWXU) (void)::chmod(here.c_str(), info->st_mode | S_IRWXU);
+                if ((info->st_mode & S_IRWXU) != S_IRWXU)
+                    (void)::chmod(here.c_str(), info->st_mode | S_IRWXU);
                 clear(path);
                 if (::rmdir(here.c_str()) != 0) kept = true;
                 continue;
             }
             const std::string key = path.generic_string();
-            bool exported = key == kExportManifest || own.count(key) > 0 || out_files.count(key) > 0;
+            bool exported =
+                key == kExportManifest || own.count(key) > 0 || out_files.count(key) > 0;
             if (!exported) {
                 const auto there = lstat_of(out / path);
                 exported = there && same_file(*there, *info);
@@ -260,7 +265,8 @@ bool clear_tree(const fs::path& tree, const fs::path& out, const PathSet& out_fi
                 continue;
             }
             make_parents(out, path, tree);
-            if (::renameat2(AT_FDCWD, here.c_str(), AT_FDCWD, (out / path).c_str(), RENAME_NOREPLACE) != 0)
+            if (::renameat2(AT_FDCWD, here.c_str(), AT_FDCWD, (out / path).c_str(),
+                            RENAME_NOREPLACE) != 0)
                 kept = true;
         }
     };
@@ -282,7 +288,8 @@ void sync_folder(const fs::path& dir) {
 /// `text` with every `from` replaced by `to`.
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
     if (from.empty()) return text;
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size()))
         text.replace(at, from.size(), to);
     return text;
 }
@@ -290,7 +297,7 @@ std::string replaced(std::string text, const std::string& from, const std::strin
 /// A locked hidden folder beside `out` where an export is written before it
 /// replaces `out` (see the top of this file).
 class Stage {
-  public:
+public:
     explicit Stage(fs::path out) : out_(std::move(out)), parent_(out_.parent_path()) {
         prefix_ = "." + out_.filename().string() + std::string(kStageTag);
         sweep();
@@ -336,7 +343,8 @@ class Stage {
             if (old && S_ISDIR(old->st_mode))
                 fail(out_, "is a folder, but this format writes one file: name the file to write");
             sync_file_system(lock_.get(), written);
-            if (::rename(written.c_str(), out_.c_str()) != 0) fail_errno(out_, "cannot replace", errno);
+            if (::rename(written.c_str(), out_.c_str()) != 0)
+                fail_errno(out_, "cannot replace", errno);
             sync_folder(parent_);
             return;
         }
@@ -354,7 +362,8 @@ class Stage {
             const auto now = stat_of_out();
             if (now) {
                 if (!S_ISDIR(now->st_mode))
-                    fail(out_, "is a file, but this format writes a folder: name a folder to write");
+                    fail(out_,
+                         "is a file, but this format writes a folder: name a folder to write");
                 carry_over(out_, tree, read_manifest(out_), now->st_dev);
                 copy_mode_and_owner(tree, *now);
             }
@@ -365,15 +374,16 @@ class Stage {
             // Made or removed by someone else meanwhile: take the folder as it is now.
             if ((error == EEXIST || error == ENOENT) && attempt < 3) continue;
             if (error == EINVAL || error == ENOSYS)
-                fail(out_, "cannot replace the folder in one step on this file system (no "
-                           "RENAME_EXCHANGE): export to a new folder");
+                fail(out_,
+                     "cannot replace the folder in one step on this file system (no "
+                     "RENAME_EXCHANGE): export to a new folder");
             fail_errno(out_, "cannot replace the folder", error);
         }
         done_files_ = files;
         sync_folder(parent_);
     }
 
-  private:
+private:
     std::optional<struct stat> stat_of_out() const {
         struct stat info {};
         if (::stat(out_.c_str(), &info) != 0) return std::nullopt;
@@ -443,8 +453,9 @@ void export_project(const store::Project& project, const Format& format, const f
         const fs::path project_dir = fs::weakly_canonical(fs::absolute(project.dir()), ec);
         const fs::path relative = project_dir.lexically_relative(fs::weakly_canonical(target, ec));
         if (!relative.empty() && *relative.begin() != "..")
-            fail(out, "holds the project being exported; an export replaces its folder whole: "
-                      "export to a folder outside the project");
+            fail(out,
+                 "holds the project being exported; an export replaces its folder whole: "
+                 "export to a folder outside the project");
     }
     Stage stage(target);
     try {

@@ -74,10 +74,14 @@ std::string dataset_name(const v1::Item& item) {
     const std::string uri = media_uri(item);
     std::string_view name = uri;
     while (true) {
-        if (name.starts_with("/")) name.remove_prefix(1);
-        else if (name.starts_with("./")) name.remove_prefix(2);
-        else if (name.starts_with("../")) name.remove_prefix(3);
-        else break;
+        if (name.starts_with("/"))
+            name.remove_prefix(1);
+        else if (name.starts_with("./"))
+            name.remove_prefix(2);
+        else if (name.starts_with("../"))
+            name.remove_prefix(3);
+        else
+            break;
     }
     return std::string(name);
 }
@@ -95,8 +99,8 @@ void copy_media(const ItemSource& source, const v1::Item& item, const fs::path& 
     fs::create_directories(to.parent_path(), ec);
     if (ec) fail(to.parent_path(), fmt::format("cannot create the folder: {}", ec.message()));
     if (!fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec) || ec)
-        fail(to, fmt::format("cannot copy the media file {}: {}", from.generic_string(),
-                             ec.message()));
+        fail(to,
+             fmt::format("cannot copy the media file {}: {}", from.generic_string(), ec.message()));
 }
 
 void write_output_file(const fs::path& path, std::string_view contents) {

@@ -49,14 +49,14 @@ void copy_media(const ItemSource& source, const v1::Item& item, const std::files
 
 /// The files an export has placed so far, so that two items never share one.
 class OutputFiles {
-  public:
+public:
     /// `kind` names such a file in errors ("VOC file"); it must outlive this object.
     explicit OutputFiles(std::string_view kind) : kind_(kind) {}
     /// Records `relative` as the file of media `uri`; throws Error naming `uri`
     /// when another URI has it already.
     void claim(const std::filesystem::path& relative, const std::string& uri);
 
-  private:
+private:
     std::string_view kind_;
     std::map<std::filesystem::path, std::string> uri_of_;
 };

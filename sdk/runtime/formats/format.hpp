@@ -99,13 +99,14 @@ struct WriteOptions {
 
 /// A setting a format accepts on the command line, as `--NAME VALUE`.
 struct FormatOption {
-    std::string_view name;                   ///< "voc-origin"
-    std::vector<std::string_view> values;    ///< the values allowed; the first is the default
-    std::string_view help;                   ///< one line for `tessera formats`
+    std::string_view name;                 ///< "voc-origin"
+    std::vector<std::string_view> values;  ///< the values allowed; the first is the default
+    std::string_view help;                 ///< one line for `tessera formats`
 };
 
 /// Reads `input` (a file or folder) into a Dataset.
-using ReadFn = std::function<Dataset(const std::filesystem::path& input, const ReadOptions& options)>;
+using ReadFn =
+    std::function<Dataset(const std::filesystem::path& input, const ReadOptions& options)>;
 /// Writes every item of `source` under `out`.
 using WriteFn = std::function<void(const ItemSource& source, const std::filesystem::path& out,
                                    const WriteOptions& options)>;

@@ -41,7 +41,8 @@ std::optional<Bounds> mask_bounds(const v1::Mask& mask) {
         if (foreground && run > 0) {
             // Column-major: index = column * height + row.
             const std::uint64_t first = pos, last = pos + run - 1;
-            const double col0 = static_cast<double>(first / h), col1 = static_cast<double>(last / h);
+            const double col0 = static_cast<double>(first / h),
+                         col1 = static_cast<double>(last / h);
             if (col0 == col1) {
                 grow(b, col0, static_cast<double>(first % h));
                 grow(b, col1 + 1, static_cast<double>(last % h) + 1);
@@ -121,12 +122,16 @@ std::optional<Bounds> bounds_of(const v1::Annotation& a) {
             for (const v1::Point2& p : corners_of(*a.geometry_as_RotatedBox()))
                 grow(b, p.x(), p.y());
             break;
-        case v1::Geometry::Polygon: grow(b, a.geometry_as_Polygon()); break;
+        case v1::Geometry::Polygon:
+            grow(b, a.geometry_as_Polygon());
+            break;
         case v1::Geometry::MultiPolygon:
             if (const auto* parts = a.geometry_as_MultiPolygon()->polygons())
                 for (const v1::Polygon* p : *parts) grow(b, p);
             break;
-        case v1::Geometry::Polyline: grow(b, a.geometry_as_Polyline()->points()); break;
+        case v1::Geometry::Polyline:
+            grow(b, a.geometry_as_Polyline()->points());
+            break;
         case v1::Geometry::Keypoints: {
             const auto* k = a.geometry_as_Keypoints();
             if (k->points() == nullptr) break;
@@ -147,8 +152,11 @@ std::optional<Bounds> bounds_of(const v1::Annotation& a) {
             grow(b, c->center()->x() + c->radius(), c->center()->y() + c->radius());
             break;
         }
-        case v1::Geometry::Mask: b = mask_bounds(*a.geometry_as_Mask()); break;
-        default: break;
+        case v1::Geometry::Mask:
+            b = mask_bounds(*a.geometry_as_Mask());
+            break;
+        default:
+            break;
     }
     return b;
 }
@@ -157,11 +165,13 @@ double area_of(const v1::Annotation& a) {
     switch (a.geometry_type()) {
         case v1::Geometry::Box: {
             const auto* box = a.geometry_as_Box();
-            return std::max(0.0, box->right() - box->left()) * std::max(0.0, box->bottom() - box->top());
+            return std::max(0.0, box->right() - box->left()) *
+                   std::max(0.0, box->bottom() - box->top());
         }
         case v1::Geometry::RotatedBox:
             return a.geometry_as_RotatedBox()->width() * a.geometry_as_RotatedBox()->height();
-        case v1::Geometry::Polygon: return polygon_area(a.geometry_as_Polygon());
+        case v1::Geometry::Polygon:
+            return polygon_area(a.geometry_as_Polygon());
         case v1::Geometry::MultiPolygon: {
             double area = 0;
             if (const auto* parts = a.geometry_as_MultiPolygon()->polygons())
@@ -182,7 +192,8 @@ double area_of(const v1::Annotation& a) {
                 }
             return area;
         }
-        default: return 0;
+        default:
+            return 0;
     }
 }
 

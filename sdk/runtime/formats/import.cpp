@@ -32,7 +32,8 @@ public:
     explicit ItemMatcher(const store::Project& project) {
         for (store::ItemSummary& item : project.items()) {
             const std::size_t slash = item.uri.rfind('/');
-            const std::string base = slash == std::string::npos ? item.uri : item.uri.substr(slash + 1);
+            const std::string base =
+                slash == std::string::npos ? item.uri : item.uri.substr(slash + 1);
             by_uri_.emplace(item.uri, item.id);
             by_base_.emplace(base, std::move(item.uri));
         }
@@ -53,9 +54,10 @@ public:
         for (auto it = first; it != last; ++it)
             if (it->second.ends_with("/" + name)) hits.push_back(&it->second);
         if (hits.size() > 1)
-            throw Error(fmt::format("'{}' matches {} project items ({}, {}, ...); name the media "
-                                    "file by a longer path",
-                                    name, hits.size(), *hits[0], *hits[1]));
+            throw Error(
+                fmt::format("'{}' matches {} project items ({}, {}, ...); name the media "
+                            "file by a longer path",
+                            name, hits.size(), *hits[0], *hits[1]));
         if (hits.empty()) return std::nullopt;
         return exact(*hits[0]);
     }
@@ -154,13 +156,14 @@ store::Transaction begin_import(store::Project& project) {
 /// file item keeps its metadata (lent to the new item), so that an import can
 /// start over from it.
 // Ends an import: one journal entry saying what it did, then the commit.
-void commit_import(store::Transaction& tx, const std::string& author, std::int64_t now, std::string_view source,
-                   std::size_t items, const ImportSummary& summary) {
+void commit_import(store::Transaction& tx, const std::string& author, std::int64_t now,
+                   std::string_view source, std::size_t items, const ImportSummary& summary) {
     v1::EditBatchT note;
     note.author = author;
     note.time = now;
-    note.comment = fmt::format("import {}: {} items ({} new), {} annotations, {} classes added", source, items,
-                               summary.items_created, summary.annotations, summary.classes_added);
+    note.comment =
+        fmt::format("import {}: {} items ({} new), {} annotations, {} classes added", source, items,
+                    summary.items_created, summary.annotations, summary.classes_added);
     flatbuffers::FlatBufferBuilder fbb;
     fbb.Finish(v1::EditBatch::Pack(fbb, &note), v1::EditBatchIdentifier());
     tx.append_journal({fbb.GetBufferPointer(), fbb.GetSize()});
@@ -171,8 +174,10 @@ store::ItemId add_item(store::Transaction& tx, const std::string& uri, ImportedI
     v1::ItemT item;
     item.media = std::make_unique<v1::MediaT>(source.media);
     item.media->uri = uri;
-    if (item.media->kind == v1::MediaKind::Unknown) item.media->kind = media::media_kind_from_extension(uri);
-    if (!source.media_path.empty() && item.media->kind == v1::MediaKind::Image && item.media->width == 0)
+    if (item.media->kind == v1::MediaKind::Unknown)
+        item.media->kind = media::media_kind_from_extension(uri);
+    if (!source.media_path.empty() && item.media->kind == v1::MediaKind::Image &&
+        item.media->width == 0)
         if (const auto header = media::read_image_header(source.media_path)) {
             item.media->width = header->width;
             item.media->height = header->height;
@@ -200,8 +205,9 @@ void update_matched_item(const store::Project& project, store::Transaction& tx, 
     bool changed = false;
     for (const auto& kv : source.metadata) {
         if (!kv) continue;
-        const auto it = std::find_if(item.metadata.begin(), item.metadata.end(),
-                                     [&](const auto& mine) { return mine && mine->key == kv->key; });
+        const auto it =
+            std::find_if(item.metadata.begin(), item.metadata.end(),
+                         [&](const auto& mine) { return mine && mine->key == kv->key; });
         if (it == item.metadata.end()) {
             item.metadata.push_back(std::make_unique<v1::KeyValueT>(*kv));
             changed = true;
@@ -217,8 +223,8 @@ void update_matched_item(const store::Project& project, store::Transaction& tx, 
     };
     take(item.subset, source.subset);
     take(item.name, source.name);
-    if (item.media && item.media->width == 0 && item.media->height == 0 && source.media.width != 0 &&
-        source.media.height != 0) {
+    if (item.media && item.media->width == 0 && item.media->height == 0 &&
+        source.media.width != 0 && source.media.height != 0) {
         item.media->width = source.media.width;
         item.media->height = source.media.height;
         changed = true;
@@ -545,7 +551,7 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
     ImportSummary summary;
     ItemMatcher matcher(project);
     struct Target {
-        store::ItemId id = 0;           // 0 = to be created
+        store::ItemId id = 0;  // 0 = to be created
         std::string uri;
         ImportedItem* first = nullptr;  // the only file item naming it
     };
@@ -554,8 +560,9 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
     std::unordered_map<std::string, std::size_t> target_of_uri;
     for (std::size_t i = 0; i < item_count; ++i) {
         ImportedItem& item = items[i];
-        std::string uri = item.media_path.empty() ? std::filesystem::path(item.name).generic_string()
-                                                  : project_uri(project, item.media_path);
+        std::string uri = item.media_path.empty()
+                              ? std::filesystem::path(item.name).generic_string()
+                              : project_uri(project, item.media_path);
         std::optional<store::ItemId> id;
         try {
             id = item.media_path.empty() ? matcher.by_suffix(uri) : matcher.exact(uri);
@@ -678,7 +685,8 @@ std::optional<ImportSummary> stream_import(store::Project& project, Pipe& pipe,
 std::string project_uri(const store::Project& project, const std::filesystem::path& media_path) {
     std::error_code ec;
     const auto media = std::filesystem::weakly_canonical(std::filesystem::absolute(media_path), ec);
-    const auto root = std::filesystem::weakly_canonical(std::filesystem::absolute(project.dir()), ec);
+    const auto root =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(project.dir()), ec);
     return media.lexically_relative(root).generic_string();
 }
 
@@ -696,7 +704,7 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     // Resolve every file item to a project item (existing or new) before writing.
     ItemMatcher matcher(project);
     struct Target {
-        store::ItemId id = 0;                // 0 = to be created
+        store::ItemId id = 0;  // 0 = to be created
         std::string uri;
         ImportedItem* first = nullptr;       // the file item that creates it
         std::vector<ImportedItem*> sources;  // all file items naming it
@@ -708,8 +716,9 @@ ImportSummary import_dataset(store::Project& project, Dataset& dataset, std::str
     std::size_t annotation_count = 0;
     for (ImportedItem& item : dataset.items) {
         annotation_count += item.annotations.size();
-        std::string uri = item.media_path.empty() ? std::filesystem::path(item.name).generic_string()
-                                                  : project_uri(project, item.media_path);
+        std::string uri = item.media_path.empty()
+                              ? std::filesystem::path(item.name).generic_string()
+                              : project_uri(project, item.media_path);
         // A media file found on disk is that file: matched by its path only, so
         // val/images/x.png never lands on an item train/images/x.png.
         std::optional<store::ItemId> id;

@@ -10,7 +10,7 @@ namespace tessera::formats {
 namespace {
 
 class Checker {
-  public:
+public:
     explicit Checker(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
     bool document() {
@@ -20,7 +20,7 @@ class Checker {
         return p_ == end_;
     }
 
-  private:
+private:
     // simdjson's readers stop at 1024 levels; leave room for the document around the value.
     static constexpr int max_depth = 1000;
 

@@ -12,7 +12,8 @@
 namespace tessera::formats {
 
 JsonText::JsonText(std::filesystem::path path)
-    : path_(std::move(path)), file_(std::make_unique<const MappedFile>(path_, simdjson::SIMDJSON_PADDING)) {}
+    : path_(std::move(path)),
+      file_(std::make_unique<const MappedFile>(path_, simdjson::SIMDJSON_PADDING)) {}
 
 JsonText::JsonText(std::filesystem::path path, std::string_view text)
     : path_(std::move(path)), copy_(text) {}
@@ -31,20 +32,38 @@ void JsonText::fail_simdjson(const char* location, simdjson::error_code error,
                              std::string_view context) const {
     std::string_view expected;
     switch (error) {
-        case simdjson::INCORRECT_TYPE: expected = "a value of another type"; break;
-        case simdjson::NUMBER_ERROR: expected = "a valid number"; break;
-        case simdjson::NUMBER_OUT_OF_RANGE: expected = "a number in range"; break;
-        case simdjson::NO_SUCH_FIELD: expected = "a required field"; break;
+        case simdjson::INCORRECT_TYPE:
+            expected = "a value of another type";
+            break;
+        case simdjson::NUMBER_ERROR:
+            expected = "a valid number";
+            break;
+        case simdjson::NUMBER_OUT_OF_RANGE:
+            expected = "a number in range";
+            break;
+        case simdjson::NO_SUCH_FIELD:
+            expected = "a required field";
+            break;
         case simdjson::TAPE_ERROR:
-        case simdjson::INCOMPLETE_ARRAY_OR_OBJECT: expected = "well-formed JSON"; break;
-        case simdjson::UTF8_ERROR: expected = "valid UTF-8"; break;
+        case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+            expected = "well-formed JSON";
+            break;
+        case simdjson::UTF8_ERROR:
+            expected = "valid UTF-8";
+            break;
         case simdjson::STRING_ERROR:
-        case simdjson::UNCLOSED_STRING: expected = "a well-formed string"; break;
-        case simdjson::EMPTY: expected = "a JSON document, found an empty file"; break;
-        default: expected = "valid JSON"; break;
+        case simdjson::UNCLOSED_STRING:
+            expected = "a well-formed string";
+            break;
+        case simdjson::EMPTY:
+            expected = "a JSON document, found an empty file";
+            break;
+        default:
+            expected = "valid JSON";
+            break;
     }
-    fail(location, fmt::format("{}: expected {} ({})", context, expected,
-                               simdjson::error_message(error)));
+    fail(location,
+         fmt::format("{}: expected {} ({})", context, expected, simdjson::error_message(error)));
 }
 
 const char* location_of(simdjson::ondemand::value& value) {
@@ -70,11 +89,13 @@ simdjson::ondemand::object read_json_object(const JsonText& json, simdjson::onde
     return object;
 }
 
-std::string read_json_string(const JsonText& json, simdjson::ondemand::value& value, std::string_view what) {
+std::string read_json_string(const JsonText& json, simdjson::ondemand::value& value,
+                             std::string_view what) {
     const char* at = location_of(value);
     std::string_view text;
     if (const auto error = value.get_string().get(text)) {
-        if (error == simdjson::INCORRECT_TYPE) json.fail(at, fmt::format("{}: expected a string", what));
+        if (error == simdjson::INCORRECT_TYPE)
+            json.fail(at, fmt::format("{}: expected a string", what));
         json.fail_simdjson(at, error, std::string(what));
     }
     return std::string(text);
@@ -92,21 +113,33 @@ void append_json_string(std::string& out, std::string_view text) {
             if (!step.code)
                 out += "\\ufffd";
             else if (is_control_code_point(*step.code))
-                fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(*step.code));
+                fmt::format_to(std::back_inserter(out), "\\u{:04x}",
+                               static_cast<unsigned>(*step.code));
             else
                 out.append(text.substr(i, step.length));
             i += step.length;
             continue;
         }
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (byte < 0x20 || byte == 0x7F)
-                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(byte));
+                    fmt::format_to(std::back_inserter(out), "\\u{:04x}",
+                                   static_cast<unsigned>(byte));
                 else
                     out.push_back(c);
         }

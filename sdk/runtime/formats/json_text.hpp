@@ -65,8 +65,9 @@ private:
                                            std::string_view what);
 
 /// The object `value` holds; throws Error "file:line:col: PATH: expected an object" otherwise.
-[[nodiscard]] simdjson::ondemand::object read_json_object(const JsonText& json, simdjson::ondemand::value& value,
-                                                         std::string_view path);
+[[nodiscard]] simdjson::ondemand::object read_json_object(const JsonText& json,
+                                                          simdjson::ondemand::value& value,
+                                                          std::string_view path);
 
 /// Calls `each(key, value)` for every field of `object` (found at `at`);
 /// `path` names it in errors.
@@ -75,7 +76,8 @@ void for_each_json_field(const JsonText& json, simdjson::ondemand::object& objec
                          std::string_view path, Each&& each) {
     for (auto field_result : object) {
         simdjson::ondemand::field field;
-        if (const auto error = std::move(field_result).get(field)) json.fail_simdjson(at, error, path);
+        if (const auto error = std::move(field_result).get(field))
+            json.fail_simdjson(at, error, path);
         std::string_view key;
         if (const auto error = field.unescaped_key().get(key))
             json.fail_simdjson(at, error, std::string(path) + ": key");

@@ -30,7 +30,7 @@ struct Loss {
 /// The losses of one import or export. Thread-safe: a reader may note losses on
 /// its own thread while the importer notes others.
 class Losses {
-  public:
+public:
     /// Places kept per kind of loss.
     static constexpr std::size_t kExamples = 3;
 
@@ -46,7 +46,7 @@ class Losses {
     /// The total count over every kind.
     [[nodiscard]] std::uint64_t total() const;
 
-  private:
+private:
     mutable std::mutex mutex_;
     bool strict_;
     std::vector<Loss> losses_;

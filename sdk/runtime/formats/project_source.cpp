@@ -10,7 +10,9 @@ const v1::LabelSchema& ProjectSource::schema() const {
     return *flatbuffers::GetRoot<v1::LabelSchema>(schema_.data());
 }
 
-std::uint64_t ProjectSource::item_count() const { return project_.item_count(); }
+std::uint64_t ProjectSource::item_count() const {
+    return project_.item_count();
+}
 
 std::filesystem::path ProjectSource::media_file(const v1::Item& item) const {
     std::filesystem::path uri = ItemSource::media_file(item);

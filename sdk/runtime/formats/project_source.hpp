@@ -13,8 +13,8 @@ public:
     [[nodiscard]] const v1::LabelSchema& schema() const override;
     [[nodiscard]] std::uint64_t item_count() const override;
     [[nodiscard]] std::filesystem::path media_file(const v1::Item& item) const override;
-    void for_each_item(const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit)
-        const override;
+    void for_each_item(
+        const std::function<void(const v1::Item&, const v1::AnnotationSet&)>& visit) const override;
 
 private:
     const store::Project& project_;

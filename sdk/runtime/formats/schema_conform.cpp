@@ -70,7 +70,8 @@ AttributeConformer::AttributeConformer(const v1::LabelSchemaT& schema) {
     }
 }
 
-std::size_t AttributeConformer::apply(std::vector<std::unique_ptr<v1::AnnotationT>>& annotations) const {
+std::size_t AttributeConformer::apply(
+    std::vector<std::unique_ptr<v1::AnnotationT>>& annotations) const {
     if (!has_attributes_) return 0;  // nothing to fit, e.g. a schema made by earlier imports
     std::size_t converted = 0;
     for (const auto& annotation : annotations) {

@@ -29,7 +29,9 @@ public:
     std::size_t apply(std::vector<std::unique_ptr<v1::AnnotationT>>& annotations) const;
 
     /// True when the schema declares class `label`.
-    [[nodiscard]] bool declares(const std::string& label) const { return by_class_.count(label) != 0; }
+    [[nodiscard]] bool declares(const std::string& label) const {
+        return by_class_.count(label) != 0;
+    }
 
 private:
     using Specs = std::vector<std::unique_ptr<v1::AttributeSpecT>>;

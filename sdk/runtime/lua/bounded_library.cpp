@@ -92,11 +92,13 @@ int insert(lua_State* L) {
     const lua_Integer end = length_of(L, 1, true) + 1;  // first empty slot
     lua_Integer position = end;
     switch (lua_gettop(L)) {
-        case 2: break;
+        case 2:
+            break;
         case 3: {
             position = luaL_checkinteger(L, 2);
             // pos - 1 in [0, end): unsigned, so that a negative pos is refused too
-            luaL_argcheck(L, static_cast<lua_Unsigned>(position) - 1u < static_cast<lua_Unsigned>(end),
+            luaL_argcheck(L,
+                          static_cast<lua_Unsigned>(position) - 1u < static_cast<lua_Unsigned>(end),
                           2, "position out of bounds");
             for (lua_Integer i = end; i > position; --i) {
                 tick(L, end - i + 1);
@@ -105,7 +107,8 @@ int insert(lua_State* L) {
             }
             break;
         }
-        default: return luaL_error(L, "wrong number of arguments to 'insert'");
+        default:
+            return luaL_error(L, "wrong number of arguments to 'insert'");
     }
     lua_seti(L, 1, position);
     return 0;
@@ -117,7 +120,8 @@ int remove(lua_State* L) {
     const lua_Integer size = length_of(L, 1, true);
     lua_Integer position = luaL_optinteger(L, 2, size);
     if (position != size)
-        luaL_argcheck(L, static_cast<lua_Unsigned>(position) - 1u <= static_cast<lua_Unsigned>(size),
+        luaL_argcheck(L,
+                      static_cast<lua_Unsigned>(position) - 1u <= static_cast<lua_Unsigned>(size),
                       2, "position out of bounds");
     lua_geti(L, 1, position);
     for (lua_Integer step = 1; position < size; ++position, ++step) {
@@ -141,11 +145,13 @@ int move(lua_State* L) {
     check_table(L, 1, false);
     check_table(L, target, true);
     if (last >= first) {
-        luaL_argcheck(L, first > 0 || last < LUA_MAXINTEGER + first, 3, "too many elements to move");
+        luaL_argcheck(L, first > 0 || last < LUA_MAXINTEGER + first, 3,
+                      "too many elements to move");
         const lua_Integer count = last - first;  // one less than the number of elements
         if (count >= kMaxMove)
-            return luaL_error(L, "table.move: more than %d elements at once is not allowed in the sandbox",
-                              static_cast<int>(kMaxMove));
+            return luaL_error(
+                L, "table.move: more than %d elements at once is not allowed in the sandbox",
+                static_cast<int>(kMaxMove));
         luaL_argcheck(L, to <= LUA_MAXINTEGER - count, 4, "destination wrap around");
         if (to > last || to <= first || (target != 1 && !lua_compare(L, 1, target, LUA_OPEQ))) {
             for (lua_Integer i = 0; i <= count; ++i) {

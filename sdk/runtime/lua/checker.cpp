@@ -163,7 +163,7 @@ int context_read_only(lua_State* L) {
 }
 
 class LuaChecker final : public qa::ItemChecker {
-  public:
+public:
     LuaChecker(const LuaPlugin& plugin, const qa::RunConfig& config) : plugin_(plugin) {
         context_.config = &config;
         context_.host_bytes = plugin.limits().host_bytes;
@@ -224,7 +224,7 @@ class LuaChecker final : public qa::ItemChecker {
         }
     }
 
-  private:
+private:
     void open() {
         auto sandbox =
             std::make_unique<Sandbox>(std::string(plugin_.plugin_id()), plugin_.limits());
@@ -283,8 +283,8 @@ class LuaChecker final : public qa::ItemChecker {
     std::vector<std::size_t> enabled_;
     Context context_;
     std::unique_ptr<Sandbox> sandbox_;
-    std::unique_ptr<Views> views_;  // destroyed before sandbox_
-    std::vector<int> checks_;       // registry references of each rule's check function
+    std::unique_ptr<Views> views_;     // destroyed before sandbox_
+    std::vector<int> checks_;          // registry references of each rule's check function
     std::vector<int> limit_failures_;  // per enabled rule
 };
 

@@ -91,7 +91,8 @@ std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
                                            Limits limits, PrintFn print) {
     const std::filesystem::path path = dir / file;
     // Only a regular file inside the plugin folder, and not larger than a source can sensibly be.
-    std::string source = RegularFile(path, dir).read_all(kMaxSourceBytes, "a Lua plugin's main file");
+    std::string source =
+        RegularFile(path, dir).read_all(kMaxSourceBytes, "a Lua plugin's main file");
     LuaPluginInfo info;
     info.id = manifest_id;
 
@@ -144,7 +145,8 @@ std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
         if (name.empty()) reader.fail(at, "expected a view id, got an empty string");
         info.views.push_back(std::move(name));
     });
-    return std::make_unique<LuaPlugin>(path, std::move(source), limits, std::move(info), std::move(print));
+    return std::make_unique<LuaPlugin>(path, std::move(source), limits, std::move(info),
+                                       std::move(print));
 }
 
 }  // namespace tessera::lua

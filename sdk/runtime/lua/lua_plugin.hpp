@@ -41,7 +41,7 @@ using PrintFn = std::function<void(std::string_view line)>;
 
 /// A loaded Lua plugin; its QA rules run through make_checker().
 class LuaPlugin final : public qa::RuleProvider {
-  public:
+public:
     /// Use load_lua_plugin().
     LuaPlugin(std::filesystem::path file, std::string source, Limits limits, LuaPluginInfo info,
               PrintFn print = {});
@@ -65,7 +65,7 @@ class LuaPlugin final : public qa::RuleProvider {
     /// Throws Error naming the file.
     void run_init(Sandbox& sandbox) const;
 
-  private:
+private:
     std::filesystem::path file_;
     std::string source_;
     Limits limits_;

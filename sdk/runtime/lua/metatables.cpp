@@ -21,8 +21,9 @@ bool is_mode_key(lua_State* L, int index) {
 }
 
 [[noreturn]] void refuse_mode(lua_State* L) {
-    luaL_error(L, "weak tables (__mode) are not allowed in the sandbox: the collector's work on "
-                  "them cannot be bounded");
+    luaL_error(L,
+               "weak tables (__mode) are not allowed in the sandbox: the collector's work on "
+               "them cannot be bounded");
     __builtin_unreachable();
 }
 
@@ -114,7 +115,8 @@ bool push_plugin_metatable(lua_State* L, int index) {
     return false;
 }
 
-// Pushes field __metatable of the table at the top, raw; returns false (and pushes nothing) when nil.
+// Pushes field __metatable of the table at the top, raw; returns false (and pushes nothing) when
+// nil.
 bool push_protection(lua_State* L) {
     lua_pushliteral(L, "__metatable");
     if (lua_rawget(L, -2) != LUA_TNIL) return true;

@@ -154,8 +154,8 @@ void* Sandbox::allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsiz
             return nullptr;
         }
         // A refused allocation is a Lua error, which try_call reports as the time limit.
-        if (self.call_depth_ > 0 &&
-            (self.time_spent_ || (nsize >= kTimeCheckAllocation && coarse_now() >= self.deadline_))) {
+        if (self.call_depth_ > 0 && (self.time_spent_ || (nsize >= kTimeCheckAllocation &&
+                                                          coarse_now() >= self.deadline_))) {
             self.time_spent_ = true;
             return nullptr;
         }
@@ -277,8 +277,8 @@ void Sandbox::count_hook(lua_State* L, lua_Debug*) {
     Sandbox& self = of(L);
     if (self.time_spent_ || coarse_now() >= self.deadline_) raise_time(L);
     if (self.budget_left_ > 0) {
-        const int step = static_cast<int>(
-            std::min<std::uint64_t>(self.budget_left_, kTimeCheckInstructions));
+        const int step =
+            static_cast<int>(std::min<std::uint64_t>(self.budget_left_, kTimeCheckInstructions));
         self.budget_left_ -= static_cast<std::uint64_t>(step);
         if (step != self.hook_step_) {
             self.hook_step_ = step;
@@ -336,8 +336,8 @@ CallResult Sandbox::try_call(int nargs, int nresults) {
     } else if (time_spent_) {
         result.failure = Failure::Time;
         result.message = time_message_;
-    } else if (status == LUA_ERRMEM || (memory_refused && text != nullptr &&
-                                        std::strcmp(text, "not enough memory") == 0)) {
+    } else if (status == LUA_ERRMEM ||
+               (memory_refused && text != nullptr && std::strcmp(text, "not enough memory") == 0)) {
         result.failure = Failure::Memory;
         result.message = memory_message();
     } else {

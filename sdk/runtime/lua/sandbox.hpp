@@ -47,7 +47,7 @@ struct CallResult {
 
 /// One sandboxed lua_State. Not thread-safe: one per plugin and per worker thread.
 class Sandbox {
-  public:
+public:
     /// Opens a state for plugin `name` (used in log lines). Throws Error if
     /// the state cannot be created within the memory cap.
     explicit Sandbox(std::string name, Limits limits = {});
@@ -94,13 +94,13 @@ class Sandbox {
     /// tables, taking references) are not refused by the memory cap: a refused
     /// allocation outside a protected call would abort the process.
     class HostScope {
-      public:
+    public:
         explicit HostScope(Sandbox& sandbox) : sandbox_(sandbox) { ++sandbox_.host_depth_; }
         ~HostScope() { --sandbox_.host_depth_; }
         HostScope(const HostScope&) = delete;
         HostScope& operator=(const HostScope&) = delete;
 
-      private:
+    private:
         Sandbox& sandbox_;
     };
 
@@ -113,7 +113,7 @@ class Sandbox {
     [[nodiscard]] Views* views() const { return views_; }
     void set_views(Views* views) { views_ = views; }
 
-  private:
+private:
     static void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexcept;
     static void count_hook(lua_State* L, lua_Debug* ar);
     static int require(lua_State* L);

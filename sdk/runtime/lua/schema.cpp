@@ -70,7 +70,7 @@ Enum one_of(const TableReader& reader, int index, const std::string& path,
 
 // Keys of one list (classes of a schema, attributes of a class) must be unique.
 class UniqueKeys {
-  public:
+public:
     explicit UniqueKeys(const TableReader& reader) : reader_(reader) {}
     void add(const std::string& key, const std::string& path) {
         if (!seen_.insert(key).second)
@@ -78,7 +78,7 @@ class UniqueKeys {
     }
     [[nodiscard]] bool contains(const std::string& key) const { return seen_.count(key) != 0; }
 
-  private:
+private:
     const TableReader& reader_;
     std::set<std::string, std::less<>> seen_;
 };

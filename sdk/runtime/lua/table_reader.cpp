@@ -181,7 +181,8 @@ void TableReader::hold(std::size_t bytes, std::string_view path) const {
         held_ += bytes;
         return;
     }
-    fail(path, "a string of " + format_bytes(bytes) + " would take the plugin's text held by the host past its limit of " +
+    fail(path, "a string of " + format_bytes(bytes) +
+                   " would take the plugin's text held by the host past its limit of " +
                    format_bytes(host_bytes_) + " (host_bytes)");
 }
 

@@ -18,13 +18,13 @@ namespace tessera::lua {
 
 /// Restores the stack top on scope exit, also when a read throws half way.
 class StackTop {
-  public:
+public:
     explicit StackTop(lua_State* L) : L_(L), top_(lua_gettop(L)) {}
     ~StackTop() { lua_settop(L_, top_); }
     StackTop(const StackTop&) = delete;
     StackTop& operator=(const StackTop&) = delete;
 
-  private:
+private:
     lua_State* L_;
     int top_;
 };
@@ -33,7 +33,7 @@ class StackTop {
 /// Hold a Sandbox::HostScope while reading. Every string it copies out counts
 /// against `host_bytes` (Limits::host_bytes): past it, the read fails.
 class TableReader {
-  public:
+public:
     TableReader(lua_State* L, std::string file, std::size_t host_bytes)
         : L_(L), file_(std::move(file)), host_bytes_(host_bytes) {}
 
@@ -82,7 +82,7 @@ class TableReader {
     /// The integer at `index` (a float with an integral value counts) or throws.
     [[nodiscard]] lua_Integer to_integer(int index, std::string_view path) const;
 
-  private:
+private:
     /// Counts `bytes` more copied out of Lua; throws past the limit.
     void hold(std::size_t bytes, std::string_view path) const;
 

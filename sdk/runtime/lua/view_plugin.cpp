@@ -7,8 +7,8 @@
 #include <set>
 #include <span>
 
-#include <tessera/cpp/host.hpp>
 #include <tessera/ext/host_project.h>
+#include <tessera/cpp/host.hpp>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"

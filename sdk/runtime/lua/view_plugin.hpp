@@ -43,7 +43,7 @@ namespace tessera::lua {
 /// The tessera.view/1 view of one Lua plugin. [main-thread] for everything;
 /// not movable (the C structs point into it).
 class LuaView {
-  public:
+public:
     /// The view `plugin` declares (its info().view must be set). `host` is the
     /// plugin's tessera_host_t (HostExtensions::host_for(plugin id)), which
     /// must outlive the view: logs go through its tessera.host.log/1, edits
@@ -67,7 +67,7 @@ class LuaView {
     void options(const tessera_host_ui_t& api, tessera_ui_t* ui) noexcept;
     [[nodiscard]] const char* last_error() const noexcept { return last_error_.c_str(); }
 
-  private:
+private:
     // Opens the sandbox and reads the view's functions; throws Error.
     void open();
     // Opens the sandbox if there is none (showing it the open item); false when

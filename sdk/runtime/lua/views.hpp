@@ -17,7 +17,7 @@ namespace tessera::lua {
 /// The item and annotation views of one sandbox. One per Sandbox, which it
 /// registers itself with; must not outlive it.
 class Views {
-  public:
+public:
     explicit Views(Sandbox& sandbox);
     ~Views();
     Views(const Views&) = delete;
@@ -53,7 +53,7 @@ class Views {
     /// Index of the annotation with id `id`, or -1.
     [[nodiscard]] std::int64_t find(std::uint64_t id);
 
-  private:
+private:
     Sandbox& sandbox_;
     Keys* keys_ = nullptr;
     const v1::Item* item_ = nullptr;

@@ -21,12 +21,18 @@ namespace {
 
 using Bytes = std::span<const std::uint8_t>;
 
-std::uint32_t be16(Bytes b, std::size_t at) { return (b[at] << 8) | b[at + 1]; }
+std::uint32_t be16(Bytes b, std::size_t at) {
+    return (b[at] << 8) | b[at + 1];
+}
 std::uint32_t be32(Bytes b, std::size_t at) {
     return (std::uint32_t{b[at]} << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3];
 }
-std::uint32_t le16(Bytes b, std::size_t at) { return b[at] | (b[at + 1] << 8); }
-std::uint32_t le24(Bytes b, std::size_t at) { return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16); }
+std::uint32_t le16(Bytes b, std::size_t at) {
+    return b[at] | (b[at + 1] << 8);
+}
+std::uint32_t le24(Bytes b, std::size_t at) {
+    return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
+}
 std::uint32_t le32(Bytes b, std::size_t at) {
     return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (std::uint32_t{b[at + 3]} << 24);
 }
@@ -35,9 +41,12 @@ bool starts_with(Bytes b, std::string_view magic) {
     return b.size() >= magic.size() && std::memcmp(b.data(), magic.data(), magic.size()) == 0;
 }
 
-std::optional<ImageHeader> sized(std::string_view format, std::uint64_t width, std::uint64_t height) {
-    if (width == 0 || height == 0 || width > kMaxImageSide || height > kMaxImageSide) return std::nullopt;
-    return ImageHeader{format, static_cast<std::uint32_t>(width), static_cast<std::uint32_t>(height)};
+std::optional<ImageHeader> sized(std::string_view format, std::uint64_t width,
+                                 std::uint64_t height) {
+    if (width == 0 || height == 0 || width > kMaxImageSide || height > kMaxImageSide)
+        return std::nullopt;
+    return ImageHeader{format, static_cast<std::uint32_t>(width),
+                       static_cast<std::uint32_t>(height)};
 }
 
 std::optional<ImageHeader> png(Bytes b) {
@@ -62,8 +71,8 @@ std::optional<ImageHeader> jpeg(Bytes b) {
         if (marker == 0xD9 || marker == 0xDA) return std::nullopt;  // EOI or scan before any SOF
         const std::uint32_t length = be16(b, at + 2);
         if (length < 2) return std::nullopt;
-        const bool is_sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                            marker != 0xCC;
+        const bool is_sof =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
         if (is_sof) {
             if (at + 9 > b.size() || length < 7) return std::nullopt;
             return sized("jpeg", be16(b, at + 7), be16(b, at + 5));
@@ -132,7 +141,8 @@ std::optional<ImageHeader> parse_image_header(std::span<const std::uint8_t> byte
     if (starts_with(bytes, "BM")) return bmp(bytes);
     if (starts_with(bytes, "GIF87a") || starts_with(bytes, "GIF89a")) return gif(bytes);
     if (starts_with(bytes, "RIFF")) return webp(bytes);
-    if (bytes.size() >= 8 && (starts_with(bytes, "II*\0") || starts_with(bytes, "MM\0*"))) return tiff(bytes);
+    if (bytes.size() >= 8 && (starts_with(bytes, "II*\0") || starts_with(bytes, "MM\0*")))
+        return tiff(bytes);
     return std::nullopt;
 }
 
@@ -150,23 +160,24 @@ std::optional<ImageHeader> read_image_header(const std::filesystem::path& path) 
 
 v1::MediaKind media_kind_from_extension(const std::filesystem::path& path) {
     std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     static constexpr std::array<std::pair<std::string_view, v1::MediaKind>, 30> kinds{{
-        {".jpg", v1::MediaKind::Image},   {".jpeg", v1::MediaKind::Image},
-        {".png", v1::MediaKind::Image},   {".bmp", v1::MediaKind::Image},
-        {".gif", v1::MediaKind::Image},   {".webp", v1::MediaKind::Image},
-        {".tif", v1::MediaKind::Image},   {".tiff", v1::MediaKind::Image},
-        {".mp4", v1::MediaKind::Video},   {".mov", v1::MediaKind::Video},
-        {".mkv", v1::MediaKind::Video},   {".avi", v1::MediaKind::Video},
-        {".webm", v1::MediaKind::Video},  {".wav", v1::MediaKind::Audio},
-        {".flac", v1::MediaKind::Audio},  {".mp3", v1::MediaKind::Audio},
-        {".ogg", v1::MediaKind::Audio},   {".m4a", v1::MediaKind::Audio},
-        {".txt", v1::MediaKind::Text},    {".md", v1::MediaKind::Text},
+        {".jpg", v1::MediaKind::Image},      {".jpeg", v1::MediaKind::Image},
+        {".png", v1::MediaKind::Image},      {".bmp", v1::MediaKind::Image},
+        {".gif", v1::MediaKind::Image},      {".webp", v1::MediaKind::Image},
+        {".tif", v1::MediaKind::Image},      {".tiff", v1::MediaKind::Image},
+        {".mp4", v1::MediaKind::Video},      {".mov", v1::MediaKind::Video},
+        {".mkv", v1::MediaKind::Video},      {".avi", v1::MediaKind::Video},
+        {".webm", v1::MediaKind::Video},     {".wav", v1::MediaKind::Audio},
+        {".flac", v1::MediaKind::Audio},     {".mp3", v1::MediaKind::Audio},
+        {".ogg", v1::MediaKind::Audio},      {".m4a", v1::MediaKind::Audio},
+        {".txt", v1::MediaKind::Text},       {".md", v1::MediaKind::Text},
         {".pcd", v1::MediaKind::PointCloud}, {".ply", v1::MediaKind::PointCloud},
         {".las", v1::MediaKind::PointCloud}, {".laz", v1::MediaKind::PointCloud},
         {".bin", v1::MediaKind::PointCloud}, {".dcm", v1::MediaKind::Volume},
-        {".nii", v1::MediaKind::Volume},  {".nrrd", v1::MediaKind::Volume},
-        {".mha", v1::MediaKind::Volume},  {".mhd", v1::MediaKind::Volume},
+        {".nii", v1::MediaKind::Volume},     {".nrrd", v1::MediaKind::Volume},
+        {".mha", v1::MediaKind::Volume},     {".mhd", v1::MediaKind::Volume},
     }};
     for (const auto& [e, kind] : kinds)
         if (ext == e) return kind;

@@ -44,7 +44,7 @@ using LogFn = std::function<void(tessera_log_level_t level, std::string_view plu
 
 /// The host side of the ABI for every native plugin of one host.
 class HostExtensions {
-  public:
+public:
     /// `name`, `version` and `sdk_version` are what plugins read from tessera_host_t.
     explicit HostExtensions(std::string name = "tessera", std::string version = "0.1.0",
                             tessera_version_t sdk_version = TESSERA_VERSION_INIT);
@@ -91,7 +91,7 @@ class HostExtensions {
 
     struct PluginHost;
 
-  private:
+private:
     std::string name_;
     std::string version_;
     tessera_version_t sdk_version_;

@@ -165,7 +165,8 @@ const PluginRecord& PluginHost::add_builtin(BuiltinPlugin plugin) {
 }
 
 const PluginRecord* PluginHost::screen(PluginRecord& record) {
-    if (const PluginRecord* first = find(record.id); first != nullptr && first->state == State::Loaded)
+    if (const PluginRecord* first = find(record.id);
+        first != nullptr && first->state == State::Loaded)
         return &refuse(std::move(record),
                        fmt::format("duplicate id {}, already loaded {}", record.id, where(*first)));
     if (options_.disabled.count(record.id) == 0) return nullptr;
@@ -214,7 +215,8 @@ const PluginRecord& PluginHost::load_folder(const std::filesystem::path& dir, Or
     if (const PluginRecord* screened = screen(record)) return *screened;
     // Native code runs with the user's rights: a project does not bring it in
     // unless the user said so. Refused before dlopen(), so no constructor runs.
-    if (manifest.kind == Kind::Native && origin == Origin::Project && !options_.allow_project_native) {
+    if (manifest.kind == Kind::Native && origin == Origin::Project &&
+        !options_.allow_project_native) {
         awaiting_permission_.insert(records_.size());
         return refuse(std::move(record),
                       fmt::format("native plugin in the project's plugins folder, not loaded: "

@@ -137,7 +137,7 @@ struct Contribution {
 /// Every plugin of one host. [main-thread]: load and register from one
 /// thread; the accessors may then be read from any thread while nothing loads.
 class PluginHost {
-  public:
+public:
     /// `host_name` and `host_version` are what native plugins read from tessera_host_t.
     explicit PluginHost(LoadOptions options = {}, std::string host_name = "tessera",
                         std::string host_version = "0.1.0");
@@ -182,7 +182,7 @@ class PluginHost {
     /// Views of loaded plugins, in load order.
     [[nodiscard]] std::span<const ViewRecord> views() const { return views_; }
 
-  private:
+private:
     PluginRecord& refuse(PluginRecord record, std::string reason);
     // Refuses a duplicate id or records a disabled plugin and returns that
     // record; nullptr when loading may go on.

@@ -19,7 +19,7 @@ namespace tessera::plugins {
 /// A dlopen()ed library whose entry init() succeeded: deinit() and dlclose()
 /// on destruction.
 class NativeLibrary {
-  public:
+public:
     NativeLibrary(void* handle, std::shared_ptr<HostExtensions> host)
         : handle_(handle), host_(std::move(host)) {}
     ~NativeLibrary() {
@@ -38,7 +38,7 @@ class NativeLibrary {
     const tessera_plugin_entry_t* entry_ = nullptr;
     bool initialized_ = false;
 
-  private:
+private:
     void* handle_;
     std::shared_ptr<HostExtensions> host_;  // plugins may log until deinit()
 };

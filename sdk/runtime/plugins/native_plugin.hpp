@@ -53,7 +53,7 @@ class NativeLibrary;
 /// the instance, then (once no other instance uses it) calls the library's
 /// deinit() and unloads it.
 class NativePlugin {
-  public:
+public:
     NativePlugin(std::shared_ptr<NativeLibrary> library, const tessera_plugin_t* plugin,
                  std::string id);
     ~NativePlugin();
@@ -71,7 +71,7 @@ class NativePlugin {
     /// "(no reason given)" when last_error() is empty, else ": " + last_error().
     [[nodiscard]] std::string quoted_last_error() const;
 
-  private:
+private:
     std::shared_ptr<NativeLibrary> library_;
     const tessera_plugin_t* plugin_;
     std::string id_;

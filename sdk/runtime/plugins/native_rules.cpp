@@ -18,7 +18,7 @@ namespace tessera::plugins {
 namespace {
 
 class NativeRules final : public qa::RuleProvider {
-  public:
+public:
     NativeRules(std::shared_ptr<NativePlugin> plugin, const tessera_plugin_qa_rules_t& ext,
                 std::shared_ptr<HostExtensions> host);
 
@@ -34,7 +34,7 @@ class NativeRules final : public qa::RuleProvider {
     const NativePlugin& plugin() const { return *plugin_; }
     const tessera_plugin_qa_rules_t& ext() const { return ext_; }
 
-  private:
+private:
     std::shared_ptr<NativePlugin> plugin_;
     const tessera_plugin_qa_rules_t& ext_;
     std::shared_ptr<HostExtensions> host_;
@@ -138,7 +138,7 @@ void TESSERA_ABI rule_failed(const tessera_qa_context_t* context, const char* ru
 }
 
 class NativeChecker final : public qa::ItemChecker {
-  public:
+public:
     NativeChecker(const NativeRules& rules, const qa::RunConfig& config)
         : rules_(rules), config_(config) {}
 
@@ -180,7 +180,7 @@ class NativeChecker final : public qa::ItemChecker {
             for (const qa::RuleInfo& rule : rules_.rules()) findings.rule_failed(rule.id, failure);
     }
 
-  private:
+private:
     const NativeRules& rules_;
     const qa::RunConfig& config_;
     std::set<std::string, std::less<>> warned_;

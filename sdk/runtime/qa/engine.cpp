@@ -46,7 +46,8 @@ RuleSet::RuleSet(std::vector<const RuleProvider*> providers, RuleSettings settin
     for (const RuleProvider* provider : providers_) {
         plugin_ids.insert(provider->plugin_id());
         for (const RuleInfo& info : provider->rules()) {
-            const auto [at, fresh] = rules_.try_emplace(info.id, Rule{provider, info.default_severity});
+            const auto [at, fresh] =
+                rules_.try_emplace(info.id, Rule{provider, info.default_severity});
             if (!fresh)
                 throw Error(fmt::format("QA rule \"{}\" is offered by both plugin {} and plugin {}",
                                         info.id, at->second.provider->plugin_id(),
@@ -123,18 +124,25 @@ public:
     void report(std::string_view rule, std::span<const std::uint64_t> annotations,
                 std::string_view message, std::string_view fix) override {
         if (rules_.provider_of(rule) != provider_) {
-            rule_failed(rule, fmt::format("plugin {} reported a finding of a rule it does not offer",
-                                          provider_->plugin_id()));
+            rule_failed(rule,
+                        fmt::format("plugin {} reported a finding of a rule it does not offer",
+                                    provider_->plugin_id()));
             return;
         }
         if (!rules_.enabled(rule)) return;  // a provider may run disabled rules anyway
-        out_->push_back(Finding{std::string(rule), rules_.severity(rule), item_,
-                                {annotations.begin(), annotations.end()}, std::string(message),
+        out_->push_back(Finding{std::string(rule),
+                                rules_.severity(rule),
+                                item_,
+                                {annotations.begin(), annotations.end()},
+                                std::string(message),
                                 std::string(fix)});
     }
 
     void rule_failed(std::string_view rule, std::string_view message) override {
-        out_->push_back(Finding{std::string(rule), Severity::Error, item_, {},
+        out_->push_back(Finding{std::string(rule),
+                                Severity::Error,
+                                item_,
+                                {},
                                 fmt::format("rule {} failed on item {}: {}", rule, item_, message),
                                 {}});
     }
@@ -159,9 +167,13 @@ Checker::Checker(const RuleSet& rules) : rules_(rules), sink_(std::make_unique<S
                 const std::string what = what_of(std::current_exception());
                 for (const RuleInfo& info : provider->rules())
                     if (rules.enabled(info.id))
-                        setup_failures_.push_back(Finding{
-                            info.id, Severity::Error, 0, {},
-                            fmt::format("rule {} failed to start: {}", info.id, what), {}});
+                        setup_failures_.push_back(
+                            Finding{info.id,
+                                    Severity::Error,
+                                    0,
+                                    {},
+                                    fmt::format("rule {} failed to start: {}", info.id, what),
+                                    {}});
             }
         }
         checkers_.push_back(std::move(checker));
@@ -218,7 +230,8 @@ struct Batch {
 class Pipeline {
 public:
     Pipeline(const RuleSet& rules, std::span<const std::uint8_t> schema, unsigned threads)
-        : rules_(rules), schema_bytes_(schema),
+        : rules_(rules),
+          schema_bytes_(schema),
           schema_(flatbuffers::GetRoot<v1::LabelSchema>(schema.data())),
           max_in_flight_(threads * 4) {
         // A std::thread that is still joinable when destroyed calls std::terminate,
@@ -319,14 +332,14 @@ private:
             const auto* item = flatbuffers::GetRoot<v1::Item>(buffers.item.data());
             const auto* set = flatbuffers::GetRoot<v1::AnnotationSet>(buffers.annotations.data());
             const std::size_t before = batch.findings.size();
-            checker.check(ItemInput{schema_bytes_, buffers.item, buffers.annotations, *schema_,
-                                    *item, *set},
-                          batch.findings);
+            checker.check(
+                ItemInput{schema_bytes_, buffers.item, buffers.annotations, *schema_, *item, *set},
+                batch.findings);
             if (set->annotations()) batch.annotations += set->annotations()->size();
             if (batch.findings.size() != before) {
                 const auto* media = item->media();
-                batch.uris.emplace_back(item->id(), media && media->uri() ? media->uri()->str()
-                                                                          : std::string());
+                batch.uris.emplace_back(
+                    item->id(), media && media->uri() ? media->uri()->str() : std::string());
             }
             buffers = {};  // free the buffers early
         }

@@ -8,9 +8,12 @@ namespace tessera::qa {
 
 std::string_view severity_name(Severity severity) {
     switch (severity) {
-        case Severity::Error: return "error";
-        case Severity::Warning: return "warning";
-        case Severity::Info: return "info";
+        case Severity::Error:
+            return "error";
+        case Severity::Warning:
+            return "warning";
+        case Severity::Info:
+            return "info";
     }
     return "error";
 }
@@ -35,9 +38,15 @@ Report build_report(const RunTotals& totals, const std::vector<Finding>& finding
                                                   finding.item, annotations,
                                                   finding.message.c_str(), finding.fix.c_str()));
         switch (finding.severity) {
-            case Severity::Error: ++report.errors; break;
-            case Severity::Warning: ++report.warnings; break;
-            case Severity::Info: ++report.infos; break;
+            case Severity::Error:
+                ++report.errors;
+                break;
+            case Severity::Warning:
+                ++report.warnings;
+                break;
+            case Severity::Info:
+                ++report.infos;
+                break;
         }
     }
     const auto rules = builder.CreateVectorOfStrings(totals.rules);
@@ -45,7 +54,8 @@ Report build_report(const RunTotals& totals, const std::vector<Finding>& finding
     builder.Finish(v1::CreateQaReport(builder, totals.time, rules, totals.items_checked,
                                       totals.annotations_checked, all),
                    v1::QaReportIdentifier());
-    report.buffer.assign(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize());
+    report.buffer.assign(builder.GetBufferPointer(),
+                         builder.GetBufferPointer() + builder.GetSize());
     report.uris = std::move(uris);
     return report;
 }
@@ -76,8 +86,8 @@ std::string report_json(const Report& report) {
     fmt::format_to(std::back_inserter(out),
                    "],\n  \"items_checked\": {},\n  \"annotations_checked\": {},\n"
                    "  \"errors\": {},\n  \"warnings\": {},\n  \"infos\": {},\n  \"findings\": [",
-                   root.items_checked(), root.annotations_checked(), report.errors,
-                   report.warnings, report.infos);
+                   root.items_checked(), root.annotations_checked(), report.errors, report.warnings,
+                   report.infos);
     const auto* findings = root.findings();
     const flatbuffers::uoffset_t count = findings ? findings->size() : 0;
     for (flatbuffers::uoffset_t i = 0; i < count; ++i) {

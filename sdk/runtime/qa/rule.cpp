@@ -16,8 +16,8 @@ double RunConfig::number(std::string_view rule, std::string_view key, double fal
     const char* end = text->data() + text->size();
     const auto [at, error] = std::from_chars(text->data(), end, value);
     if (error != std::errc() || at != end || !std::isfinite(value))
-        throw Error(fmt::format("rule {}: parameter \"{}\" is \"{}\", expected a number", rule,
-                                key, *text));
+        throw Error(fmt::format("rule {}: parameter \"{}\" is \"{}\", expected a number", rule, key,
+                                *text));
     return value;
 }
 

@@ -99,7 +99,8 @@ public:
     [[nodiscard]] virtual std::span<const RuleInfo> rules() const = 0;
     /// A checker for one worker thread. May throw Error (the provider is then
     /// reported as failed for the run).
-    [[nodiscard]] virtual std::unique_ptr<ItemChecker> make_checker(const RunConfig& config) const = 0;
+    [[nodiscard]] virtual std::unique_ptr<ItemChecker> make_checker(
+        const RunConfig& config) const = 0;
 };
 
 }  // namespace tessera::qa

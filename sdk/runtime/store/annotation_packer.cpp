@@ -15,9 +15,9 @@ flatbuffers::Offset<v1::Provenance> AnnotationPacker::provenance(const v1::Prove
     if (p == nullptr) return 0;
     if (last_provenance_ != nullptr && *last_provenance_ == *p) return last_provenance_offset_;
     last_provenance_ = p;
-    last_provenance_offset_ = v1::CreateProvenance(builder_, shared(p->author), p->created,
-                                                   p->modified, p->source, shared(p->model),
-                                                   p->confidence);
+    last_provenance_offset_ =
+        v1::CreateProvenance(builder_, shared(p->author), p->created, p->modified, p->source,
+                             shared(p->model), p->confidence);
     return last_provenance_offset_;
 }
 
@@ -29,10 +29,12 @@ flatbuffers::Offset<v1::Annotation> AnnotationPacker::pack(const v1::AnnotationT
         packed.reserve(a.attributes.size());
         for (const auto& attr : a.attributes) {
             if (!attr) continue;
-            flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>> strings = 0;
+            flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>>
+                strings = 0;
             if (!attr->strings.empty()) {
                 std::vector<flatbuffers::Offset<flatbuffers::String>> values;
-                for (const std::string& s : attr->strings) values.push_back(b.CreateSharedString(s));
+                for (const std::string& s : attr->strings)
+                    values.push_back(b.CreateSharedString(s));
                 strings = b.CreateVector(values);
             }
             packed.push_back(v1::CreateAttribute(b, shared(attr->key), attr->type, attr->bool_value,
@@ -52,7 +54,8 @@ flatbuffers::Offset<v1::Annotation> AnnotationPacker::pack(const v1::AnnotationT
     if (!a.metadata.empty()) {
         std::vector<flatbuffers::Offset<v1::KeyValue>> packed;
         for (const auto& kv : a.metadata)
-            if (kv) packed.push_back(v1::CreateKeyValue(b, shared(kv->key), b.CreateString(kv->value)));
+            if (kv)
+                packed.push_back(v1::CreateKeyValue(b, shared(kv->key), b.CreateString(kv->value)));
         metadata = b.CreateVector(packed);
     }
     const auto geometry = a.geometry.Pack(b);
@@ -73,7 +76,8 @@ void finish_annotation_set(flatbuffers::FlatBufferBuilder& builder, std::uint64_
     for (const auto& annotation : set.annotations)
         if (annotation) offsets.push_back(packer.pack(*annotation));
     const auto vector = builder.CreateVector(offsets);
-    v1::FinishAnnotationSetBuffer(builder, v1::CreateAnnotationSet(builder, item, revision, vector));
+    v1::FinishAnnotationSetBuffer(builder,
+                                  v1::CreateAnnotationSet(builder, item, revision, vector));
 }
 
 }  // namespace tessera::store

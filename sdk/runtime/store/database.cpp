@@ -29,35 +29,42 @@ std::string user_message(const std::filesystem::path& path, sqlite3* db, int rc)
         (path.has_parent_path() ? path.parent_path() : std::filesystem::path(".")).generic_string();
     const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     if ((rc & 0xff) == SQLITE_FULL || errno_value == ENOSPC || errno_value == EDQUOT)
-        return fmt::format("the disk is full, nothing was saved; free space on the disk that "
-                           "holds {} and try again",
-                           folder);
+        return fmt::format(
+            "the disk is full, nothing was saved; free space on the disk that "
+            "holds {} and try again",
+            folder);
     switch (rc & 0xff) {
         case SQLITE_READONLY:
-            return fmt::format("cannot write: the database or its folder {} is read-only; "
-                               "commands that change the project need write access to its "
-                               "folder",
-                               folder);
+            return fmt::format(
+                "cannot write: the database or its folder {} is read-only; "
+                "commands that change the project need write access to its "
+                "folder",
+                folder);
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
             return "another program is writing to the project and did not finish within 10 "
                    "seconds; try again when it is done";
         case SQLITE_CORRUPT:
         case SQLITE_NOTADB:
-            return fmt::format("the database is damaged ({}); run `tessera validate` on {} and "
-                               "restore the project folder from a backup",
-                               message, folder);
+            return fmt::format(
+                "the database is damaged ({}); run `tessera validate` on {} and "
+                "restore the project folder from a backup",
+                message, folder);
         case SQLITE_IOERR:
-            return fmt::format("cannot read or write the database or its -wal/-shm files "
-                               "(disk I/O error{}{}); check the disk and the files' "
-                               "permissions, then try again",
-                               errno_value != 0 ? ": " : "", system_error_text(db));
+            return fmt::format(
+                "cannot read or write the database or its -wal/-shm files "
+                "(disk I/O error{}{}); check the disk and the files' "
+                "permissions, then try again",
+                errno_value != 0 ? ": " : "", system_error_text(db));
         case SQLITE_CANTOPEN:
-            return fmt::format("cannot open the database or its -wal/-shm files{}{}; check "
-                               "that they exist and that {} can be read and written",
-                               errno_value != 0 ? ": " : "", system_error_text(db), folder);
-        case SQLITE_NOMEM: return "out of memory";
-        default: return message;
+            return fmt::format(
+                "cannot open the database or its -wal/-shm files{}{}; check "
+                "that they exist and that {} can be read and written",
+                errno_value != 0 ? ": " : "", system_error_text(db), folder);
+        case SQLITE_NOMEM:
+            return "out of memory";
+        default:
+            return message;
     }
 }
 
@@ -76,7 +83,8 @@ std::string detail_of(sqlite3* db, int rc, std::string_view doing) {
             fmt::format("{}: {}", path.generic_string(), db != nullptr ? sqlite3_errmsg(db) : ""),
             detail);
     std::string message = fmt::format("{}: {}", path.generic_string(), user_message(path, db, rc));
-    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) throw BusyError(message, detail);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        throw BusyError(message, detail);
     throw Error(message, detail);
 }
 

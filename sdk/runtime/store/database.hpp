@@ -22,13 +22,13 @@ namespace tessera::store {
 
 /// A statement failed because it would break a constraint (UNIQUE, FOREIGN KEY, CHECK).
 class ConstraintError : public Error {
-  public:
+public:
     using Error::Error;
 };
 
 /// Another connection held the lock for longer than the busy timeout.
 class BusyError : public Error {
-  public:
+public:
     using Error::Error;
 };
 
@@ -48,7 +48,7 @@ class Statement;
 
 /// An open SQLite connection. Movable, not copyable; not thread-safe.
 class Database {
-  public:
+public:
     /// Opens `path`; throws Error naming it when SQLite cannot.
     Database(std::filesystem::path path, OpenMode mode);
     Database(Database&& other) noexcept;
@@ -74,7 +74,7 @@ class Database {
     /// The raw handle, for tests and tools that need an SQLite call not wrapped here.
     [[nodiscard]] sqlite3* handle() const { return db_; }
 
-  private:
+private:
     std::filesystem::path path_;
     sqlite3* db_ = nullptr;
 };
@@ -82,7 +82,7 @@ class Database {
 /// A prepared statement. Parameters are 1-based, columns 0-based, as in SQLite.
 /// Text and blobs bound are borrowed: they must stay valid until step() ran.
 class Statement {
-  public:
+public:
     Statement(Statement&& other) noexcept;
     Statement& operator=(Statement&& other) noexcept;
     Statement(const Statement&) = delete;
@@ -114,7 +114,7 @@ class Statement {
     /// True when column `index` of the current row is NULL.
     [[nodiscard]] bool column_is_null(int index) const;
 
-  private:
+private:
     friend class Database;
     Statement(sqlite3_stmt* stmt, std::filesystem::path db_path)
         : stmt_(stmt), db_path_(std::move(db_path)) {}
@@ -127,7 +127,7 @@ class Statement {
 /// Resets a statement when leaving a scope, even by an exception, so that no
 /// cached statement keeps a read snapshot or stale bindings.
 class ResetGuard {
-  public:
+public:
     explicit ResetGuard(Statement& statement) : statement_(statement) {}
     ResetGuard(const ResetGuard&) = delete;
     ResetGuard& operator=(const ResetGuard&) = delete;
@@ -136,7 +136,7 @@ class ResetGuard {
     Statement* operator->() const { return &statement_; }
     Statement& operator*() const { return statement_; }
 
-  private:
+private:
     Statement& statement_;
 };
 
@@ -150,7 +150,7 @@ class ResetGuard {
 /// Only for files SQLite takes no locks on (the WAL): closing any descriptor of
 /// a file drops the process's POSIX locks on it, and SQLite locks the database.
 class BackgroundWriteback {
-  public:
+public:
     /// Starts on `files`; a file that does not exist yet is looked for again later.
     explicit BackgroundWriteback(std::vector<std::filesystem::path> files);
     BackgroundWriteback(const BackgroundWriteback&) = delete;
@@ -158,7 +158,7 @@ class BackgroundWriteback {
     /// Stops the thread (without waiting for the disk).
     ~BackgroundWriteback();
 
-  private:
+private:
     void run();
 
     std::vector<std::filesystem::path> files_;

@@ -87,8 +87,8 @@ void register_checksum_function(Database& db) {
                                               SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
                                               checksum_sql, nullptr, nullptr, nullptr);
     if (rc != SQLITE_OK)
-        fail(db.path(), fmt::format("cannot register the checksum function: {}",
-                                    sqlite3_errstr(rc)));
+        fail(db.path(),
+             fmt::format("cannot register the checksum function: {}", sqlite3_errstr(rc)));
 }
 
 std::string database_file_problem(const std::filesystem::path& db_path) {
@@ -110,23 +110,26 @@ std::string database_file_problem(const std::filesystem::path& db_path) {
     constexpr std::string_view kRestore =
         "restore the project folder from a backup (Tessera did not change the file)";
     if (start.empty())
-        return fmt::format("the database is empty (0 bytes): it was cut short or never "
-                           "written; {}",
-                           kRestore);
+        return fmt::format(
+            "the database is empty (0 bytes): it was cut short or never "
+            "written; {}",
+            kRestore);
     if (!kMagic.starts_with(start.substr(0, kMagic.size()))) {
         std::string shown;
         for (const char c : start.substr(0, 8))
             shown += (c >= 0x20 && c < 0x7F)
                          ? std::string(1, c)
                          : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        return fmt::format("is not an SQLite database (it starts with \"{}\"): another file "
-                           "took the database's place; {}",
-                           shown, kRestore);
+        return fmt::format(
+            "is not an SQLite database (it starts with \"{}\"): another file "
+            "took the database's place; {}",
+            shown, kRestore);
     }
     if (start.size() < header.size())
-        return fmt::format("the database is only {} bytes long, too short for an SQLite "
-                           "database; {}",
-                           start.size(), kRestore);
+        return fmt::format(
+            "the database is only {} bytes long, too short for an SQLite "
+            "database; {}",
+            start.size(), kRestore);
     return {};
 }
 
@@ -160,9 +163,10 @@ std::optional<CommitCounter::Record> CommitCounter::read() {
     while (got < 0 && errno == EINTR);
     const std::string_view text(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0);
     const auto garbled = [&] {
-        fail(path_, "the commit counter file is damaged (expected \"tessera-commits N\"); "
-                    "delete it to go on without the check for lost commits until the next "
-                    "commit writes it again");
+        fail(path_,
+             "the commit counter file is damaged (expected \"tessera-commits N\"); "
+             "delete it to go on without the check for lost commits until the next "
+             "commit writes it again");
     };
     if (text.size() != kRecordSize || !text.starts_with(kRecordTag) || text.back() != '\n')
         garbled();
@@ -231,8 +235,8 @@ std::string lost_commits_problem(const std::filesystem::path& db_path,
         "commit{} {} lost (or the database file was replaced by an older copy). Restore the "
         "project folder from a backup; to go on with what the database holds, delete {}",
         wal.filename().string(), wal_existed ? "is damaged or was cut short" : "is missing",
-        counter, file.commits, database, lost, lost == 1 ? "" : "s",
-        lost == 1 ? "is" : "are", counter);
+        counter, file.commits, database, lost, lost == 1 ? "" : "s", lost == 1 ? "is" : "are",
+        counter);
 }
 
 }  // namespace tessera::store

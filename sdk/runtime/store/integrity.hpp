@@ -32,9 +32,9 @@ void register_checksum_function(Database& db);
 [[nodiscard]] bool database_writable(const std::filesystem::path& db_path);
 
 /// The commit counter file beside the database, "<database>-commits": one
-/// line "tessera-commits N" (N = commits made since it was created). It lives outside the database so that losing the
-/// WAL (which holds the last commits until they are checkpointed) cannot take
-/// it back in time with the database.
+/// line "tessera-commits N" (N = commits made since it was created). It lives outside the database
+/// so that losing the WAL (which holds the last commits until they are checkpointed) cannot take it
+/// back in time with the database.
 ///
 /// Written in place with one pwrite of a fixed 64-byte record (within one disk
 /// sector, so never torn) after SQLite's COMMIT returned, under an flock taken
@@ -45,7 +45,7 @@ void register_checksum_function(Database& db);
 /// it describes — except under synchronous=NORMAL, where a power loss really
 /// does lose the last commits, and saying so is right.
 class CommitCounter {
-  public:
+public:
     struct Record {
         std::uint64_t commits = 0;
     };
@@ -71,7 +71,7 @@ class CommitCounter {
     void lock() noexcept;
     void unlock() noexcept;
 
-  private:
+private:
     bool open_for_writing() noexcept;
 
     std::filesystem::path path_;
@@ -86,7 +86,7 @@ class CommitCounter {
 /// whether the WAL did, before the database was first read (SQLite then
 /// creates an empty WAL); `database` is the meta value.
 [[nodiscard]] std::string lost_commits_problem(const std::filesystem::path& db_path,
-                                               const CommitCounter::Record& file,
-                                               bool wal_existed, std::uint64_t database);
+                                               const CommitCounter::Record& file, bool wal_existed,
+                                               std::uint64_t database);
 
 }  // namespace tessera::store

@@ -118,7 +118,8 @@ std::string assignee_problem(std::string_view name) {
             code = byte(i);
         else if (byte(i) == 0xC2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F)
             code = byte(i + 1);
-        else if (byte(i) == 0xE2 && byte(i + 1) == 0x80 && (byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9))
+        else if (byte(i) == 0xE2 && byte(i + 1) == 0x80 &&
+                 (byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9))
             code = 0x2000u | (byte(i + 2) - 0x80u);
         if (code != 0 || name[i] == '\0')
             return fmt::format("contains the control character U+{:04X} at byte {}", code, i + 1);
@@ -189,8 +190,8 @@ Project Project::open(const std::filesystem::path& dir, IfDamaged if_damaged) {
     if (!std::filesystem::exists(db_path)) fail(db_path, "the project's database is missing");
     if (const std::string problem = database_file_problem(db_path); !problem.empty())
         fail(db_path, problem);
-    auto impl = std::make_unique<Impl>(dir, db_path, std::move(contents.settings),
-                                       open_mode_for(db_path));
+    auto impl =
+        std::make_unique<Impl>(dir, db_path, std::move(contents.settings), open_mode_for(db_path));
     impl->open_checked(if_damaged == IfDamaged::Refuse);
     return Project(std::move(impl));
 }
@@ -379,7 +380,8 @@ void Project::set_role(std::string_view user, std::optional<Role> role) {
     if (const std::string problem = assignee_problem(user); !problem.empty() || user.empty())
         impl_->fail(fmt::format("user name {}", user.empty() ? "is empty" : problem));
     Transaction transaction = begin();
-    impl_->db.exec("CREATE TABLE IF NOT EXISTS roles(user TEXT PRIMARY KEY, role INTEGER NOT NULL)");
+    impl_->db.exec(
+        "CREATE TABLE IF NOT EXISTS roles(user TEXT PRIMARY KEY, role INTEGER NOT NULL)");
     if (role) {
         Statement q = impl_->db.prepare(
             "INSERT INTO roles(user, role) VALUES (?1, ?2) ON CONFLICT(user) DO UPDATE SET role = "
@@ -630,10 +632,10 @@ void Project::Impl::check_references(const v1::EditBatchT& edits,
             for (const auto& a : sets.at(item).set.annotations)
                 if (a) known->second.insert(a->id);
         const auto refuse = [&](std::string_view what, AnnotationId target) {
-            fail(fmt::format("edit batch, op {} ({}): item {}, annotation {}: {} {} is not an "
-                             "annotation of this item; nothing of the batch was applied",
-                             i + 1, v1::EnumNameEdit(op.edit.type), item, annotation->id, what,
-                             target));
+            fail(fmt::format(
+                "edit batch, op {} ({}): item {}, annotation {}: {} {} is not an "
+                "annotation of this item; nothing of the batch was applied",
+                i + 1, v1::EnumNameEdit(op.edit.type), item, annotation->id, what, target));
         };
         if (annotation->parent != 0 && !known->second.count(annotation->parent))
             refuse("parent", annotation->parent);
@@ -788,9 +790,10 @@ std::string id_problem(ItemId item, const v1::AnnotationSetT& annotations) {
 std::string set_text_problem(ItemId item, const v1::AnnotationSetT& annotations,
                              const v1::ProvenanceT* missing_provenance) {
     const auto problem_of = [&](std::uint64_t id, std::string problem) {
-        return fmt::format("item {}, annotation {}, {}; text may not hold NUL bytes or invalid "
-                           "UTF-8: correct the source and import again",
-                           item, id, problem);
+        return fmt::format(
+            "item {}, annotation {}, {}; text may not hold NUL bytes or invalid "
+            "UTF-8: correct the source and import again",
+            item, id, problem);
     };
     for (const auto& annotation : annotations.annotations)
         if (annotation)
@@ -842,9 +845,10 @@ void Transaction::set_annotations(const PackedAnnotations& annotations) {
                               annotations.item_));
     const std::uint64_t revision = impl.set_revision(annotations.item_);
     if (annotations.revision_ != revision + 1)
-        impl.fail(fmt::format("item {}: annotations packed as revision {}, but the stored set "
-                              "is at revision {}",
-                              annotations.item_, annotations.revision_, revision));
+        impl.fail(
+            fmt::format("item {}: annotations packed as revision {}, but the stored set "
+                        "is at revision {}",
+                        annotations.item_, annotations.revision_, revision));
     impl.store_set(annotations.item_, annotations.revision_,
                    {annotations.buffer_.data(), annotations.buffer_.size()});
 }

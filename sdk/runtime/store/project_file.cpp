@@ -16,9 +16,9 @@ namespace tessera::store {
 namespace {
 
 namespace od = simdjson::ondemand;
+using formats::for_each_json_field;
 using formats::JsonText;
 using formats::location_of;
-using formats::for_each_json_field;
 using formats::read_json_object;
 using formats::read_json_string;
 
@@ -41,7 +41,8 @@ std::string read_param(const JsonText& json, od::value& value, std::string_view 
     od::json_type type;
     if (const auto error = value.type().get(type)) json.fail_simdjson(at, error, path);
     switch (type) {
-        case od::json_type::string: return read_json_string(json, value, path);
+        case od::json_type::string:
+            return read_json_string(json, value, path);
         case od::json_type::boolean: {
             bool flag = false;
             if (const auto error = value.get_bool().get(flag)) json.fail_simdjson(at, error, path);
@@ -53,7 +54,8 @@ std::string read_param(const JsonText& json, od::value& value, std::string_view 
                 token.remove_suffix(1);
             return std::string(token);
         }
-        default: json.fail(at, fmt::format("{}: expected a number, a string or a boolean", path));
+        default:
+            json.fail(at, fmt::format("{}: expected a number, a string or a boolean", path));
     }
 }
 
@@ -85,11 +87,11 @@ qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::s
                 json.fail(field_at, fmt::format("{}: expected error, warning or info", field_path));
         } else if (key == "params") {
             od::object params = read_json_object(json, field, field_path);
-            for_each_json_field(json, params, field_at, field_path,
-                           [&](const std::string& name, od::value& param) {
-                               setting.params[name] =
-                                   read_param(json, param, fmt::format("{}.{}", field_path, name));
-                           });
+            for_each_json_field(
+                json, params, field_at, field_path, [&](const std::string& name, od::value& param) {
+                    setting.params[name] =
+                        read_param(json, param, fmt::format("{}.{}", field_path, name));
+                });
         } else {
             json.fail(field_at, fmt::format("{}: unknown key, expected enabled, severity or params",
                                             field_path));
@@ -107,12 +109,12 @@ void read_qa_section(const JsonText& json, od::value& value, qa::RuleSettings& r
         if (key != "rules") return;
         const char* rules_at = location_of(field);
         od::object by_rule = read_json_object(json, field, "qa.rules");
-        for_each_json_field(json, by_rule, rules_at, "qa.rules",
-                       [&](const std::string& rule, od::value& setting) {
-                           if (rule.empty())
-                               json.fail(location_of(setting), "qa.rules: expected a rule id, found \"\"");
-                           rules[rule] = read_rule_setting(json, setting, "qa.rules." + rule);
-                       });
+        for_each_json_field(
+            json, by_rule, rules_at, "qa.rules", [&](const std::string& rule, od::value& setting) {
+                if (rule.empty())
+                    json.fail(location_of(setting), "qa.rules: expected a rule id, found \"\"");
+                rules[rule] = read_rule_setting(json, setting, "qa.rules." + rule);
+            });
     });
 }
 
@@ -137,17 +139,22 @@ LuaLimitSettings read_lua_section(const JsonText& json, od::value& value) {
         const char* field_at = location_of(field);
         std::optional<std::uint64_t>* setting = nullptr;
         std::uint64_t bound = 0;
-        if (key == "instructions") setting = &limits.instructions, bound = kLuaLimitBounds.instructions;
-        else if (key == "time_ms") setting = &limits.time_ms, bound = kLuaLimitBounds.time_ms;
-        else if (key == "memory_mib") setting = &limits.memory_mib, bound = kLuaLimitBounds.memory_mib;
-        else if (key == "host_mib") setting = &limits.host_mib, bound = kLuaLimitBounds.host_mib;
+        if (key == "instructions")
+            setting = &limits.instructions, bound = kLuaLimitBounds.instructions;
+        else if (key == "time_ms")
+            setting = &limits.time_ms, bound = kLuaLimitBounds.time_ms;
+        else if (key == "memory_mib")
+            setting = &limits.memory_mib, bound = kLuaLimitBounds.memory_mib;
+        else if (key == "host_mib")
+            setting = &limits.host_mib, bound = kLuaLimitBounds.host_mib;
         else
             json.fail(field_at, fmt::format("lua: unknown setting \"{}\" (expected instructions, "
                                             "time_ms, memory_mib or host_mib)",
                                             key));
         std::uint64_t number = 0;
         if (field.get_uint64().get(number) != simdjson::SUCCESS || number == 0 || number > bound)
-            json.fail(field_at, fmt::format("lua.{}: expected an integer from 1 to {}", key, bound));
+            json.fail(field_at,
+                      fmt::format("lua.{}: expected an integer from 1 to {}", key, bound));
         *setting = number;
     });
     return limits;
@@ -279,7 +286,9 @@ ProjectFile parse(const JsonText& json) {
 
 }  // namespace
 
-ProjectFile read_project_file(const std::filesystem::path& file) { return parse(JsonText(file)); }
+ProjectFile read_project_file(const std::filesystem::path& file) {
+    return parse(JsonText(file));
+}
 
 ProjectFile parse_project_file(const std::filesystem::path& file, std::string_view text) {
     return parse(JsonText(file, text));

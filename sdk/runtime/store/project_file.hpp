@@ -50,7 +50,9 @@ struct LuaLimitSettings {
     std::optional<std::uint64_t> time_ms;       ///< wall clock per host-to-Lua call
     std::optional<std::uint64_t> memory_mib;    ///< Lua heap per state
     std::optional<std::uint64_t> host_mib;      ///< text the host holds for a plugin
-    [[nodiscard]] bool empty() const { return !instructions && !time_ms && !memory_mib && !host_mib; }
+    [[nodiscard]] bool empty() const {
+        return !instructions && !time_ms && !memory_mib && !host_mib;
+    }
 };
 
 /// The largest value each "lua" setting takes.
@@ -78,13 +80,15 @@ struct ProjectFile {
 /// Reads and checks a project file; throws Error "FILE:LINE:COL: expected ..." when it is invalid.
 [[nodiscard]] ProjectFile read_project_file(const std::filesystem::path& file);
 /// Same for `text`, the contents of `file` (tests, fuzzing).
-[[nodiscard]] ProjectFile parse_project_file(const std::filesystem::path& file, std::string_view text);
+[[nodiscard]] ProjectFile parse_project_file(const std::filesystem::path& file,
+                                             std::string_view text);
 
 /// Reads a "qa" object ({"rules": {RULE: {"enabled", "severity", "params"}}})
 /// into `rules`, as the project file holds it; studio profiles share the
 /// format. Keys other than "rules" are left to newer programs. Throws Error
 /// "FILE:LINE:COL: ..." when it is invalid.
-void read_qa_section(const formats::JsonText& json, simdjson::ondemand::value& value, qa::RuleSettings& rules);
+void read_qa_section(const formats::JsonText& json, simdjson::ondemand::value& value,
+                     qa::RuleSettings& rules);
 
 /// Writes a project file atomically (a crash leaves the old or the new file).
 void write_project_file(const std::filesystem::path& file, const ProjectFile& contents);

@@ -178,8 +178,9 @@ struct Project::Impl {
         // (new projects use 64 KiB) rather than let the WAL grow to 64 MB.
         Statement page_size = db.prepare("PRAGMA page_size");
         if (page_size.step() && page_size.column_int64(0) > 4096)
-            db.exec(fmt::format("PRAGMA wal_autocheckpoint = {}",
-                                std::max<std::int64_t>(16, (4000 * 4096) / page_size.column_int64(0))));
+            db.exec(
+                fmt::format("PRAGMA wal_autocheckpoint = {}",
+                            std::max<std::int64_t>(16, (4000 * 4096) / page_size.column_int64(0))));
     }
 
     /// Refuses databases that are not Tessera's or are newer than this program.
@@ -206,10 +207,11 @@ struct Project::Impl {
         const auto commits = static_cast<std::uint64_t>(version.column_int64(1));
         version.reset();
         if (found < kDatabaseVersion && read_only)
-            fail(fmt::format("database version {} must be migrated to version {} before this "
-                             "program can read it, which needs write access: open the project "
-                             "once where its folder can be written",
-                             found, kDatabaseVersion));
+            fail(
+                fmt::format("database version {} must be migrated to version {} before this "
+                            "program can read it, which needs write access: open the project "
+                            "once where its folder can be written",
+                            found, kDatabaseVersion));
         if (found < kDatabaseVersion) {
             migrate(found);
             return std::nullopt;
@@ -275,14 +277,15 @@ struct Project::Impl {
     }
 
     /// Checks a stored set against its checksum, verifies it and that it belongs to `item`.
-    const v1::AnnotationSet* verified_set(std::span<const std::uint8_t> blob,
-                                          std::int64_t checksum, ItemId item) {
+    const v1::AnnotationSet* verified_set(std::span<const std::uint8_t> blob, std::int64_t checksum,
+                                          ItemId item) {
         if (static_cast<std::int64_t>(stored_checksum(blob)) != checksum)
-            fail(fmt::format("the annotations of item {} are damaged (they no longer match the "
-                             "checksum stored with them: the disk or another program changed "
-                             "the database file); run `tessera validate` on {} and restore the "
-                             "project folder from a backup",
-                             item, dir.generic_string()));
+            fail(
+                fmt::format("the annotations of item {} are damaged (they no longer match the "
+                            "checksum stored with them: the disk or another program changed "
+                            "the database file); run `tessera validate` on {} and restore the "
+                            "project folder from a backup",
+                            item, dir.generic_string()));
         const auto* set = verified_root<v1::AnnotationSet>(
             blob, v1::AnnotationSetIdentifier(), what(fmt::format("annotations of item {}", item)));
         if (set->item() != item)

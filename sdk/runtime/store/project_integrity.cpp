@@ -70,13 +70,15 @@ std::uint64_t Project::Impl::database_commits() {
 
 void Project::Impl::require_writable() const {
     if (read_only)
-        fail(fmt::format("cannot write: the project folder {} or its database is read-only; "
-                         "commands that change the project need write access to the folder",
-                         dir.generic_string()));
+        fail(
+            fmt::format("cannot write: the project folder {} or its database is read-only; "
+                        "commands that change the project need write access to the folder",
+                        dir.generic_string()));
     if (!damage.empty())
-        fail(fmt::format("the project is damaged and open only to report it, not to change "
-                         "it: {}",
-                         damage.front()));
+        fail(
+            fmt::format("the project is damaged and open only to report it, not to change "
+                        "it: {}",
+                        damage.front()));
 }
 
 void Project::Impl::commit_counted() {

@@ -32,9 +32,10 @@ std::string Roles::refusal(std::string_view user, Action action) const {
     if (users.empty()) return {};
     const std::optional<Role> role = of(user);
     if (!role)
-        return fmt::format("{} has no role in this project; a lead can give one with "
-                           "`tessera role DIR {} annotator|inspector|lead`",
-                           user, user);
+        return fmt::format(
+            "{} has no role in this project; a lead can give one with "
+            "`tessera role DIR {} annotator|inspector|lead`",
+            user, user);
     if (*role == Role::Lead) return {};
     const bool allowed = (action == Action::Annotate && *role == Role::Annotator) ||
                          (action == Action::Review && *role == Role::Inspector);

@@ -24,7 +24,8 @@ public:
             if (c->key() == nullptr) continue;
             auto& kinds = classes_[c->key()->str()];
             if (c->geometry() != nullptr)
-                for (const auto kind : *c->geometry()) kinds.insert(static_cast<std::uint8_t>(kind));
+                for (const auto kind : *c->geometry())
+                    kinds.insert(static_cast<std::uint8_t>(kind));
         }
     }
 
@@ -35,8 +36,10 @@ public:
         for (const v1::Annotation* a : *set.annotations()) local.insert(a->id());
         for (const v1::Annotation* a : *set.annotations()) {
             const auto where = fmt::format("annotation {}", a->id());
-            if (a->id() == 0) report("an annotation has id 0");
-            else if (!all_ids_.insert(a->id()).second) report(where + ": id used twice in the project");
+            if (a->id() == 0)
+                report("an annotation has id 0");
+            else if (!all_ids_.insert(a->id()).second)
+                report(where + ": id used twice in the project");
             const std::string label = a->label() ? a->label()->str() : "";
             if (label.empty()) {
                 report(where + ": no label");
@@ -50,14 +53,17 @@ public:
                                        v1::EnumNameGeometry(a->geometry_type()), label));
             }
             if (a->parent() != 0 && !local.count(a->parent()))
-                report(fmt::format("{}: parent {} is not an annotation of this item", where, a->parent()));
+                report(fmt::format("{}: parent {} is not an annotation of this item", where,
+                                   a->parent()));
             if (a->relations() != nullptr)
                 for (const v1::Relation* r : *a->relations())
                     if (!local.count(r->target()))
-                        report(fmt::format("{}: relation target {} is not an annotation of this item",
-                                           where, r->target()));
+                        report(
+                            fmt::format("{}: relation target {} is not an annotation of this item",
+                                        where, r->target()));
             check_geometry(*a, item, where, report);
-            if (const std::string bad = non_finite_number(*a); !bad.empty()) report(where + ": " + bad);
+            if (const std::string bad = non_finite_number(*a); !bad.empty())
+                report(where + ": " + bad);
             check_text(*a, where, report);
         }
     }
@@ -81,27 +87,32 @@ private:
     static void check_polygon(const v1::Polygon* p, const std::string& where, Report& report) {
         const std::uint32_t n = p && p->points() ? p->points()->size() : 0;
         if (p == nullptr || p->ring_ends() == nullptr || p->ring_ends()->size() == 0) {
-            if (n < 3) report(fmt::format("{}: polygon has {} points, expected at least 3", where, n));
+            if (n < 3)
+                report(fmt::format("{}: polygon has {} points, expected at least 3", where, n));
             return;
         }
         std::uint32_t begin = 0;
         for (const std::uint32_t end : *p->ring_ends()) {
             if (end < begin + 3 || end > n) {
-                report(fmt::format("{}: polygon ring ends are not increasing rings of 3 or more "
-                                   "points within its {} points",
-                                   where, n));
+                report(
+                    fmt::format("{}: polygon ring ends are not increasing rings of 3 or more "
+                                "points within its {} points",
+                                where, n));
                 return;
             }
             begin = end;
         }
-        if (begin != n) report(fmt::format("{}: last polygon ring ends at {}, expected {}", where, begin, n));
+        if (begin != n)
+            report(fmt::format("{}: last polygon ring ends at {}, expected {}", where, begin, n));
     }
 
     template <class Report>
-    static void check_geometry(const v1::Annotation& a, const v1::Item& item, const std::string& where,
-                               Report& report) {
+    static void check_geometry(const v1::Annotation& a, const v1::Item& item,
+                               const std::string& where, Report& report) {
         switch (a.geometry_type()) {
-            case v1::Geometry::Polygon: check_polygon(a.geometry_as_Polygon(), where, report); break;
+            case v1::Geometry::Polygon:
+                check_polygon(a.geometry_as_Polygon(), where, report);
+                break;
             case v1::Geometry::MultiPolygon:
                 if (const auto* parts = a.geometry_as_MultiPolygon()->polygons())
                     for (const v1::Polygon* p : *parts) check_polygon(p, where, report);
@@ -111,7 +122,8 @@ private:
                 const std::uint32_t points = k->points() ? k->points()->size() : 0;
                 const std::uint32_t flags = k->visibility() ? k->visibility()->size() : 0;
                 if (points != flags)
-                    report(fmt::format("{}: {} keypoints but {} visibility flags", where, points, flags));
+                    report(fmt::format("{}: {} keypoints but {} visibility flags", where, points,
+                                       flags));
                 break;
             }
             case v1::Geometry::Mask: {
@@ -120,8 +132,8 @@ private:
                 if (m->counts() != nullptr)
                     for (const std::uint32_t run : *m->counts()) sum += run;
                 if (sum != std::uint64_t{m->width()} * m->height())
-                    report(fmt::format("{}: mask runs cover {} pixels, expected {} x {}", where, sum,
-                                       m->width(), m->height()));
+                    report(fmt::format("{}: mask runs cover {} pixels, expected {} x {}", where,
+                                       sum, m->width(), m->height()));
                 const auto* media = item.media();
                 if (media != nullptr && media->width() != 0 &&
                     (m->width() != media->width() || m->height() != media->height()))
@@ -129,7 +141,8 @@ private:
                                        m->height(), media->width(), media->height()));
                 break;
             }
-            default: break;
+            default:
+                break;
         }
     }
 
@@ -171,7 +184,8 @@ std::vector<Problem> validate(const Project& project, const ProgressFn& progress
         guarded(summary.id, [&] {
             const Bytes item_bytes = project.item(summary.id);
             const auto* item = flatbuffers::GetRoot<v1::Item>(item_bytes.data());
-            if (item->id() != summary.id) report(fmt::format("item buffer has id {}, expected {}", item->id(), summary.id));
+            if (item->id() != summary.id)
+                report(fmt::format("item buffer has id {}, expected {}", item->id(), summary.id));
             if (const std::string problem = assignee_problem(summary.assignee); !problem.empty())
                 report("assignee name " + problem);
             const auto* media = item->media();
@@ -184,7 +198,8 @@ std::vector<Problem> validate(const Project& project, const ProgressFn& progress
             if (set->item() != summary.id && set->annotations() && set->annotations()->size() > 0)
                 report(fmt::format("annotation set belongs to item {}", set->item()));
             checker.check(*set, *item, report);
-            for (const Bytes& review : project.reviews(summary.id)) (void)review;  // verified on read
+            for (const Bytes& review : project.reviews(summary.id))
+                (void)review;  // verified on read
         });
         if (progress) progress(++done, items.size());
     }

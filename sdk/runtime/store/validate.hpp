@@ -26,6 +26,7 @@ struct Problem {
 /// media files present, assignee names that assignee_problem accepts, and
 /// annotation strings that are valid UTF-8 without NUL bytes or U+FFFD
 /// replacement characters, in NFC. Returns every problem found, in item order.
-[[nodiscard]] std::vector<Problem> validate(const Project& project, const ProgressFn& progress = {});
+[[nodiscard]] std::vector<Problem> validate(const Project& project,
+                                            const ProgressFn& progress = {});
 
 }  // namespace tessera::store

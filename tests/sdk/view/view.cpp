@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include <tessera/cpp/plugin.hpp>
 #include <tessera/v1/item_generated.h>
+#include <tessera/cpp/plugin.hpp>
 
 namespace {
 
@@ -16,15 +16,19 @@ class LineView final : public tessera::cpp::View {
 public:
     void open_item(std::span<const std::uint8_t> item, std::span<const std::uint8_t>,
                    std::string_view media_path) override {
-        if (media_path == "throw") throw std::runtime_error("cannot open " + std::string(media_path));
+        if (media_path == "throw")
+            throw std::runtime_error("cannot open " + std::string(media_path));
         const auto* media = tessera::v1::GetItem(item.data())->media();
         width_ = media ? static_cast<float>(media->width()) : 0;
     }
     void set_annotations(std::span<const std::uint8_t> annotations) override {
-        if (annotations.empty()) throw tessera::cpp::Error(TESSERA_INVALID_ARGUMENT, "no annotations");
+        if (annotations.empty())
+            throw tessera::cpp::Error(TESSERA_INVALID_ARGUMENT, "no annotations");
     }
-    void frame(const tessera_host_ui_t& ui_api, tessera_ui_t* ui, const tessera_view_state_t& state) override {
-        if (std::strcmp(state.tool, "break") == 0) throw std::runtime_error("the break tool breaks");
+    void frame(const tessera_host_ui_t& ui_api, tessera_ui_t* ui,
+               const tessera_view_state_t& state) override {
+        if (std::strcmp(state.tool, "break") == 0)
+            throw std::runtime_error("the break tool breaks");
         if (std::strcmp(state.tool, "other") == 0) throw std::runtime_error("another message");
         ui_api.line(ui, {0, 0}, {width_, 0}, 0xFF0000FFu, 1);
     }
@@ -46,7 +50,8 @@ public:
         .description = "A view through the C++ helpers",
     };
     void init() override {
-        set_view({.name = "Line", .media_kinds = "Image,Video", .tools = kTools}, std::make_unique<LineView>());
+        set_view({.name = "Line", .media_kinds = "Image,Video", .tools = kTools},
+                 std::make_unique<LineView>());
     }
 };
 

@@ -17,7 +17,7 @@
 namespace {
 
 class ImGuiView final : public tessera::cpp::View {
-  public:
+public:
     void open_item(std::span<const std::uint8_t>, std::span<const std::uint8_t>,
                    std::string_view) override {}
     void set_annotations(std::span<const std::uint8_t>) override {}
@@ -37,7 +37,7 @@ class ImGuiView final : public tessera::cpp::View {
         ImGui::SliderFloat("Plugin slider", &slider_, 0.0f, 1.0f);
     }
 
-  private:
+private:
     bool option_ = true;
     float slider_ = 0.5f;
 };
@@ -45,7 +45,7 @@ class ImGuiView final : public tessera::cpp::View {
 constexpr tessera_view_tool_t kTools[] = {{"look", "Look", 'L'}};
 
 class ImGuiViewPlugin final : public tessera::cpp::PluginBase {
-  public:
+public:
     static constexpr tessera_plugin_descriptor_t descriptor = {
         .sdk_version = TESSERA_VERSION_INIT,
         .id = TEST_PLUGIN_ID,

@@ -126,7 +126,8 @@ std::optional<char32_t> decode_utf8(std::string_view text, std::size_t& pos) {
         cp = (cp << 6) | (next & 0x3F);
     }
     constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kSmallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    if (cp < kSmallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return std::nullopt;
     pos += static_cast<std::size_t>(length);
     return cp;
 }
@@ -136,7 +137,9 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
 std::size_t count_of(std::string_view text, std::string_view part) {
     std::size_t n = 0;
-    for (std::size_t at = text.find(part); at != std::string_view::npos; at = text.find(part, at + part.size())) ++n;
+    for (std::size_t at = text.find(part); at != std::string_view::npos;
+         at = text.find(part, at + part.size()))
+        ++n;
     return n;
 }
 
@@ -149,7 +152,8 @@ std::string uneditable_character(std::string_view text) {
         const std::size_t start = pos;
         const std::optional<char32_t> cp = decode_utf8(text, pos);
         if (!cp) return fmt::format("byte {} (not UTF-8)", start);
-        if (*cp == 0 || *cp > IM_UNICODE_CODEPOINT_MAX) return fmt::format("U+{:04X}", static_cast<std::uint32_t>(*cp));
+        if (*cp == 0 || *cp > IM_UNICODE_CODEPOINT_MAX)
+            return fmt::format("U+{:04X}", static_cast<std::uint32_t>(*cp));
     }
     return {};
 }
@@ -206,7 +210,8 @@ void AttributeEditor::draw(App& app) {
         return;
     }
     const Session& session = app.session();
-    const v1::Annotation* annotation = session.current() != 0 ? session.find_annotation(session.selected()) : nullptr;
+    const v1::Annotation* annotation =
+        session.current() != 0 ? session.find_annotation(session.selected()) : nullptr;
     if (annotation == nullptr) {
         shown_ = 0;
         fields_.clear();
@@ -234,7 +239,8 @@ void AttributeEditor::draw(App& app) {
         ImGui::TextDisabled("%s", tr("attributes.none"));
     } else {
         ImGui::Separator();
-        constexpr ImGuiTableFlags flags = ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY;
+        constexpr ImGuiTableFlags flags =
+            ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY;
         if (ImGui::BeginTable("##attributes", 2, flags)) {
             ImGui::TableSetupColumn("##name", ImGuiTableColumnFlags_WidthStretch, 0.4f);
             ImGui::TableSetupColumn("##value", ImGuiTableColumnFlags_WidthStretch, 0.6f);
@@ -270,7 +276,8 @@ void AttributeEditor::draw_label(App& app, const v1::Annotation& annotation) {
         for (const v1::LabelClass* c : *classes) {
             const std::string_view key = text_of(c->key());
             ImGui::PushID(c);
-            if (ImGui::Selectable(app.label_name(key).c_str(), key == label)) picked = std::string(key);
+            if (ImGui::Selectable(app.label_name(key).c_str(), key == label))
+                picked = std::string(key);
             app.name_widget("attribute.label=" + std::string(key));
             ImGui::PopID();
         }
@@ -306,10 +313,12 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
 
     Field& field = fields_[std::string(key)];
     const std::string widget_name = "attribute." + std::string(key);
-    const bool bounded = std::isfinite(spec.min()) && std::isfinite(spec.max()) && spec.min() <= spec.max();
+    const bool bounded =
+        std::isfinite(spec.min()) && std::isfinite(spec.max()) && spec.min() <= spec.max();
     // ImGui's S64 sliders take ranges within half of int64; schemas use far less.
     constexpr double kSliderLimit = 4.0e15;
-    const bool int_slider = bounded && std::fabs(spec.min()) < kSliderLimit && std::fabs(spec.max()) < kSliderLimit &&
+    const bool int_slider = bounded && std::fabs(spec.min()) < kSliderLimit &&
+                            std::fabs(spec.max()) < kSliderLimit &&
                             std::ceil(spec.min()) <= std::floor(spec.max());
 
     switch (spec.type()) {
@@ -317,27 +326,34 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
             bool on = value ? value->bool_value() : fallback == "true";
             const bool changed = ImGui::Checkbox("##bool", &on);
             app.name_widget(widget_name);
-            if (changed) commit(app, annotation, [&](v1::AnnotationT& a) { attribute_in(a, spec).bool_value = on; });
+            if (changed)
+                commit(app, annotation,
+                       [&](v1::AnnotationT& a) { attribute_in(a, spec).bool_value = on; });
             break;
         }
         case v1::AttributeType::Enum: {
-            const std::string_view current = value ? text_of(value->string_value()) : std::string_view();
+            const std::string_view current =
+                value ? text_of(value->string_value()) : std::string_view();
             // A value the schema does not list shows as its key.
-            std::string preview = current.empty() ? std::string(tr("attributes.not_set")) : std::string(current);
+            std::string preview =
+                current.empty() ? std::string(tr("attributes.not_set")) : std::string(current);
             if (spec.values() != nullptr && !current.empty())
                 for (const v1::EnumValue* v : *spec.values())
-                    if (text_of(v->key()) == current) preview = std::string(localized(v->names(), lang, current));
+                    if (text_of(v->key()) == current)
+                        preview = std::string(localized(v->names(), lang, current));
             const bool open = ImGui::BeginCombo("##enum", preview.c_str());
             app.name_widget(widget_name);
             if (open) {
                 std::optional<std::string> picked;
-                if (ImGui::Selectable(tr("attributes.not_set"), current.empty())) picked = std::string();
+                if (ImGui::Selectable(tr("attributes.not_set"), current.empty()))
+                    picked = std::string();
                 app.name_widget(widget_name + "=");
                 if (spec.values() != nullptr) {
                     for (const v1::EnumValue* v : *spec.values()) {
                         const std::string_view v_key = text_of(v->key());
                         const std::string v_name(localized(v->names(), lang, v_key));
-                        if (ImGui::Selectable(v_name.c_str(), v_key == current)) picked = std::string(v_key);
+                        if (ImGui::Selectable(v_name.c_str(), v_key == current))
+                            picked = std::string(v_key);
                         app.name_widget(widget_name + "=" + std::string(v_key));
                     }
                 }
@@ -357,7 +373,8 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
             if (spec.values() == nullptr) break;
             std::vector<std::string> chosen;
             if (value != nullptr && value->strings() != nullptr)
-                for (const flatbuffers::String* s : *value->strings()) chosen.emplace_back(s->string_view());
+                for (const flatbuffers::String* s : *value->strings())
+                    chosen.emplace_back(s->string_view());
             bool toggled = false;
             std::vector<std::string> next;
             for (const v1::EnumValue* v : *spec.values()) {
@@ -383,15 +400,18 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
         case v1::AttributeType::Int: {
             if (!field.editing) {
                 field.int_value = value ? value->int_value() : 0;
-                if (!value && !fallback.empty()) std::sscanf(std::string(fallback).c_str(), "%" SCNd64, &field.int_value);
+                if (!value && !fallback.empty())
+                    std::sscanf(std::string(fallback).c_str(), "%" SCNd64, &field.int_value);
             }
             const std::string format = number_format("%" PRId64, unit);
             if (int_slider) {
                 const std::int64_t lo = static_cast<std::int64_t>(std::ceil(spec.min()));
                 const std::int64_t hi = static_cast<std::int64_t>(std::floor(spec.max()));
-                ImGui::SliderScalar("##int", ImGuiDataType_S64, &field.int_value, &lo, &hi, format.c_str());
+                ImGui::SliderScalar("##int", ImGuiDataType_S64, &field.int_value, &lo, &hi,
+                                    format.c_str());
             } else {
-                ImGui::InputScalar("##int", ImGuiDataType_S64, &field.int_value, nullptr, nullptr, format.c_str());
+                ImGui::InputScalar("##int", ImGuiDataType_S64, &field.int_value, nullptr, nullptr,
+                                   format.c_str());
             }
             app.name_widget(widget_name);
             field.editing = ImGui::IsItemActive();
@@ -403,34 +423,39 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
                 if (std::isfinite(spec.max()) && static_cast<double>(v) > spec.max() &&
                     std::fabs(spec.max()) < kSliderLimit)
                     v = static_cast<std::int64_t>(std::floor(spec.max()));
-                commit(app, annotation, [&](v1::AnnotationT& a) { attribute_in(a, spec).int_value = v; });
+                commit(app, annotation,
+                       [&](v1::AnnotationT& a) { attribute_in(a, spec).int_value = v; });
             }
             break;
         }
         case v1::AttributeType::Float: {
             if (!field.editing) {
                 field.float_value = value ? value->float_value() : 0.0;
-                if (!value && !fallback.empty()) field.float_value = std::strtod(std::string(fallback).c_str(), nullptr);
+                if (!value && !fallback.empty())
+                    field.float_value = std::strtod(std::string(fallback).c_str(), nullptr);
             }
             const std::string format = number_format("%.3f", unit);
             if (bounded) {
                 const double lo = spec.min();
                 const double hi = spec.max();
-                ImGui::SliderScalar("##float", ImGuiDataType_Double, &field.float_value, &lo, &hi, format.c_str());
+                ImGui::SliderScalar("##float", ImGuiDataType_Double, &field.float_value, &lo, &hi,
+                                    format.c_str());
             } else {
-                ImGui::InputScalar("##float", ImGuiDataType_Double, &field.float_value, nullptr, nullptr,
-                                   format.c_str());
+                ImGui::InputScalar("##float", ImGuiDataType_Double, &field.float_value, nullptr,
+                                   nullptr, format.c_str());
             }
             app.name_widget(widget_name);
             field.editing = ImGui::IsItemActive();
             if (ImGui::IsItemDeactivatedAfterEdit() && std::isfinite(field.float_value)) {
                 const double v = std::clamp(field.float_value, spec.min(), spec.max());
-                commit(app, annotation, [&](v1::AnnotationT& a) { attribute_in(a, spec).float_value = v; });
+                commit(app, annotation,
+                       [&](v1::AnnotationT& a) { attribute_in(a, spec).float_value = v; });
             }
             break;
         }
         case v1::AttributeType::String: {
-            const std::string stored = value ? std::string(text_of(value->string_value())) : std::string(fallback);
+            const std::string stored =
+                value ? std::string(text_of(value->string_value())) : std::string(fallback);
             if (const std::string character = uneditable_character(stored); !character.empty()) {
                 // Shown, never handed to ImGui's editor, which would rewrite it.
                 ImGui::PushTextWrapPos(0.0f);
@@ -441,13 +466,15 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
                 break;
             }
             if (!field.editing) field.text = stored;
-            const bool entered = ImGui::InputText("##string", &field.text, ImGuiInputTextFlags_EnterReturnsTrue);
+            const bool entered =
+                ImGui::InputText("##string", &field.text, ImGuiInputTextFlags_EnterReturnsTrue);
             app.name_widget(widget_name);
             field.editing = ImGui::IsItemActive();
             // ImGui turns what it cannot hold into U+FFFD: a new one means
             // the annotator typed or pasted such a character, which is lost.
-            const bool altered = count_of(field.text, kReplacement) > count_of(stored, kReplacement) ||
-                                 field.text.find('\0') != std::string::npos;
+            const bool altered =
+                count_of(field.text, kReplacement) > count_of(stored, kReplacement) ||
+                field.text.find('\0') != std::string::npos;
             if (altered) {
                 ImGui::PushTextWrapPos(0.0f);
                 ImGui::TextColored(kErrorColor, "%s", tr("attributes.unrepresentable"));
@@ -516,6 +543,8 @@ void AttributeEditor::check_text(const v1::AttributeSpec& spec, const std::strin
 
 }  // namespace
 
-std::unique_ptr<Panel> make_attribute_editor() { return std::make_unique<AttributeEditor>(); }
+std::unique_ptr<Panel> make_attribute_editor() {
+    return std::make_unique<AttributeEditor>();
+}
 
 }  // namespace tessera::studio

@@ -89,8 +89,8 @@ public:
 
 private:
     [[nodiscard]] bool filtering() const {
-        return state_filter_ != kAnyState || !label_filter_.empty() || qa_filter_ != QaFilter::Any ||
-               assignee_filter_;
+        return state_filter_ != kAnyState || !label_filter_.empty() ||
+               qa_filter_ != QaFilter::Any || assignee_filter_;
     }
     enum class QaFilter { Any, Findings, Errors, Rule };
     void draw_filters(App& app);
@@ -111,8 +111,8 @@ private:
     int state_filter_ = kAnyState;
     std::string label_filter_;
     QaFilter qa_filter_ = QaFilter::Any;
-    std::string qa_rule_;       // the rule of QaFilter::Rule
-    ProjectQa* qa_ = nullptr;   // the app's, once the QA filter was used
+    std::string qa_rule_;      // the rule of QaFilter::Rule
+    ProjectQa* qa_ = nullptr;  // the app's, once the QA filter was used
     std::uint64_t seen_qa_revision_ = 0;
     /// nullopt = any; "" = unassigned; else the user name.
     std::optional<std::string> assignee_filter_;
@@ -170,7 +170,8 @@ void ItemBrowser::follow_session(Session& session) {
     }
     // The item last open may have been edited just before another was opened.
     if (seen_current_ != 0 && seen_current_ != current) {
-        if (const auto index = session.index_of(seen_current_); index && *index < label_match_.size())
+        if (const auto index = session.index_of(seen_current_);
+            index && *index < label_match_.size())
             label_match_[*index] = kUnknown;
     }
     seen_current_ = current;
@@ -186,10 +187,10 @@ void ItemBrowser::draw_filters(App& app) {
     bool changed = false;
 
     // State.
-    std::string preview = std::string(tr("filter.state")) + ": " +
-                          (state_filter_ == kAnyState
-                               ? tr("filter.any")
-                               : tr(state_key(static_cast<v1::ItemState>(state_filter_))));
+    std::string preview =
+        std::string(tr("filter.state")) + ": " +
+        (state_filter_ == kAnyState ? tr("filter.any")
+                                    : tr(state_key(static_cast<v1::ItemState>(state_filter_))));
     ImGui::SetNextItemWidth(-FLT_MIN);
     if (ImGui::BeginCombo("##state", preview.c_str())) {
         if (ImGui::Selectable(tr("filter.any"), state_filter_ == kAnyState)) {
@@ -209,8 +210,9 @@ void ItemBrowser::draw_filters(App& app) {
     }
 
     // Label.
-    preview = std::string(tr("filter.label")) + ": " +
-              (label_filter_.empty() ? std::string(tr("filter.any")) : app.label_name(label_filter_));
+    preview =
+        std::string(tr("filter.label")) + ": " +
+        (label_filter_.empty() ? std::string(tr("filter.any")) : app.label_name(label_filter_));
     ImGui::SetNextItemWidth(-FLT_MIN);
     if (ImGui::BeginCombo("##label", preview.c_str())) {
         if (ImGui::Selectable(tr("filter.any"), label_filter_.empty())) {
@@ -294,10 +296,18 @@ bool ItemBrowser::draw_assignee_filter(App& app) {
 bool ItemBrowser::draw_qa_filter(App& app) {
     std::string preview = std::string(tr("filter.qa")) + ": ";
     switch (qa_filter_) {
-        case QaFilter::Any: preview += tr("filter.any"); break;
-        case QaFilter::Findings: preview += tr("filter.qa.findings"); break;
-        case QaFilter::Errors: preview += tr("filter.qa.errors"); break;
-        case QaFilter::Rule: preview += qa_rule_; break;
+        case QaFilter::Any:
+            preview += tr("filter.any");
+            break;
+        case QaFilter::Findings:
+            preview += tr("filter.qa.findings");
+            break;
+        case QaFilter::Errors:
+            preview += tr("filter.qa.errors");
+            break;
+        case QaFilter::Rule:
+            preview += qa_rule_;
+            break;
     }
     ImGui::SetNextItemWidth(-FLT_MIN);
     const bool open = ImGui::BeginCombo("##qa", preview.c_str());
@@ -329,7 +339,8 @@ bool ItemBrowser::draw_qa_filter(App& app) {
         for (std::size_t i = 0; i < counts.size(); ++i) {
             if (counts[i] == 0) continue;
             const std::string& rule = qa_->rules()[i];
-            entry(fmt::format("{} ({})", rule, counts[i]), QaFilter::Rule, rule, "filter.qa.rule=" + rule);
+            entry(fmt::format("{} ({})", rule, counts[i]), QaFilter::Rule, rule,
+                  "filter.qa.rule=" + rule);
         }
     }
     ImGui::EndCombo();
@@ -341,8 +352,10 @@ bool ItemBrowser::matches_qa(const store::ItemSummary& item) {
     if (found == nullptr || found->findings == 0) return false;
     switch (qa_filter_) {
         case QaFilter::Any:
-        case QaFilter::Findings: return true;
-        case QaFilter::Errors: return found->errors > 0;
+        case QaFilter::Findings:
+            return true;
+        case QaFilter::Errors:
+            return found->errors > 0;
         case QaFilter::Rule:
             return std::any_of(found->rules.begin(), found->rules.end(),
                                [&](std::uint32_t rule) { return qa_->rules()[rule] == qa_rule_; });
@@ -402,12 +415,14 @@ bool ItemBrowser::passes(Session& session, std::size_t index) {
 
 void ItemBrowser::rebuild_some(Session& session) {
     const std::size_t count = session.items().size();
-    if (!label_filter_.empty() && label_match_.size() != count) label_match_.assign(count, kUnknown);
+    if (!label_filter_.empty() && label_match_.size() != count)
+        label_match_.assign(count, kUnknown);
     const auto deadline = std::chrono::steady_clock::now() + kRebuildBudget;
     while (build_pos_ < count) {
         const std::size_t end = std::min(count, build_pos_ + kRebuildStride);
         for (; build_pos_ < end; ++build_pos_)
-            if (passes(session, build_pos_)) building_.push_back(static_cast<std::uint32_t>(build_pos_));
+            if (passes(session, build_pos_))
+                building_.push_back(static_cast<std::uint32_t>(build_pos_));
         if (std::chrono::steady_clock::now() >= deadline) break;
     }
     if (build_pos_ >= count) {
@@ -429,8 +444,9 @@ void ItemBrowser::draw_table(App& app) {
         if (!qa_->done()) {
             const std::uint64_t total = qa_->total();
             ImGui::Text(tr("items.qa_checking"),
-                        total == 0 ? 0 : static_cast<int>(100.0 * static_cast<double>(qa_->checked()) /
-                                                          static_cast<double>(total)));
+                        total == 0 ? 0
+                                   : static_cast<int>(100.0 * static_cast<double>(qa_->checked()) /
+                                                      static_cast<double>(total)));
         } else if (!qa_->error().empty()) {
             ImGui::PushStyleColor(ImGuiCol_Text, kErrorColor);
             ImGui::TextWrapped(tr("items.qa_failed"), qa_->error().c_str());
@@ -465,14 +481,17 @@ void ItemBrowser::draw_table(App& app) {
         "##items_" + std::string(locale()) + (assignee_column ? "_assignee" : "");
     if (!ImGui::BeginTable(table_id.c_str(), assignee_column ? 4 : 3, flags)) return;
     float state_width = ImGui::CalcTextSize(tr("items.column.state")).x;
-    for (const v1::ItemState state : kStates) state_width = std::max(state_width, ImGui::CalcTextSize(tr(state_key(state))).x);
+    for (const v1::ItemState state : kStates)
+        state_width = std::max(state_width, ImGui::CalcTextSize(tr(state_key(state))).x);
     std::snprintf(id_text_, sizeof id_text_, "%llu",
                   static_cast<unsigned long long>(items.empty() ? 0 : items.back().id));
-    const float id_width = std::max(ImGui::CalcTextSize(id_text_).x, ImGui::CalcTextSize(tr("items.column.id")).x);
+    const float id_width =
+        std::max(ImGui::CalcTextSize(id_text_).x, ImGui::CalcTextSize(tr("items.column.id")).x);
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn(tr("items.column.id"), ImGuiTableColumnFlags_WidthFixed, id_width);
     ImGui::TableSetupColumn(tr("items.column.file"), ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn(tr("items.column.state"), ImGuiTableColumnFlags_WidthFixed, state_width);
+    ImGui::TableSetupColumn(tr("items.column.state"), ImGuiTableColumnFlags_WidthFixed,
+                            state_width);
     if (assignee_column)
         ImGui::TableSetupColumn(tr("items.column.assignee"), ImGuiTableColumnFlags_WidthFixed,
                                 assignee_width);
@@ -487,8 +506,10 @@ void ItemBrowser::draw_table(App& app) {
             if (!filtered) {
                 position = *index;
             } else {
-                const auto it = std::lower_bound(rows.begin(), rows.end(), static_cast<std::uint32_t>(*index));
-                if (it != rows.end() && *it == *index) position = static_cast<std::size_t>(it - rows.begin());
+                const auto it =
+                    std::lower_bound(rows.begin(), rows.end(), static_cast<std::uint32_t>(*index));
+                if (it != rows.end() && *it == *index)
+                    position = static_cast<std::size_t>(it - rows.begin());
             }
         }
         if (position) {
@@ -500,24 +521,29 @@ void ItemBrowser::draw_table(App& app) {
     }
 
     ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(std::min<std::size_t>(row_count, std::numeric_limits<int>::max())));
+    clipper.Begin(
+        static_cast<int>(std::min<std::size_t>(row_count, std::numeric_limits<int>::max())));
     char* id_text = id_text_;
     while (clipper.Step()) {
         if (clipper.ItemsHeight > 0.0f) row_height_ = clipper.ItemsHeight;
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-            const std::size_t index = filtered ? rows[static_cast<std::size_t>(row)] : static_cast<std::size_t>(row);
+            const std::size_t index =
+                filtered ? rows[static_cast<std::size_t>(row)] : static_cast<std::size_t>(row);
             const store::ItemSummary& item = items[index];
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);
-            std::snprintf(id_text, sizeof id_text_, "%llu", static_cast<unsigned long long>(item.id));
+            std::snprintf(id_text, sizeof id_text_, "%llu",
+                          static_cast<unsigned long long>(item.id));
             ImGui::PushID(row);
-            if (ImGui::Selectable(id_text, item.id == current, ImGuiSelectableFlags_SpanAllColumns) &&
+            if (ImGui::Selectable(id_text, item.id == current,
+                                  ImGuiSelectableFlags_SpanAllColumns) &&
                 item.id != current) {
                 scrolled_to_ = item.id;  // clicked: already in view
                 app.open_item(item.id);
             }
             app.name_widget(fmt::format("items.row={}", item.id));
-            if (ImGui::IsItemHovered() && !item.uri.empty()) ImGui::SetTooltip("%s", item.uri.c_str());
+            if (ImGui::IsItemHovered() && !item.uri.empty())
+                ImGui::SetTooltip("%s", item.uri.c_str());
             draw_row_menu(app, item);
             ImGui::PopID();
             ImGui::TableSetColumnIndex(1);
@@ -536,6 +562,8 @@ void ItemBrowser::draw_table(App& app) {
 
 }  // namespace
 
-std::unique_ptr<Panel> make_item_browser() { return std::make_unique<ItemBrowser>(); }
+std::unique_ptr<Panel> make_item_browser() {
+    return std::make_unique<ItemBrowser>();
+}
 
 }  // namespace tessera::studio

@@ -84,7 +84,8 @@ void LabelPalette::draw(App& app) {
     // The app gives classes their own hotkeys, or 1-9 by position when the
     // schema declares none: show what the keyboard really does.
     bool any_hotkey = false;
-    for (const v1::LabelClass* c : *classes) any_hotkey = any_hotkey || !text_of(c->hotkey()).empty();
+    for (const v1::LabelClass* c : *classes)
+        any_hotkey = any_hotkey || !text_of(c->hotkey()).empty();
     struct Row {
         const v1::LabelClass* label_class;
         std::string name;
@@ -101,8 +102,8 @@ void LabelPalette::draw(App& app) {
     }
     if (rows.empty()) ImGui::TextDisabled("%s", tr("labels.no_match"));
 
-    constexpr ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                                      ImGuiTableFlags_SizingFixedFit;
+    constexpr ImGuiTableFlags flags =
+        ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
     if (!rows.empty() && ImGui::BeginTable("##classes", 3, flags)) {
         ImGui::TableSetupColumn("##color", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn("##name", ImGuiTableColumnFlags_WidthStretch);
@@ -119,11 +120,14 @@ void LabelPalette::draw(App& app) {
                                ImVec2(swatch, swatch));
             ImGui::TableSetColumnIndex(1);
             // Children are indented under their parent (flat while searching).
-            const float indent = needle.empty() ? static_cast<float>(depth_of(session, c)) * 10.0f : 0.0f;
+            const float indent =
+                needle.empty() ? static_cast<float>(depth_of(session, c)) * 10.0f : 0.0f;
             if (indent > 0.0f) ImGui::Indent(indent);
-            if (ImGui::Selectable(row.name.c_str(), app.label() == key, ImGuiSelectableFlags_SpanAllColumns))
+            if (ImGui::Selectable(row.name.c_str(), app.label() == key,
+                                  ImGuiSelectableFlags_SpanAllColumns))
                 app.set_label(key);
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%.*s", static_cast<int>(key.size()), key.data());
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("%.*s", static_cast<int>(key.size()), key.data());
             if (indent > 0.0f) ImGui::Unindent(indent);
             ImGui::TableSetColumnIndex(2);
             if (!row.hotkey.empty()) ImGui::TextDisabled("%s", row.hotkey.c_str());
@@ -136,6 +140,8 @@ void LabelPalette::draw(App& app) {
 
 }  // namespace
 
-std::unique_ptr<Panel> make_label_palette() { return std::make_unique<LabelPalette>(); }
+std::unique_ptr<Panel> make_label_palette() {
+    return std::make_unique<LabelPalette>();
+}
 
 }  // namespace tessera::studio

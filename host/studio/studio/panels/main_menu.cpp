@@ -36,9 +36,11 @@ void draw_main_menu(App& app) {
         if (ImGui::MenuItem(tr("menu.undo"), "Ctrl+Z", false, session.can_undo())) app.undo();
         if (ImGui::MenuItem(tr("menu.redo"), "Ctrl+Shift+Z", false, session.can_redo())) app.redo();
         ImGui::Separator();
-        if (ImGui::MenuItem(tr("menu.submit"), "Ctrl+Enter", false, session.current() != 0)) app.submit();
+        if (ImGui::MenuItem(tr("menu.submit"), "Ctrl+Enter", false, session.current() != 0))
+            app.submit();
         ImGui::Separator();
-        if (ImGui::MenuItem(tr("menu.next_item"), "PageDown", false, !session.items().empty())) app.step_item(+1);
+        if (ImGui::MenuItem(tr("menu.next_item"), "PageDown", false, !session.items().empty()))
+            app.step_item(+1);
         if (ImGui::MenuItem(tr("menu.previous_item"), "PageUp", false, !session.items().empty()))
             app.step_item(-1);
         ImGui::EndMenu();

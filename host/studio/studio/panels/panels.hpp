@@ -54,11 +54,16 @@ void open_reject_form();
 /// The i18n key of a workflow state: "state.new", "state.in_progress", ...
 [[nodiscard]] inline const char* state_key(v1::ItemState state) {
     switch (state) {
-        case v1::ItemState::New: return "state.new";
-        case v1::ItemState::InProgress: return "state.in_progress";
-        case v1::ItemState::Submitted: return "state.submitted";
-        case v1::ItemState::Accepted: return "state.accepted";
-        case v1::ItemState::Rejected: return "state.rejected";
+        case v1::ItemState::New:
+            return "state.new";
+        case v1::ItemState::InProgress:
+            return "state.in_progress";
+        case v1::ItemState::Submitted:
+            return "state.submitted";
+        case v1::ItemState::Accepted:
+            return "state.accepted";
+        case v1::ItemState::Rejected:
+            return "state.rejected";
     }
     return "state.unknown";
 }
@@ -66,11 +71,16 @@ void open_reject_form();
 /// The text colour the panels use for a workflow state.
 [[nodiscard]] inline ImVec4 state_color(v1::ItemState state) {
     switch (state) {
-        case v1::ItemState::New: return {0.70f, 0.70f, 0.70f, 1.0f};
-        case v1::ItemState::InProgress: return {0.40f, 0.70f, 1.00f, 1.0f};
-        case v1::ItemState::Submitted: return {1.00f, 0.80f, 0.30f, 1.0f};
-        case v1::ItemState::Accepted: return {0.40f, 0.90f, 0.45f, 1.0f};
-        case v1::ItemState::Rejected: return {1.00f, 0.40f, 0.40f, 1.0f};
+        case v1::ItemState::New:
+            return {0.70f, 0.70f, 0.70f, 1.0f};
+        case v1::ItemState::InProgress:
+            return {0.40f, 0.70f, 1.00f, 1.0f};
+        case v1::ItemState::Submitted:
+            return {1.00f, 0.80f, 0.30f, 1.0f};
+        case v1::ItemState::Accepted:
+            return {0.40f, 0.90f, 0.45f, 1.0f};
+        case v1::ItemState::Rejected:
+            return {1.00f, 0.40f, 0.40f, 1.0f};
     }
     return {1.0f, 1.0f, 1.0f, 1.0f};
 }
@@ -98,7 +108,8 @@ inline const ImVec4 kErrorColor{1.00f, 0.40f, 0.40f, 1.0f};
 [[nodiscard]] inline ImVec4 rgba_color(std::uint32_t rgba) {
     return {static_cast<float>((rgba >> 24) & 0xFF) / 255.0f,
             static_cast<float>((rgba >> 16) & 0xFF) / 255.0f,
-            static_cast<float>((rgba >> 8) & 0xFF) / 255.0f, static_cast<float>(rgba & 0xFF) / 255.0f};
+            static_cast<float>((rgba >> 8) & 0xFF) / 255.0f,
+            static_cast<float>(rgba & 0xFF) / 255.0f};
 }
 
 /// The text of `texts` in `lang`, else English, else the first one, else `fallback`

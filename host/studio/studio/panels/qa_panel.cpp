@@ -17,18 +17,24 @@ namespace {
 
 ImVec4 severity_color(qa::Severity severity) {
     switch (severity) {
-        case qa::Severity::Error: return kErrorColor;
-        case qa::Severity::Warning: return {1.00f, 0.75f, 0.25f, 1.0f};
-        case qa::Severity::Info: return {0.45f, 0.70f, 1.00f, 1.0f};
+        case qa::Severity::Error:
+            return kErrorColor;
+        case qa::Severity::Warning:
+            return {1.00f, 0.75f, 0.25f, 1.0f};
+        case qa::Severity::Info:
+            return {0.45f, 0.70f, 1.00f, 1.0f};
     }
     return {1.0f, 1.0f, 1.0f, 1.0f};
 }
 
 const char* severity_key(qa::Severity severity) {
     switch (severity) {
-        case qa::Severity::Error: return "qa.error";
-        case qa::Severity::Warning: return "qa.warning";
-        case qa::Severity::Info: return "qa.info";
+        case qa::Severity::Error:
+            return "qa.error";
+        case qa::Severity::Warning:
+            return "qa.warning";
+        case qa::Severity::Info:
+            return "qa.info";
     }
     return "qa.info";
 }
@@ -38,7 +44,8 @@ const char* severity_key(qa::Severity severity) {
 void severity_dot(qa::Severity severity) {
     const float size = ImGui::GetTextLineHeight();
     const ImVec2 at = ImGui::GetCursorScreenPos();
-    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + size * 0.5f, at.y + size * 0.5f), size * 0.32f,
+    ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + size * 0.5f, at.y + size * 0.5f),
+                                                size * 0.32f,
                                                 ImGui::GetColorU32(severity_color(severity)));
     ImGui::Dummy(ImVec2(size, size));
 }
@@ -104,7 +111,8 @@ void QaPanel::draw(App& app) {
                 ImGui::SetTooltip("%s", tr("qa.whole_item"));
             } else {
                 std::string ids;
-                for (const std::uint64_t id : f.annotations) ids += (ids.empty() ? "#" : ", #") + std::to_string(id);
+                for (const std::uint64_t id : f.annotations)
+                    ids += (ids.empty() ? "#" : ", #") + std::to_string(id);
                 ImGui::SetTooltip(tr("qa.annotations"), ids.c_str());
             }
         }
@@ -122,6 +130,8 @@ void QaPanel::draw(App& app) {
 
 }  // namespace
 
-std::unique_ptr<Panel> make_qa_panel() { return std::make_unique<QaPanel>(); }
+std::unique_ptr<Panel> make_qa_panel() {
+    return std::make_unique<QaPanel>();
+}
 
 }  // namespace tessera::studio

@@ -71,8 +71,9 @@ bool defect_combo(const char* id, const Session& session, int& index) {
     if (index >= count) index = -1;
     const std::string preview =
         index < 0 ? std::string(tr("review.no_defect"))
-                  : std::string(localized(defects->Get(static_cast<flatbuffers::uoffset_t>(index))->names(),
-                                          locale(), text_of(defects->Get(static_cast<flatbuffers::uoffset_t>(index))->key())));
+                  : std::string(localized(
+                        defects->Get(static_cast<flatbuffers::uoffset_t>(index))->names(), locale(),
+                        text_of(defects->Get(static_cast<flatbuffers::uoffset_t>(index))->key())));
     bool changed = false;
     ImGui::BeginDisabled(count == 0);
     if (ImGui::BeginCombo(id, preview.c_str())) {
@@ -89,7 +90,8 @@ bool defect_combo(const char* id, const Session& session, int& index) {
                 index = i;
             }
             ImGui::PopID();
-            if (ImGui::IsItemHovered() && d->descriptions() != nullptr && d->descriptions()->size() > 0) {
+            if (ImGui::IsItemHovered() && d->descriptions() != nullptr &&
+                d->descriptions()->size() > 0) {
                 const std::string description(localized(d->descriptions(), locale(), {}));
                 ImGui::SetTooltip("%s", description.c_str());
             }
@@ -149,7 +151,8 @@ void ReviewPanel::draw(App& app) {
 
     if (g_reject_requested) {
         g_reject_requested = false;
-        if (app.review_mode() && session.current() != 0 && session.state() == v1::ItemState::Submitted) {
+        if (app.review_mode() && session.current() != 0 &&
+            session.state() == v1::ItemState::Submitted) {
             reset_form();
             form_open_ = true;
             form_item_ = session.current();
@@ -163,7 +166,8 @@ void ReviewPanel::draw(App& app) {
     if (!app.review_mode() && rejection == nullptr) return;
 
     const ImVec2 origin = layout_origin();
-    app.place("review", {origin.x + 1000.0f, origin.y + 600.0f, 280.0f, std::max(120.0f, layout_height() - 600.0f)});
+    app.place("review", {origin.x + 1000.0f, origin.y + 600.0f, 280.0f,
+                         std::max(120.0f, layout_height() - 600.0f)});
     const std::string title = std::string(tr("panel.review")) + "###review";
     if (!ImGui::Begin(title.c_str())) {
         ImGui::End();
@@ -252,9 +256,11 @@ void ReviewPanel::draw_reject_form(App& app) {
         }
         ImGui::SameLine();
         std::string line = fmt::format("#{}", comment.annotation);
-        if (!comment.defect.empty()) line += fmt::format(" [{}]", defect_name(session, comment.defect));
+        if (!comment.defect.empty())
+            line += fmt::format(" [{}]", defect_name(session, comment.defect));
         line += " " + comment.text;
-        if (ImGui::Selectable(line.c_str(), session.selected() == comment.annotation)) session.select(comment.annotation);
+        if (ImGui::Selectable(line.c_str(), session.selected() == comment.annotation))
+            session.select(comment.annotation);
         ImGui::PopID();
     }
     const AnnotationId selected = session.selected();
@@ -264,11 +270,13 @@ void ReviewPanel::draw_reject_form(App& app) {
         ImGui::SetNextItemWidth(-FLT_MIN);
         defect_combo("##comment_defect", session, comment_defect_);
         ImGui::SetNextItemWidth(-FLT_MIN);
-        const bool entered = ImGui::InputTextWithHint("##comment_text", tr("review.comment_text"), &comment_text_,
-                                                      ImGuiInputTextFlags_EnterReturnsTrue);
+        const bool entered =
+            ImGui::InputTextWithHint("##comment_text", tr("review.comment_text"), &comment_text_,
+                                     ImGuiInputTextFlags_EnterReturnsTrue);
         const bool can_add = !comment_text_.empty() || comment_defect_ >= 0;
         ImGui::BeginDisabled(!can_add);
-        const std::string add = printf_text(tr("review.add_comment"), static_cast<unsigned long long>(selected));
+        const std::string add =
+            printf_text(tr("review.add_comment"), static_cast<unsigned long long>(selected));
         if ((ImGui::Button(add.c_str()) || entered) && can_add) {
             v1::ReviewCommentT comment;
             comment.annotation = selected;
@@ -332,7 +340,8 @@ void ReviewPanel::draw_feedback(App& app, const v1::ReviewRecordT& record) {
         ImGui::PushID(static_cast<int>(i));
         std::string line;
         if (comment.annotation != 0) line = fmt::format("#{} ", comment.annotation);
-        if (!comment.defect.empty()) line += fmt::format("[{}] ", defect_name(session, comment.defect));
+        if (!comment.defect.empty())
+            line += fmt::format("[{}] ", defect_name(session, comment.defect));
         line += comment.text;
         if (comment.annotation != 0 && session.find_annotation(comment.annotation) != nullptr) {
             if (ImGui::Selectable(line.c_str(), session.selected() == comment.annotation))
@@ -366,8 +375,12 @@ void accept_current(App& app) {
     app.step_item(+1);
 }
 
-void open_reject_form() { g_reject_requested = true; }
+void open_reject_form() {
+    g_reject_requested = true;
+}
 
-std::unique_ptr<Panel> make_review_panel() { return std::make_unique<ReviewPanel>(); }
+std::unique_ptr<Panel> make_review_panel() {
+    return std::make_unique<ReviewPanel>();
+}
 
 }  // namespace tessera::studio

@@ -90,7 +90,8 @@ void ShortcutSheet::draw(App& app) {
             for (const Shortcut& shortcut : section.shortcuts) {
                 ImGui::TableNextRow();
                 ImGui::TableSetColumnIndex(0);
-                ImGui::TextUnformatted(shortcut.keys_translated ? tr(shortcut.keys) : shortcut.keys);
+                ImGui::TextUnformatted(shortcut.keys_translated ? tr(shortcut.keys)
+                                                                : shortcut.keys);
                 ImGui::TableSetColumnIndex(1);
                 ImGui::TextUnformatted(tr(shortcut.action));
             }
@@ -105,6 +106,8 @@ void ShortcutSheet::draw(App& app) {
 
 }  // namespace
 
-std::unique_ptr<Panel> make_shortcut_sheet() { return std::make_unique<ShortcutSheet>(); }
+std::unique_ptr<Panel> make_shortcut_sheet() {
+    return std::make_unique<ShortcutSheet>();
+}
 
 }  // namespace tessera::studio

@@ -44,7 +44,8 @@ const char* tool_name(const App& app) {
     if (const plugins::ViewRecord* view = app.view(); view != nullptr && view->view != nullptr) {
         for (std::uint32_t i = 0; i < view->view->tool_count; ++i) {
             const tessera_view_tool_t& tool = view->view->tools[i];
-            if (tool.id != nullptr && tool.name != nullptr && app.tool() == tool.id) return tool.name;
+            if (tool.id != nullptr && tool.name != nullptr && app.tool() == tool.id)
+                return tool.name;
         }
     }
     return app.tool().c_str();
@@ -65,12 +66,13 @@ void StatusBar::draw(App& app) {
     const std::size_t total = session.items().size();
 
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x, viewport->Pos.y + viewport->Size.y - kStatusBarHeight));
+    ImGui::SetNextWindowPos(
+        ImVec2(viewport->Pos.x, viewport->Pos.y + viewport->Size.y - kStatusBarHeight));
     ImGui::SetNextWindowSize(ImVec2(viewport->Size.x, kStatusBarHeight));
-    constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav |
-                                       ImGuiWindowFlags_NoScrollWithMouse;
+    constexpr ImGuiWindowFlags flags =
+        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+        ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus |
+        ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse;
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8.0f, 4.0f));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
     const bool open = ImGui::Begin("##status_bar", nullptr, flags);
@@ -87,7 +89,9 @@ void StatusBar::draw(App& app) {
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(tr("status.progress"));
     ImGui::SameLine();
-    const float fraction = total == 0 ? 0.0f : static_cast<float>(static_cast<double>(done_) / static_cast<double>(total));
+    const float fraction =
+        total == 0 ? 0.0f
+                   : static_cast<float>(static_cast<double>(done_) / static_cast<double>(total));
     ImGui::ProgressBar(fraction, ImVec2(120.0f, 0.0f), text);
 
     // The open item.
@@ -113,7 +117,8 @@ void StatusBar::draw(App& app) {
         ImGui::SameLine();
         const float side = ImGui::GetTextLineHeight();
         ImGui::ColorButton("##label_color", rgba_color(app.label_color(app.label())),
-                           ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop, ImVec2(side, side));
+                           ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoDragDrop,
+                           ImVec2(side, side));
         ImGui::SameLine();
         ImGui::TextUnformatted(app.label_name(app.label()).c_str());
     } else {
@@ -125,7 +130,8 @@ void StatusBar::draw(App& app) {
     separator();
     const std::size_t errors = session.current() != 0 ? session.error_count() : 0;
     if (errors > 0)
-        ImGui::TextColored(kErrorColor, tr("status.errors"), static_cast<unsigned long long>(errors));
+        ImGui::TextColored(kErrorColor, tr("status.errors"),
+                           static_cast<unsigned long long>(errors));
     else
         ImGui::TextDisabled(tr("status.errors"), 0ULL);
 
@@ -138,7 +144,8 @@ void StatusBar::draw(App& app) {
     if (const auto& others = app.other_sessions(); !others.empty()) {
         std::string names;
         for (const std::string& other : others) names += (names.empty() ? "" : ", ") + other;
-        ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.20f, 1.0f), tr("status.also_open"), names.c_str());
+        ImGui::TextColored(ImVec4(0.95f, 0.75f, 0.20f, 1.0f), tr("status.also_open"),
+                           names.c_str());
         separator();
     }
     if (const auto& unsaved = session.unsaved()) {
@@ -168,6 +175,8 @@ void StatusBar::draw(App& app) {
 
 }  // namespace
 
-std::unique_ptr<Panel> make_status_bar() { return std::make_unique<StatusBar>(); }
+std::unique_ptr<Panel> make_status_bar() {
+    return std::make_unique<StatusBar>();
+}
 
 }  // namespace tessera::studio

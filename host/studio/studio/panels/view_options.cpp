@@ -15,7 +15,7 @@ namespace tessera::studio {
 namespace {
 
 class ViewOptions final : public Panel {
-  public:
+public:
     [[nodiscard]] std::string id() const override { return "view_options"; }
     void draw(App& app) override;
 };

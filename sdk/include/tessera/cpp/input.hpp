@@ -27,10 +27,11 @@ namespace tessera::cpp {
 template <class Table>
 [[nodiscard]] const Table& root(tessera_bytes_t bytes, const char* identifier,
                                 std::string_view what) {
-    constexpr std::size_t header = sizeof(flatbuffers::uoffset_t) + flatbuffers::kFileIdentifierLength;
+    constexpr std::size_t header =
+        sizeof(flatbuffers::uoffset_t) + flatbuffers::kFileIdentifierLength;
     if (!bytes.data || bytes.size < header) {
-        throw Error(TESSERA_INVALID_ARGUMENT,
-                    std::string(what) + ": empty buffer (" + std::to_string(bytes.size) + " bytes)");
+        throw Error(TESSERA_INVALID_ARGUMENT, std::string(what) + ": empty buffer (" +
+                                                  std::to_string(bytes.size) + " bytes)");
     }
     if (!flatbuffers::BufferHasIdentifier(bytes.data, identifier)) {
         throw Error(TESSERA_INVALID_ARGUMENT,
@@ -94,7 +95,8 @@ private:
 
 /// Deduces Tables<T> from a generated accessor: `tables(set.annotations())`.
 template <class Table>
-[[nodiscard]] Tables<Table> tables(const flatbuffers::Vector<flatbuffers::Offset<Table>>* v) noexcept {
+[[nodiscard]] Tables<Table> tables(
+    const flatbuffers::Vector<flatbuffers::Offset<Table>>* v) noexcept {
     return Tables<Table>(v);
 }
 

@@ -78,7 +78,8 @@ public:
         std::string unreported;  // failures the host's context could not take
         const auto fail = [&](const Findings& findings, const std::string& message) {
             if (findings.fail(message)) return;
-            unreported += (unreported.empty() ? "" : "; ") + ("rule " + findings.rule() + ": ") + message;
+            unreported +=
+                (unreported.empty() ? "" : "; ") + ("rule " + findings.rule() + ": ") + message;
         };
         for (const Rule& rule : rules_) {
             Findings findings(input.context(), rule.id);
@@ -139,7 +140,8 @@ protected:
         if (!view) throw std::invalid_argument("set_view() without a view");
         if (info.tools.empty())
             throw std::invalid_argument(
-                "set_view(): the view has no tools; it needs at least one (the first is the default)");
+                "set_view(): the view has no tools; it needs at least one (the first is the "
+                "default)");
         view_ = std::move(view);
         view_ext_ = tessera_plugin_view_t{
             .name = info.name,
@@ -165,7 +167,8 @@ private:
     };
 
     // Connects the instance to `host`; called by the factory right after construction.
-    void attach(const tessera_host_t* host, const tessera_plugin_descriptor_t* descriptor) noexcept {
+    void attach(const tessera_host_t* host,
+                const tessera_plugin_descriptor_t* descriptor) noexcept {
         host_ = Host(host);
         c_plugin_ = tessera_plugin_t{
             .desc = descriptor,
@@ -236,17 +239,21 @@ private:
         const PluginBase& s = self(plugin);
         if (!id) return nullptr;
         if (const void* own = s.extension(id)) return own;
-        if (!s.schemas_.empty() && std::strcmp(id, TESSERA_EXT_LABEL_SCHEMA) == 0) return &label_schema;
+        if (!s.schemas_.empty() && std::strcmp(id, TESSERA_EXT_LABEL_SCHEMA) == 0)
+            return &label_schema;
         if (!s.rules_.empty() && std::strcmp(id, TESSERA_EXT_QA_RULES) == 0) return &qa_rules;
         if (s.view_ && std::strcmp(id, TESSERA_EXT_VIEW) == 0) return &s.view_ext_;
         return nullptr;
     }
 
     static std::span<const std::uint8_t> span_of(tessera_bytes_t bytes) noexcept {
-        return bytes.data ? std::span<const std::uint8_t>(bytes.data, bytes.size) : std::span<const std::uint8_t>();
+        return bytes.data ? std::span<const std::uint8_t>(bytes.data, bytes.size)
+                          : std::span<const std::uint8_t>();
     }
-    static tessera_status_t TESSERA_ABI c_open_item(const tessera_plugin_t* plugin, tessera_bytes_t item,
-                                                    tessera_bytes_t annotations, const char* media_path) noexcept {
+    static tessera_status_t TESSERA_ABI c_open_item(const tessera_plugin_t* plugin,
+                                                    tessera_bytes_t item,
+                                                    tessera_bytes_t annotations,
+                                                    const char* media_path) noexcept {
         PluginBase& s = self(plugin);
         return s.guarded<tessera_status_t>("open_item", TESSERA_ERROR, [&] {
             s.view_->open_item(span_of(item), span_of(annotations), media_path ? media_path : "");
@@ -283,8 +290,8 @@ private:
         }
         failed("frame", what);
     }
-    static void TESSERA_ABI c_options(const tessera_plugin_t* plugin, const tessera_host_ui_t* ui_api,
-                                      tessera_ui_t* ui) noexcept {
+    static void TESSERA_ABI c_options(const tessera_plugin_t* plugin,
+                                      const tessera_host_ui_t* ui_api, tessera_ui_t* ui) noexcept {
         if (!ui_api) return;
         PluginBase& s = self(plugin);
         (void)s.guarded<bool>("options", false, [&] {
@@ -304,14 +311,16 @@ private:
     static tessera_status_t TESSERA_ABI c_schema_get(const tessera_plugin_t* plugin, uint32_t index,
                                                      tessera_bytes_t* schema) noexcept {
         const PluginBase& s = self(plugin);
-        return s.guarded<tessera_status_t>("label_schema.get", TESSERA_ERROR, [&]() -> tessera_status_t {
-            if (!schema) throw Error(TESSERA_INVALID_ARGUMENT, "schema is NULL");
-            if (index >= s.schemas_.size()) {
-                throw Error(TESSERA_NOT_FOUND, "no label schema " + std::to_string(index));
-            }
-            *schema = tessera_bytes_t{.data = s.schemas_[index].data(), .size = s.schemas_[index].size()};
-            return TESSERA_OK;
-        });
+        return s.guarded<tessera_status_t>(
+            "label_schema.get", TESSERA_ERROR, [&]() -> tessera_status_t {
+                if (!schema) throw Error(TESSERA_INVALID_ARGUMENT, "schema is NULL");
+                if (index >= s.schemas_.size()) {
+                    throw Error(TESSERA_NOT_FOUND, "no label schema " + std::to_string(index));
+                }
+                *schema = tessera_bytes_t{.data = s.schemas_[index].data(),
+                                          .size = s.schemas_[index].size()};
+                return TESSERA_OK;
+            });
     }
 
     static uint32_t TESSERA_ABI c_rule_count(const tessera_plugin_t* plugin) noexcept {
@@ -335,7 +344,8 @@ private:
                                                      const tessera_qa_context_t* context) noexcept {
         const PluginBase& s = self(plugin);
         return s.guarded<tessera_status_t>("check_item", TESSERA_ERROR, [&]() -> tessera_status_t {
-            if (!context || !context->report) throw Error(TESSERA_INVALID_ARGUMENT, "no QA context");
+            if (!context || !context->report)
+                throw Error(TESSERA_INVALID_ARGUMENT, "no QA context");
             s.check_item(QaInput(*context));
             return TESSERA_OK;
         });
@@ -377,7 +387,8 @@ struct Library {
             return true;
         } catch (const std::exception& e) {
             // No host exists yet: stderr is the only channel left.
-            std::fprintf(stderr, "tessera plugin in %s: init failed: %s\n", dir ? dir : "?", e.what());
+            std::fprintf(stderr, "tessera plugin in %s: init failed: %s\n", dir ? dir : "?",
+                         e.what());
         } catch (...) {
             std::fprintf(stderr, "tessera plugin in %s: init failed\n", dir ? dir : "?");
         }
@@ -419,8 +430,8 @@ private:
         return static_cast<uint32_t>(sizeof...(Plugins));
     }
 
-    static const tessera_plugin_descriptor_t* TESSERA_ABI descriptor(const tessera_plugin_factory_t*,
-                                                                     uint32_t index) noexcept {
+    static const tessera_plugin_descriptor_t* TESSERA_ABI
+    descriptor(const tessera_plugin_factory_t*, uint32_t index) noexcept {
         return index < sizeof...(Plugins) ? descriptors[index] : nullptr;
     }
 
@@ -458,10 +469,10 @@ private:
 /// Defines the library's `tessera_plugin_entry` for the C++ plugin classes
 /// given (one or more, each derived from tessera::cpp::PluginBase). Use once
 /// per library, at namespace scope, followed by a semicolon.
-#define TESSERA_CPP_PLUGIN_ENTRY(...)                                                 \
-    extern "C" TESSERA_EXPORT const tessera_plugin_entry_t tessera_plugin_entry = {   \
-        .sdk_version = TESSERA_VERSION_INIT,                                          \
-        .init = &::tessera::cpp::Library<__VA_ARGS__>::init,                          \
-        .deinit = &::tessera::cpp::Library<__VA_ARGS__>::deinit,                      \
-        .get_factory = &::tessera::cpp::Library<__VA_ARGS__>::get_factory,            \
+#define TESSERA_CPP_PLUGIN_ENTRY(...)                                               \
+    extern "C" TESSERA_EXPORT const tessera_plugin_entry_t tessera_plugin_entry = { \
+        .sdk_version = TESSERA_VERSION_INIT,                                        \
+        .init = &::tessera::cpp::Library<__VA_ARGS__>::init,                        \
+        .deinit = &::tessera::cpp::Library<__VA_ARGS__>::deinit,                    \
+        .get_factory = &::tessera::cpp::Library<__VA_ARGS__>::get_factory,          \
     }

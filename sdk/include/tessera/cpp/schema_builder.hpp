@@ -173,7 +173,8 @@ public:
     }
 
     /// Adds an attribute of the item itself (weather, scene).
-    AttributeRef add_item_attribute(std::string_view key, v1::AttributeType type, Names names = {}) {
+    AttributeRef add_item_attribute(std::string_view key, v1::AttributeType type,
+                                    Names names = {}) {
         return detail::add_attribute(schema_.item_attributes, key, type, names);
     }
 

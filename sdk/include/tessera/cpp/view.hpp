@@ -41,12 +41,14 @@ public:
 
     /// Shows `item` (tessera.v1.Item) with `annotations`; `media_path` is the
     /// item's media file (absolute, UTF-8).
-    virtual void open_item(std::span<const std::uint8_t> item, std::span<const std::uint8_t> annotations,
+    virtual void open_item(std::span<const std::uint8_t> item,
+                           std::span<const std::uint8_t> annotations,
                            std::string_view media_path) = 0;
     /// Replaces the open item's annotations (after an edit, undo or redo).
     virtual void set_annotations(std::span<const std::uint8_t> annotations) = 0;
     /// Draws the canvas and handles its input for one frame.
-    virtual void frame(const tessera_host_ui_t& ui_api, tessera_ui_t* ui, const tessera_view_state_t& state) = 0;
+    virtual void frame(const tessera_host_ui_t& ui_api, tessera_ui_t* ui,
+                       const tessera_view_state_t& state) = 0;
     /// Draws the view's settings in a host panel; nothing by default.
     virtual void options(const tessera_host_ui_t& ui_api, tessera_ui_t* ui) {
         (void)ui_api;

@@ -22,7 +22,8 @@ typedef struct tessera_format_reader_sink {
     /* Declares the classes the file names, as a tessera.v1.LabelSchema buffer
      * (keys = label names as in the file). Call at most once, before items.
      * Returns false when the host rejects it (read() then returns TESSERA_ABORTED). */
-    bool(TESSERA_ABI *schema)(const struct tessera_format_reader_sink *sink, tessera_bytes_t label_schema);
+    bool(TESSERA_ABI *schema)(const struct tessera_format_reader_sink *sink,
+                              tessera_bytes_t label_schema);
 
     /* Delivers one item: `name` is the media reference as the file writes it
      * (used to match project items), `media_path` the file on disk or NULL,
@@ -31,7 +32,8 @@ typedef struct tessera_format_reader_sink {
      * are local to this read (1, 2, ...; parents and relations refer to them).
      * All borrowed for the call. Returns false to stop. */
     bool(TESSERA_ABI *item)(const struct tessera_format_reader_sink *sink, const char *name,
-                            const char *media_path, tessera_bytes_t item, tessera_bytes_t annotations);
+                            const char *media_path, tessera_bytes_t item,
+                            tessera_bytes_t annotations);
 
     /* Reports progress: `done` of `total` units (bytes or files). May be NULL. */
     void(TESSERA_ABI *progress)(const struct tessera_format_reader_sink *sink, uint64_t done,
@@ -46,8 +48,8 @@ typedef struct tessera_format_writer_source {
 
     /* Delivers the next item and its annotations (verified, borrowed until the
      * next call); false when there are no more. [same thread as write()] */
-    bool(TESSERA_ABI *next)(const struct tessera_format_writer_source *source, tessera_bytes_t *item,
-                            tessera_bytes_t *annotations);
+    bool(TESSERA_ABI *next)(const struct tessera_format_writer_source *source,
+                            tessera_bytes_t *item, tessera_bytes_t *annotations);
 } tessera_format_writer_source_t;
 
 typedef struct tessera_plugin_format {
@@ -63,7 +65,8 @@ typedef struct tessera_plugin_format {
     /* Writes everything `source` delivers under `out` (file or folder). NULL
      * when the format cannot be written. [main-thread] */
     tessera_status_t(TESSERA_ABI *write)(const tessera_plugin_t *plugin,
-                                         const tessera_format_writer_source_t *source, const char *out);
+                                         const tessera_format_writer_source_t *source,
+                                         const char *out);
 } tessera_plugin_format_t;
 
 TESSERA_EXTERN_C_END

@@ -38,22 +38,22 @@ static const char TESSERA_EXT_HOST_IMGUI[] = "tessera.host.imgui/1";
  * Two builds can share a context only if every member is equal; that is
  * necessary, not sufficient: a plugin must also use the host's configuration. */
 typedef struct tessera_imgui_build {
-    const char *version;          /* IMGUI_VERSION, e.g. "1.86"; static */
-    uint32_t version_num;         /* IMGUI_VERSION_NUM, e.g. 18600 */
-    uint32_t sizeof_io;           /* sizeof(ImGuiIO) */
-    uint32_t sizeof_style;        /* sizeof(ImGuiStyle) */
-    uint32_t sizeof_vec2;         /* sizeof(ImVec2) */
-    uint32_t sizeof_vec4;         /* sizeof(ImVec4) */
-    uint32_t sizeof_draw_vert;    /* sizeof(ImDrawVert) */
-    uint32_t sizeof_draw_idx;     /* sizeof(ImDrawIdx): 2, or 4 with a 32-bit index config */
-    uint32_t sizeof_wchar;        /* sizeof(ImWchar): 2, or 4 with IMGUI_USE_WCHAR32 */
-    uint32_t sizeof_context;      /* sizeof(ImGuiContext) (imgui_internal.h) */
-    uint32_t sizeof_font_atlas;   /* sizeof(ImFontAtlas) */
-    uint32_t sizeof_draw_list;    /* sizeof(ImDrawList) */
-    uint32_t sizeof_draw_cmd;     /* sizeof(ImDrawCmd) */
-    uint32_t offset_draw_vert_uv; /* offsetof(ImDrawVert, uv) */
+    const char *version;           /* IMGUI_VERSION, e.g. "1.86"; static */
+    uint32_t version_num;          /* IMGUI_VERSION_NUM, e.g. 18600 */
+    uint32_t sizeof_io;            /* sizeof(ImGuiIO) */
+    uint32_t sizeof_style;         /* sizeof(ImGuiStyle) */
+    uint32_t sizeof_vec2;          /* sizeof(ImVec2) */
+    uint32_t sizeof_vec4;          /* sizeof(ImVec4) */
+    uint32_t sizeof_draw_vert;     /* sizeof(ImDrawVert) */
+    uint32_t sizeof_draw_idx;      /* sizeof(ImDrawIdx): 2, or 4 with a 32-bit index config */
+    uint32_t sizeof_wchar;         /* sizeof(ImWchar): 2, or 4 with IMGUI_USE_WCHAR32 */
+    uint32_t sizeof_context;       /* sizeof(ImGuiContext) (imgui_internal.h) */
+    uint32_t sizeof_font_atlas;    /* sizeof(ImFontAtlas) */
+    uint32_t sizeof_draw_list;     /* sizeof(ImDrawList) */
+    uint32_t sizeof_draw_cmd;      /* sizeof(ImDrawCmd) */
+    uint32_t offset_draw_vert_uv;  /* offsetof(ImDrawVert, uv) */
     uint32_t offset_draw_vert_col; /* offsetof(ImDrawVert, col) */
-    uint32_t col32_r_shift;       /* IM_COL32_R_SHIFT: 0, or 16 with IMGUI_USE_BGRA_PACKED_COLOR */
+    uint32_t col32_r_shift;        /* IM_COL32_R_SHIFT: 0, or 16 with IMGUI_USE_BGRA_PACKED_COLOR */
 } tessera_imgui_build_t;
 
 typedef struct tessera_host_imgui {
@@ -64,7 +64,8 @@ typedef struct tessera_host_imgui {
      * for the call) equals `build`; NULL otherwise, and then the caller must
      * not use ImGui. The context lives as long as the plugin instance.
      * [main-thread] */
-    void *(TESSERA_ABI *context)(const tessera_host_t *host, const tessera_imgui_build_t *plugin_build);
+    void *(TESSERA_ABI *context)(const tessera_host_t *host,
+                                 const tessera_imgui_build_t *plugin_build);
 
     /* The host's ImGui allocator, for ImGui::SetAllocatorFunctions(alloc_func,
      * free_func, allocator_data), so that memory the host's context holds may

@@ -42,8 +42,8 @@ typedef struct tessera_host_project {
      * in one transaction. On TESSERA_OK it is durable and `*journal_seq`
      * (may be NULL) receives its journal number; on failure nothing changed
      * and the host's get_last_error() says why. */
-    tessera_status_t(TESSERA_ABI *submit_edits)(const tessera_host_t *host, tessera_bytes_t edit_batch,
-                                                uint64_t *journal_seq);
+    tessera_status_t(TESSERA_ABI *submit_edits)(const tessera_host_t *host,
+                                                tessera_bytes_t edit_batch, uint64_t *journal_seq);
 
     /* Explains the last failure of a call above; valid until the next call. Never NULL. */
     const char *(TESSERA_ABI *get_last_error)(const tessera_host_t *host);

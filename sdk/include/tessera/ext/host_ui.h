@@ -68,16 +68,16 @@ enum { TESSERA_MOD_SHIFT = 1, TESSERA_MOD_CTRL = 2, TESSERA_MOD_ALT = 4 };
 
 /* The mouse over the canvas in one frame. */
 typedef struct tessera_ui_input {
-    tessera_ui_vec2_t mouse;        /* pointer in item coordinates (after set_transform) */
-    tessera_ui_vec2_t mouse_delta;  /* movement since the last frame, in screen pixels */
-    bool hovered;                   /* the pointer is over the canvas, not over a panel */
-    bool down[3];                   /* button held (TESSERA_MOUSE_*) */
-    bool clicked[3];                /* pressed this frame */
-    bool released[3];               /* released this frame */
-    bool double_clicked[3];         /* second press of a double click this frame */
-    float wheel;                    /* wheel steps this frame; positive away from the user */
-    uint32_t modifiers;             /* TESSERA_MOD_* bits held */
-    bool keyboard_free;             /* no text field has the keyboard: shortcuts may act */
+    tessera_ui_vec2_t mouse;       /* pointer in item coordinates (after set_transform) */
+    tessera_ui_vec2_t mouse_delta; /* movement since the last frame, in screen pixels */
+    bool hovered;                  /* the pointer is over the canvas, not over a panel */
+    bool down[3];                  /* button held (TESSERA_MOUSE_*) */
+    bool clicked[3];               /* pressed this frame */
+    bool released[3];              /* released this frame */
+    bool double_clicked[3];        /* second press of a double click this frame */
+    float wheel;                   /* wheel steps this frame; positive away from the user */
+    uint32_t modifiers;            /* TESSERA_MOD_* bits held */
+    bool keyboard_free;            /* no text field has the keyboard: shortcuts may act */
 } tessera_ui_input_t;
 
 typedef struct tessera_host_ui {

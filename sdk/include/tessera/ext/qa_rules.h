@@ -31,20 +31,20 @@ typedef struct tessera_qa_rule_info {
 
 /* One problem found. Everything is borrowed for the report() call. */
 typedef struct tessera_qa_finding {
-    const char *rule_id;          /* id of the rule that found it; must be one of the plugin's */
-    const uint64_t *annotations;  /* ids of the annotations involved; may be NULL when count is 0 */
-    size_t annotation_count;      /* 0 = about the item as a whole */
-    const char *message;          /* UTF-8 explanation; required */
-    const char *fix;              /* suggested fix in words; may be NULL */
+    const char *rule_id;         /* id of the rule that found it; must be one of the plugin's */
+    const uint64_t *annotations; /* ids of the annotations involved; may be NULL when count is 0 */
+    size_t annotation_count;     /* 0 = about the item as a whole */
+    const char *message;         /* UTF-8 explanation; required */
+    const char *fix;             /* suggested fix in words; may be NULL */
 } tessera_qa_finding_t;
 
 /* What one check_item() call inspects. Host-owned; valid for the call only;
  * its members may be called from the thread running check_item(). */
 typedef struct tessera_qa_context {
-    void *ctx;                     /* host's state; opaque to the plugin */
-    tessera_bytes_t label_schema;  /* the project's tessera.v1.LabelSchema, verified */
-    tessera_bytes_t item;          /* tessera.v1.Item, verified */
-    tessera_bytes_t annotations;   /* tessera.v1.AnnotationSet of the item, verified */
+    void *ctx;                    /* host's state; opaque to the plugin */
+    tessera_bytes_t label_schema; /* the project's tessera.v1.LabelSchema, verified */
+    tessera_bytes_t item;         /* tessera.v1.Item, verified */
+    tessera_bytes_t annotations;  /* tessera.v1.AnnotationSet of the item, verified */
 
     /* True when rule `rule_id` is enabled for this run. */
     bool(TESSERA_ABI *is_enabled)(const struct tessera_qa_context *context, const char *rule_id);

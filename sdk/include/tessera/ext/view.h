@@ -34,16 +34,16 @@ typedef struct tessera_view_tool {
 
 /* What the host tells the view at every frame. Host-owned, borrowed for the call. */
 typedef struct tessera_view_state {
-    const char *tool;    /* id of the active tool (one of the view's tools) */
-    const char *label;   /* label key new shapes get; "" when none is chosen */
-    uint64_t selected;   /* selected annotation id, 0 for none */
-    const char *author;  /* who is editing, for provenance; UTF-8 */
+    const char *tool;   /* id of the active tool (one of the view's tools) */
+    const char *label;  /* label key new shapes get; "" when none is chosen */
+    uint64_t selected;  /* selected annotation id, 0 for none */
+    const char *author; /* who is editing, for provenance; UTF-8 */
 } tessera_view_state_t;
 
 typedef struct tessera_plugin_view {
-    const char *name;        /* display name, e.g. "Image"; plugin-owned, static */
-    const char *media_kinds; /* comma-separated tessera.v1.MediaKind names it shows, e.g.
-                                "Image"; plugin-owned, static */
+    const char *name;                 /* display name, e.g. "Image"; plugin-owned, static */
+    const char *media_kinds;          /* comma-separated tessera.v1.MediaKind names it shows, e.g.
+                                         "Image"; plugin-owned, static */
     const tessera_view_tool_t *tools; /* `tool_count` tools, the first the default;
                                          plugin-owned, static */
     uint32_t tool_count;
