@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config clang libclang-rt-14-dev
+  cmake g++ make pkg-config clang libclang-rt-14-dev clang-format
   liblua5.4-dev libimgui-dev libglfw3-dev libstb-dev
   flatbuffers-compiler libflatbuffers-dev libfmt-dev catch2
   libsqlite3-dev libsimdjson-dev libpugixml-dev libutf8proc-dev libre2-dev
