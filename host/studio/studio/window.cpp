@@ -67,8 +67,8 @@ Window::Window(const WindowOptions& options) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename =
-        nullptr;  // the layout comes from the profile, not from a file beside the binary
+    // The layout comes from the profile, not from a file beside the binary.
+    io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui::StyleColorsDark();
     font_name_ = load_fonts(options.font_size, options.glyph_text, glyph_ranges_);

@@ -10,8 +10,8 @@ TESSERA_EXTERN_C_BEGIN
 typedef struct tessera_host {
     tessera_version_t sdk_version; /* SDK the host was built against */
     void *host_data;               /* host-owned; plugins must not touch it */
-    const char *
-        name; /* e.g. "tessera" or "tessera-studio"; UTF-8, host-owned, lives as long as the host */
+    /* e.g. "tessera" or "tessera-studio"; UTF-8, host-owned, lives as long as the host */
+    const char *name;
     const char *version; /* host version, e.g. "0.1.0"; host-owned, lives as long as the host */
 
     /* Returns the host extension `id` (e.g. TESSERA_EXT_HOST_LOG) or NULL when
