@@ -40,7 +40,7 @@ public:
     Canvas(const Canvas&) = delete;
     Canvas& operator=(const Canvas&) = delete;
 
-    /// The tessera.host.ui/1 table (static; offered to every plugin).
+    /// The tessera.host.ui/1 table (static; handed to views in frame() and options()).
     [[nodiscard]] static const tessera_host_ui_t* api();
 
     /// Lays the canvas over the rest of the current ImGui window and runs the

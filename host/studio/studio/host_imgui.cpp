@@ -2,8 +2,6 @@
 
 #include <tessera/cpp/imgui.hpp>
 
-#include "studio/canvas.hpp"
-
 namespace tessera::studio {
 namespace {
 
@@ -38,7 +36,6 @@ const tessera_host_imgui_t* host_imgui_api() {
 }
 
 void offer_ui_extensions(plugins::HostExtensions& extensions) {
-    extensions.offer(TESSERA_EXT_HOST_UI, Canvas::api());
     extensions.offer(TESSERA_EXT_HOST_IMGUI, host_imgui_api());
 }
 

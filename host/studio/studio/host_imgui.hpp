@@ -14,7 +14,9 @@ namespace tessera::studio {
 /// current when it is called. Static.
 [[nodiscard]] const tessera_host_imgui_t* host_imgui_api();
 
-/// Offers tessera.host.ui/1 and tessera.host.imgui/1 through `extensions`.
+/// Offers tessera.host.imgui/1 through `extensions`. (tessera.host.ui/1 is
+/// not offered there: a view gets it as the `ui_api` argument of frame() and
+/// options(), the only calls with a frame context to use it with.)
 void offer_ui_extensions(plugins::HostExtensions& extensions);
 
 }  // namespace tessera::studio

@@ -11,7 +11,7 @@ TESSERA_EXTERN_C_BEGIN
 
 #define TESSERA_VERSION_MAJOR 1
 #define TESSERA_VERSION_MINOR 0
-#define TESSERA_VERSION_REVISION 0
+#define TESSERA_VERSION_REVISION 1
 
 typedef struct tessera_version {
     uint32_t major;    /* incompatible ABI changes */

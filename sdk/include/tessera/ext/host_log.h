@@ -2,6 +2,8 @@
 #ifndef TESSERA_EXT_HOST_LOG_H
 #define TESSERA_EXT_HOST_LOG_H
 
+#include <stdint.h>
+
 #include "../host.h"
 #include "../macros.h"
 #include "../plugin.h"
@@ -10,12 +12,18 @@ TESSERA_EXTERN_C_BEGIN
 
 static const char TESSERA_EXT_HOST_LOG[] = "tessera.host.log/1";
 
-typedef enum tessera_log_level {
+/* A log level: one of TESSERA_LOG_*. A fixed-width integer, not a C enum type,
+ * so that its size does not depend on the compiler. SDK 1.0.0 declared it as
+ * an enum of the same values, 32 bits on every ABI Tessera supports: binary
+ * compatible. */
+typedef int32_t tessera_log_level_t;
+
+enum {
     TESSERA_LOG_DEBUG = 0,
     TESSERA_LOG_INFO = 1,
     TESSERA_LOG_WARNING = 2,
     TESSERA_LOG_ERROR = 3
-} tessera_log_level_t;
+};
 
 typedef struct tessera_host_log {
     /* Logs one UTF-8 line (borrowed for the call), attributed to `plugin`

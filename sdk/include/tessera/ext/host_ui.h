@@ -26,6 +26,10 @@
 
 TESSERA_EXTERN_C_BEGIN
 
+/* The table is handed to a view as the `ui_api` argument of its frame() and
+ * options() callbacks (tessera.view/1), the only calls with a frame context to
+ * use it with; hosts do not offer it through get_extension(). The id names the
+ * API's version. */
 static const char TESSERA_EXT_HOST_UI[] = "tessera.host.ui/1";
 
 /* Opaque per-frame context; host-owned, valid for one callback. */
@@ -97,6 +101,7 @@ typedef struct tessera_host_ui {
 
     /* --- drawing in item coordinates (thickness and radius in screen pixels) */
 
+    /* A straight line from `a` to `b`. */
     void(TESSERA_ABI *line)(tessera_ui_t *ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b,
                             tessera_ui_color_t color, float thickness);
     /* `points` (borrowed for the call) joined in order; `closed` joins the last to the first. */
@@ -108,6 +113,7 @@ typedef struct tessera_host_ui {
     /* Outlines the axis-aligned rectangle from `min` to `max`. */
     void(TESSERA_ABI *rect)(tessera_ui_t *ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
                             tessera_ui_color_t color, float thickness);
+    /* Fills the axis-aligned rectangle from `min` to `max`. */
     void(TESSERA_ABI *fill_rect)(tessera_ui_t *ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
                                  tessera_ui_color_t color);
     /* A circle of `radius` screen pixels around `center`; thickness 0 fills it. */
@@ -126,6 +132,9 @@ typedef struct tessera_host_ui {
      * frame) the host deletes. */
     uint64_t(TESSERA_ABI *create_texture)(tessera_ui_t *ui, uint32_t width, uint32_t height,
                                           const uint8_t *rgba);
+    /* Deletes `texture`, a handle create_texture() returned; anything else
+     * (0, a handle already destroyed) is ignored, and so is `texture` in
+     * image() from then on. */
     void(TESSERA_ABI *destroy_texture)(tessera_ui_t *ui, uint64_t texture);
     /* Draws `texture` stretched over the item rectangle `min`..`max`. */
     void(TESSERA_ABI *image)(tessera_ui_t *ui, uint64_t texture, tessera_ui_vec2_t min,

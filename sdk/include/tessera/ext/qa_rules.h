@@ -15,12 +15,13 @@ TESSERA_EXTERN_C_BEGIN
 
 static const char TESSERA_EXT_QA_RULES[] = "tessera.qa-rules/1";
 
-/* Same values as tessera.v1.Severity. */
-typedef enum tessera_severity {
-    TESSERA_SEVERITY_INFO = 0,
-    TESSERA_SEVERITY_WARNING = 1,
-    TESSERA_SEVERITY_ERROR = 2
-} tessera_severity_t;
+/* A finding's severity: one of TESSERA_SEVERITY_*, the values of
+ * tessera.v1.Severity. A fixed-width integer, not a C enum type. SDK 1.0.0
+ * declared it as an enum of the same values, 32 bits on every ABI Tessera
+ * supports: tessera_qa_rule_info_t's layout is unchanged. */
+typedef int32_t tessera_severity_t;
+
+enum { TESSERA_SEVERITY_INFO = 0, TESSERA_SEVERITY_WARNING = 1, TESSERA_SEVERITY_ERROR = 2 };
 
 /* One rule the plugin offers. Strings are plugin-owned and live as long as the instance. */
 typedef struct tessera_qa_rule_info {

@@ -46,7 +46,7 @@ typedef struct tessera_plugin_view {
                                          "Image"; plugin-owned, static */
     const tessera_view_tool_t *tools; /* `tool_count` tools, the first the default;
                                          plugin-owned, static */
-    uint32_t tool_count;
+    uint32_t tool_count;              /* number of entries in `tools`; at least 1 */
 
     /* Shows `item` (tessera.v1.Item) with `annotations` (tessera.v1.AnnotationSet),
      * both borrowed for the call and verified by the host. `media_path` is the
