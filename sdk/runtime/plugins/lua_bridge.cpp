@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "lua/lua_plugin.hpp"
-#include "lua/view_plugin.hpp"
+#include "lua/view_plugin/view_plugin.hpp"
 #include "tessera/ext/view.h"
 
 namespace tessera::plugins {
