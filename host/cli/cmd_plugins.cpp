@@ -6,7 +6,7 @@
 #include "core/display_text.hpp"
 #include "core/error.hpp"
 #include "formats/json_text.hpp"
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "schema_print.hpp"
 
 namespace tessera::cli {

@@ -10,7 +10,7 @@
 #include "formats/import.hpp"
 #include "formats/json_text.hpp"
 #include "formats/losses.hpp"
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "progress_bar.hpp"
 #include "store/project.hpp"
 #include "store/project_file.hpp"

@@ -18,9 +18,9 @@
 
 #include "core/data_api.hpp"
 #include "core/error.hpp"
+#include "loader/loader.hpp"
 #include "lua/lua_plugin.hpp"
 #include "lua/view_plugin/view_plugin.hpp"
-#include "plugins/loader.hpp"
 #include "store/project.hpp"
 #include "support/format_helpers.hpp"
 #include "support/plugin_log.hpp"

@@ -1,4 +1,4 @@
-#include "plugins/lua_bridge.hpp"
+#include "loader/lua_bridge.hpp"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "plugins/manifest.hpp"
+#include "loader/manifest.hpp"
 
 #include <charconv>
 #include <optional>
