@@ -16,7 +16,7 @@
 #include "cli.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 #include "store/project.hpp"
 
 namespace tessera::cli {
@@ -207,7 +207,7 @@ int run_assign(const Context&, const Args& args) {
 
     if (args.flag("--json")) {
         std::string out = "{\"assignee\":";
-        formats::append_json_string(out, request.to);
+        append_json_string(out, request.to);
         out += ",\"changed\":[";
         for (std::size_t i = 0; i < changed.size(); ++i)
             out += fmt::format("{}{}", i ? "," : "", changed[i]);
@@ -218,7 +218,7 @@ int run_assign(const Context&, const Args& args) {
         bool first = true;
         for (const auto& [name, count] : previous) {
             if (!first) out += ',';
-            formats::append_json_string(out, name);
+            append_json_string(out, name);
             out += fmt::format(":{}", count);
             first = false;
         }

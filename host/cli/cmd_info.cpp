@@ -6,7 +6,7 @@
 
 #include "cli.hpp"
 #include "core/display_text.hpp"
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 #include "progress_bar.hpp"
 #include "store/project.hpp"
 
@@ -86,7 +86,7 @@ std::string text_states(const std::map<v1::ItemState, std::size_t>& states) {
 
 void print_json(const store::Project& project, const Summary& s) {
     std::string out = "{\"name\":";
-    formats::append_json_string(out, project.settings().name);
+    append_json_string(out, project.settings().name);
     out += fmt::format(",\"items\":{},\"annotations\":{},\"classes\":{},\"journal_entries\":{}",
                        project.item_count(), s.annotations, s.classes, project.journal_size());
     out += ",\"states\":{" + json_states(s.states);
@@ -96,7 +96,7 @@ void print_json(const store::Project& project, const Summary& s) {
     for (const auto& [name, states] : s.assignees) {
         if (name.empty()) continue;
         if (!first) out += ',';
-        formats::append_json_string(out, name);
+        append_json_string(out, name);
         out +=
             fmt::format(":{{\"items\":{},\"states\":{{{}}}}}", total(states), json_states(states));
         first = false;
@@ -116,7 +116,7 @@ void print_json(const store::Project& project, const Summary& s) {
     first = true;
     for (const auto& [subset, count] : s.subsets) {
         if (!first) out += ',';
-        formats::append_json_string(out, subset);
+        append_json_string(out, subset);
         out += fmt::format(":{}", count);
         first = false;
     }
@@ -124,7 +124,7 @@ void print_json(const store::Project& project, const Summary& s) {
     first = true;
     for (const auto& [label, count] : s.labels) {
         if (!first) out += ',';
-        formats::append_json_string(out, label);
+        append_json_string(out, label);
         out += fmt::format(":{}", count);
         first = false;
     }

@@ -6,7 +6,7 @@
 
 #include "cli.hpp"
 #include "core/error.hpp"
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "store/project.hpp"
 #include "store/project_file.hpp"
 

@@ -5,8 +5,8 @@
 #include "cli.hpp"
 #include "core/display_text.hpp"
 #include "core/error.hpp"
-#include "formats/json_text.hpp"
-#include "plugins/loader.hpp"
+#include "core/json_text.hpp"
+#include "loader/loader.hpp"
 #include "schema_print.hpp"
 
 namespace tessera::cli {
@@ -25,27 +25,27 @@ std::string plugins_json(const plugins::PluginHost& host) {
         if (!first) out += ',';
         first = false;
         out += "{\"id\":";
-        formats::append_json_string(out, p.id);
+        append_json_string(out, p.id);
         out += ",\"name\":";
-        formats::append_json_string(out, p.name);
+        append_json_string(out, p.name);
         out += ",\"version\":";
-        formats::append_json_string(out, p.version);
+        append_json_string(out, p.version);
         out +=
             fmt::format(",\"kind\":\"{}\",\"state\":\"{}\",\"reason\":", plugins::to_string(p.kind),
                         plugins::to_string(p.state));
         if (p.reason.empty())
             out += "null";
         else
-            formats::append_json_string(out, p.reason);
+            append_json_string(out, p.reason);
         out += ",\"folder\":";
         if (p.folder.empty())
             out += "null";
         else
-            formats::append_json_string(out, p.folder.string());
+            append_json_string(out, p.folder.string());
         out += ",\"extensions\":[";
         for (std::size_t i = 0; i < p.extensions.size(); ++i) {
             if (i) out += ',';
-            formats::append_json_string(out, p.extensions[i]);
+            append_json_string(out, p.extensions[i]);
         }
         out += "]}";
     }

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli.hpp"
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 #include "store/project.hpp"
 
 namespace tessera::cli {
@@ -20,7 +20,7 @@ void print_roles(const store::Roles& roles, bool json) {
         std::string users;
         for (const auto& [user, role] : roles.users) {
             if (!users.empty()) users += ',';
-            formats::append_json_string(users, user);
+            append_json_string(users, user);
             users += fmt::format(":\"{}\"", role_name(role));
         }
         fmt::print("{{\"roles\":{{{}}},\"self_review\":{}}}\n", users,

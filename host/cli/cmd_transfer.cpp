@@ -7,10 +7,10 @@
 
 #include "cli.hpp"
 #include "core/display_text.hpp"
+#include "core/json_text.hpp"
 #include "formats/import.hpp"
-#include "formats/json_text.hpp"
 #include "formats/losses.hpp"
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "progress_bar.hpp"
 #include "store/project.hpp"
 #include "store/project_file.hpp"
@@ -114,7 +114,7 @@ int run_import(const Context& context, const Args& args) {
         std::string labels = "[";
         for (const std::string& label : summary.unknown_labels) {
             if (labels.size() > 1) labels += ',';
-            formats::append_json_string(labels, label);
+            append_json_string(labels, label);
         }
         fmt::print(R"({{"items_matched":{},"items_created":{},"annotations":{},"classes_added":{},)"
                    R"("unknown_labels":{}],"not_carried":{}}})"

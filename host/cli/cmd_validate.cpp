@@ -4,7 +4,7 @@
 
 #include "cli.hpp"
 #include "core/display_text.hpp"
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 #include "progress_bar.hpp"
 #include "store/validate.hpp"
 
@@ -25,7 +25,7 @@ int run_validate(const Context&, const Args& args) {
         std::string out = fmt::format("{{\"items\":{},\"problems\":[", project.item_count());
         for (std::size_t i = 0; i < problems.size(); ++i) {
             out += fmt::format("{}{{\"item\":{},\"message\":", i ? "," : "", problems[i].item);
-            formats::append_json_string(out, problems[i].message);
+            append_json_string(out, problems[i].message);
             out += '}';
         }
         out += "]}\n";

@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "core/display_text.hpp"
-#include "formats/json_text.hpp"
-#include "formats/text.hpp"
+#include "core/json_text.hpp"
+#include "core/text.hpp"
 
 namespace tessera::cli {
 namespace {
@@ -42,7 +42,7 @@ public:
 
     void key(std::string_view k) {
         comma();
-        formats::append_json_string(out, k);
+        append_json_string(out, k);
         out += ':';
         first_ = true;
         pending_value_ = true;
@@ -58,12 +58,12 @@ public:
     }
     void string(std::string_view s) {
         comma();
-        formats::append_json_string(out, s);
+        append_json_string(out, s);
     }
     void number(double v) {
         comma();
         if (std::isfinite(v))
-            formats::append_double(out, v);
+            append_double(out, v);
         else
             out += "null";
     }
@@ -171,9 +171,9 @@ std::string attribute_line(const v1::AttributeSpec& a) {
     if (a.required()) line += ", required";
     if (std::isfinite(a.min()) || std::isfinite(a.max())) {
         line += ", ";
-        if (std::isfinite(a.min())) formats::append_double(line, a.min());
+        if (std::isfinite(a.min())) append_double(line, a.min());
         line += "..";
-        if (std::isfinite(a.max())) formats::append_double(line, a.max());
+        if (std::isfinite(a.max())) append_double(line, a.max());
     }
     if (!str(a.unit()).empty()) line += fmt::format(" {}", shown(a.unit()));
     line += ')';

@@ -6,7 +6,7 @@
 #include "builtin_formats.hpp"
 #include "builtin_rules.hpp"
 #include "core/error.hpp"
-#include "plugins/search_path.hpp"
+#include "loader/search_path.hpp"
 #include "qa/engine.hpp"
 
 namespace tessera::host {

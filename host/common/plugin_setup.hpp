@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "store/project_file.hpp"
 
 namespace tessera::host {

@@ -10,7 +10,7 @@
 #include <utf8proc.h>
 
 #include "core/annotation_text.hpp"
-#include "formats/text.hpp"
+#include "core/text.hpp"
 #include "rules_internal.hpp"
 
 namespace tessera::rules {
@@ -60,7 +60,7 @@ void check_text_value(const Pass& pass, std::uint64_t id, std::string_view text,
                       const std::vector<v1::UnicodeRange>& ranges, const TextOwner& owner) {
     if (!pass.on.text_range || ranges.empty()) return;
     if (!is_ascii(text)) {
-        if (const auto bad = formats::first_invalid_utf8(text)) {
+        if (const auto bad = first_invalid_utf8(text)) {
             // Its code points cannot be told; builtin.text-damaged reports the text when on.
             if (!pass.on.text_damaged)
                 pass.report(kTextRange, id,

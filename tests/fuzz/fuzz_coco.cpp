@@ -86,7 +86,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // Bad input, reported as it should be.
     }
     try {
-        const tessera::formats::JsonText json("fuzz.json", text);
+        const tessera::JsonText json("fuzz.json", text);
         if (const auto by_value = coco::detail::read_coco_by_value(json, {}, {})) {
             const tessera::formats::Dataset whole = coco::detail::read_coco_whole(json, {}, {});
             if (!(Source(*by_value) == Source(whole))) {
@@ -107,7 +107,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
     }
 
-    (void)tessera::formats::is_json(text);
+    (void)tessera::is_json(text);
 
     std::vector<std::uint32_t> counts, again;
     std::string error;

@@ -10,7 +10,7 @@
 #include <imgui_internal.h>  // ImGui::GetItemID()
 #include <catch2/catch.hpp>
 
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "studio/canvas.hpp"
 #include "studio/host_imgui.hpp"
 

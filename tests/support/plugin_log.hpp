@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugins/host_extensions.hpp"
+#include "loader/host_extensions.hpp"
 
 namespace tessera::test {
 

@@ -15,8 +15,8 @@
 #include "coco/coco_read_internal.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/json_text.hpp"
 #include "formats/import.hpp"
-#include "formats/json_text.hpp"
 #include "store/project.hpp"
 #include "support/dataset_source.hpp"
 #include "support/temp_dir.hpp"
@@ -140,13 +140,13 @@ std::string describe(const Dataset& dataset) {
 }
 
 std::string read_by_value(const std::string& text) {
-    const tessera::formats::JsonText json("coco.json", text);
+    const tessera::JsonText json("coco.json", text);
     std::optional<Dataset> dataset = coco::detail::read_coco_by_value(json, {}, {});
     return dataset ? describe(*dataset) : "<whole>";
 }
 
 std::string read_whole(const std::string& text) {
-    const tessera::formats::JsonText json("coco.json", text);
+    const tessera::JsonText json("coco.json", text);
     return describe(coco::detail::read_coco_whole(json, {}, {}));
 }
 

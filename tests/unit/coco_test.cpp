@@ -12,8 +12,8 @@
 #include "coco/coco_read_internal.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/json_text.hpp"
 #include "formats/import.hpp"
-#include "formats/json_text.hpp"
 #include "store/project.hpp"
 #include "support/dataset_source.hpp"
 #include "support/format_helpers.hpp"
@@ -144,7 +144,7 @@ namespace {
 /// (by value) "<whole>" when only the whole document's parse can tell.
 std::string outcome(std::string_view text, bool by_value) {
     try {
-        const tessera::formats::JsonText json("coco.json", text);
+        const tessera::JsonText json("coco.json", text);
         std::optional<Dataset> dataset;
         if (by_value) {
             dataset = coco::detail::read_coco_by_value(json, {}, {});

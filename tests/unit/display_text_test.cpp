@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/display_text.hpp"
-#include "formats/json_text.hpp"
-#include "formats/text.hpp"
+#include "core/json_text.hpp"
+#include "core/text.hpp"
 
 using tessera::terminal_text;
 
@@ -13,7 +13,7 @@ namespace {
 
 std::string json(std::string_view text) {
     std::string out;
-    tessera::formats::append_json_string(out, text);
+    tessera::append_json_string(out, text);
     return out;
 }
 
@@ -52,5 +52,5 @@ TEST_CASE("JSON strings are valid UTF-8 whatever the text holds", "[display][jso
     for (const std::string_view hostile :
          {std::string_view("\xff"), std::string_view("\xe4\xb8"),
           std::string_view("\xf4\x90\x80\x80"), std::string_view("\xc0\x80 \xed\xbf\xbf")})
-        CHECK_FALSE(tessera::formats::first_invalid_utf8(json(hostile)));
+        CHECK_FALSE(tessera::first_invalid_utf8(json(hostile)));
 }

@@ -13,12 +13,12 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 #include "support/temp_dir.hpp"
 
-using tessera::formats::append_json_number;
-using tessera::formats::append_json_string;
-using tessera::formats::JsonText;
+using tessera::append_json_number;
+using tessera::append_json_string;
+using tessera::JsonText;
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "support/format_helpers.hpp"
 #include "support/plugin_log.hpp"
 #include "support/temp_dir.hpp"

@@ -12,7 +12,7 @@
 #include "builtin_formats.hpp"
 #include "core/data_api.hpp"
 #include "core/error.hpp"
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "store/project.hpp"
 #include "support/plugin_log.hpp"
 #include "support/temp_dir.hpp"

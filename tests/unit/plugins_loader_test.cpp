@@ -13,7 +13,7 @@
 
 #include "core/error.hpp"
 #include "formats/format.hpp"
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "support/dataset_source.hpp"
 #include "support/format_helpers.hpp"
 #include "support/plugin_log.hpp"

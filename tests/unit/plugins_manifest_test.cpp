@@ -7,8 +7,8 @@
 #include <string>
 
 #include "core/error.hpp"
-#include "plugins/manifest.hpp"
-#include "plugins/search_path.hpp"
+#include "loader/manifest.hpp"
+#include "loader/search_path.hpp"
 #include "support/format_helpers.hpp"
 #include "support/temp_dir.hpp"
 

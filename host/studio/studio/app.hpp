@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 #include "qa/engine.hpp"
 #include "studio/canvas.hpp"
 #include "studio/panel.hpp"

@@ -6,7 +6,7 @@
 
 #include <tessera/ext/host_imgui.h>
 
-#include "plugins/host_extensions.hpp"
+#include "loader/host_extensions.hpp"
 
 namespace tessera::studio {
 

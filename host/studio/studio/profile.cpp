@@ -7,19 +7,14 @@
 #include <simdjson.h>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/key_names.hpp"
-#include "formats/json_text.hpp"
 #include "store/project_file.hpp"
 
 namespace tessera::studio {
 namespace {
 
 namespace od = simdjson::ondemand;
-using formats::for_each_json_field;
-using formats::JsonText;
-using formats::location_of;
-using formats::read_json_object;
-using formats::read_json_string;
 
 constexpr int kProfileVersion = 1;
 

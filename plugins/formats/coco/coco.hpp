@@ -114,9 +114,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/json_text.hpp"
 #include "formats/dataset.hpp"
 #include "formats/format.hpp"
-#include "formats/json_text.hpp"
 
 namespace tessera::formats::coco {
 

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace tessera::formats::coco::detail {
 

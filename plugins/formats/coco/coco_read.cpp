@@ -24,8 +24,8 @@
 #include "coco_fidelity.hpp"
 #include "coco_read_internal.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "formats/json_scan.hpp"
-#include "formats/text.hpp"
 
 namespace tessera::formats::coco {
 namespace {
@@ -326,7 +326,7 @@ private:
 
     /// Where the first byte that is not valid UTF-8 is (simdjson only says there is one).
     const char* first_invalid_utf8() const {
-        const std::optional<std::size_t> offset = formats::first_invalid_utf8(text_.text());
+        const std::optional<std::size_t> offset = tessera::first_invalid_utf8(text_.text());
         return offset ? text_.text().data() + *offset : nullptr;
     }
 

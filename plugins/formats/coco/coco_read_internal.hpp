@@ -14,9 +14,9 @@
 #include <simdjson.h>
 
 #include "core/data_api.hpp"
+#include "core/json_text.hpp"
 #include "formats/dataset.hpp"
 #include "formats/format.hpp"
-#include "formats/json_text.hpp"
 
 namespace tessera::formats::coco::detail {
 

@@ -19,9 +19,9 @@
 #include "coco_fidelity.hpp"
 #include "coco_write_losses.hpp"
 #include "core/file_io.hpp"
+#include "core/json_text.hpp"
 #include "formats/files.hpp"
 #include "formats/geometry.hpp"
-#include "formats/json_text.hpp"
 
 namespace tessera::formats::coco {
 namespace {

@@ -13,9 +13,9 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/text.hpp"
 #include "cvat/cvat.hpp"
 #include "cvat/cvat_xml.hpp"
-#include "formats/text.hpp"
 
 namespace tessera::formats::cvat {
 namespace {

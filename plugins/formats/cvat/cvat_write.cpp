@@ -10,10 +10,10 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/text.hpp"
 #include "cvat/cvat.hpp"
 #include "cvat/cvat_xml.hpp"
 #include "formats/files.hpp"
-#include "formats/text.hpp"
 
 namespace tessera::formats::cvat {
 namespace {

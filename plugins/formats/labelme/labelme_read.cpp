@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "formats/files.hpp"
-#include "formats/json_text.hpp"
 #include "labelme/labelme.hpp"
 
 namespace tessera::formats::labelme {

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "core/json_text.hpp"
 #include "formats/files.hpp"
 #include "formats/geometry.hpp"
-#include "formats/json_text.hpp"
 #include "labelme/labelme.hpp"
 
 namespace tessera::formats::labelme {

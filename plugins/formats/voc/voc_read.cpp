@@ -12,8 +12,8 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "core/text.hpp"
 #include "formats/files.hpp"
-#include "formats/text.hpp"
 #include "voc/voc.hpp"
 
 namespace tessera::formats::voc {

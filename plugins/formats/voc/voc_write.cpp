@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "formats/files.hpp"
 #include "formats/geometry.hpp"
-#include "formats/text.hpp"
 #include "media/image_header.hpp"
 #include "voc/voc.hpp"
 

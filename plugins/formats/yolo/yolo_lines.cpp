@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.hpp"
 #include "formats/geometry.hpp"
-#include "formats/text.hpp"
 #include "yolo/yolo_detail.hpp"
 
 namespace tessera::formats::yolo::detail {

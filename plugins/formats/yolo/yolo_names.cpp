@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
-#include "formats/text.hpp"
+#include "core/text.hpp"
 #include "yolo/yolo.hpp"
 #include "yolo/yolo_detail.hpp"
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <utf8proc.h>
 
-#include "formats/text.hpp"
+#include "core/text.hpp"
 
 namespace tessera {
 namespace {
@@ -27,7 +27,7 @@ std::optional<std::string> nfc_if_different(std::string_view text) {
 
 /// Keys are shown in messages only when they cannot break the line or the terminal.
 bool printable(std::string_view key) {
-    if (key.empty() || formats::first_invalid_utf8(key)) return false;
+    if (key.empty() || first_invalid_utf8(key)) return false;
     for (const char c : key)
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F || c == '"') return false;
     return key.find("\xEF\xBF\xBD") == std::string_view::npos;
@@ -37,7 +37,7 @@ bool printable(std::string_view key) {
 
 std::string unstorable_text(std::string_view text) {
     if (plain_ascii(text)) return {};
-    const std::optional<std::size_t> invalid = formats::first_invalid_utf8(text);
+    const std::optional<std::size_t> invalid = first_invalid_utf8(text);
     const std::size_t nul = text.find('\0');
     if (invalid && (nul == std::string_view::npos || *invalid < nul))
         return fmt::format("is not valid UTF-8 at byte {}", *invalid + 1);
@@ -48,7 +48,7 @@ std::string unstorable_text(std::string_view text) {
 TextScan scan_text(std::string_view text, bool nfc) {
     TextScan scan;
     if (plain_ascii(text)) return scan;
-    scan.invalid_utf8 = formats::first_invalid_utf8(text);
+    scan.invalid_utf8 = first_invalid_utf8(text);
     for (std::size_t at = text.find('\0'); at != std::string_view::npos;
          at = text.find('\0', at + 1)) {
         if (!scan.nul) scan.nul = at;

@@ -113,7 +113,7 @@ using WriteFn = std::function<void(const ItemSource& source, const std::filesyst
 
 /// One format. `read` throws Error ("file:line:col: what was expected") on bad
 /// input; `write` throws Error when the output cannot be written. Built-in
-/// formats use plain functions; a plugin's format (plugins/native_format.cpp)
+/// formats use plain functions; a plugin's format (loader/native_format.cpp)
 /// keeps its plugin alive through what `read` and `write` capture, and `name`
 /// and `description` point into that state.
 struct Format {

@@ -4,7 +4,7 @@
 
 #include "core/display_text.hpp"
 #include "core/error.hpp"
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace tessera::formats {
 

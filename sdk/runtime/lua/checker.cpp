@@ -11,9 +11,9 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "lua/handles.hpp"
 #include "lua/lua_plugin.hpp"
 #include "lua/plugin_table.hpp"
-#include "lua/views.hpp"
 
 namespace tessera::lua {
 namespace {
@@ -47,8 +47,8 @@ struct Context {
 Context& check_context(lua_State* L) {
     auto* context = static_cast<Context*>(lua_touserdata(L, lua_upvalueindex(1)));
     const auto* handle = static_cast<ContextHandle*>(luaL_checkudata(L, 1, kContextMeta));
-    Views* views = Sandbox::of(L).views();
-    if (views == nullptr || !views->active() || views->generation() != handle->generation ||
+    Handles* handles = Sandbox::of(L).handles();
+    if (handles == nullptr || !handles->active() || handles->generation() != handle->generation ||
         context->rule == nullptr)
         luaL_error(L, "ctx used after its check call returned");
     return *context;
@@ -74,15 +74,15 @@ int context_report(lua_State* L) {
     std::size_t count = 0;
     if (target == LUA_TUSERDATA) {
         count = 1;
-        (void)Views::check_annotation(L, 2);
+        (void)Handles::check_annotation(L, 2);
     } else if (target == LUA_TTABLE) {
         count = static_cast<std::size_t>(lua_rawlen(L, 2));
         for (std::size_t i = 1; i <= count; ++i) {
             lua_rawgeti(L, 2, static_cast<lua_Integer>(i));
-            if (!Views::is_annotation(L, -1))
+            if (!Handles::is_annotation(L, -1))
                 luaL_error(L, "ctx:report: target[%d] is a %s, expected an annotation",
                            static_cast<int>(i), luaL_typename(L, -1));
-            (void)Views::check_annotation(L, -1);
+            (void)Handles::check_annotation(L, -1);
             lua_pop(L, 1);
         }
     } else if (target != LUA_TNIL && target != LUA_TNONE) {
@@ -110,11 +110,11 @@ int context_report(lua_State* L) {
     }
     if (failed) return luaL_error(L, "ctx:report: out of memory");
     if (target == LUA_TUSERDATA) {
-        context.ids[0] = Views::check_annotation(L, 2).id();
+        context.ids[0] = Handles::check_annotation(L, 2).id();
     } else {
         for (std::size_t i = 1; i <= count; ++i) {
             lua_rawgeti(L, 2, static_cast<lua_Integer>(i));
-            context.ids[i - 1] = Views::check_annotation(L, -1).id();
+            context.ids[i - 1] = Handles::check_annotation(L, -1).id();
             lua_pop(L, 1);
         }
     }
@@ -192,15 +192,15 @@ public:
                 }
             }
             lua_State* L = sandbox_->state();
-            if (!views_->active()) {
-                // Slots 1 and 2 hold the item view and ctx for every rule of this item.
+            if (!handles_->active()) {
+                // Slots 1 and 2 hold the item handle and ctx for every rule of this item.
                 Sandbox::HostScope host(*sandbox_);
                 lua_settop(L, 0);
-                views_->begin_item(input.item, input.annotations);
-                views_->push_item(L);
+                handles_->begin_item(input.item, input.annotations);
+                handles_->push_item(L);
                 auto* handle =
                     static_cast<ContextHandle*>(lua_newuserdatauv(L, sizeof(ContextHandle), 0));
-                handle->generation = views_->generation();
+                handle->generation = handles_->generation();
                 luaL_setmetatable(L, kContextMeta);
             }
             context_.rule = &rule;
@@ -229,7 +229,7 @@ private:
         auto sandbox =
             std::make_unique<Sandbox>(std::string(plugin_.plugin_id()), plugin_.limits());
         if (plugin_.print()) sandbox->set_log(plugin_.print());
-        auto views = std::make_unique<Views>(*sandbox);
+        auto handles = std::make_unique<Handles>(*sandbox);
         plugin_.run_init(*sandbox);
         lua_State* L = sandbox->state();
         Sandbox::HostScope host(*sandbox);
@@ -262,19 +262,19 @@ private:
         lua_pop(L, 1);
 
         checks_ = std::move(checks);
-        views_ = std::move(views);
+        handles_ = std::move(handles);
         sandbox_ = std::move(sandbox);
     }
 
     void close() {
-        views_.reset();
+        handles_.reset();
         sandbox_.reset();
     }
 
     void end_item() {
         context_.sink = nullptr;
-        if (views_ && views_->active()) {
-            views_->end_item();
+        if (handles_ && handles_->active()) {
+            handles_->end_item();
             lua_settop(sandbox_->state(), 0);
         }
     }
@@ -283,9 +283,9 @@ private:
     std::vector<std::size_t> enabled_;
     Context context_;
     std::unique_ptr<Sandbox> sandbox_;
-    std::unique_ptr<Views> views_;     // destroyed before sandbox_
-    std::vector<int> checks_;          // registry references of each rule's check function
-    std::vector<int> limit_failures_;  // per enabled rule
+    std::unique_ptr<Handles> handles_;  // destroyed before sandbox_
+    std::vector<int> checks_;           // registry references of each rule's check function
+    std::vector<int> limit_failures_;   // per enabled rule
 };
 
 }  // namespace

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "lua/sandbox.hpp"
-#include "lua/view_declaration.hpp"
+#include "lua/view_plugin/view_declaration.hpp"
 #include "qa/rule.hpp"
 
 namespace tessera::lua {

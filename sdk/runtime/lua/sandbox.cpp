@@ -128,7 +128,7 @@ Sandbox::Sandbox(std::string name, Limits limits) : name_(std::move(name)), limi
     *static_cast<Sandbox**>(lua_getextraspace(state_)) = this;
     time_message_ = "time limit of " + format_duration(limits_.time) + " exceeded";
     lua_atpanic(state_, panic);
-    // Views are many small, short-lived objects: the generational collector suits them.
+    // Handles are many small, short-lived objects: the generational collector suits them.
     lua_gc(state_, LUA_GCGEN, 0, 0);
     HostScope host(*this);
     open_libraries();

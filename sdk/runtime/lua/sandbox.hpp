@@ -31,7 +31,7 @@
 
 namespace tessera::lua {
 
-class Views;
+class Handles;
 
 /// Why a protected call failed.
 enum class Failure { None, Error, Budget, Time, Memory };
@@ -90,7 +90,7 @@ public:
     /// As try_call, but throws Error("WHAT: message") on failure.
     void call(int nargs, int nresults, std::string_view what);
 
-    /// While alive, allocations made by the host (pushing views, reading
+    /// While alive, allocations made by the host (pushing handles, reading
     /// tables, taking references) are not refused by the memory cap: a refused
     /// allocation outside a protected call would abort the process.
     class HostScope {
@@ -109,9 +109,9 @@ public:
         return **static_cast<Sandbox**>(lua_getextraspace(L));
     }
 
-    /// The views registered on this state, or nullptr.
-    [[nodiscard]] Views* views() const { return views_; }
-    void set_views(Views* views) { views_ = views; }
+    /// The handles registered on this state, or nullptr.
+    [[nodiscard]] Handles* handles() const { return handles_; }
+    void set_handles(Handles* handles) { handles_ = handles; }
 
 private:
     static void* allocate(void* ud, void* ptr, std::size_t osize, std::size_t nsize) noexcept;
@@ -139,7 +139,7 @@ private:
     int hook_step_ = 0;
     std::map<std::string, lua_CFunction, std::less<>> modules_;
     std::function<void(std::string_view)> log_;
-    Views* views_ = nullptr;
+    Handles* handles_ = nullptr;
 };
 
 /// "64 MiB", "1.5 KiB", "12 bytes".

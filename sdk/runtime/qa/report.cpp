@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace tessera::qa {
 
@@ -68,7 +68,7 @@ void append_string_or_null(std::string& out, const flatbuffers::String* text) {
     if (text == nullptr || text->size() == 0)
         out += "null";
     else
-        formats::append_json_string(out, text->string_view());
+        append_json_string(out, text->string_view());
 }
 
 }  // namespace
@@ -80,7 +80,7 @@ std::string report_json(const Report& report) {
     if (const auto* rules = root.rules()) {
         for (flatbuffers::uoffset_t i = 0; i < rules->size(); ++i) {
             if (i) out += ", ";
-            formats::append_json_string(out, rules->Get(i)->string_view());
+            append_json_string(out, rules->Get(i)->string_view());
         }
     }
     fmt::format_to(std::back_inserter(out),
@@ -93,21 +93,21 @@ std::string report_json(const Report& report) {
     for (flatbuffers::uoffset_t i = 0; i < count; ++i) {
         const v1::Finding& finding = *findings->Get(i);
         out += i ? ",\n    {\"rule\": " : "\n    {\"rule\": ";
-        formats::append_json_string(out, finding.rule() ? finding.rule()->string_view() : "");
+        append_json_string(out, finding.rule() ? finding.rule()->string_view() : "");
         fmt::format_to(std::back_inserter(out), ", \"severity\": \"{}\", \"item\": {}, \"uri\": ",
                        severity_name(finding.severity()), finding.item());
         const auto uri = report.uris.find(finding.item());
         if (uri == report.uris.end())
             out += "null";
         else
-            formats::append_json_string(out, uri->second);
+            append_json_string(out, uri->second);
         out += ", \"annotations\": [";
         if (const auto* ids = finding.annotations()) {
             for (flatbuffers::uoffset_t k = 0; k < ids->size(); ++k)
                 fmt::format_to(std::back_inserter(out), "{}{}", k ? ", " : "", ids->Get(k));
         }
         out += "], \"message\": ";
-        formats::append_json_string(out, finding.message() ? finding.message()->string_view() : "");
+        append_json_string(out, finding.message() ? finding.message()->string_view() : "");
         out += ", \"fix\": ";
         append_string_or_null(out, finding.fix());
         out += "}";

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/data_api.hpp"
+#include "store/rule_settings.hpp"
 
 namespace tessera::qa {
 
@@ -29,17 +30,11 @@ struct RuleInfo {
     Severity default_severity = Severity::Error;
 };
 
-/// The project's configuration of one rule: the "qa" → "rules" → ID object
-/// of tessera-project.json. Unset fields keep the rule's defaults.
-struct RuleSetting {
-    std::optional<bool> enabled;
-    std::optional<Severity> severity;
-    /// Parameter values as text: numbers as written ("0.95"), strings unquoted.
-    std::map<std::string, std::string, std::less<>> params;
-};
-
+/// The project's configuration of one rule (store/rule_settings.hpp: the
+/// project file holds it, so it lives below the QA engine).
+using RuleSetting = store::RuleSetting;
 /// Rule settings by rule id.
-using RuleSettings = std::map<std::string, RuleSetting, std::less<>>;
+using RuleSettings = store::RuleSettings;
 
 /// One item as a checker sees it: verified buffers and their parsed roots,
 /// valid for the duration of ItemChecker::check().

@@ -20,8 +20,8 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "core/verify.hpp"
-#include "formats/text.hpp"
 #include "store/database.hpp"
 #include "store/project_file.hpp"
 #include "store/project_impl.hpp"
@@ -107,7 +107,7 @@ std::string assignee_problem(std::string_view name) {
         return fmt::format("is {} bytes long, expected at most {}", name.size(), kMaxAssigneeBytes);
     if (name.starts_with(' ')) return "starts with a space";
     if (name.ends_with(' ')) return "ends with a space";
-    if (const auto bad = formats::first_invalid_utf8(name))
+    if (const auto bad = first_invalid_utf8(name))
         return fmt::format("is not valid UTF-8 at byte {}", *bad + 1);
     // Names are shown on one line in lists and reports: no C0 or C1 control
     // character, DEL, or line / paragraph separator (U+2028, U+2029).

@@ -10,17 +10,12 @@
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 
 namespace tessera::store {
 namespace {
 
 namespace od = simdjson::ondemand;
-using formats::for_each_json_field;
-using formats::JsonText;
-using formats::location_of;
-using formats::read_json_object;
-using formats::read_json_string;
 
 std::string upper(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -59,8 +54,8 @@ std::string read_param(const JsonText& json, od::value& value, std::string_view 
     }
 }
 
-qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::string_view path) {
-    qa::RuleSetting setting;
+RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::string_view path) {
+    RuleSetting setting;
     const char* at = location_of(value);
     od::object object = read_json_object(json, value, path);
     for_each_json_field(json, object, at, path, [&](const std::string& key, od::value& field) {
@@ -78,11 +73,11 @@ qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::s
             std::string_view text;
             if (field.get_string().get(text) != simdjson::SUCCESS) text = "?";
             if (text == "error")
-                setting.severity = qa::Severity::Error;
+                setting.severity = v1::Severity::Error;
             else if (text == "warning")
-                setting.severity = qa::Severity::Warning;
+                setting.severity = v1::Severity::Warning;
             else if (text == "info")
-                setting.severity = qa::Severity::Info;
+                setting.severity = v1::Severity::Info;
             else
                 json.fail(field_at, fmt::format("{}: expected error, warning or info", field_path));
         } else if (key == "params") {
@@ -102,7 +97,7 @@ qa::RuleSetting read_rule_setting(const JsonText& json, od::value& value, std::s
 
 }  // namespace
 
-void read_qa_section(const JsonText& json, od::value& value, qa::RuleSettings& rules) {
+void read_qa_section(const JsonText& json, od::value& value, RuleSettings& rules) {
     const char* at = location_of(value);
     od::object object = read_json_object(json, value, "qa");
     for_each_json_field(json, object, at, "qa", [&](const std::string& key, od::value& field) {
@@ -122,13 +117,13 @@ void read_qa_section(const JsonText& json, od::value& value, qa::RuleSettings& r
 namespace {
 
 void append_param(std::string& out, std::string_view text) {
-    const bool bare = text == "true" || text == "false" ||
-                      (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) &&
-                       formats::is_json(text));
+    const bool bare =
+        text == "true" || text == "false" ||
+        (!text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) && is_json(text));
     if (bare)
         out += text;
     else
-        formats::append_json_string(out, text);
+        append_json_string(out, text);
 }
 
 LuaLimitSettings read_lua_section(const JsonText& json, od::value& value) {
@@ -174,13 +169,13 @@ void append_lua(std::string& out, const LuaLimitSettings& limits) {
     out += " }";
 }
 
-void append_qa(std::string& out, const qa::RuleSettings& rules) {
+void append_qa(std::string& out, const RuleSettings& rules) {
     out += ",\n  \"qa\": {\n    \"rules\": {";
     bool first_rule = true;
     for (const auto& [id, setting] : rules) {
         out += first_rule ? "\n      " : ",\n      ";
         first_rule = false;
-        formats::append_json_string(out, id);
+        append_json_string(out, id);
         out += ": {";
         const char* separator = " ";
         if (setting.enabled) {
@@ -188,8 +183,8 @@ void append_qa(std::string& out, const qa::RuleSettings& rules) {
             separator = ", ";
         }
         if (setting.severity) {
-            const char* name = *setting.severity == qa::Severity::Error     ? "error"
-                               : *setting.severity == qa::Severity::Warning ? "warning"
+            const char* name = *setting.severity == v1::Severity::Error     ? "error"
+                               : *setting.severity == v1::Severity::Warning ? "warning"
                                                                             : "info";
             out += fmt::format("{}\"severity\": \"{}\"", separator, name);
             separator = ", ";
@@ -201,7 +196,7 @@ void append_qa(std::string& out, const qa::RuleSettings& rules) {
             for (const auto& [key, text] : setting.params) {
                 out += param_separator;
                 param_separator = ", ";
-                formats::append_json_string(out, key);
+                append_json_string(out, key);
                 out += ": ";
                 append_param(out, text);
             }
@@ -297,14 +292,14 @@ ProjectFile parse_project_file(const std::filesystem::path& file, std::string_vi
 void write_project_file(const std::filesystem::path& file, const ProjectFile& contents) {
     std::string text =
         fmt::format("{{\n  \"tessera_project\": {},\n  \"name\": ", kProjectFileVersion);
-    formats::append_json_string(text, contents.settings.name);
+    append_json_string(text, contents.settings.name);
     text += ",\n  \"database\": ";
-    formats::append_json_string(text, contents.database);
+    append_json_string(text, contents.database);
     text += ",\n  \"synchronous\": ";
-    formats::append_json_string(text, contents.settings.synchronous);
+    append_json_string(text, contents.settings.synchronous);
     if (!contents.schema.empty()) {
         text += ",\n  \"schema\": ";
-        formats::append_json_string(text, contents.schema);
+        append_json_string(text, contents.schema);
     }
     if (!contents.qa_rules.empty()) append_qa(text, contents.qa_rules);
     if (!contents.lua.empty()) append_lua(text, contents.lua);

@@ -35,9 +35,9 @@
 #include <optional>
 #include <string>
 
-#include "formats/json_text.hpp"
-#include "qa/rule.hpp"
+#include "core/json_text.hpp"
 #include "store/project.hpp"
+#include "store/rule_settings.hpp"
 
 namespace tessera::store {
 
@@ -72,7 +72,7 @@ struct ProjectFile {
     /// Id of the label schema the project was created with; empty = none.
     std::string schema;
     /// The "qa" → "rules" section: per-rule enablement, severity and parameters.
-    qa::RuleSettings qa_rules;
+    RuleSettings qa_rules;
     /// The "lua" section.
     LuaLimitSettings lua;
 };
@@ -87,8 +87,7 @@ struct ProjectFile {
 /// into `rules`, as the project file holds it; studio profiles share the
 /// format. Keys other than "rules" are left to newer programs. Throws Error
 /// "FILE:LINE:COL: ..." when it is invalid.
-void read_qa_section(const formats::JsonText& json, simdjson::ondemand::value& value,
-                     qa::RuleSettings& rules);
+void read_qa_section(const JsonText& json, simdjson::ondemand::value& value, RuleSettings& rules);
 
 /// Writes a project file atomically (a crash leaves the old or the new file).
 void write_project_file(const std::filesystem::path& file, const ProjectFile& contents);

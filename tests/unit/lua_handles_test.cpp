@@ -1,6 +1,6 @@
-// Item and annotation views (lua/views.hpp): every field of the Lua API
+// Item and annotation handles (lua/handles.hpp): every field of the Lua API
 // reference (plugins/lua/README.md) over real FlatBuffers, and the ways a
-// plugin might try to misuse a view.
+// plugin might try to misuse a handle.
 
 #include <catch2/catch.hpp>
 
@@ -11,8 +11,8 @@
 
 #include "core/data_api.hpp"
 #include "core/verify.hpp"
+#include "lua/handles.hpp"
 #include "lua/sandbox.hpp"
-#include "lua/views.hpp"
 
 namespace {
 
@@ -158,16 +158,16 @@ struct Fixture {
     const v1::AnnotationSet& annotations = *verified_root<v1::AnnotationSet>(
         annotation_buffer, v1::AnnotationSetIdentifier(), "annotations");
     Sandbox sandbox{"tessera.test"};
-    Views views{sandbox};
+    Handles handles{sandbox};
 
-    Fixture() { views.begin_item(item, annotations); }
+    Fixture() { handles.begin_item(item, annotations); }
 
     /// Runs `body` as function(item); its one result as tostring() gives, or the error.
     std::string run(const std::string& body) {
         sandbox.load("local item = ...\n" + body, "view.lua");
         {
             Sandbox::HostScope host(sandbox);
-            views.push_item(sandbox.state());
+            handles.push_item(sandbox.state());
         }
         const CallResult result = sandbox.try_call(1, 1);
         if (!result.ok()) return "error: " + result.message;
@@ -279,12 +279,12 @@ TEST_CASE("lua views: a handle kept past its item raises instead of reading free
     Fixture f;
     REQUIRE(f.run("kept_item = item kept = item:annotation(11) return kept.label") ==
             "traffic_light");
-    f.views.end_item();
+    f.handles.end_item();
     CHECK_THAT(f.run("return kept.label"),
                Contains("annotation handle used after its item is gone"));
 
     // The same buffers begun again are a new item: old handles stay dead.
-    f.views.begin_item(f.item, f.annotations);
+    f.handles.begin_item(f.item, f.annotations);
     CHECK_THAT(f.run("return kept.label"),
                Contains("annotation handle used after its item is gone"));
     CHECK_THAT(f.run("return kept:attr('state')"),
@@ -301,8 +301,8 @@ TEST_CASE("lua views: an item without annotations", "[lua]") {
     flatbuffers::FlatBufferBuilder builder;
     v1::FinishAnnotationSetBuffer(builder, v1::CreateAnnotationSet(builder, 7));
     const auto* empty = flatbuffers::GetRoot<v1::AnnotationSet>(builder.GetBufferPointer());
-    f.views.end_item();
-    f.views.begin_item(f.item, *empty);
+    f.handles.end_item();
+    f.handles.begin_item(f.item, *empty);
     CHECK(
         f.run(
             "local n = 0 for a in item:annotations() do n = n + 1 end return n .. ' ' .. #item") ==

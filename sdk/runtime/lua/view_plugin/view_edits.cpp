@@ -1,7 +1,7 @@
-// ui:submit's edit tables into a tessera.v1.EditBatch (lua/view_edits.hpp).
+// ui:submit's edit tables into a tessera.v1.EditBatch (lua/view_plugin/view_edits.hpp).
 // Host side: reads with TableReader (raw access, C++ exceptions, no Lua error).
 
-#include "lua/view_edits.hpp"
+#include "lua/view_plugin/view_edits.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,9 +1,9 @@
-#include "plugins/lua_bridge.hpp"
+#include "loader/lua_bridge.hpp"
 
 #include <utility>
 
 #include "lua/lua_plugin.hpp"
-#include "lua/view_plugin.hpp"
+#include "lua/view_plugin/view_plugin.hpp"
 #include "tessera/ext/view.h"
 
 namespace tessera::plugins {

@@ -1,4 +1,4 @@
-#include "plugins/host_extensions.hpp"
+#include "loader/host_extensions.hpp"
 
 #include <cstdio>
 #include <cstring>

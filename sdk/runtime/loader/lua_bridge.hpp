@@ -2,8 +2,8 @@
 // The one place the loader meets the Lua runtime (sdk/runtime/lua): a Lua
 // plugin's init.lua run in the sandbox, turned into a Contribution.
 
-#include "plugins/loader.hpp"
-#include "plugins/manifest.hpp"
+#include "loader/loader.hpp"
+#include "loader/manifest.hpp"
 
 namespace tessera::plugins {
 

@@ -15,7 +15,7 @@
 #include <tessera/ext/format.h>
 
 #include "core/verify.hpp"
-#include "plugins/native_plugin.hpp"
+#include "loader/native_plugin.hpp"
 
 namespace tessera::plugins {
 namespace {

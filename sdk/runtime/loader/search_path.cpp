@@ -1,10 +1,10 @@
-#include "plugins/search_path.hpp"
+#include "loader/search_path.hpp"
 
 #include <algorithm>
 #include <cstdlib>
 #include <system_error>
 
-#include "plugins/manifest.hpp"
+#include "loader/manifest.hpp"
 
 namespace tessera::plugins {
 

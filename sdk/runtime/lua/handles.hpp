@@ -1,8 +1,8 @@
 #pragma once
-// Read-only userdata views of an item and its annotations over the verified
+// Read-only userdata handles on an item and its annotations over the verified
 // FlatBuffers (DESIGN.md §5, plugins/lua/README.md "The item", "An annotation").
-// A view holds an index and a generation, never a pointer: the host keeps the
-// current buffers, and ending the item bumps the generation so that a view
+// A handle holds an index and a generation, never a pointer: the host keeps the
+// current buffers, and ending the item bumps the generation so that a handle
 // kept past its check() call raises "annotation handle used after its item is gone".
 
 #include <cstdint>
@@ -14,35 +14,35 @@
 
 namespace tessera::lua {
 
-/// The item and annotation views of one sandbox. One per Sandbox, which it
+/// The item and annotation handles of one sandbox. One per Sandbox, which it
 /// registers itself with; must not outlive it.
-class Views {
+class Handles {
 public:
-    explicit Views(Sandbox& sandbox);
-    ~Views();
-    Views(const Views&) = delete;
-    Views& operator=(const Views&) = delete;
+    explicit Handles(Sandbox& sandbox);
+    ~Handles();
+    Handles(const Handles&) = delete;
+    Handles& operator=(const Handles&) = delete;
 
     /// Makes `item` and `annotations` the current item; both must stay valid
     /// until end_item().
     void begin_item(const v1::Item& item, const v1::AnnotationSet& annotations);
-    /// Invalidates every view handed out since begin_item().
+    /// Invalidates every handle handed out since begin_item().
     void end_item();
     /// True between begin_item() and end_item().
     [[nodiscard]] bool active() const { return item_ != nullptr; }
-    /// Changes on every end_item(); a view or context remembers the one it was made in.
+    /// Changes on every end_item(); a handle or context remembers the one it was made in.
     [[nodiscard]] std::uint64_t generation() const { return generation_; }
 
-    /// Pushes a view of the current item. Host side: hold a Sandbox::HostScope.
+    /// Pushes a handle on the current item. Host side: hold a Sandbox::HostScope.
     void push_item(lua_State* L);
 
     /// Lua side: the annotation at argument `arg`, which must be a live
-    /// annotation view; raises a Lua error otherwise.
+    /// annotation handle; raises a Lua error otherwise.
     [[nodiscard]] static const v1::Annotation& check_annotation(lua_State* L, int arg);
-    /// Lua side: true when the value at `arg` is an annotation view (live or not).
+    /// Lua side: true when the value at `arg` is an annotation handle (live or not).
     [[nodiscard]] static bool is_annotation(lua_State* L, int arg);
 
-    // Used by the metamethods in views.cpp.
+    // Used by the metamethods in handles.cpp.
     struct Keys;
     [[nodiscard]] const Keys& keys() const { return *keys_; }
     [[nodiscard]] const v1::Item& item() const { return *item_; }

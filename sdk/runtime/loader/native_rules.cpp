@@ -12,7 +12,7 @@
 
 #include <tessera/ext/qa_rules.h>
 
-#include "plugins/native_plugin.hpp"
+#include "loader/native_plugin.hpp"
 
 namespace tessera::plugins {
 namespace {

@@ -1,4 +1,4 @@
-#include "plugins/manifest.hpp"
+#include "loader/manifest.hpp"
 
 #include <charconv>
 #include <optional>
@@ -8,16 +8,13 @@
 #include <simdjson.h>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/regular_file.hpp"
-#include "formats/json_text.hpp"
 
 namespace tessera::plugins {
 namespace {
 
 namespace od = simdjson::ondemand;
-using formats::JsonText;
-using formats::location_of;
-using formats::read_json_string;
 
 // "MAJOR.MINOR" or "MAJOR.MINOR.REVISION", decimal without signs or spaces.
 std::optional<tessera_version_t> parse_sdk_version(std::string_view text) {

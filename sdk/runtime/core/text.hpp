@@ -1,12 +1,13 @@
 #pragma once
-// Plain-text helpers every format shares: checking UTF-8 and writing numbers.
+// Plain-text helpers the store, the formats and the hosts share: checking
+// UTF-8 and writing numbers.
 
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace tessera::formats {
+namespace tessera {
 
 /// Byte offset of the first byte of `text` that does not start or continue a
 /// well-formed UTF-8 sequence (overlong forms, surrogates and code points above
@@ -18,4 +19,4 @@ namespace tessera::formats {
 /// Faster than fmt for values with at most two decimals, as most coordinates are.
 void append_double(std::string& out, double value);
 
-}  // namespace tessera::formats
+}  // namespace tessera

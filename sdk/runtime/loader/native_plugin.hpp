@@ -24,8 +24,8 @@
 
 #include "core/error.hpp"
 #include "formats/format.hpp"
-#include "plugins/host_extensions.hpp"
-#include "plugins/manifest.hpp"
+#include "loader/host_extensions.hpp"
+#include "loader/manifest.hpp"
 #include "qa/rule.hpp"
 
 namespace tessera::plugins {

@@ -26,10 +26,10 @@
 
 #include "core/data_api.hpp"
 #include "formats/registry.hpp"
+#include "loader/host_extensions.hpp"
+#include "loader/manifest.hpp"
+#include "loader/search_path.hpp"
 #include "lua/limits.hpp"
-#include "plugins/host_extensions.hpp"
-#include "plugins/manifest.hpp"
-#include "plugins/search_path.hpp"
 #include "qa/rule.hpp"
 
 namespace tessera::plugins {

@@ -1,4 +1,4 @@
-#include "plugins/loader.hpp"
+#include "loader/loader.hpp"
 
 #include <algorithm>
 #include <map>
@@ -7,8 +7,8 @@
 
 #include "core/error.hpp"
 #include "core/verify.hpp"
-#include "plugins/lua_bridge.hpp"
-#include "plugins/native_plugin.hpp"
+#include "loader/lua_bridge.hpp"
+#include "loader/native_plugin.hpp"
 
 namespace tessera::plugins {
 namespace {

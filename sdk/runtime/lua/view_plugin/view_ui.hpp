@@ -1,11 +1,11 @@
 #pragma once
 // The `ui` object a Lua view receives in frame(ui, state) and options(ui):
-// tessera.host.ui/1 as methods of a userdata (plugins/lua/README.md "Views in
+// tessera.host.ui/1 as methods of a userdata (plugins/lua/README.md "Handles in
 // Lua"). A `ui` is valid only during the call that received it; a kept one
 // raises "ui used after its frame() or options() call returned".
 //
 // Implemented: every drawing, input and widget function of tessera.host.ui/1,
-//   label_color, label_name, select, and ui:submit (lua/view_edits.cpp).
+//   label_color, label_name, select, and ui:submit (lua/view_plugin/view_edits.cpp).
 // Missing: create_texture, destroy_texture and image: a Lua view cannot read
 //   or decode media, so it has no pixels to upload.
 

@@ -1,6 +1,7 @@
 #pragma once
-// What the JSON formats (COCO, labelme) share: positioned errors over a
-// simdjson document and writing JSON text.
+// Reading JSON with positioned errors over a simdjson document, and writing
+// JSON text: the JSON formats (COCO, labelme), the project file, plugin
+// manifests, studio profiles and QA reports share it.
 
 #include <cstddef>
 #include <filesystem>
@@ -12,7 +13,7 @@
 
 #include "core/file_io.hpp"
 
-namespace tessera::formats {
+namespace tessera {
 
 /// A JSON file loaded for simdjson's on-demand parser, able to turn a
 /// position inside the document into "file:line:col" errors.
@@ -102,4 +103,4 @@ void append_json_number(std::string& out, double value);
 /// metadata with it before copying it into their output and write what fails as a string.
 [[nodiscard]] bool is_json(std::string_view text);
 
-}  // namespace tessera::formats
+}  // namespace tessera

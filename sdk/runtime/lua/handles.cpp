@@ -1,9 +1,9 @@
-#include "lua/views.hpp"
+#include "lua/handles.hpp"
 
 #include <algorithm>
 #include <tuple>
 
-#include "lua/view_access.hpp"
+#include "lua/handle_access.hpp"
 
 namespace tessera::lua {
 namespace {
@@ -44,10 +44,10 @@ int item_count(lua_State* L) {
 }
 
 // The iterator of item:annotations(): (item, previous annotation) -> next
-// annotation. Stateless, so a loop allocates nothing but the views it yields.
+// annotation. Stateless, so a loop allocates nothing but the handles it yields.
 int item_next_annotation(lua_State* L) {
     const ItemHandle& item = check_item_handle(L, 1);
-    Views& views = live(L, item.generation, "item");
+    Handles& handles = live(L, item.generation, "item");
     std::uint32_t next = 0;
     if (!lua_isnoneornil(L, 2)) {
         // A handle from another item (or an item gone) must not pick the place in this one.
@@ -55,8 +55,8 @@ int item_next_annotation(lua_State* L) {
         (void)live(L, previous.generation, "annotation");
         next = previous.index + 1;
     }
-    if (next >= views.count()) return 0;
-    push_annotation(L, views, item.generation, next);
+    if (next >= handles.count()) return 0;
+    push_annotation(L, handles, item.generation, next);
     return 1;
 }
 
@@ -71,22 +71,22 @@ int item_annotations(lua_State* L) {
 
 int item_annotation(lua_State* L) {
     const ItemHandle& handle = check_item_handle(L, 1);
-    Views& views = live(L, handle.generation, "item");
+    Handles& handles = live(L, handle.generation, "item");
     const lua_Integer id = luaL_checkinteger(L, 2);
-    const std::int64_t index = views.find(static_cast<std::uint64_t>(id));
+    const std::int64_t index = handles.find(static_cast<std::uint64_t>(id));
     if (index < 0)
         lua_pushnil(L);
     else
-        push_annotation(L, views, handle.generation, static_cast<std::uint32_t>(index));
+        push_annotation(L, handles, handle.generation, static_cast<std::uint32_t>(index));
     return 1;
 }
 
 int item_index(lua_State* L) {
     const ItemHandle& handle = check_item_handle(L, 1);
-    Views& views = live(L, handle.generation, "item");
+    Handles& handles = live(L, handle.generation, "item");
     const char* key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : nullptr;
-    const Views::Keys& keys = views.keys();
-    const v1::Item& item = views.item();
+    const Handles::Keys& keys = handles.keys();
+    const v1::Item& item = handles.item();
     const v1::Media* media = item.media();
     if (key == keys.annotations) {
         lua_pushcfunction(L, item_annotations);
@@ -121,11 +121,11 @@ int item_len(lua_State* L) {
 
 int item_tostring(lua_State* L) {
     const ItemHandle& handle = check_item_handle(L, 1);
-    Views* views = Sandbox::of(L).views();
-    if (views == nullptr || !views->active() || views->generation() != handle.generation)
+    Handles* handles = Sandbox::of(L).handles();
+    if (handles == nullptr || !handles->active() || handles->generation() != handle.generation)
         lua_pushliteral(L, "item (gone)");
     else
-        lua_pushfstring(L, "item %I", static_cast<lua_Integer>(views->item().id()));
+        lua_pushfstring(L, "item %I", static_cast<lua_Integer>(handles->item().id()));
     return 1;
 }
 
@@ -144,7 +144,7 @@ std::pair<const void*, int> new_metatable(lua_State* L, const char* name,
         lua_pushcfunction(L, method.func);
         lua_setfield(L, -2, method.name);
     }
-    // getmetatable() on a view returns this string, so the table itself is unreachable.
+    // getmetatable() on a handle returns this string, so the table itself is unreachable.
     lua_pushliteral(L, "protected");
     lua_setfield(L, -2, "__metatable");
     const void* identity = lua_topointer(L, -1);
@@ -153,7 +153,7 @@ std::pair<const void*, int> new_metatable(lua_State* L, const char* name,
 
 }  // namespace
 
-Views::Views(Sandbox& sandbox) : sandbox_(sandbox), keys_(new Keys{}) {
+Handles::Handles(Sandbox& sandbox) : sandbox_(sandbox), keys_(new Keys{}) {
     lua_State* L = sandbox.state();
     Sandbox::HostScope host(sandbox);
     lua_checkstack(L, 4);
@@ -201,45 +201,45 @@ Views::Views(Sandbox& sandbox) : sandbox_(sandbox), keys_(new Keys{}) {
                        {"__newindex", read_only},
                        {"__tostring", annotation_tostring},
                        {"__eq", annotation_eq}});
-    sandbox.set_views(this);
+    sandbox.set_handles(this);
 }
 
-Views::~Views() {
-    if (sandbox_.views() == this) sandbox_.set_views(nullptr);
+Handles::~Handles() {
+    if (sandbox_.handles() == this) sandbox_.set_handles(nullptr);
     delete keys_;
 }
 
-void Views::begin_item(const v1::Item& item, const v1::AnnotationSet& annotations) {
+void Handles::begin_item(const v1::Item& item, const v1::AnnotationSet& annotations) {
     item_ = &item;
     annotations_ = annotations.annotations();
     count_ = annotations_ != nullptr ? annotations_->size() : 0;
     by_id_built_ = false;
 }
 
-void Views::end_item() {
+void Handles::end_item() {
     item_ = nullptr;
     annotations_ = nullptr;
     count_ = 0;
     ++generation_;
 }
 
-void Views::push_item(lua_State* L) {
+void Handles::push_item(lua_State* L) {
     auto* handle = static_cast<ItemHandle*>(lua_newuserdatauv(L, sizeof(ItemHandle), 0));
     handle->generation = generation_;
     lua_rawgeti(L, LUA_REGISTRYINDEX, keys_->item_meta_ref);
     lua_setmetatable(L, -2);
 }
 
-const v1::Annotation& Views::check_annotation(lua_State* L, int arg) {
+const v1::Annotation& Handles::check_annotation(lua_State* L, int arg) {
     const AnnotationHandle& handle = check_annotation_handle(L, arg);
     return live(L, handle.generation, "annotation").annotation(handle.index);
 }
 
-bool Views::is_annotation(lua_State* L, int arg) {
+bool Handles::is_annotation(lua_State* L, int arg) {
     return luaL_testudata(L, arg, kAnnotationMeta) != nullptr;
 }
 
-std::int64_t Views::find(std::uint64_t id) {
+std::int64_t Handles::find(std::uint64_t id) {
     if (!by_id_built_) {
         by_id_.clear();
         try {

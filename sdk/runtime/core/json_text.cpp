@@ -1,4 +1,4 @@
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 
 #include <cmath>
 
@@ -7,9 +7,9 @@
 #include "core/display_text.hpp"
 #include "core/error.hpp"
 #include "core/file_io.hpp"
-#include "formats/text.hpp"
+#include "core/text.hpp"
 
-namespace tessera::formats {
+namespace tessera {
 
 JsonText::JsonText(std::filesystem::path path)
     : path_(std::move(path)),
@@ -156,4 +156,4 @@ void append_json_number(std::string& out, double value) {
     append_double(out, value);
 }
 
-}  // namespace tessera::formats
+}  // namespace tessera

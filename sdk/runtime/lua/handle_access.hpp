@@ -1,7 +1,7 @@
 #pragma once
-// What the item views (views.cpp) and the annotation views
-// (annotation_view.cpp) share: the handles, the interned field names, the
-// checks of a view argument, and pushing FlatBuffers strings.
+// What the item handles (handles.cpp) and the annotation handles
+// (annotation_handle.cpp) share: the userdata structs, the interned field names, the
+// checks of a handle argument, and pushing FlatBuffers strings.
 //
 // Every function here may raise a Lua error (longjmp), so none keeps a C++
 // object with a destructor alive across a Lua API call, and neither may its callers.
@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "lua/views.hpp"
+#include "lua/handles.hpp"
 
 namespace tessera::lua {
 namespace detail {
@@ -31,7 +31,7 @@ struct AnnotationHandle {
 // Field names as interned Lua strings. Short strings are unique in a state,
 // so __index compares the key's pointer with these: no hashing, no string
 // created per access.
-struct Views::Keys {
+struct Handles::Keys {
     const char* id;
     const char* uri;
     const char* kind;
@@ -62,11 +62,11 @@ struct Views::Keys {
 
 namespace detail {
 
-inline Views& live(lua_State* L, std::uint64_t generation, const char* what) {
-    Views* views = Sandbox::of(L).views();
-    if (views == nullptr || !views->active() || generation != views->generation())
+inline Handles& live(lua_State* L, std::uint64_t generation, const char* what) {
+    Handles* handles = Sandbox::of(L).handles();
+    if (handles == nullptr || !handles->active() || generation != handles->generation())
         luaL_error(L, "%s handle used after its item is gone", what);
-    return *views;
+    return *handles;
 }
 
 // luaL_checkudata, with the metatable compared by identity with the one
@@ -85,23 +85,24 @@ inline Handle& check_handle(lua_State* L, int arg, const void* metatable, const 
 }
 
 inline ItemHandle& check_item_handle(lua_State* L, int arg) {
-    const Views* views = Sandbox::of(L).views();
-    return check_handle<ItemHandle>(L, arg, views ? views->keys().item_meta : nullptr, kItemMeta);
+    const Handles* handles = Sandbox::of(L).handles();
+    return check_handle<ItemHandle>(L, arg, handles ? handles->keys().item_meta : nullptr,
+                                    kItemMeta);
 }
 
 inline AnnotationHandle& check_annotation_handle(lua_State* L, int arg) {
-    const Views* views = Sandbox::of(L).views();
-    return check_handle<AnnotationHandle>(L, arg, views ? views->keys().annotation_meta : nullptr,
-                                          kAnnotationMeta);
+    const Handles* handles = Sandbox::of(L).handles();
+    return check_handle<AnnotationHandle>(
+        L, arg, handles ? handles->keys().annotation_meta : nullptr, kAnnotationMeta);
 }
 
-inline void push_annotation(lua_State* L, const Views& views, std::uint64_t generation,
+inline void push_annotation(lua_State* L, const Handles& handles, std::uint64_t generation,
                             std::uint32_t index) {
     auto* handle =
         static_cast<AnnotationHandle*>(lua_newuserdatauv(L, sizeof(AnnotationHandle), 0));
     handle->generation = generation;
     handle->index = index;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, views.keys().annotation_meta_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, handles.keys().annotation_meta_ref);
     lua_setmetatable(L, -2);
 }
 
@@ -149,7 +150,7 @@ inline int read_only(lua_State* L) {
     return luaL_error(L, "%s views are read-only", item ? "item" : "annotation");
 }
 
-/// The metamethods of annotation views (annotation_view.cpp).
+/// The metamethods of annotation handles (annotation_handle.cpp).
 int annotation_index(lua_State* L);
 int annotation_tostring(lua_State* L);
 int annotation_eq(lua_State* L);

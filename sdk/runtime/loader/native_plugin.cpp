@@ -1,4 +1,4 @@
-#include "plugins/native_plugin.hpp"
+#include "loader/native_plugin.hpp"
 
 #include <dlfcn.h>
 

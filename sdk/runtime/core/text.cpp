@@ -1,4 +1,4 @@
-#include "formats/text.hpp"
+#include "core/text.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace tessera::formats {
+namespace tessera {
 
 std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
     static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};  // by sequence length
@@ -62,4 +62,4 @@ void append_double(std::string& out, double value) {
     fmt::format_to(std::back_inserter(out), "{}", value);
 }
 
-}  // namespace tessera::formats
+}  // namespace tessera

@@ -1,4 +1,4 @@
-// Views written in Lua (lua/view_plugin.hpp, plugins/lua/README.md "Views in
+// Views written in Lua (lua/view_plugin/view_plugin.hpp, plugins/lua/README.md "Views in
 // Lua"): a Lua plugin loaded from a folder becomes a tessera.view/1 view that
 // the host drives like a native one, here through a fake tessera.host.ui/1
 // that records what is drawn and a host whose submitted edit batches are kept.
@@ -18,9 +18,9 @@
 
 #include "core/data_api.hpp"
 #include "core/error.hpp"
+#include "loader/loader.hpp"
 #include "lua/lua_plugin.hpp"
-#include "lua/view_plugin.hpp"
-#include "plugins/loader.hpp"
+#include "lua/view_plugin/view_plugin.hpp"
 #include "store/project.hpp"
 #include "support/format_helpers.hpp"
 #include "support/plugin_log.hpp"

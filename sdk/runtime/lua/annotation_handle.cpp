@@ -1,9 +1,9 @@
-// Annotation views: the fields and methods of `a` in plugins/lua/README.md.
+// Annotation handles: the fields and methods of `a` in plugins/lua/README.md.
 
 #include <optional>
 
 #include "formats/geometry.hpp"
-#include "lua/view_access.hpp"
+#include "lua/handle_access.hpp"
 
 namespace tessera::lua::detail {
 namespace {
@@ -98,7 +98,7 @@ void push_attribute(lua_State* L, const v1::Attribute& attribute) {
 }
 
 int annotation_attr(lua_State* L) {
-    const v1::Annotation& annotation = Views::check_annotation(L, 1);
+    const v1::Annotation& annotation = Handles::check_annotation(L, 1);
     std::size_t length = 0;
     const char* key = luaL_checklstring(L, 2, &length);
     if (const auto* attributes = annotation.attributes())
@@ -112,7 +112,7 @@ int annotation_attr(lua_State* L) {
 }
 
 int annotation_bounds(lua_State* L) {
-    const v1::Annotation& annotation = Views::check_annotation(L, 1);
+    const v1::Annotation& annotation = Handles::check_annotation(L, 1);
     const std::optional<formats::Bounds> bounds = formats::bounds_of(annotation);
     if (!bounds) {
         lua_pushnil(L);
@@ -126,7 +126,7 @@ int annotation_bounds(lua_State* L) {
 }
 
 int annotation_span(lua_State* L) {
-    const v1::Annotation& annotation = Views::check_annotation(L, 1);
+    const v1::Annotation& annotation = Handles::check_annotation(L, 1);
     const v1::TimeSpan* span = annotation.geometry_as_TimeSpan();
     if (span == nullptr) {
         lua_pushnil(L);
@@ -138,7 +138,7 @@ int annotation_span(lua_State* L) {
 }
 
 int annotation_points(lua_State* L) {
-    const v1::Annotation& annotation = Views::check_annotation(L, 1);
+    const v1::Annotation& annotation = Handles::check_annotation(L, 1);
     const std::optional<std::size_t> count = geometry_point_count(annotation);
     if (count)
         lua_pushinteger(L, static_cast<lua_Integer>(*count));
@@ -148,17 +148,17 @@ int annotation_points(lua_State* L) {
 }
 
 int annotation_meta(lua_State* L) {
-    return push_metadata(L, Views::check_annotation(L, 1).metadata());
+    return push_metadata(L, Handles::check_annotation(L, 1).metadata());
 }
 
 }  // namespace
 
 int annotation_index(lua_State* L) {
     const AnnotationHandle& handle = check_annotation_handle(L, 1);
-    Views& views = live(L, handle.generation, "annotation");
+    Handles& handles = live(L, handle.generation, "annotation");
     const char* key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : nullptr;
-    const Views::Keys& keys = views.keys();
-    const v1::Annotation& annotation = views.annotation(handle.index);
+    const Handles::Keys& keys = handles.keys();
+    const v1::Annotation& annotation = handles.annotation(handle.index);
     if (key == keys.label) {
         push_string(L, annotation.label());
     } else if (key == keys.id) {
@@ -202,12 +202,12 @@ int annotation_index(lua_State* L) {
 
 int annotation_tostring(lua_State* L) {
     const AnnotationHandle& handle = check_annotation_handle(L, 1);
-    Views* views = Sandbox::of(L).views();
-    if (views == nullptr || !views->active() || views->generation() != handle.generation)
+    Handles* handles = Sandbox::of(L).handles();
+    if (handles == nullptr || !handles->active() || handles->generation() != handle.generation)
         lua_pushliteral(L, "annotation (gone)");
     else
         lua_pushfstring(L, "annotation %I",
-                        static_cast<lua_Integer>(views->annotation(handle.index).id()));
+                        static_cast<lua_Integer>(handles->annotation(handle.index).id()));
     return 1;
 }
 

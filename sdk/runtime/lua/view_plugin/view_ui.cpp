@@ -1,10 +1,10 @@
-// The `ui` methods of Lua views over tessera.host.ui/1 (lua/view_ui.hpp).
+// The `ui` methods of Lua views over tessera.host.ui/1 (lua/view_plugin/view_ui.hpp).
 //
 // Every function here is a lua_CFunction and may raise Lua errors (longjmp):
 // none keeps a C++ object with a destructor alive across a Lua API call.
 // Scratch memory is Lua's (userdata the collector frees) or UiFrame's.
 
-#include "lua/view_ui.hpp"
+#include "lua/view_plugin/view_ui.hpp"
 
 #include <cstring>
 #include <new>

@@ -1,7 +1,7 @@
-// Lua views as tessera.view/1 views (lua/view_plugin.hpp) and the reading of
-// their declaration (lua/view_declaration.hpp).
+// Lua views as tessera.view/1 views (lua/view_plugin/view_plugin.hpp) and the reading of
+// their declaration (lua/view_plugin/view_declaration.hpp).
 
-#include "lua/view_plugin.hpp"
+#include "lua/view_plugin/view_plugin.hpp"
 
 #include <cstring>
 #include <set>
@@ -15,9 +15,9 @@
 #include "core/key_names.hpp"
 #include "core/media_kinds.hpp"
 #include "core/verify.hpp"
+#include "lua/handle_access.hpp"
 #include "lua/plugin_table.hpp"
-#include "lua/view_access.hpp"
-#include "lua/view_edits.hpp"
+#include "lua/view_plugin/view_edits.hpp"
 
 namespace tessera::lua {
 namespace {
@@ -83,11 +83,11 @@ const char* TESSERA_ABI plugin_last_error(const tessera_plugin_t* plugin) noexce
     return view != nullptr ? view->last_error() : "";
 }
 
-// Pushes the annotations of the current item as a list of annotation views.
-void push_annotation_list(lua_State* L, const Views& views) {
-    lua_createtable(L, static_cast<int>(std::min<std::uint32_t>(views.count(), INT32_MAX)), 0);
-    for (std::uint32_t i = 0; i < views.count(); ++i) {
-        detail::push_annotation(L, views, views.generation(), i);
+// Pushes the annotations of the current item as a list of annotation handles.
+void push_annotation_list(lua_State* L, const Handles& handles) {
+    lua_createtable(L, static_cast<int>(std::min<std::uint32_t>(handles.count(), INT32_MAX)), 0);
+    for (std::uint32_t i = 0; i < handles.count(); ++i) {
+        detail::push_annotation(L, handles, handles.generation(), i);
         lua_rawseti(L, -2, static_cast<lua_Integer>(i) + 1);
     }
 }
@@ -192,7 +192,7 @@ LuaView::LuaView(std::shared_ptr<const LuaPlugin> plugin, const tessera_host_t* 
 }
 
 LuaView::~LuaView() {
-    views_.reset();
+    handles_.reset();
     sandbox_.reset();
 }
 
@@ -200,7 +200,7 @@ void LuaView::open() {
     const LuaPlugin& plugin = *lua_plugin_;
     auto sandbox = std::make_unique<Sandbox>(plugin.info().id, plugin.limits());
     if (plugin.print()) sandbox->set_log(plugin.print());
-    auto views = std::make_unique<Views>(*sandbox);
+    auto handles = std::make_unique<Handles>(*sandbox);
     plugin.run_init(*sandbox);
     lua_State* L = sandbox->state();
     Sandbox::HostScope host(*sandbox);
@@ -221,7 +221,7 @@ void LuaView::open() {
     }
     lua_settop(L, 0);
     register_ui(*sandbox, ui_);
-    views_ = std::move(views);
+    handles_ = std::move(handles);
     sandbox_ = std::move(sandbox);
 }
 
@@ -232,7 +232,7 @@ bool LuaView::ready(const char* call) noexcept {
     try {
         open();
     } catch (const std::exception& e) {
-        views_.reset();
+        handles_.reset();
         sandbox_.reset();
         open_failed_ = true;
         report(call, e.what());
@@ -245,9 +245,9 @@ bool LuaView::ready(const char* call) noexcept {
 }
 
 void LuaView::begin_item() {
-    if (views_->active()) views_->end_item();
-    views_->begin_item(*flatbuffers::GetRoot<v1::Item>(item_bytes_.data()),
-                       *flatbuffers::GetRoot<v1::AnnotationSet>(set_bytes_.data()));
+    if (handles_->active()) handles_->end_item();
+    handles_->begin_item(*flatbuffers::GetRoot<v1::Item>(item_bytes_.data()),
+                         *flatbuffers::GetRoot<v1::AnnotationSet>(set_bytes_.data()));
 }
 
 bool LuaView::show_item(const char* what) noexcept {
@@ -256,8 +256,8 @@ bool LuaView::show_item(const char* what) noexcept {
         Sandbox::HostScope host(*sandbox_);
         begin_item();
         lua_rawgeti(L, LUA_REGISTRYINDEX, open_item_ref_);
-        views_->push_item(L);
-        push_annotation_list(L, *views_);
+        handles_->push_item(L);
+        push_annotation_list(L, *handles_);
         lua_pushlstring(L, media_path_.data(), media_path_.size());
     }
     return call(what, 3);
@@ -273,7 +273,7 @@ bool LuaView::call(const char* what, int nargs) noexcept {
     // state closed under the call still running in it.
     if (result.failure == Failure::Memory && depth_ == 0) {
         // Start afresh on the next call: the globals may fill the cap.
-        views_.reset();
+        handles_.reset();
         sandbox_.reset();
     }
     return false;
@@ -285,7 +285,7 @@ tessera_status_t LuaView::open_item(tessera_bytes_t item, tessera_bytes_t annota
         (void)verified_root<v1::Item>(span_of(item), v1::ItemIdentifier(), "open_item: item");
         (void)verified_root<v1::AnnotationSet>(span_of(annotations), v1::AnnotationSetIdentifier(),
                                                "open_item: annotations");
-        if (views_ && views_->active()) views_->end_item();
+        if (handles_ && handles_->active()) handles_->end_item();
         item_bytes_.assign(item.data, item.data + item.size);
         set_bytes_.assign(annotations.data, annotations.data + annotations.size);
         media_path_ = media_path != nullptr ? media_path : "";
@@ -309,7 +309,7 @@ tessera_status_t LuaView::set_annotations(tessera_bytes_t annotations) noexcept 
     try {
         (void)verified_root<v1::AnnotationSet>(span_of(annotations), v1::AnnotationSetIdentifier(),
                                                "set_annotations: annotations");
-        if (views_ && views_->active()) views_->end_item();
+        if (handles_ && handles_->active()) handles_->end_item();
         set_bytes_.assign(annotations.data, annotations.data + annotations.size);
     } catch (const std::exception& e) {
         report("set_annotations", e.what());
@@ -321,8 +321,8 @@ tessera_status_t LuaView::set_annotations(tessera_bytes_t annotations) noexcept 
         Sandbox::HostScope host(*sandbox_);
         begin_item();
         lua_rawgeti(L, LUA_REGISTRYINDEX, set_annotations_ref_);
-        push_annotation_list(L, *views_);
-        views_->push_item(L);
+        push_annotation_list(L, *handles_);
+        handles_->push_item(L);
     }
     return call("set_annotations", 2) ? TESSERA_OK : TESSERA_ERROR;
 }

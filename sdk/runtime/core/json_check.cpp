@@ -4,9 +4,9 @@
 
 #include <simdjson.h>
 
-#include "formats/json_text.hpp"
+#include "core/json_text.hpp"
 
-namespace tessera::formats {
+namespace tessera {
 namespace {
 
 class Checker {
@@ -168,4 +168,4 @@ bool is_json(std::string_view text) {
            simdjson::SUCCESS;
 }
 
-}  // namespace tessera::formats
+}  // namespace tessera

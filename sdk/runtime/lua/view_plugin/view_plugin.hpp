@@ -15,13 +15,13 @@
 // before the next open_item().
 //
 // Lifetimes: the adapter keeps copies of the item and annotation set it is
-// handed, so the item and annotation views Lua receives in open_item() or
+// handed, so the item and annotation handles Lua receives in open_item() or
 // set_annotations() stay valid until the next of those calls (which passes
 // fresh ones) and no longer.
 //
 // Implemented: open_item, set_annotations, frame, options; edits through the
-//   host's tessera.host.project/1 (ui:submit, lua/view_edits.hpp).
-// Missing: textures (lua/view_ui.hpp).
+//   host's tessera.host.project/1 (ui:submit, lua/view_plugin/view_edits.hpp).
+// Missing: textures (lua/view_plugin/view_ui.hpp).
 
 #include <cstdint>
 #include <memory>
@@ -34,9 +34,9 @@
 #include <tessera/ext/view.h>
 #include <tessera/host.h>
 
+#include "lua/handles.hpp"
 #include "lua/lua_plugin.hpp"
-#include "lua/view_ui.hpp"
-#include "lua/views.hpp"
+#include "lua/view_plugin/view_ui.hpp"
 
 namespace tessera::lua {
 
@@ -73,7 +73,7 @@ private:
     // Opens the sandbox if there is none (showing it the open item); false when
     // that failed, now or since the last open_item().
     bool ready(const char* call) noexcept;
-    // Points the item views at the kept copies.
+    // Points the item handles at the kept copies.
     void begin_item();
     // Calls Lua's open_item with the kept item; false when it failed.
     bool show_item(const char* what) noexcept;
@@ -103,7 +103,7 @@ private:
 
     UiFrame ui_;  // outlives the sandbox, whose `ui` methods reach it
     std::unique_ptr<Sandbox> sandbox_;
-    std::unique_ptr<Views> views_;  // destroyed before sandbox_
+    std::unique_ptr<Handles> handles_;  // destroyed before sandbox_
     // Registry references of open_item, set_annotations, frame, options (LUA_NOREF if none).
     int open_item_ref_ = LUA_NOREF, set_annotations_ref_ = LUA_NOREF, frame_ref_ = LUA_NOREF,
         options_ref_ = LUA_NOREF;
