@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <tessera/cpp/strings.hpp>
 
 #include "core/display_text.hpp"
 #include "core/json_text.hpp"
@@ -16,9 +17,7 @@ namespace {
 using flatbuffers::Offset;
 using flatbuffers::Vector;
 
-std::string_view str(const flatbuffers::String* s) {
-    return s ? s->string_view() : std::string_view{};
-}
+using cpp::text;
 
 std::string lowercase_enum(const char* name) {
     // "MultiEnum" → "multi_enum", "TimeSubdivision" → "time_subdivision": the Lua API's spelling.
@@ -96,8 +95,8 @@ void names_json(JsonWriter& w, std::string_view key,
     w.open('{');
     if (names)
         for (const v1::LocalizedText* n : *names) {
-            w.key(str(n->lang()));
-            w.string(str(n->text()));
+            w.key(text(n->lang()));
+            w.string(text(n->text()));
         }
     w.close('}');
 }
@@ -122,7 +121,7 @@ void attributes_json(JsonWriter& w, std::string_view key,
     if (specs)
         for (const v1::AttributeSpec* a : *specs) {
             w.open('{');
-            w.key("key"), w.string(str(a->key()));
+            w.key("key"), w.string(text(a->key()));
             names_json(w, "names", a->names());
             w.key("type"), w.string(lowercase_enum(v1::EnumNameAttributeType(a->type())));
             w.key("required"), w.boolean(a->required());
@@ -131,7 +130,7 @@ void attributes_json(JsonWriter& w, std::string_view key,
                 w.open('[');
                 for (const v1::EnumValue* v : *a->values()) {
                     w.open('{');
-                    w.key("key"), w.string(str(v->key()));
+                    w.key("key"), w.string(text(v->key()));
                     names_json(w, "names", v->names());
                     w.close('}');
                 }
@@ -139,12 +138,12 @@ void attributes_json(JsonWriter& w, std::string_view key,
             }
             if (std::isfinite(a->min())) w.key("min"), w.number(a->min());
             if (std::isfinite(a->max())) w.key("max"), w.number(a->max());
-            if (!str(a->unit()).empty()) w.key("unit"), w.string(str(a->unit()));
-            if (!str(a->pattern()).empty()) w.key("pattern"), w.string(str(a->pattern()));
+            if (!text(a->unit()).empty()) w.key("unit"), w.string(text(a->unit()));
+            if (!text(a->pattern()).empty()) w.key("pattern"), w.string(text(a->pattern()));
             if (a->unicode_ranges() && a->unicode_ranges()->size())
                 ranges_json(w, a->unicode_ranges());
-            if (!str(a->default_value()).empty())
-                w.key("default"), w.string(str(a->default_value()));
+            if (!text(a->default_value()).empty())
+                w.key("default"), w.string(text(a->default_value()));
             w.close('}');
         }
     w.close(']');
@@ -154,7 +153,7 @@ void attributes_json(JsonWriter& w, std::string_view key,
 
 // A schema's text comes from plugins: shown as one terminal line each (see terminal_text).
 std::string shown(const flatbuffers::String* s) {
-    return terminal_text(str(s));
+    return terminal_text(text(s));
 }
 
 std::string both_names(const Vector<Offset<v1::LocalizedText>>* names) {
@@ -175,7 +174,7 @@ std::string attribute_line(const v1::AttributeSpec& a) {
         line += "..";
         if (std::isfinite(a.max())) append_double(line, a.max());
     }
-    if (!str(a.unit()).empty()) line += fmt::format(" {}", shown(a.unit()));
+    if (!text(a.unit()).empty()) line += fmt::format(" {}", shown(a.unit()));
     line += ')';
     if (a.values() && a.values()->size()) {
         line += ':';
@@ -191,26 +190,26 @@ std::string attribute_line(const v1::AttributeSpec& a) {
 std::string localized(const Vector<Offset<v1::LocalizedText>>* names, std::string_view lang) {
     if (!names || names->size() == 0) return {};
     for (const v1::LocalizedText* n : *names)
-        if (str(n->lang()) == lang) return std::string(str(n->text()));
-    return std::string(str(names->Get(0)->text()));
+        if (text(n->lang()) == lang) return std::string(text(n->text()));
+    return std::string(text(names->Get(0)->text()));
 }
 
 std::string schema_json(const v1::LabelSchema& s) {
     JsonWriter w;
     w.open('{');
-    w.key("id"), w.string(str(s.id()));
-    w.key("version"), w.string(str(s.version()));
+    w.key("id"), w.string(text(s.id()));
+    w.key("version"), w.string(text(s.version()));
     names_json(w, "names", s.names());
     w.key("classes");
     w.open('[');
     if (s.classes())
         for (const v1::LabelClass* c : *s.classes()) {
             w.open('{');
-            w.key("key"), w.string(str(c->key()));
+            w.key("key"), w.string(text(c->key()));
             names_json(w, "names", c->names());
-            if (!str(c->parent()).empty()) w.key("parent"), w.string(str(c->parent()));
+            if (!text(c->parent()).empty()) w.key("parent"), w.string(text(c->parent()));
             w.key("color"), w.string(fmt::format("#{:08X}", c->color()));
-            if (!str(c->hotkey()).empty()) w.key("hotkey"), w.string(str(c->hotkey()));
+            if (!text(c->hotkey()).empty()) w.key("hotkey"), w.string(text(c->hotkey()));
             w.key("geometry");
             w.open('[');
             if (c->geometry())
@@ -229,13 +228,13 @@ std::string schema_json(const v1::LabelSchema& s) {
     if (s.tiers())
         for (const v1::Tier* t : *s.tiers()) {
             w.open('{');
-            w.key("key"), w.string(str(t->key()));
+            w.key("key"), w.string(text(t->key()));
             names_json(w, "names", t->names());
-            if (!str(t->parent()).empty()) w.key("parent"), w.string(str(t->parent()));
+            if (!text(t->parent()).empty()) w.key("parent"), w.string(text(t->parent()));
             w.key("constraint"),
                 w.string(lowercase_enum(v1::EnumNameTierConstraint(t->constraint())));
             w.key("exclusive"), w.boolean(t->exclusive());
-            if (!str(t->lang()).empty()) w.key("lang"), w.string(str(t->lang()));
+            if (!text(t->lang()).empty()) w.key("lang"), w.string(text(t->lang()));
             ranges_json(w, t->unicode_ranges());
             attributes_json(w, "attributes", t->attributes());
             w.close('}');
@@ -246,7 +245,7 @@ std::string schema_json(const v1::LabelSchema& s) {
     if (s.defects())
         for (const v1::Defect* d : *s.defects()) {
             w.open('{');
-            w.key("key"), w.string(str(d->key()));
+            w.key("key"), w.string(text(d->key()));
             names_json(w, "names", d->names());
             names_json(w, "descriptions", d->descriptions());
             w.close('}');
@@ -271,9 +270,9 @@ std::string schema_text(const v1::LabelSchema& s) {
                                                               static_cast<v1::GeometryKind>(kind)));
             out += fmt::format(
                 "  {}{}  {}  [{}]{}\n", shown(c->key()),
-                str(c->hotkey()).empty() ? "" : fmt::format(" ({})", shown(c->hotkey())),
+                text(c->hotkey()).empty() ? "" : fmt::format(" ({})", shown(c->hotkey())),
                 both_names(c->names()), kinds.empty() ? "any geometry" : kinds,
-                str(c->parent()).empty() ? "" : fmt::format("  parent {}", shown(c->parent())));
+                text(c->parent()).empty() ? "" : fmt::format("  parent {}", shown(c->parent())));
             if (c->attributes())
                 for (const v1::AttributeSpec* a : *c->attributes())
                     out += "      " + attribute_line(*a) + "\n";
@@ -286,7 +285,7 @@ std::string schema_text(const v1::LabelSchema& s) {
                 "  {}  {}  {}{}{}\n", shown(t->key()), both_names(t->names()),
                 lowercase_enum(v1::EnumNameTierConstraint(t->constraint())),
                 t->exclusive() ? ", exclusive" : "",
-                str(t->parent()).empty() ? "" : fmt::format(", parent {}", shown(t->parent())));
+                text(t->parent()).empty() ? "" : fmt::format(", parent {}", shown(t->parent())));
             if (t->attributes())
                 for (const v1::AttributeSpec* a : *t->attributes())
                     out += "      " + attribute_line(*a) + "\n";

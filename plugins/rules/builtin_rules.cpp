@@ -108,7 +108,7 @@ public:
             const TierRule* tier = nullptr;
             if (has_tiers) {
                 if (const auto* key = annotation.tier; key && key->size()) {
-                    tier_index = tables.tier_index.find(view(key));
+                    tier_index = tables.tier_index.find(text(key));
                     if (tier_index >= 0) tier = &tables.tiers[static_cast<std::size_t>(tier_index)];
                 }
             }

@@ -18,6 +18,8 @@
 #include <string_view>
 #include <vector>
 
+#include <tessera/cpp/strings.hpp>
+
 #include "core/annotation_text.hpp"
 #include "core/data_api.hpp"
 #include "core/schema_pattern.hpp"
@@ -38,10 +40,7 @@ inline constexpr std::string_view kTextNfc = "builtin.text-nfc";
 inline constexpr std::string_view kTextDamaged = "builtin.text-damaged";
 inline constexpr std::string_view kTierOverlap = "builtin.tier-overlap";
 
-/// A string of a FlatBuffer as a view; empty for an absent string.
-inline std::string_view view(const flatbuffers::String* text) {
-    return text ? std::string_view(text->c_str(), text->size()) : std::string_view();
-}
+using cpp::text;
 
 /// True when `a` and `b` hold the same bytes; short keys are compared with a
 /// few loads instead of a call into libc.
@@ -216,7 +215,7 @@ public:
         Entry& entry = entries_[(reinterpret_cast<std::uintptr_t>(text) >> 2) & 15];
         if (entry.text != text || !text) {
             entry.text = text;
-            entry.index = keys.find(view(text));
+            entry.index = keys.find(cpp::text(text));
         }
         return entry.index;
     }
@@ -254,7 +253,7 @@ private:
     }
     /// Checks a string not met before; remembers it when plain.
     [[gnu::noinline]] bool remember(const flatbuffers::String* text) {
-        if (!plain_ascii(view(text))) return false;
+        if (!plain_ascii(cpp::text(text))) return false;
         slot(text) = text;
         return true;
     }
@@ -515,7 +514,7 @@ inline void check_geometry(const Pass& pass, const AnnotationFields& annotation,
         report_box_small(pass, annotation.id, width, height, *cls);
     if (pass.on.near_duplicate)
         pass.scratch.boxes.push_back(
-            {left, top, right, bottom, annotation.id, class_index, view(annotation.label)});
+            {left, top, right, bottom, annotation.id, class_index, text(annotation.label)});
 }
 
 /// Reports pairs of boxes of the same label with IoU >= params.iou.

@@ -55,7 +55,7 @@ std::string range_text(const AttributeRule& rule) {
 bool has_attribute(const v1::Annotation& annotation, std::string_view key) {
     if (const auto* attributes = annotation.attributes())
         for (const v1::Attribute* attribute : *attributes)
-            if (view(attribute->key()) == key) return true;
+            if (text(attribute->key()) == key) return true;
     return false;
 }
 
@@ -102,16 +102,16 @@ void check_other_value(const Pass& pass, std::uint64_t id, const AttributeRule& 
     switch (rule.type) {
         case v1::AttributeType::Enum:
             if (pass.on.attribute_value)
-                check_enum_value(pass, id, rule, view(attribute.string_value()));
+                check_enum_value(pass, id, rule, text(attribute.string_value()));
             break;
         case v1::AttributeType::MultiEnum:
             if (!pass.on.attribute_value) break;
             if (const auto* strings = attribute.strings())
                 for (const flatbuffers::String* value : *strings)
-                    check_enum_value(pass, id, rule, view(value));
+                    check_enum_value(pass, id, rule, text(value));
             break;
         case v1::AttributeType::String: {
-            const std::string_view text = view(attribute.string_value());
+            const std::string_view text = cpp::text(attribute.string_value());
             if (pass.on.attribute_value && !rule.pattern.empty()) {
                 if (!rule.compiled.ok())
                     pass.sink.rule_failed(kAttributeValue, rule.pattern_error);
@@ -149,8 +149,8 @@ void report_missing(const Pass& pass, const AnnotationFields& annotation,
 void check_label_known(const Pass& pass, const AnnotationFields& annotation, const ClassRule* cls,
                        const TierRule* tier) {
     const Tables& tables = pass.tables;
-    const std::string_view label = view(annotation.label);
-    const std::string_view tier_key = view(annotation.tier);
+    const std::string_view label = text(annotation.label);
+    const std::string_view tier_key = text(annotation.tier);
     // An annotation on a tier (a transcription) may go without a label.
     if (!cls && !tables.classes.empty() && (!label.empty() || tier_key.empty()))
         pass.report(kLabelUnknown, annotation.id,

@@ -42,15 +42,15 @@ AttributeScope scope_of(const flatbuffers::Vector<flatbuffers::Offset<v1::Attrib
     scope.attributes.reserve(specs->size());
     for (const v1::AttributeSpec* spec : *specs) {
         AttributeRule& rule = scope.attributes.emplace_back();
-        rule.key = std::string(view(spec->key()));
+        rule.key = std::string(text(spec->key()));
         rule.owner = owner;
         rule.type = spec->type();
         rule.min = spec->min();
         rule.max = spec->max();
         rule.required = spec->required();
         if (const auto* values = spec->values())
-            for (const v1::EnumValue* value : *values) rule.values.emplace_back(view(value->key()));
-        rule.pattern = std::string(view(spec->pattern()));
+            for (const v1::EnumValue* value : *values) rule.values.emplace_back(text(value->key()));
+        rule.pattern = std::string(text(spec->pattern()));
         if (!rule.pattern.empty()) {
             // A schema stored in a project may hold a pattern that no plugin
             // load checked (an older Tessera, an edited file): refused here
@@ -93,7 +93,7 @@ Tables build_tables(const v1::LabelSchema& schema) {
         tables.classes.reserve(classes->size());
         for (const v1::LabelClass* label : *classes) {
             ClassRule& rule = tables.classes.emplace_back();
-            rule.key = std::string(view(label->key()));
+            rule.key = std::string(text(label->key()));
             if (const auto* kinds = label->geometry())
                 for (const v1::GeometryKind kind : *kinds)
                     if (static_cast<unsigned>(kind) < 32)
@@ -107,7 +107,7 @@ Tables build_tables(const v1::LabelSchema& schema) {
         tables.tiers.reserve(tiers->size());
         for (const v1::Tier* tier : *tiers) {
             TierRule& rule = tables.tiers.emplace_back();
-            rule.key = std::string(view(tier->key()));
+            rule.key = std::string(text(tier->key()));
             rule.exclusive = tier->exclusive();
             rule.ranges = ranges_of(tier->unicode_ranges());
             rule.scope = scope_of(tier->attributes(), "tier " + rule.key);

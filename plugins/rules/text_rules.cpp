@@ -109,7 +109,7 @@ void check_text(const Pass& pass, const AnnotationFields& annotation, const Tier
                 int tier_index) {
     if (const auto* text = annotation.text; text && text->size()) {
         static const std::vector<v1::UnicodeRange> any;
-        check_text_value(pass, annotation.id, view(text), tier ? tier->ranges : any,
+        check_text_value(pass, annotation.id, cpp::text(text), tier ? tier->ranges : any,
                          TextOwner{nullptr, tier});
     }
     if (pass.on.tier_overlap && tier && tier->exclusive &&

@@ -6,8 +6,11 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/data_api.hpp"
+#include "core/error.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tessera::test {
 
@@ -34,6 +37,31 @@ inline const v1::AttributeT* attribute(const v1::AnnotationT& annotation, std::s
     for (const auto& a : annotation.attributes)
         if (a->key == key) return a.get();
     return nullptr;
+}
+
+/// The message of the tessera::Error `run()` throws; `none` when it throws none.
+template <class Run>
+std::string error_message(Run&& run, std::string_view none = "") {
+    try {
+        std::forward<Run>(run)();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return std::string(none);
+}
+
+/// The error `read(path)` gives for `text` written to a file `name` in a
+/// fresh folder, with the folder left out of it (`a.json:3:5: ...`); "" when
+/// it reads.
+template <class Read>
+std::string error_reading(std::string_view name, std::string_view text, Read&& read) {
+    TempDir dir;
+    const std::filesystem::path path = dir / name;
+    put(path, text);
+    const std::string message = error_message([&] { read(path); });
+    const std::string prefix = path.generic_string();
+    return message.starts_with(prefix) ? std::string(name) + message.substr(prefix.size())
+                                       : message;
 }
 
 }  // namespace tessera::test

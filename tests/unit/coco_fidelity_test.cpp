@@ -112,12 +112,7 @@ std::unique_ptr<v1::AnnotationT> polygon(std::uint64_t id, std::string label, st
 }
 
 std::string read_error(const fs::path& path) {
-    try {
-        (void)coco::read_coco_file(path);
-    } catch (const tessera::Error& e) {
-        return e.what();
-    }
-    return "<no error>";
+    return tessera::test::error_message([&] { (void)coco::read_coco_file(path); }, "<no error>");
 }
 
 }  // namespace

@@ -97,12 +97,7 @@ std::string write(const Dataset& dataset, coco::WriteStats* stats = nullptr) {
 }
 
 std::string read_error(std::string_view text) {
-    try {
-        (void)read(text);
-    } catch (const tessera::Error& e) {
-        return e.what();
-    }
-    return "<no error>";
+    return tessera::test::error_message([&] { (void)read(text); }, "<no error>");
 }
 
 std::unique_ptr<v1::AnnotationT> annotation(std::uint64_t id, std::string label) {

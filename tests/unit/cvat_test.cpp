@@ -114,12 +114,7 @@ tessera::formats::WriteOptions writing(Losses& losses, bool copy_media = false) 
 
 /// The error reading `text` as file "a.xml" gives; "" when it reads.
 std::string error_of(std::string_view text) {
-    try {
-        (void)cvat::read_document("a.xml", text, {});
-    } catch (const tessera::Error& e) {
-        return e.what();
-    }
-    return "";
+    return tessera::test::error_message([&] { (void)cvat::read_document("a.xml", text, {}); });
 }
 
 constexpr std::string_view kHead = R"(<annotations><version>1.1</version><meta><task><labels>

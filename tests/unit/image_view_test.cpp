@@ -19,6 +19,7 @@
 #include "image_view.hpp"
 #include "shapes.hpp"
 #include "spatial_grid.hpp"
+#include "support/fake_host_ui.hpp"
 #include "support/temp_dir.hpp"
 
 namespace v1 = tessera::v1;
@@ -36,127 +37,11 @@ namespace {
 
 // --- a host UI that records ----------------------------------------------------
 
-struct DrawCall {
-    std::string kind;  // "rect", "polyline", "circle", "fill_rect", "image", "text", ...
-    std::vector<tessera_ui_vec2_t> points;
-    tessera_ui_color_t color = 0;
-    std::string text;
-};
+using DrawCall = tessera::test::UiCall;
 
-struct FakeUi {
-    tessera_ui_vec2_t canvas{800, 600};
-    float scale = 1;
-    tessera_ui_vec2_t offset{0, 0};
-    // Input, the mouse in screen pixels from the canvas origin.
-    tessera_ui_vec2_t mouse{0, 0};
-    tessera_ui_vec2_t mouse_delta{0, 0};
-    bool hovered = true;
-    bool down[3] = {};
-    bool clicked[3] = {};
-    bool released[3] = {};
-    float wheel = 0;
-    std::set<int> keys;
-    // What the view did.
-    std::vector<DrawCall> calls;
-    std::uint64_t selection = 0;
-    std::uint64_t next_texture = 1;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> textures;  // sizes created
-
-    [[nodiscard]] std::size_t count(std::string_view kind) const {
-        return static_cast<std::size_t>(std::count_if(
-            calls.begin(), calls.end(), [&](const DrawCall& c) { return c.kind == kind; }));
-    }
-    [[nodiscard]] bool has_text(std::string_view part) const {
-        return std::any_of(calls.begin(), calls.end(), [&](const DrawCall& c) {
-            return c.kind == "text" && c.text.find(part) != std::string::npos;
-        });
-    }
-};
-
-FakeUi& fake(tessera_ui_t* ui) {
-    return *reinterpret_cast<FakeUi*>(ui);
-}
-
-void record(tessera_ui_t* ui, const char* kind, std::vector<tessera_ui_vec2_t> points,
-            tessera_ui_color_t color, std::string text = {}) {
-    fake(ui).calls.push_back(DrawCall{kind, std::move(points), color, std::move(text)});
-}
-
-const tessera_host_ui_t kFakeUiApi = {
-    .canvas_size = [](tessera_ui_t* ui) { return fake(ui).canvas; },
-    .set_transform =
-        [](tessera_ui_t* ui, float scale, tessera_ui_vec2_t offset) {
-            fake(ui).scale = scale;
-            fake(ui).offset = offset;
-        },
-    .get_input =
-        [](tessera_ui_t* ui, tessera_ui_input_t* out) {
-            const FakeUi& f = fake(ui);
-            *out = tessera_ui_input_t{};
-            out->mouse = {(f.mouse.x - f.offset.x) / f.scale, (f.mouse.y - f.offset.y) / f.scale};
-            out->mouse_delta = f.mouse_delta;
-            out->hovered = f.hovered;
-            for (int b = 0; b < 3; ++b) {
-                out->down[b] = f.down[b];
-                out->clicked[b] = f.clicked[b];
-                out->released[b] = f.released[b];
-            }
-            out->wheel = f.wheel;
-            out->keyboard_free = true;
-        },
-    .key_pressed = [](tessera_ui_t* ui, int key) { return fake(ui).keys.count(key) > 0; },
-    .line =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b, tessera_ui_color_t color,
-           float) {
-            record(ui, "line", {a, b}, color);
-        },
-    .polyline =
-        [](tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count, bool closed,
-           tessera_ui_color_t color, float) {
-            record(ui, closed ? "closed_polyline" : "polyline", {points, points + count}, color);
-        },
-    .fill_polygon =
-        [](tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count,
-           tessera_ui_color_t color) {
-            record(ui, "fill_polygon", {points, points + count}, color);
-        },
-    .rect =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max, tessera_ui_color_t color,
-           float) {
-            record(ui, "rect", {min, max}, color);
-        },
-    .fill_rect =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
-           tessera_ui_color_t color) {
-            record(ui, "fill_rect", {min, max}, color);
-        },
-    .circle = [](tessera_ui_t* ui, tessera_ui_vec2_t center, float, tessera_ui_color_t color,
-                 float) { record(ui, "circle", {center}, color); },
-    .text = [](tessera_ui_t* ui, tessera_ui_vec2_t at, tessera_ui_color_t color,
-               const char* text) { record(ui, "text", {at}, color, text); },
-    .create_texture = [](tessera_ui_t* ui, uint32_t width, uint32_t height,
-                         const uint8_t*) -> uint64_t {
-        fake(ui).textures.emplace_back(width, height);
-        return fake(ui).next_texture++;
-    },
-    .destroy_texture = [](tessera_ui_t*, uint64_t) {},
-    .image =
-        [](tessera_ui_t* ui, uint64_t, tessera_ui_vec2_t min, tessera_ui_vec2_t max) {
-            record(ui, "image", {min, max}, 0);
-        },
-    .button = [](tessera_ui_t*, const char*) { return false; },
-    .checkbox = [](tessera_ui_t*, const char*, bool*) { return false; },
-    .combo = [](tessera_ui_t*, const char*, int*, const char* const*, int) { return false; },
-    .input_text = [](tessera_ui_t*, const char*, char*, size_t) { return false; },
-    .slider = [](tessera_ui_t*, const char*, float*, float, float) { return false; },
-    .label_color = [](tessera_ui_t*, const char* label) -> tessera_ui_color_t {
-        return std::string_view(label) == "car" ? 0xFF0000FFu : 0x808080FFu;
-    },
-    .select = [](tessera_ui_t* ui, uint64_t annotation) { fake(ui).selection = annotation; },
-    .label_name =
-        [](tessera_ui_t*, const char* label) {
-            return std::string_view(label) == "car" ? "Car" : label;
-        },
+// The shared fake UI, with the host naming and colouring the label "car".
+struct FakeUi : tessera::test::FakeUi {
+    FakeUi() { labels = {{"car", {0xFF0000FFu, "Car"}}}; }
 };
 
 // --- a host whose project keeps the batches ------------------------------------
@@ -276,12 +161,12 @@ struct Harness {
         frame();
     }
 
-    tessera_ui_t* handle() { return reinterpret_cast<tessera_ui_t*>(&ui); }
+    tessera_ui_t* handle() { return ui.handle(); }
 
     void frame() {
         ui.calls.clear();
         const tessera_view_state_t state{tool.c_str(), label.c_str(), selected, author.c_str()};
-        view.frame(kFakeUiApi, handle(), state);
+        view.frame(tessera::test::fake_ui_api(), handle(), state);
         selected = ui.selection;
         ui.mouse_delta = {0, 0};
         ui.wheel = 0;

@@ -63,16 +63,8 @@ constexpr std::string_view kShapes = R"({
 
 /// The error reading `text` as file "a.json" gives; "" when it reads.
 std::string error_of(std::string_view text) {
-    TempDir dir;
-    put(dir / "a.json", text);
-    try {
-        const Dataset dataset = labelme::read(dir / "a.json", {});
-    } catch (const tessera::Error& e) {
-        const std::string message = e.what();
-        const std::string prefix = (dir / "a.json").generic_string();
-        return message.starts_with(prefix) ? "a.json" + message.substr(prefix.size()) : message;
-    }
-    return "";
+    return tessera::test::error_reading(
+        "a.json", text, [](const fs::path& path) { (void)labelme::read(path, {}); });
 }
 
 /// A labelme file whose only shape is `shape`, on line 4.

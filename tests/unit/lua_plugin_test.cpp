@@ -659,3 +659,152 @@ TEST_CASE("lua plugin: an annotation of another item cannot steer item:annotatio
     CHECK_THAT(second.failures[0].second,
                Contains("annotation handle used after its item is gone"));
 }
+
+TEST_CASE("lua plugin: init.lua may leave its id to plugin.json, and one it gives must agree",
+          "[lua]") {
+    const Plugin without_id(
+        "return { api = 1, qa_rules = { { id = 'test.a', check = function() "
+        "end } } }");
+    const auto loaded = without_id.load();
+    CHECK(loaded->info().id == "tessera.test");
+    CHECK(loaded->plugin_id() == "tessera.test");
+    REQUIRE(loaded->rules().size() == 1);
+    CHECK(loaded->rules()[0].id == "test.a");
+
+    const Plugin same_id("return { api = 1, id = 'tessera.test' }");
+    CHECK(same_id.load()->info().id == "tessera.test");
+
+    const Plugin other_id("return { api = 1, id = 'tessera.other' }");
+    CHECK_THROWS_WITH(other_id.load(),
+                      StartsWith(other_id.file() + ": ") &&
+                          Contains("id: \"tessera.other\" differs from plugin.json's id "
+                                   "\"tessera.test\""));
+    const Plugin number_id("return { api = 1, id = 7 }");
+    CHECK_THROWS_WITH(number_id.load(), StartsWith(number_id.file() + ": ") &&
+                                            Contains("id: expected a string, got"));
+}
+
+TEST_CASE("lua plugin: a schema built with tessera.schema holds what it would written by hand",
+          "[lua][tessera.schema]") {
+    const std::string classes_by_hand = R"(
+      { key = "light", names = { ["zh-CN"] = "信号灯", en = "Light" },
+        attributes = {
+          { key = "state", names = { ["zh-CN"] = "灯色", en = "State" }, type = "enum",
+            required = true,
+            values = { { key = "red", names = { ["zh-CN"] = "红灯", en = "Red" } },
+                       { key = "green", names = { ["zh-CN"] = "绿灯", en = "Green" } } } },
+          { key = "arrow", names = { ["zh-CN"] = "箭头", en = "Arrow" }, type = "multi_enum",
+            values = { { key = "left", names = { ["zh-CN"] = "左", en = "Left" } } } },
+          { key = "side", names = { ["zh-CN"] = "侧别", en = "Side" }, type = "enum",
+            values = { { key = "near", names = { ["zh-CN"] = "近", en = "Near" } } } },
+        } } },
+    defects = { { key = "loose-box", names = { ["zh-CN"] = "框不紧", en = "Loose box" },
+                  descriptions = { ["zh-CN"] = "留有空隙", en = "Gap around the object" } } },
+  } } })";
+    const std::string with_module = R"(
+local s = require("tessera.schema")
+local n = s.names
+return { api = 1, label_schemas = { {
+    id = "tessera.test", version = "1.0.0", names = n("测试", "Test"),
+    classes = {
+      { key = "light", names = n("信号灯", "Light"),
+        attributes = {
+          s.enum("state", "灯色", "State", { { "red", "红灯", "Red" }, { "green", "绿灯", "Green" } },
+                 true),
+          { key = "arrow", names = n("箭头", "Arrow"), type = "multi_enum",
+            values = s.enum_values { { "left", "左", "Left" } } },
+          s.enum("side", "侧别", "Side", { { "near", "近", "Near" } }),
+        } } },
+    defects = { s.defect("loose-box", "框不紧", "Loose box", "留有空隙", "Gap around the object") },
+  } } })";
+    const std::string by_hand = R"(
+return { api = 1, label_schemas = { {
+    id = "tessera.test", version = "1.0.0", names = { ["zh-CN"] = "测试", en = "Test" },
+    classes = {)" + classes_by_hand;
+    const Plugin built(with_module), written(by_hand);
+    const auto from_module = built.load();
+    const auto from_hand = written.load();
+    REQUIRE(from_module->info().label_schemas.size() == 1);
+    CHECK(from_module->info().label_schemas == from_hand->info().label_schemas);
+
+    v1::LabelSchemaT schema;
+    flatbuffers::GetRoot<v1::LabelSchema>(from_module->info().label_schemas[0].data())
+        ->UnPackTo(&schema);
+    CHECK(names(schema.names) == "en=Test;zh-CN=测试;");
+    REQUIRE(schema.classes.size() == 1);
+    const auto& attributes = schema.classes[0]->attributes;
+    REQUIRE(attributes.size() == 3);
+    CHECK(attributes[0]->key == "state");
+    CHECK(names(attributes[0]->names) == "en=State;zh-CN=灯色;");
+    CHECK(attributes[0]->type == v1::AttributeType::Enum);
+    CHECK(attributes[0]->required);
+    REQUIRE(attributes[0]->values.size() == 2);
+    CHECK(attributes[0]->values[1]->key == "green");
+    CHECK(names(attributes[0]->values[1]->names) == "en=Green;zh-CN=绿灯;");
+    CHECK(attributes[1]->type == v1::AttributeType::MultiEnum);
+    CHECK(attributes[1]->values.size() == 1);
+    CHECK_FALSE(attributes[2]->required);
+    REQUIRE(schema.defects.size() == 1);
+    CHECK(schema.defects[0]->key == "loose-box");
+    CHECK(names(schema.defects[0]->names) == "en=Loose box;zh-CN=框不紧;");
+    CHECK(names(schema.defects[0]->descriptions) == "en=Gap around the object;zh-CN=留有空隙;");
+}
+
+TEST_CASE(
+    "lua plugin: tessera.schema's annotation_rule reads its params per item and sees "
+    "every annotation",
+    "[lua][tessera.schema]") {
+    const Plugin plugin(R"(
+local s = require("tessera.schema")
+return { api = 1, qa_rules = {
+  s.annotation_rule {
+    id = "test.wide", description = "boxes are at least min_x", severity = "warning",
+    params = { { "min_x", 5 }, { "unit", "px" } },
+    each = function(a, ctx, p, item)
+      local x0 = a:bounds()
+      if x0 < p.min_x then
+        ctx:report(a, string.format("%s of item %d starts at %g %s, before %s", a.label, item.id,
+                                    x0, p.unit, p.min_x))
+      end
+    end,
+  },
+  s.annotation_rule { id = "test.every", each = function(a, ctx) ctx:report(a, a.label) end },
+} })");
+    const auto loaded = plugin.load();
+    REQUIRE(loaded->rules().size() == 2);
+    CHECK(loaded->rules()[0].id == "test.wide");
+    CHECK(loaded->rules()[0].description == "boxes are at least min_x");
+    CHECK(loaded->rules()[0].default_severity == qa::Severity::Warning);
+    CHECK(loaded->rules()[1].default_severity == qa::Severity::Error);
+
+    // Defaults: only the car (x 0) starts before 5.
+    Recorder recorder = check_sample(plugin);
+    CHECK(recorder.failures.empty());
+    REQUIRE(recorder.findings.size() == 4);
+    CHECK(recorder.findings[0].rule == "test.wide");
+    CHECK(recorder.findings[0].annotations == std::vector<std::uint64_t>{1});
+    CHECK(recorder.findings[0].message == "car of item 5 starts at 0 px, before 5");
+    for (std::size_t i = 1; i < 4; ++i) {
+        CHECK(recorder.findings[i].rule == "test.every");
+        CHECK(recorder.findings[i].annotations == std::vector<std::uint64_t>{i});
+    }
+    CHECK(recorder.findings[3].message == "unicorn");
+
+    // The project's values: the pedestrian (x 10) starts before 15 too.
+    Config config;
+    config.params = {{"min_x", "15"}, {"unit", "mm"}};
+    recorder = check_sample(plugin, config);
+    REQUIRE(recorder.findings.size() == 5);
+    CHECK(recorder.findings[1].message == "pedestrian of item 5 starts at 10 mm, before 15");
+}
+
+TEST_CASE("lua plugin: an annotation_rule without each is refused at the line that builds it",
+          "[lua][tessera.schema]") {
+    const Plugin plugin(
+        "local s = require('tessera.schema')\n"
+        "return { api = 1, qa_rules = {\n"
+        "  s.annotation_rule { id = 'test.none' } } }\n");
+    CHECK_THROWS_WITH(plugin.load(),
+                      Contains("init.lua:3:") && Contains("annotation_rule test.none: each must be "
+                                                          "a function(a, ctx, params, item)"));
+}

@@ -22,6 +22,7 @@
 #include "lua/lua_plugin.hpp"
 #include "lua/view_plugin/view_plugin.hpp"
 #include "store/project.hpp"
+#include "support/fake_host_ui.hpp"
 #include "support/format_helpers.hpp"
 #include "support/plugin_log.hpp"
 #include "support/temp_dir.hpp"
@@ -34,150 +35,16 @@ using Bytes = std::vector<std::uint8_t>;
 
 // --- a host UI that records ---------------------------------------------------------
 
-struct Call {
-    std::string kind;
-    std::vector<tessera_ui_vec2_t> points;
-    tessera_ui_color_t color = 0;
-    float thickness = 0;
-    std::string text;
-};
-
-struct FakeUi {
-    float scale = 1;
-    tessera_ui_vec2_t offset{0, 0};
-    tessera_ui_vec2_t mouse{0, 0};  // screen pixels from the canvas origin
-    bool released_left = false;
-    std::set<int> keys;
-    std::vector<Call> calls;
-    std::uint64_t selected = 0;
-
-    [[nodiscard]] std::vector<std::string> texts() const {
-        std::vector<std::string> out;
-        for (const Call& c : calls)
-            if (c.kind == "text") out.push_back(c.text);
-        return out;
+// The shared fake UI with the middle button held, Ctrl down, the wheel turned
+// 1.5 steps, widgets that answer, and the host naming and colouring "utterance".
+struct FakeUi : test::FakeUi {
+    FakeUi() {
+        down[TESSERA_MOUSE_MIDDLE] = true;
+        wheel = 1.5f;
+        modifiers = TESSERA_MOD_CTRL;
+        widgets_act = true;
+        labels = {{"utterance", {0x40A0FFFFu, "Utterance"}}};
     }
-};
-
-FakeUi& fake(tessera_ui_t* ui) {
-    return *reinterpret_cast<FakeUi*>(ui);
-}
-
-void record(tessera_ui_t* ui, Call call) {
-    fake(ui).calls.push_back(std::move(call));
-}
-
-const tessera_host_ui_t kUi = {
-    .canvas_size =
-        [](tessera_ui_t*) {
-            return tessera_ui_vec2_t{800, 600};
-        },
-    .set_transform =
-        [](tessera_ui_t* ui, float scale, tessera_ui_vec2_t offset) {
-            fake(ui).scale = scale;
-            fake(ui).offset = offset;
-        },
-    .get_input =
-        [](tessera_ui_t* ui, tessera_ui_input_t* out) {
-            const FakeUi& f = fake(ui);
-            *out = tessera_ui_input_t{};
-            out->mouse = {(f.mouse.x - f.offset.x) / f.scale, (f.mouse.y - f.offset.y) / f.scale};
-            out->hovered = true;
-            out->released[TESSERA_MOUSE_LEFT] = f.released_left;
-            out->down[TESSERA_MOUSE_MIDDLE] = true;
-            out->wheel = 1.5f;
-            out->modifiers = TESSERA_MOD_CTRL;
-            out->keyboard_free = true;
-        },
-    .key_pressed = [](tessera_ui_t* ui, int key) { return fake(ui).keys.count(key) > 0; },
-    .line =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t a, tessera_ui_vec2_t b, tessera_ui_color_t color,
-           float thickness) {
-            record(ui, {"line", {a, b}, color, thickness, {}});
-        },
-    .polyline =
-        [](tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count, bool closed,
-           tessera_ui_color_t color, float thickness) {
-            record(ui, {closed ? "closed_polyline" : "polyline",
-                        {points, points + count},
-                        color,
-                        thickness,
-                        {}});
-        },
-    .fill_polygon =
-        [](tessera_ui_t* ui, const tessera_ui_vec2_t* points, size_t count,
-           tessera_ui_color_t color) {
-            record(ui, {"fill_polygon", {points, points + count}, color, 0, {}});
-        },
-    .rect =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max, tessera_ui_color_t color,
-           float thickness) {
-            record(ui, {"rect", {min, max}, color, thickness, {}});
-        },
-    .fill_rect =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t min, tessera_ui_vec2_t max,
-           tessera_ui_color_t color) {
-            record(ui, {"fill_rect", {min, max}, color, 0, {}});
-        },
-    .circle =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t center, float radius, tessera_ui_color_t color,
-           float thickness) {
-            record(ui, {"circle", {center, {radius, 0}}, color, thickness, {}});
-        },
-    .text =
-        [](tessera_ui_t* ui, tessera_ui_vec2_t at, tessera_ui_color_t color, const char* text) {
-            record(ui, {"text", {at}, color, 0, text});
-        },
-    .create_texture = [](tessera_ui_t*, uint32_t, uint32_t, const uint8_t*) -> uint64_t {
-        return 0;
-    },
-    .destroy_texture = [](tessera_ui_t*, uint64_t) {},
-    .image = [](tessera_ui_t*, uint64_t, tessera_ui_vec2_t, tessera_ui_vec2_t) {},
-    .button =
-        [](tessera_ui_t* ui, const char* label) {
-            record(ui, {"button", {}, 0, 0, label});
-            return true;
-        },
-    .checkbox =
-        [](tessera_ui_t* ui, const char* label, bool* value) {
-            record(ui, {"checkbox", {}, 0, 0, label});
-            *value = !*value;
-            return true;
-        },
-    .combo =
-        [](tessera_ui_t* ui, const char* label, int* current, const char* const* items, int count) {
-            record(ui, {"combo",
-                        {},
-                        0,
-                        static_cast<float>(*current),
-                        std::string(label) + ":" + items[count - 1]});
-            *current = count - 1;
-            return true;
-        },
-    .input_text =
-        [](tessera_ui_t* ui, const char* label, char* buffer, size_t capacity) {
-            record(ui, {"input_text",
-                        {},
-                        0,
-                        static_cast<float>(capacity),
-                        std::string(label) + ":" + buffer});
-            std::snprintf(buffer, capacity, "%s!", std::string(buffer).c_str());
-            return true;
-        },
-    .slider =
-        [](tessera_ui_t* ui, const char* label, float* value, float min, float max) {
-            record(ui, {"slider", {{min, max}}, 0, *value, label});
-            *value = max;
-            return true;
-        },
-    .label_color = [](tessera_ui_t*, const char* label) -> tessera_ui_color_t {
-        return std::string_view(label) == "utterance" ? 0x40A0FFFFu : 0x808080FFu;
-    },
-    .select = [](tessera_ui_t* ui, uint64_t annotation) { fake(ui).selected = annotation; },
-    .label_name =
-        [](tessera_ui_t*, const char* label) {
-            return std::string_view(label) == "utterance" ? "Utterance" : label;
-        },
 };
 
 // --- the data ------------------------------------------------------------------------
@@ -355,7 +222,7 @@ struct Host {
                std::uint64_t selected = 0) {
         const tessera_view_state_t state{
             .tool = tool, .label = label, .selected = selected, .author = "tester"};
-        view->view->frame(view->plugin, &kUi, reinterpret_cast<tessera_ui_t*>(&ui), &state);
+        view->view->frame(view->plugin, &test::fake_ui_api(), ui.handle(), &state);
     }
 
     [[nodiscard]] std::size_t logged(std::string_view text) {
@@ -443,7 +310,7 @@ TEST_CASE("lua view: frame() draws through the host UI in order, with the item a
     CHECK(ui.calls[8].text == "true false true false 1.5 select [utterance] tester");
     CHECK(near(ui.calls[8].points[0], 10, 20));
     CHECK(ui.calls[8].color == 0xFFFFFFFFu);
-    CHECK(ui.selected == 8);  // Delete was down: the view selected state.selected
+    CHECK(ui.selection == 8);  // Delete was down: the view selected state.selected
 }
 
 TEST_CASE("lua view: ui:submit builds the EditBatch the host applies", "[lua][view]") {
@@ -451,7 +318,7 @@ TEST_CASE("lua view: ui:submit builds the EditBatch the host applies", "[lua][vi
     REQUIRE(host.open(spans()) == TESSERA_OK);
     FakeUi ui;
     ui.mouse = {13, 20};  // item x 1.5
-    ui.released_left = true;
+    ui.released[TESSERA_MOUSE_LEFT] = true;
     host.frame(ui, "span");
     INFO(ui.texts().back());
     CHECK(ui.texts().back() == "submit true nil");
@@ -515,7 +382,7 @@ TEST_CASE("lua view: ui:submit builds the EditBatch the host applies", "[lua][vi
     host.refuse = true;
     FakeUi again;
     again.mouse = {13, 20};
-    again.released_left = true;
+    again.released[TESSERA_MOUSE_LEFT] = true;
     host.frame(again, "span");
     CHECK_THAT(again.texts().back(),
                Contains("submit nil") && Contains("the store is read-only today"));
@@ -638,7 +505,7 @@ TEST_CASE("lua view: a view whose state cannot be opened is tried again at the n
     CHECK(runs == 1);
     FakeUi ui;
     const tessera_view_state_t state{.tool = "select", .label = "", .selected = 0, .author = ""};
-    for (int i = 0; i < 60; ++i) view.frame(kUi, reinterpret_cast<tessera_ui_t*>(&ui), state);
+    for (int i = 0; i < 60; ++i) view.frame(test::fake_ui_api(), ui.handle(), state);
     CHECK(runs == 1);
     CHECK(ui.calls.empty());
     CHECK(view.set_annotations(bytes(set)) == TESSERA_ERROR);
@@ -651,7 +518,7 @@ TEST_CASE("lua view: a view whose state cannot be opened is tried again at the n
 TEST_CASE("lua view: the widgets of options() return what the host changed", "[lua][view]") {
     Host host;
     FakeUi ui;
-    host.view->view->options(host.view->plugin, &kUi, reinterpret_cast<tessera_ui_t*>(&ui));
+    host.view->view->options(host.view->plugin, &test::fake_ui_api(), ui.handle());
     REQUIRE(ui.calls.size() == 6);
     CHECK(ui.calls[0].kind == "checkbox");
     CHECK(ui.calls[1].kind == "combo");

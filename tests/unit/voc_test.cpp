@@ -78,16 +78,8 @@ constexpr std::string_view kUyghur = R"(<?xml version="1.0" encoding="utf-8"?>
 
 /// The error reading `text` as file "a.xml" gives; "" when it reads.
 std::string error_of(std::string_view text) {
-    TempDir dir;
-    put(dir / "a.xml", text);
-    try {
-        const Dataset dataset = voc::read(dir / "a.xml", {});
-    } catch (const tessera::Error& e) {
-        const std::string message = e.what();
-        const std::string prefix = (dir / "a.xml").generic_string();
-        return message.starts_with(prefix) ? "a.xml" + message.substr(prefix.size()) : message;
-    }
-    return "";
+    return tessera::test::error_reading("a.xml", text,
+                                        [](const fs::path& path) { (void)voc::read(path, {}); });
 }
 
 }  // namespace

@@ -296,13 +296,9 @@ TEST_CASE("yolo: a confidence column is kept; pose, DOTA files are refused by na
     CHECK(predicted[0]->provenance->confidence == 0.875f);
     CHECK(predicted[0]->geometry.AsBox()->left == Approx(4));
 
-    const auto error = [&](std::string_view text) -> std::string {
-        try {
-            (void)yolo::parse_labels("k.txt", text, classes, 10, 10, next_id);
-        } catch (const tessera::Error& e) {
-            return e.what();
-        }
-        return "";
+    const auto error = [&](std::string_view text) {
+        return tessera::test::error_message(
+            [&] { (void)yolo::parse_labels("k.txt", text, classes, 10, 10, next_id); });
     };
     CHECK(error("0 0.5 0.5 0.2 0.2 0.4 0.4 2 0.6 0.6 1 0.5 0.5 0\n") ==
           "k.txt:1:1: this looks like a YOLO pose label line (class, box, then x y visibility for "

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <imgui.h>
+#include <tessera/cpp/strings.hpp>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -23,9 +24,7 @@ std::string default_author() {
     return user && *user ? user : "annotator";
 }
 
-std::string_view text(const flatbuffers::String* s) {
-    return s ? std::string_view(s->c_str(), s->size()) : "";
-}
+using cpp::text;
 
 // Every localized name of the schema: the characters the font must hold.
 std::string schema_text(const v1::LabelSchema& schema) {

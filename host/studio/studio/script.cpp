@@ -9,6 +9,7 @@
 #include <imgui.h>
 #include <stb_image.h>
 #include <lua.hpp>
+#include <tessera/cpp/strings.hpp>
 
 #include "core/error.hpp"
 #include "core/file_io.hpp"
@@ -90,9 +91,7 @@ void set_field(lua_State* L, const char* key, std::string_view value) {
     lua_setfield(L, -2, key);
 }
 
-std::string_view text(const flatbuffers::String* s) {
-    return s ? std::string_view(s->c_str(), s->size()) : "";
-}
+using cpp::text;
 
 // Pushes one annotation as a table: id, label, kind, the geometry's numbers
 // (left/top/right/bottom for boxes; points = {x1, y1, x2, y2, ...} for the rest)

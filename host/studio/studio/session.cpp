@@ -5,6 +5,7 @@
 #include <map>
 
 #include <fmt/format.h>
+#include <tessera/cpp/strings.hpp>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -13,9 +14,7 @@
 namespace tessera::studio {
 namespace {
 
-std::string_view text(const flatbuffers::String* s) {
-    return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
-}
+using cpp::text;
 
 // The item an edit op changes, 0 for an edit this program does not know.
 ItemId item_of(const v1::EditOp& op) {

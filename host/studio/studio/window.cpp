@@ -25,7 +25,7 @@ namespace {
 constexpr const char* kCjkFont = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 constexpr int kCjkFaceSimplifiedChinese = 2;
 
-std::string load_fonts(float size, const std::string& glyph_text, std::vector<ImWchar>& ranges) {
+void load_fonts(float size, const std::string& glyph_text, std::vector<ImWchar>& ranges) {
     ImGuiIO& io = ImGui::GetIO();
     if (std::filesystem::exists(kCjkFont)) {
         ImFontGlyphRangesBuilder builder;
@@ -38,11 +38,9 @@ std::string load_fonts(float size, const std::string& glyph_text, std::vector<Im
         config.FontNo = kCjkFaceSimplifiedChinese;
         config.OversampleH = 1;  // keeps the atlas small with thousands of glyphs
         config.OversampleV = 1;
-        if (io.Fonts->AddFontFromFileTTF(kCjkFont, size, &config, ranges.data()))
-            return "Noto Sans CJK";
+        if (io.Fonts->AddFontFromFileTTF(kCjkFont, size, &config, ranges.data())) return;
     }
     io.Fonts->AddFontDefault();
-    return "ImGui default";
 }
 
 }  // namespace
@@ -71,7 +69,7 @@ Window::Window(const WindowOptions& options) {
     io.IniFilename = nullptr;
     io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui::StyleColorsDark();
-    font_name_ = load_fonts(options.font_size, options.glyph_text, glyph_ranges_);
+    load_fonts(options.font_size, options.glyph_text, glyph_ranges_);
     ImGui_ImplGlfw_InitForOpenGL(window_, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
 }

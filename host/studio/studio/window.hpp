@@ -53,13 +53,10 @@ public:
     /// Framebuffer size in pixels.
     [[nodiscard]] int width() const;
     [[nodiscard]] int height() const;
-    /// The font in use: "Noto Sans CJK" or "ImGui default".
-    [[nodiscard]] const std::string& font_name() const { return font_name_; }
 
 private:
     GLFWwindow* window_ = nullptr;
     std::vector<unsigned short> glyph_ranges_;  // ImWchar ranges; must outlive the font atlas
-    std::string font_name_;
     std::function<void()> after_render_;
 };
 

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
+#include <tessera/cpp/strings.hpp>
 
 #include "coco.hpp"
 #include "coco_fidelity.hpp"
@@ -34,9 +35,7 @@ void append(std::string& out, fmt::format_string<Args...> format, Args&&... args
     fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
 }
 
-std::string_view view(const flatbuffers::String* s) {
-    return s == nullptr ? std::string_view{} : std::string_view(s->data(), s->size());
-}
+using cpp::text;
 
 template <class Integer>
 void append_integer(std::string& out, Integer value) {
@@ -58,19 +57,19 @@ void append_metadata(std::string& out,
                      std::initializer_list<std::string_view> reserved) {
     if (metadata == nullptr) return;
     for (std::uint32_t i = 0; i < metadata->size(); ++i) {
-        const std::string_view key = view(metadata->Get(i)->key());
+        const std::string_view key = text(metadata->Get(i)->key());
         if (!key.starts_with(prefix)) continue;
         const std::string_view field = key.substr(prefix.size());
         if (field.empty() || std::find(reserved.begin(), reserved.end(), field) != reserved.end())
             continue;
         bool repeated = false;  // keys are unique in JSON objects: keep the first
         for (std::uint32_t j = 0; j < i && !repeated; ++j)
-            repeated = view(metadata->Get(j)->key()) == key;
+            repeated = text(metadata->Get(j)->key()) == key;
         if (repeated) continue;
         out += ',';
         append_json_string(out, field);
         out += ':';
-        const std::string_view value = view(metadata->Get(i)->value());
+        const std::string_view value = text(metadata->Get(i)->value());
         if (is_json(value))
             out += value;
         else
@@ -182,13 +181,13 @@ private:
     void plan_categories() {
         std::unordered_set<std::string_view> parents;
         if (const auto* classes = schema_.classes()) {
-            for (const v1::LabelClass* cls : *classes) parents.insert(view(cls->parent()));
+            for (const v1::LabelClass* cls : *classes) parents.insert(text(cls->parent()));
             for (const v1::LabelClass* cls : *classes) {
-                if (by_key_.count(view(cls->key()))) continue;  // keys are unique; keep the first
-                Category category{view(cls->key()), view(cls->parent()), cls};
+                if (by_key_.count(text(cls->key()))) continue;  // keys are unique; keep the first
+                Category category{text(cls->key()), text(cls->parent()), cls};
                 category.group_only = parents.count(category.key) != 0;
                 if (const auto* kv = find_metadata(cls->metadata(), "coco:category_id")) {
-                    const std::string_view text = view(kv->value());
+                    const std::string_view text = cpp::text(kv->value());
                     std::int64_t id = 0;
                     const auto [end, error] =
                         std::from_chars(text.data(), text.data() + text.size(), id);
@@ -205,7 +204,7 @@ private:
         }
         if (const auto* skeletons = schema_.skeletons())
             for (const v1::Skeleton* skeleton : *skeletons)
-                skeletons_.emplace(view(skeleton->key()), skeleton);
+                skeletons_.emplace(text(skeleton->key()), skeleton);
         // Free ids go to real categories first, then to groups, so unused groups leave no gap.
         for (Category& category : categories_)
             if (!category.has_id && !category.group_only) assign_free_id(category);
@@ -218,7 +217,7 @@ private:
         std::string_view key) {
         if (metadata == nullptr) return nullptr;
         for (const v1::KeyValue* kv : *metadata)
-            if (view(kv->key()) == key) return kv;
+            if (text(kv->key()) == key) return kv;
         return nullptr;
     }
 
@@ -251,7 +250,7 @@ private:
         append_json_string(out, name);  // the dataset's own name, not the project's path
         detail::note_item_losses(options_, item, place);
         // One COCO file holds one subset, which Datumaro and CVAT name it by.
-        if (const std::string_view subset = view(item.subset());
+        if (const std::string_view subset = text(item.subset());
             !subset.empty() && subset != file_subset_)
             options_.lost(file_subset_.empty()
                               ? "item subsets (one COCO file holds one subset: name it "
@@ -268,7 +267,7 @@ private:
     /// the smallest free one.
     std::int64_t image_id(const v1::Item& item) {
         if (const auto* kv = find_metadata(item.metadata(), "coco:id")) {
-            const std::string_view text = view(kv->value());
+            const std::string_view text = cpp::text(kv->value());
             std::int64_t id = 0;
             const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
             if (error == std::errc() && end == text.data() + text.size() &&
@@ -306,7 +305,7 @@ private:
             const v1::Annotation* parent = annotations->Get(p);
             const v1::Geometry parent_kind = parent->geometry_type();
             if (parent_kind != v1::Geometry::Keypoints && expressible(parent_kind) &&
-                view(parent->label()) == view(a->label()) && keypoints_of_[p] == UINT32_MAX) {
+                text(parent->label()) == text(a->label()) && keypoints_of_[p] == UINT32_MAX) {
                 keypoints_of_[p] = k;
                 merged_into_[k] = p;
             }
@@ -334,7 +333,7 @@ private:
                     options_.lost(
                         "attributes and metadata of keypoints merged into their shape's COCO "
                         "object (the shape's are written)",
-                        view(keypoints->label()), kept);
+                        text(keypoints->label()), kept);
                 detail::note_annotation_losses(options_, *keypoints, true, kept);
             }
         }
@@ -354,7 +353,7 @@ private:
             if (a->group() == 0 || merged_into_[i] != UINT32_MAX ||
                 (kind != v1::Geometry::Polygon && kind != v1::Geometry::MultiPolygon))
                 continue;
-            const auto [it, added] = leaders_.emplace(std::pair(a->group(), view(a->label())), i);
+            const auto [it, added] = leaders_.emplace(std::pair(a->group(), text(a->label())), i);
             // Keypoints merged into a polygon stay with it: such a polygon leads its group.
             if (!added && keypoints_of_[i] == UINT32_MAX) group_leader_[i] = it->second;
         }
@@ -366,7 +365,7 @@ private:
     bool write_annotation(const v1::Annotation& a, std::span<const v1::Annotation* const> parts,
                           const v1::Annotation* keypoints, const std::string& where) {
         const v1::Geometry kind = a.geometry_type();
-        const std::string_view label = view(a.label());
+        const std::string_view label = text(a.label());
         if (const std::string_view what = detail::unwritable(kind); !what.empty()) {
             ++stats_.skipped[v1::EnumNameGeometry(kind)];
             options_.lost(what, label, where);
@@ -434,18 +433,18 @@ private:
     static void keep_file_values(const v1::Annotation& a, detail::Bbox& bbox, double& area) {
         const detail::Bbox computed = bbox;
         if (const auto* kv = find_metadata(a.metadata(), "coco:bbox"))
-            if (const std::optional<detail::Bbox> kept = detail::parse_bbox(view(kv->value()));
+            if (const std::optional<detail::Bbox> kept = detail::parse_bbox(text(kv->value()));
                 kept && detail::bbox_fits(*kept, computed))
                 bbox = *kept;
         if (const auto* kv = find_metadata(a.metadata(), "coco:area"))
-            if (const std::optional<double> kept = detail::parse_number(view(kv->value()));
+            if (const std::optional<double> kept = detail::parse_number(text(kv->value()));
                 kept && detail::area_fits(*kept, area, computed))
                 area = *kept;
     }
 
     void note_losses(const v1::Annotation& a, std::span<const v1::Annotation* const> parts,
                      const std::string& where) {
-        const std::string_view label = view(a.label());
+        const std::string_view label = text(a.label());
         // Only keypoints merged into their shape keep a parent link, and those are
         // noted where they merge (write_annotations).
         detail::note_annotation_losses(options_, a, false, where);
@@ -493,7 +492,7 @@ private:
                                 options_.lost(
                                     "polygon holes (COCO polygons have none; the outer ring is "
                                     "written)",
-                                    view(part->label()), where);
+                                    text(part->label()), where);
                         }
                         const std::span<const v1::Point2> ring = outer_ring(*polygon);
                         if (ring.empty()) continue;
@@ -535,7 +534,7 @@ private:
         std::size_t opened = 0;
         if (attributes != nullptr) {
             for (const v1::Attribute* attribute : *attributes) {
-                const std::string_view key = view(attribute->key());
+                const std::string_view key = text(attribute->key());
                 if (key == "iscrowd") {
                     crowd = attribute->type() == v1::AttributeType::Bool
                                 ? attribute->bool_value()
@@ -568,13 +567,13 @@ private:
                 if (const auto* strings = attribute.strings())
                     for (std::uint32_t i = 0; i < strings->size(); ++i) {
                         if (i > 0) out += ',';
-                        append_json_string(out, view(strings->Get(i)));
+                        append_json_string(out, text(strings->Get(i)));
                     }
                 out += ']';
                 break;
             }
             default:
-                append_json_string(out, view(attribute.string_value()));
+                append_json_string(out, text(attribute.string_value()));
                 break;
         }
     }
@@ -613,13 +612,13 @@ private:
             out += ",\"supercategory\":";
             append_json_string(out, category.parent.empty() ? category.key : category.parent);
             const v1::LabelClass* cls = category.cls;
-            const auto skeleton = cls ? skeletons_.find(view(cls->skeleton())) : skeletons_.end();
+            const auto skeleton = cls ? skeletons_.find(text(cls->skeleton())) : skeletons_.end();
             if (skeleton != skeletons_.end()) {
                 out += ",\"keypoints\":[";
                 if (const auto* names = skeleton->second->points())
                     for (std::uint32_t i = 0; i < names->size(); ++i) {
                         if (i > 0) out += ',';
-                        append_json_string(out, view(names->Get(i)));
+                        append_json_string(out, text(names->Get(i)));
                     }
                 out += "],\"skeleton\":[";
                 if (const auto* edges = skeleton->second->edges())

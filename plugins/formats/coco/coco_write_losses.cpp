@@ -3,13 +3,12 @@
 #include "coco_write_losses.hpp"
 
 #include <fmt/format.h>
+#include <tessera/cpp/strings.hpp>
 
 namespace tessera::formats::coco::detail {
 namespace {
 
-std::string_view view(const flatbuffers::String* s) {
-    return s == nullptr ? std::string_view{} : std::string_view(s->data(), s->size());
-}
+using cpp::text;
 
 /// Notes metadata "format:field" of formats other than COCO; other keys are the
 /// project's own.
@@ -18,7 +17,7 @@ void note_foreign_metadata(const WriteOptions& options,
                            std::string_view owner, std::string_view label, std::string_view where) {
     if (metadata == nullptr) return;
     for (const v1::KeyValue* kv : *metadata) {
-        const std::string_view key = view(kv->key());
+        const std::string_view key = text(kv->key());
         const std::size_t colon = key.find(':');
         if (colon == std::string_view::npos || colon == 0 || key.substr(0, colon) == "coco")
             continue;
@@ -60,8 +59,8 @@ std::string item_place(const v1::Item& item, std::string_view name) {
 
 void note_annotation_losses(const WriteOptions& options, const v1::Annotation& a,
                             bool parent_written, std::string_view where) {
-    const std::string_view label = view(a.label());
-    if (!view(a.text()).empty()) options.lost("annotation text (COCO has no text)", label, where);
+    const std::string_view label = text(a.label());
+    if (!text(a.text()).empty()) options.lost("annotation text (COCO has no text)", label, where);
     if (a.relations() != nullptr && a.relations()->size() > 0)
         options.lost("relations between annotations (COCO has none)", label, where);
     if (a.frame() >= 0 || a.track() != 0)

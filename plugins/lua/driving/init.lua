@@ -2,13 +2,9 @@
 -- road boundaries) and the QA rules a driving-data customer usually asks for.
 -- API reference: plugins/lua/README.md.
 
-local function n(zh, en) return { ["zh-CN"] = zh, en = en } end
-
-local function enum_values(list)
-  local values = {}
-  for i, v in ipairs(list) do values[i] = { key = v[1], names = n(v[2], v[3]) } end
-  return values
-end
+local tessera_schema = require("tessera.schema")
+local n, enum, enum_values = tessera_schema.names, tessera_schema.enum, tessera_schema.enum_values
+local defect, annotation_rule = tessera_schema.defect, tessera_schema.annotation_rule
 
 -- Occlusion as the KITTI-style visible-fraction buckets; truncation as the
 -- percentage of the object lying outside the image (0 = fully inside).
@@ -36,14 +32,13 @@ end
 local traffic_light = object_class("traffic_light", "交通信号灯", "Traffic light",
                                    "#FF2020", "4", 4, 8)
 table.insert(traffic_light.attributes, 1,
-  { key = "state", names = n("灯色", "State"), type = "enum", required = true,
-    values = enum_values {
-      { "red", "红灯", "Red" },
-      { "yellow", "黄灯", "Yellow" },
-      { "green", "绿灯", "Green" },
-      { "off", "熄灭", "Off" },
-      { "unknown", "无法判断", "Unknown" },
-    } })
+  enum("state", "灯色", "State", {
+    { "red", "红灯", "Red" },
+    { "yellow", "黄灯", "Yellow" },
+    { "green", "绿灯", "Green" },
+    { "off", "熄灭", "Off" },
+    { "unknown", "无法判断", "Unknown" },
+  }, true))
 table.insert(traffic_light.attributes,
   { key = "arrow", names = n("箭头方向", "Arrow"), type = "enum", default = "none",
     values = enum_values {
@@ -55,16 +50,15 @@ table.insert(traffic_light.attributes,
     } })
 
 local traffic_sign = object_class("traffic_sign", "交通标志", "Traffic sign", "#FFD700", "5", 6, 6)
+-- The four main groups of GB 5768.2 plus a catch-all.
 table.insert(traffic_sign.attributes, 1,
-  { key = "category", names = n("标志类别", "Sign category"), type = "enum", required = true,
-    -- The four main groups of GB 5768.2 plus a catch-all.
-    values = enum_values {
-      { "warning", "警告标志", "Warning" },
-      { "prohibitory", "禁令标志", "Prohibitory" },
-      { "mandatory", "指示标志", "Mandatory" },
-      { "guide", "指路标志", "Guide" },
-      { "other", "其他", "Other" },
-    } })
+  enum("category", "标志类别", "Sign category", {
+    { "warning", "警告标志", "Warning" },
+    { "prohibitory", "禁令标志", "Prohibitory" },
+    { "mandatory", "指示标志", "Mandatory" },
+    { "guide", "指路标志", "Guide" },
+    { "other", "其他", "Other" },
+  }, true))
 
 local classes = {
   object_class("vehicle", "车辆", "Vehicle", "#FF8000", "1", 10, 10),
@@ -78,22 +72,20 @@ local classes = {
   { key = "lane_line", names = n("车道线", "Lane line"), color = "#FFFFFF", hotkey = "6",
     geometry = { "polyline" },
     attributes = {
-      { key = "type", names = n("线型", "Line type"), type = "enum", required = true,
-        values = enum_values {
-          { "solid", "实线", "Solid" },
-          { "dashed", "虚线", "Dashed" },
-          { "double_solid", "双实线", "Double solid" },
-          { "double_dashed", "双虚线", "Double dashed" },
-          { "solid_dashed", "实虚线", "Solid-dashed" },
-          { "virtual", "虚拟车道线（无标线）", "Virtual (no marking)" },
-        } },
-      { key = "colour", names = n("颜色", "Colour"), type = "enum", required = true,
-        values = enum_values {
-          { "white", "白色", "White" },
-          { "yellow", "黄色", "Yellow" },
-          { "blue", "蓝色", "Blue" },
-          { "other", "其他", "Other" },
-        } },
+      enum("type", "线型", "Line type", {
+        { "solid", "实线", "Solid" },
+        { "dashed", "虚线", "Dashed" },
+        { "double_solid", "双实线", "Double solid" },
+        { "double_dashed", "双虚线", "Double dashed" },
+        { "solid_dashed", "实虚线", "Solid-dashed" },
+        { "virtual", "虚拟车道线（无标线）", "Virtual (no marking)" },
+      }, true),
+      enum("colour", "颜色", "Colour", {
+        { "white", "白色", "White" },
+        { "yellow", "黄色", "Yellow" },
+        { "blue", "蓝色", "Blue" },
+        { "other", "其他", "Other" },
+      }, true),
     } },
   { key = "curb", names = n("路缘石", "Curb"), color = "#A0A0A0", hotkey = "7",
     geometry = { "polyline" },
@@ -109,36 +101,34 @@ local schema = {
   names = n("自动驾驶", "Autonomous driving"),
   classes = classes,
   item_attributes = {
-    { key = "weather", names = n("天气", "Weather"), type = "enum",
-      values = enum_values {
-        { "clear", "晴", "Clear" }, { "cloudy", "阴", "Cloudy" }, { "rain", "雨", "Rain" },
-        { "fog", "雾", "Fog" }, { "snow", "雪", "Snow" },
-      } },
-    { key = "time_of_day", names = n("时段", "Time of day"), type = "enum",
-      values = enum_values {
-        { "day", "白天", "Day" }, { "dusk", "黄昏/黎明", "Dusk or dawn" },
-        { "night", "夜间", "Night" },
-      } },
+    enum("weather", "天气", "Weather", {
+      { "clear", "晴", "Clear" }, { "cloudy", "阴", "Cloudy" }, { "rain", "雨", "Rain" },
+      { "fog", "雾", "Fog" }, { "snow", "雪", "Snow" },
+    }),
+    enum("time_of_day", "时段", "Time of day", {
+      { "day", "白天", "Day" }, { "dusk", "黄昏/黎明", "Dusk or dawn" },
+      { "night", "夜间", "Night" },
+    }),
   },
   defects = {
-    { key = "loose-box", names = n("框不贴合", "Loose box"),
-      descriptions = n("框与目标边缘留有明显空隙或切掉了目标的一部分。",
-                       "The box leaves visible space around the object or cuts part of it off.") },
-    { key = "missed-object", names = n("漏标", "Missed object"),
-      descriptions = n("图中可见且大于最小尺寸的目标没有标注。",
-                       "A visible object above the minimum size is not labelled.") },
-    { key = "wrong-class", names = n("类别错误", "Wrong class"),
-      descriptions = n("目标的类别选错，例如把货车标成小汽车。",
-                       "The object has the wrong class, e.g. a truck labelled as a car.") },
-    { key = "wrong-light-state", names = n("灯色错误", "Wrong light state"),
-      descriptions = n("信号灯的灯色与图像不符。",
-                       "The traffic light's state does not match the image.") },
-    { key = "wrong-occlusion", names = n("遮挡/截断属性错误", "Wrong occlusion or truncation"),
-      descriptions = n("遮挡等级或截断比例与图像不符。",
-                       "The occlusion level or truncation percentage does not match the image.") },
-    { key = "broken-line", names = n("线条不连续", "Broken line"),
-      descriptions = n("一条车道线或路缘被拆成多段，或未画到可见的尽头。",
-                       "One lane line or curb is split into pieces or stops before its visible end.") },
+    defect("loose-box", "框不贴合", "Loose box",
+           "框与目标边缘留有明显空隙或切掉了目标的一部分。",
+           "The box leaves visible space around the object or cuts part of it off."),
+    defect("missed-object", "漏标", "Missed object",
+           "图中可见且大于最小尺寸的目标没有标注。",
+           "A visible object above the minimum size is not labelled."),
+    defect("wrong-class", "类别错误", "Wrong class",
+           "目标的类别选错，例如把货车标成小汽车。",
+           "The object has the wrong class, e.g. a truck labelled as a car."),
+    defect("wrong-light-state", "灯色错误", "Wrong light state",
+           "信号灯的灯色与图像不符。",
+           "The traffic light's state does not match the image."),
+    defect("wrong-occlusion", "遮挡/截断属性错误", "Wrong occlusion or truncation",
+           "遮挡等级或截断比例与图像不符。",
+           "The occlusion level or truncation percentage does not match the image."),
+    defect("broken-line", "线条不连续", "Broken line",
+           "一条车道线或路缘被拆成多段，或未画到可见的尽头。",
+           "One lane line or curb is split into pieces or stops before its visible end."),
   },
 }
 
@@ -151,51 +141,44 @@ for _, c in ipairs(classes) do
 end
 
 local qa_rules = {
-  {
+  annotation_rule {
     id = "driving.light-state",
     description = "A traffic light must say whether it is red, yellow, green, off or unknown",
     severity = "error",
-    check = function(item, ctx)
-      for a in item:annotations() do
-        if a.label == "traffic_light" and a:attr("state") == nil then
-          ctx:report(a, "traffic light without a state",
-                     "set the state attribute; use \"unknown\" when the lamp cannot be seen")
-        end
+    each = function(a, ctx)
+      if a.label == "traffic_light" and a:attr("state") == nil then
+        ctx:report(a, "traffic light without a state",
+                   "set the state attribute; use \"unknown\" when the lamp cannot be seen")
       end
     end,
   },
-  {
+  annotation_rule {
     id = "driving.line-points",
     description = "A lane line or curb needs at least two points (param min_points, default 2)",
     severity = "error",
-    check = function(item, ctx)
-      local min_points = ctx:param("min_points", 2)
-      for a in item:annotations() do
-        if polyline_classes[a.label] then
-          local count = a:points() or 0
-          if count < min_points then
-            ctx:report(a, string.format("%s has %d point(s), needs at least %d",
-                                        a.label, count, min_points),
-                       "redraw the line along its visible length")
-          end
+    params = { { "min_points", 2 } },
+    each = function(a, ctx, p)
+      if polyline_classes[a.label] then
+        local count = a:points() or 0
+        if count < p.min_points then
+          ctx:report(a, string.format("%s has %d point(s), needs at least %d",
+                                      a.label, count, p.min_points),
+                     "redraw the line along its visible length")
         end
       end
     end,
   },
-  {
+  annotation_rule {
     id = "driving.curb-height",
     description = "A curb's height is plausible (params min_cm, default 5, and max_cm, default 35)",
     severity = "warning",
-    check = function(item, ctx)
-      local min_cm = ctx:param("min_cm", 5)
-      local max_cm = ctx:param("max_cm", 35)
-      for a in item:annotations() do
-        local height = a.label == "curb" and a:attr("height_cm")
-        if height and (height < min_cm or height > max_cm) then
-          ctx:report(a, string.format("curb height %s cm is outside %s–%s cm",
-                                      height, min_cm, max_cm),
-                     "check the height; a wall or a step is not a curb")
-        end
+    params = { { "min_cm", 5 }, { "max_cm", 35 } },
+    each = function(a, ctx, p)
+      local height = a.label == "curb" and a:attr("height_cm")
+      if height and (height < p.min_cm or height > p.max_cm) then
+        ctx:report(a, string.format("curb height %s cm is outside %s–%s cm",
+                                    height, p.min_cm, p.max_cm),
+                   "check the height; a wall or a step is not a curb")
       end
     end,
   },
@@ -224,10 +207,4 @@ local qa_rules = {
   },
 }
 
-return {
-  api = 1,
-  id = "tessera.driving",
-  label_schemas = { schema },
-  qa_rules = qa_rules,
-  views = {},
-}
+return { api = 1, label_schemas = { schema }, qa_rules = qa_rules }

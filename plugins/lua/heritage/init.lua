@@ -2,18 +2,9 @@
 -- performances of the peoples of Guizhou (batik, embroidery, silver ornaments,
 -- lusheng). API reference: plugins/lua/README.md.
 
-local function n(zh, en) return { ["zh-CN"] = zh, en = en } end
-
-local function enum_values(list)
-  local values = {}
-  for i, v in ipairs(list) do values[i] = { key = v[1], names = n(v[2], v[3]) } end
-  return values
-end
-
-local function enum(key, zh, en, list, required)
-  return { key = key, names = n(zh, en), type = "enum", required = required,
-           values = enum_values(list) }
-end
+local tessera_schema = require("tessera.schema")
+local n, enum, enum_values = tessera_schema.names, tessera_schema.enum, tessera_schema.enum_values
+local defect, annotation_rule = tessera_schema.defect, tessera_schema.annotation_rule
 
 local ETHNIC_GROUPS = {
   { "miao", "苗族", "Miao" }, { "dong", "侗族", "Dong" }, { "bouyei", "布依族", "Bouyei" },
@@ -105,19 +96,19 @@ local schema = {
     }),
   },
   defects = {
-    { key = "wrong-technique", names = n("工艺判断错误", "Wrong technique"),
-      descriptions = n("工艺与实物不符，例如把枫香染标成蜡染点蜡。",
-                       "The technique does not match the object, e.g. maple-resin resist "
-                       .. "labelled as wax-knife batik.") },
-    { key = "wrong-attribution", names = n("民族或地区错误", "Wrong attribution"),
-      descriptions = n("民族或地区与采集记录不符。",
-                       "The ethnic group or region contradicts the collection record.") },
-    { key = "incomplete-region", names = n("区域不完整", "Incomplete region"),
-      descriptions = n("框或轮廓没有包含整件作品或整块纹样。",
-                       "The box or outline leaves out part of the piece or the motif.") },
-    { key = "span-cut", names = n("表演截断", "Performance cut"),
-      descriptions = n("芦笙表演的起止时间切掉了开头或结尾。",
-                       "The performance's time span cuts off its beginning or end.") },
+    defect("wrong-technique", "工艺判断错误", "Wrong technique",
+           "工艺与实物不符，例如把枫香染标成蜡染点蜡。",
+           "The technique does not match the object, e.g. maple-resin resist "
+           .. "labelled as wax-knife batik."),
+    defect("wrong-attribution", "民族或地区错误", "Wrong attribution",
+           "民族或地区与采集记录不符。",
+           "The ethnic group or region contradicts the collection record."),
+    defect("incomplete-region", "区域不完整", "Incomplete region",
+           "框或轮廓没有包含整件作品或整块纹样。",
+           "The box or outline leaves out part of the piece or the motif."),
+    defect("span-cut", "表演截断", "Performance cut",
+           "芦笙表演的起止时间切掉了开头或结尾。",
+           "The performance's time span cuts off its beginning or end."),
   },
 }
 
@@ -127,40 +118,36 @@ local crafts = { batik = true, embroidery = true, silver_ornament = true,
                  lusheng_performance = true }
 
 local qa_rules = {
-  {
+  annotation_rule {
     id = "heritage.ethnic-group",
     description = "A piece whose technique is given also names the ethnic group it belongs to",
     severity = "error",
-    check = function(item, ctx)
-      for a in item:annotations() do
-        if crafts[a.label] and a:attr("technique") ~= nil and a:attr("ethnic_group") == nil then
-          ctx:report(a, string.format("%s has technique \"%s\" but no ethnic group",
-                                      a.label, a:attr("technique")),
-                     "set ethnic_group from the collection record (\"other\" if unknown)")
-        end
+    each = function(a, ctx)
+      if crafts[a.label] and a:attr("technique") ~= nil and a:attr("ethnic_group") == nil then
+        ctx:report(a, string.format("%s has technique \"%s\" but no ethnic group",
+                                    a.label, a:attr("technique")),
+                   "set ethnic_group from the collection record (\"other\" if unknown)")
       end
     end,
   },
-  {
+  annotation_rule {
     id = "heritage.lusheng-duration",
     description = "A lusheng performance lasts at least min_seconds (default 10) and lies "
                   .. "within the recording",
     severity = "warning",
-    check = function(item, ctx)
-      local min_seconds = ctx:param("min_seconds", 10)
-      for a in item:annotations() do
-        local start, stop = nil, nil
-        if a.label == "lusheng_performance" then start, stop = a:span() end
-        if start then
-          if stop - start < min_seconds then
-            ctx:report(a, string.format("lusheng performance lasts %.1f s, less than %s s",
-                                        stop - start, min_seconds),
-                       "extend the span to the whole piece, or delete a fragment")
-          elseif item.duration > 0 and stop > item.duration then
-            ctx:report(a, string.format("performance ends at %.1f s, after the recording "
-                                        .. "(%.1f s)", stop, item.duration),
-                       "move the end inside the recording")
-          end
+    params = { { "min_seconds", 10 } },
+    each = function(a, ctx, p, item)
+      local start, stop = nil, nil
+      if a.label == "lusheng_performance" then start, stop = a:span() end
+      if start then
+        if stop - start < p.min_seconds then
+          ctx:report(a, string.format("lusheng performance lasts %.1f s, less than %s s",
+                                      stop - start, p.min_seconds),
+                     "extend the span to the whole piece, or delete a fragment")
+        elseif item.duration > 0 and stop > item.duration then
+          ctx:report(a, string.format("performance ends at %.1f s, after the recording "
+                                      .. "(%.1f s)", stop, item.duration),
+                     "move the end inside the recording")
         end
       end
     end,
@@ -186,10 +173,4 @@ local qa_rules = {
   },
 }
 
-return {
-  api = 1,
-  id = "tessera.heritage",
-  label_schemas = { schema },
-  qa_rules = qa_rules,
-  views = {},
-}
+return { api = 1, label_schemas = { schema }, qa_rules = qa_rules }

@@ -6,18 +6,9 @@
 -- recognise them. The QA rules below are EXAMPLES of consistency checks a labelling
 -- project might run; they are not clinical guidance and decide nothing about a patient.
 
-local function n(zh, en) return { ["zh-CN"] = zh, en = en } end
-
-local function enum_values(list)
-  local values = {}
-  for i, v in ipairs(list) do values[i] = { key = v[1], names = n(v[2], v[3]) } end
-  return values
-end
-
-local function enum(key, zh, en, list, required)
-  return { key = key, names = n(zh, en), type = "enum", required = required,
-           values = enum_values(list) }
-end
+local tessera_schema = require("tessera.schema")
+local n, enum = tessera_schema.names, tessera_schema.enum
+local defect, annotation_rule = tessera_schema.defect, tessera_schema.annotation_rule
 
 local function diameter(max_mm)
   return { key = "diameter_mm", names = n("直径", "Diameter"), type = "float",
@@ -120,18 +111,18 @@ local schema = {
     }),
   },
   defects = {
-    { key = "missed-lesion", names = n("漏标病灶", "Missed lesion"),
-      descriptions = n("影像上可见的病灶没有标注。", "A visible lesion is not labelled.") },
-    { key = "wrong-size", names = n("测量错误", "Wrong measurement"),
-      descriptions = n("直径与影像测量不符，或框未贴合病灶边缘。",
-                       "The diameter does not match the image, or the box is not tight.") },
-    { key = "wrong-category", names = n("分类错误", "Wrong category"),
-      descriptions = n("Lung-RADS / BI-RADS 分类或骨折类型与影像表现不符。",
-                       "The Lung-RADS / BI-RADS category or fracture type does not match "
-                       .. "the findings.") },
-    { key = "wrong-location", names = n("部位错误", "Wrong location"),
-      descriptions = n("肺叶、象限、骨骼或侧别选错。",
-                       "The lobe, quadrant, bone or side is wrong.") },
+    defect("missed-lesion", "漏标病灶", "Missed lesion",
+           "影像上可见的病灶没有标注。", "A visible lesion is not labelled."),
+    defect("wrong-size", "测量错误", "Wrong measurement",
+           "直径与影像测量不符，或框未贴合病灶边缘。",
+           "The diameter does not match the image, or the box is not tight."),
+    defect("wrong-category", "分类错误", "Wrong category",
+           "Lung-RADS / BI-RADS 分类或骨折类型与影像表现不符。",
+           "The Lung-RADS / BI-RADS category or fracture type does not match "
+           .. "the findings."),
+    defect("wrong-location", "部位错误", "Wrong location",
+           "肺叶、象限、骨骼或侧别选错。",
+           "The lobe, quadrant, bone or side is wrong."),
   },
 }
 
@@ -183,28 +174,25 @@ local qa_rules = {
       end
     end,
   },
-  {
+  annotation_rule {
     id = "medical.nodule-category",
     description = "Example only, not clinical advice: a solid nodule of at least min_4a_mm "
                   .. "(default 8) is Lung-RADS 4A or higher, of at least min_4b_mm "
                   .. "(default 15) 4B or higher",
     severity = "warning",
-    check = function(item, ctx)
-      local min_4a = ctx:param("min_4a_mm", 8)
-      local min_4b = ctx:param("min_4b_mm", 15)
-      for a in item:annotations() do
-        if a.label == "nodule" then
-          local size = a:attr("diameter_mm")
-          local density = a:attr("nodule_type")
-          local rank = LUNG_RADS_RANK[a:attr("category") or ""]
-          if size and rank and (density == nil or density == "solid") then
-            local needed = (size >= min_4b and 5) or (size >= min_4a and 4) or nil
-            if needed and rank < needed then
-              ctx:report(a, string.format("solid nodule of %.1f mm is category %s; the "
-                                          .. "project expects %s or higher", size,
-                                          a:attr("category"), needed == 5 and "4B" or "4A"),
-                         "check the diameter or the category")
-            end
+    params = { { "min_4a_mm", 8 }, { "min_4b_mm", 15 } },
+    each = function(a, ctx, p)
+      if a.label == "nodule" then
+        local size = a:attr("diameter_mm")
+        local density = a:attr("nodule_type")
+        local rank = LUNG_RADS_RANK[a:attr("category") or ""]
+        if size and rank and (density == nil or density == "solid") then
+          local needed = (size >= p.min_4b_mm and 5) or (size >= p.min_4a_mm and 4) or nil
+          if needed and rank < needed then
+            ctx:report(a, string.format("solid nodule of %.1f mm is category %s; the "
+                                        .. "project expects %s or higher", size,
+                                        a:attr("category"), needed == 5 and "4B" or "4A"),
+                       "check the diameter or the category")
           end
         end
       end
@@ -212,10 +200,4 @@ local qa_rules = {
   },
 }
 
-return {
-  api = 1,
-  id = "tessera.medical",
-  label_schemas = { schema },
-  qa_rules = qa_rules,
-  views = {},
-}
+return { api = 1, label_schemas = { schema }, qa_rules = qa_rules }

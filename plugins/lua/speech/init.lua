@@ -7,13 +7,9 @@
 -- an annotation with label "translation", tier = "<tier>_zh" and parent = the
 -- segment's id (constraint symbolic_association: exactly one per segment).
 
-local function n(zh, en) return { ["zh-CN"] = zh, en = en } end
-
-local function enum_values(list)
-  local values = {}
-  for i, v in ipairs(list) do values[i] = { key = v[1], names = n(v[2], v[3]) } end
-  return values
-end
+local tessera_schema = require("tessera.schema")
+local n, enum = tessera_schema.names, tessera_schema.enum
+local defect, annotation_rule = tessera_schema.defect, tessera_schema.annotation_rule
 
 local function concat(...)
   local all = {}
@@ -97,8 +93,7 @@ for _, language in ipairs(LANGUAGES) do
     attributes = {
       { key = "speaker", names = n("说话人", "Speaker"), type = "string", required = true,
         pattern = "^[A-Za-z0-9_-]{1,32}$" },
-      { key = "dialect", names = n("方言/土语", "Dialect"), type = "enum", required = true,
-        values = enum_values(language.dialects) },
+      enum("dialect", "方言/土语", "Dialect", language.dialects, true),
     },
   }
   tiers[#tiers + 1] = {
@@ -120,46 +115,43 @@ local schema = {
     { key = "event", names = n("非语音事件", "Non-speech event"), color = "#FF6040", hotkey = "3",
       geometry = { "time_span" },
       attributes = {
-        { key = "type", names = n("事件类型", "Event type"), type = "enum", required = true,
-          values = enum_values {
-            { "noise", "噪声", "Noise" }, { "music", "音乐/歌声", "Music or singing" },
-            { "laughter", "笑声", "Laughter" }, { "cough", "咳嗽", "Cough" },
-            { "overlap", "多人同时说话", "Overlapping speech" }, { "silence", "静音", "Silence" },
-          } },
+        enum("type", "事件类型", "Event type", {
+          { "noise", "噪声", "Noise" }, { "music", "音乐/歌声", "Music or singing" },
+          { "laughter", "笑声", "Laughter" }, { "cough", "咳嗽", "Cough" },
+          { "overlap", "多人同时说话", "Overlapping speech" }, { "silence", "静音", "Silence" },
+        }, true),
       } },
   },
   tiers = tiers,
   item_attributes = {
-    { key = "environment", names = n("录音环境", "Recording environment"), type = "enum",
-      values = enum_values {
-        { "quiet_indoor", "安静室内", "Quiet indoor" }, { "noisy_indoor", "嘈杂室内", "Noisy indoor" },
-        { "outdoor", "户外", "Outdoor" },
-      } },
-    { key = "style", names = n("语体", "Speech style"), type = "enum",
-      values = enum_values {
-        { "read", "朗读", "Read" }, { "spontaneous", "自然对话", "Spontaneous" },
-        { "narrative", "口述/讲述", "Narrative" }, { "song", "民歌", "Folk song" },
-      } },
+    enum("environment", "录音环境", "Recording environment", {
+      { "quiet_indoor", "安静室内", "Quiet indoor" }, { "noisy_indoor", "嘈杂室内", "Noisy indoor" },
+      { "outdoor", "户外", "Outdoor" },
+    }),
+    enum("style", "语体", "Speech style", {
+      { "read", "朗读", "Read" }, { "spontaneous", "自然对话", "Spontaneous" },
+      { "narrative", "口述/讲述", "Narrative" }, { "song", "民歌", "Folk song" },
+    }),
   },
   defects = {
-    { key = "wrong-script", names = n("文字不符", "Wrong script"),
-      descriptions = n("转写用了该层规定以外的文字，例如在彝文层中写拼音。",
-                       "The transcription uses characters outside the tier's script, "
-                       .. "e.g. pinyin on the Yi tier.") },
-    { key = "mistranscription", names = n("转写错误", "Mistranscription"),
-      descriptions = n("转写与录音内容不符（漏词、多词、错词或声调错误）。",
-                       "The transcription does not match the audio (missing, extra or wrong "
-                       .. "words, wrong tones).") },
-    { key = "missing-translation", names = n("缺少译文", "Missing translation"),
-      descriptions = n("语段没有汉语译文，或译文与原文意思不符。",
-                       "A segment has no Chinese translation, or it does not say what the "
-                       .. "segment says.") },
-    { key = "bad-boundary", names = n("切分不当", "Bad boundary"),
-      descriptions = n("语段边界切在词中间，或包含过长的静音。",
-                       "A segment boundary cuts a word, or the segment holds long silence.") },
-    { key = "wrong-speaker", names = n("说话人或方言错误", "Wrong speaker or dialect"),
-      descriptions = n("说话人编号或方言/土语属性与录音不符。",
-                       "The speaker id or dialect attribute does not match the recording.") },
+    defect("wrong-script", "文字不符", "Wrong script",
+           "转写用了该层规定以外的文字，例如在彝文层中写拼音。",
+           "The transcription uses characters outside the tier's script, "
+           .. "e.g. pinyin on the Yi tier."),
+    defect("mistranscription", "转写错误", "Mistranscription",
+           "转写与录音内容不符（漏词、多词、错词或声调错误）。",
+           "The transcription does not match the audio (missing, extra or wrong "
+           .. "words, wrong tones)."),
+    defect("missing-translation", "缺少译文", "Missing translation",
+           "语段没有汉语译文，或译文与原文意思不符。",
+           "A segment has no Chinese translation, or it does not say what the "
+           .. "segment says."),
+    defect("bad-boundary", "切分不当", "Bad boundary",
+           "语段边界切在词中间，或包含过长的静音。",
+           "A segment boundary cuts a word, or the segment holds long silence."),
+    defect("wrong-speaker", "说话人或方言错误", "Wrong speaker or dialect",
+           "说话人编号或方言/土语属性与录音不符。",
+           "The speaker id or dialect attribute does not match the recording."),
   },
 }
 
@@ -178,28 +170,26 @@ local function is_blank(text)
 end
 
 local qa_rules = {
-  {
+  annotation_rule {
     id = "speech.script",
     description = "Text on a tier uses only that tier's script (its Unicode ranges)",
     severity = "error",
-    check = function(item, ctx)
-      for a in item:annotations() do
-        local ranges = a.tier and tier_ranges[a.tier]
-        local text = a.text
-        if ranges and text and text ~= "" then
-          local length, bad_byte = utf8.len(text)
-          if not length then
-            ctx:report(a, string.format("text is not valid UTF-8 at byte %d", bad_byte))
-          else
-            local index = 0
-            for _, cp in utf8.codes(text) do
-              index = index + 1
-              if not in_ranges(cp, ranges) then
-                ctx:report(a, string.format("character %d, U+%04X \"%s\", is not in the script "
-                                            .. "of tier %s", index, cp, utf8.char(cp), a.tier),
-                           "write the text in the tier's script, or move it to the right tier")
-                break
-              end
+    each = function(a, ctx)
+      local ranges = a.tier and tier_ranges[a.tier]
+      local text = a.text
+      if ranges and text and text ~= "" then
+        local length, bad_byte = utf8.len(text)
+        if not length then
+          ctx:report(a, string.format("text is not valid UTF-8 at byte %d", bad_byte))
+        else
+          local index = 0
+          for _, cp in utf8.codes(text) do
+            index = index + 1
+            if not in_ranges(cp, ranges) then
+              ctx:report(a, string.format("character %d, U+%04X \"%s\", is not in the script "
+                                          .. "of tier %s", index, cp, utf8.char(cp), a.tier),
+                         "write the text in the tier's script, or move it to the right tier")
+              break
             end
           end
         end
@@ -242,45 +232,34 @@ local qa_rules = {
       end
     end,
   },
-  {
+  annotation_rule {
     id = "speech.empty-text",
     description = "A transcription segment is not empty or blank",
     severity = "warning",
-    check = function(item, ctx)
-      for a in item:annotations() do
-        if a.tier and translation_tier_of[a.tier] and is_blank(a.text) then
-          ctx:report(a, "segment on tier " .. a.tier .. " has no text",
-                     "transcribe it, or mark the span as an event (noise, silence) instead")
-        end
+    each = function(a, ctx)
+      if a.tier and translation_tier_of[a.tier] and is_blank(a.text) then
+        ctx:report(a, "segment on tier " .. a.tier .. " has no text",
+                   "transcribe it, or mark the span as an event (noise, silence) instead")
       end
     end,
   },
-  {
+  annotation_rule {
     id = "speech.segment-length",
     description = "A segment lasts between min_seconds (default 0.3) and max_seconds "
                   .. "(default 30) seconds",
     severity = "warning",
-    check = function(item, ctx)
-      local min_s = ctx:param("min_seconds", 0.3)
-      local max_s = ctx:param("max_seconds", 30)
-      for a in item:annotations() do
-        if a.tier and translation_tier_of[a.tier] then
-          local start, stop = a:span()
-          if start and (stop - start < min_s or stop - start > max_s) then
-            ctx:report(a, string.format("segment lasts %.2f s, outside %s–%s s",
-                                        stop - start, min_s, max_s),
-                       "split or merge segments at pauses")
-          end
+    params = { { "min_seconds", 0.3 }, { "max_seconds", 30 } },
+    each = function(a, ctx, p)
+      if a.tier and translation_tier_of[a.tier] then
+        local start, stop = a:span()
+        if start and (stop - start < p.min_seconds or stop - start > p.max_seconds) then
+          ctx:report(a, string.format("segment lasts %.2f s, outside %s–%s s",
+                                      stop - start, p.min_seconds, p.max_seconds),
+                     "split or merge segments at pauses")
         end
       end
     end,
   },
 }
 
-return {
-  api = 1,
-  id = "tessera.speech",
-  label_schemas = { schema },
-  qa_rules = qa_rules,
-  views = {},
-}
+return { api = 1, label_schemas = { schema }, qa_rules = qa_rules }

@@ -278,7 +278,6 @@ end
 
 return {
   api = 1,
-  id = "tessera.timeline",
   views = { {
     name = "Timeline",
     media_kinds = "Audio,Video",

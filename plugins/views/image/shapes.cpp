@@ -44,7 +44,6 @@ void ShapeSet::assign(std::span<const std::uint8_t> annotations, const Rect& ima
     label_index_.clear();
     by_id_.clear();
     item_ = 0;
-    max_id_ = 0;
     skipped_ = 0;
 
     if (!bytes_.empty()) {
@@ -54,7 +53,6 @@ void ShapeSet::assign(std::span<const std::uint8_t> annotations, const Rect& ima
             shapes_.reserve(list->size());
             for (std::uint32_t i = 0; i < list->size(); ++i) {
                 const v1::Annotation* annotation = list->Get(i);
-                max_id_ = std::max(max_id_, annotation->id());
                 if (!add(*annotation, i, skeletons)) ++skipped_;
             }
         }

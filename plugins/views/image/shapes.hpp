@@ -100,8 +100,6 @@ public:
     [[nodiscard]] const v1::Annotation& annotation(const Shape& shape) const;
     /// Id of the item the set belongs to (0 when none is open).
     [[nodiscard]] std::uint64_t item() const noexcept { return item_; }
-    /// Largest annotation id in the set, drawable or not.
-    [[nodiscard]] std::uint64_t max_id() const noexcept { return max_id_; }
     /// Annotations not drawn (no 2D geometry, or bad coordinates).
     [[nodiscard]] std::size_t skipped() const noexcept { return skipped_; }
 
@@ -126,7 +124,6 @@ private:
     std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
     SpatialGrid grid_;
     std::uint64_t item_ = 0;
-    std::uint64_t max_id_ = 0;
     std::size_t skipped_ = 0;
     mutable std::vector<std::uint32_t> scratch_;
 };

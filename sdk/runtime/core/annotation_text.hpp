@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include <tessera/cpp/strings.hpp>
+
 #include "core/data_api.hpp"
 
 namespace tessera {
@@ -115,11 +117,6 @@ struct TextField {
 /// printable text is replaced by the entry's number.
 [[nodiscard]] std::string field_name(const TextField& field);
 
-/// A FlatBuffers string as a view; empty for an absent string.
-[[nodiscard]] inline std::string_view text_view(const flatbuffers::String* text) {
-    return text ? std::string_view(text->c_str(), text->size()) : std::string_view();
-}
-
 /// Calls `visit(const TextField&, std::string_view)` for every non-empty
 /// string of `annotation`: label, text, tier, attribute keys and values,
 /// relation kinds, provenance, metadata.
@@ -128,7 +125,7 @@ void for_each_text(const v1::Annotation& annotation, Visit&& visit) {
     using Kind = TextField::Kind;
     const auto field = [&](const flatbuffers::String* text, Kind kind, std::uint32_t index = 0,
                            std::string_view key = {}, std::uint32_t value = 0) {
-        if (text && text->size()) visit(TextField{kind, index, key, value}, text_view(text));
+        if (text && text->size()) visit(TextField{kind, index, key, value}, cpp::text(text));
     };
     field(annotation.label(), Kind::Label);
     field(annotation.text(), Kind::Text);
@@ -136,7 +133,7 @@ void for_each_text(const v1::Annotation& annotation, Visit&& visit) {
     if (const auto* attributes = annotation.attributes()) {
         std::uint32_t index = 0;
         for (const v1::Attribute* attribute : *attributes) {
-            const std::string_view key = text_view(attribute->key());
+            const std::string_view key = cpp::text(attribute->key());
             ++index;
             field(attribute->key(), Kind::AttributeKey, index, key);
             field(attribute->string_value(), Kind::AttributeValue, index, key);
@@ -159,7 +156,7 @@ void for_each_text(const v1::Annotation& annotation, Visit&& visit) {
     if (const auto* metadata = annotation.metadata()) {
         std::uint32_t index = 0;
         for (const v1::KeyValue* entry : *metadata) {
-            const std::string_view key = text_view(entry->key());
+            const std::string_view key = cpp::text(entry->key());
             ++index;
             field(entry->key(), Kind::MetadataKey, index, key);
             field(entry->value(), Kind::MetadataValue, index, key);

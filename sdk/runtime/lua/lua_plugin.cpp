@@ -8,6 +8,7 @@
 #include "core/regular_file.hpp"
 #include "lua/plugin_table.hpp"
 #include "lua/schema.hpp"
+#include "lua/schema_module.hpp"
 
 namespace tessera::lua {
 namespace {
@@ -65,6 +66,7 @@ LuaPlugin::LuaPlugin(std::filesystem::path file, std::string source, Limits limi
       print_(std::move(print)) {}
 
 void run_init(Sandbox& sandbox, std::string_view source, const std::string& chunk) {
+    sandbox.add_module(kSchemaModule, open_schema_module);
     sandbox.load(source, chunk);
     CallResult result = sandbox.try_call(0, 1);
     if (!result.ok()) {
@@ -113,9 +115,10 @@ std::unique_ptr<LuaPlugin> load_lua_plugin(const std::filesystem::path& dir,
             reader.fail("api", "this host reads Lua API 1, the plugin is written for " +
                                    std::to_string(lua_tointeger(L, -1)));
     }
-    const std::string id = reader.required_string(table, "", "id");
-    if (id != manifest_id)
-        reader.fail("id", "\"" + id + "\" differs from plugin.json's id \"" +
+    // The id is plugin.json's; init.lua may leave it out, and one it gives must agree.
+    if (const std::optional<std::string> id = reader.string_field(table, "", "id");
+        id && *id != manifest_id)
+        reader.fail("id", "\"" + *id + "\" differs from plugin.json's id \"" +
                               std::string(manifest_id) + "\"");
 
     std::set<std::string, std::less<>> schema_ids;

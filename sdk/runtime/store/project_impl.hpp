@@ -68,7 +68,7 @@ inline auto find_annotation(v1::AnnotationSetT& set, AnnotationId id) {
 inline std::string batch_value_problem(const v1::EditBatch& batch) {
     for (const auto& [what, text] :
          {std::pair{"author", batch.author()}, {"comment", batch.comment()}})
-        if (const std::string why = unstorable_text(text_view(text)); !why.empty())
+        if (const std::string why = unstorable_text(cpp::text(text)); !why.empty())
             return fmt::format("edit batch, {}: text {}", what, why);
     if (batch.ops() == nullptr) return {};
     for (flatbuffers::uoffset_t i = 0; i < batch.ops()->size(); ++i) {

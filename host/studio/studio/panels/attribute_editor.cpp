@@ -54,13 +54,13 @@ namespace {
 const v1::Attribute* find_attribute(const v1::Annotation& annotation, std::string_view key) {
     if (annotation.attributes() == nullptr) return nullptr;
     for (const v1::Attribute* attribute : *annotation.attributes())
-        if (text_of(attribute->key()) == key) return attribute;
+        if (text(attribute->key()) == key) return attribute;
     return nullptr;
 }
 
 /// The attribute `spec` names in `annotation`, added (in key order) when missing.
 v1::AttributeT& attribute_in(v1::AnnotationT& annotation, const v1::AttributeSpec& spec) {
-    const std::string_view key = text_of(spec.key());
+    const std::string_view key = text(spec.key());
     auto it = annotation.attributes.begin();
     for (; it != annotation.attributes.end(); ++it) {
         if ((*it)->key == key) break;
@@ -231,10 +231,10 @@ void AttributeEditor::draw(App& app) {
         ImGui::End();
         return;
     }
-    const v1::LabelClass* label_class = session.find_class(text_of(annotation->label()));
+    const v1::LabelClass* label_class = session.find_class(text(annotation->label()));
     if (label_class == nullptr) {
         ImGui::TextColored(kErrorColor, tr("attributes.unknown_label"),
-                           std::string(text_of(annotation->label())).c_str());
+                           std::string(text(annotation->label())).c_str());
     } else if (label_class->attributes() == nullptr || label_class->attributes()->size() == 0) {
         ImGui::TextDisabled("%s", tr("attributes.none"));
     } else {
@@ -259,7 +259,7 @@ void AttributeEditor::draw(App& app) {
 }
 
 void AttributeEditor::draw_label(App& app, const v1::Annotation& annotation) {
-    const std::string_view label = text_of(annotation.label());
+    const std::string_view label = text(annotation.label());
     ImGui::Text(tr("attributes.annotation"), static_cast<unsigned long long>(annotation.id()));
     ImGui::SameLine();
     ImGui::ColorButton("##color", rgba_color(app.label_color(label)),
@@ -274,7 +274,7 @@ void AttributeEditor::draw_label(App& app, const v1::Annotation& annotation) {
     std::string picked;
     if (const auto* classes = app.session().schema().classes()) {
         for (const v1::LabelClass* c : *classes) {
-            const std::string_view key = text_of(c->key());
+            const std::string_view key = text(c->key());
             ImGui::PushID(c);
             if (ImGui::Selectable(app.label_name(key).c_str(), key == label))
                 picked = std::string(key);
@@ -291,11 +291,11 @@ void AttributeEditor::draw_label(App& app, const v1::Annotation& annotation) {
 
 void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
                                      const v1::AttributeSpec& spec) {
-    const std::string_view key = text_of(spec.key());
+    const std::string_view key = text(spec.key());
     const std::string_view lang = locale();
     const v1::Attribute* value = find_attribute(annotation, key);
-    const std::string_view fallback = text_of(spec.default_value());
-    const std::string_view unit = text_of(spec.unit());
+    const std::string_view fallback = text(spec.default_value());
+    const std::string_view unit = text(spec.unit());
 
     ImGui::TableNextRow();
     ImGui::TableSetColumnIndex(0);
@@ -333,13 +333,13 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
         }
         case v1::AttributeType::Enum: {
             const std::string_view current =
-                value ? text_of(value->string_value()) : std::string_view();
+                value ? text(value->string_value()) : std::string_view();
             // A value the schema does not list shows as its key.
             std::string preview =
                 current.empty() ? std::string(tr("attributes.not_set")) : std::string(current);
             if (spec.values() != nullptr && !current.empty())
                 for (const v1::EnumValue* v : *spec.values())
-                    if (text_of(v->key()) == current)
+                    if (text(v->key()) == current)
                         preview = std::string(localized(v->names(), lang, current));
             const bool open = ImGui::BeginCombo("##enum", preview.c_str());
             app.name_widget(widget_name);
@@ -350,7 +350,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
                 app.name_widget(widget_name + "=");
                 if (spec.values() != nullptr) {
                     for (const v1::EnumValue* v : *spec.values()) {
-                        const std::string_view v_key = text_of(v->key());
+                        const std::string_view v_key = text(v->key());
                         const std::string v_name(localized(v->names(), lang, v_key));
                         if (ImGui::Selectable(v_name.c_str(), v_key == current))
                             picked = std::string(v_key);
@@ -378,7 +378,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
             bool toggled = false;
             std::vector<std::string> next;
             for (const v1::EnumValue* v : *spec.values()) {
-                const std::string v_key(text_of(v->key()));
+                const std::string v_key(text(v->key()));
                 bool on = std::find(chosen.begin(), chosen.end(), v_key) != chosen.end();
                 const std::string v_name(localized(v->names(), lang, v_key));
                 ImGui::PushID(v);
@@ -455,7 +455,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
         }
         case v1::AttributeType::String: {
             const std::string stored =
-                value ? std::string(text_of(value->string_value())) : std::string(fallback);
+                value ? std::string(text(value->string_value())) : std::string(fallback);
             if (const std::string character = uneditable_character(stored); !character.empty()) {
                 // Shown, never handed to ImGui's editor, which would rewrite it.
                 ImGui::PushTextWrapPos(0.0f);
@@ -502,7 +502,7 @@ void AttributeEditor::draw_attribute(App& app, const v1::Annotation& annotation,
 
 void AttributeEditor::check_text(const v1::AttributeSpec& spec, const std::string& value) {
     if (value.empty()) return;
-    if (const std::string_view source = text_of(spec.pattern()); !source.empty()) {
+    if (const std::string_view source = text(spec.pattern()); !source.empty()) {
         const std::string source_text(source);
         if (const SchemaPattern& compiled = pattern(source_text); !compiled.ok()) {
             const std::string why = source_text + " (" + compiled.error() + ")";

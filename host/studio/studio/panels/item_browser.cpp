@@ -73,7 +73,7 @@ constexpr v1::ItemState kStates[] = {v1::ItemState::New, v1::ItemState::InProgre
 bool has_label(const v1::AnnotationSet& set, std::string_view label) {
     if (set.annotations() == nullptr) return false;
     for (const v1::Annotation* a : *set.annotations())
-        if (text_of(a->label()) == label) return true;
+        if (text(a->label()) == label) return true;
     return false;
 }
 
@@ -221,7 +221,7 @@ void ItemBrowser::draw_filters(App& app) {
         }
         if (const auto* classes = session.schema().classes()) {
             for (const v1::LabelClass* c : *classes) {
-                const std::string_view key = text_of(c->key());
+                const std::string_view key = text(c->key());
                 ImGui::PushID(c);
                 if (ImGui::Selectable(app.label_name(key).c_str(), label_filter_ == key)) {
                     changed = changed || label_filter_ != key;

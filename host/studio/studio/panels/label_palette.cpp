@@ -32,22 +32,22 @@ bool contains(std::string_view haystack, const std::string& lowered_needle) {
 
 bool matches(const v1::LabelClass& c, const std::string& needle, std::string_view shown_name) {
     if (needle.empty()) return true;
-    if (contains(text_of(c.key()), needle) || contains(shown_name, needle)) return true;
+    if (contains(text(c.key()), needle) || contains(shown_name, needle)) return true;
     if (c.names() != nullptr)
         for (const v1::LocalizedText* name : *c.names())
-            if (contains(text_of(name->text()), needle)) return true;
+            if (contains(text(name->text()), needle)) return true;
     return false;
 }
 
 /// Depth of `c` in the class tree (parents come before children; cycles are cut).
 int depth_of(const Session& session, const v1::LabelClass& c) {
     int depth = 0;
-    std::string_view parent = text_of(c.parent());
+    std::string_view parent = text(c.parent());
     while (!parent.empty() && depth < 8) {
         const v1::LabelClass* p = session.find_class(parent);
         if (p == nullptr) break;
         ++depth;
-        parent = text_of(p->parent());
+        parent = text(p->parent());
     }
     return depth;
 }
@@ -84,8 +84,7 @@ void LabelPalette::draw(App& app) {
     // The app gives classes their own hotkeys, or 1-9 by position when the
     // schema declares none: show what the keyboard really does.
     bool any_hotkey = false;
-    for (const v1::LabelClass* c : *classes)
-        any_hotkey = any_hotkey || !text_of(c->hotkey()).empty();
+    for (const v1::LabelClass* c : *classes) any_hotkey = any_hotkey || !text(c->hotkey()).empty();
     struct Row {
         const v1::LabelClass* label_class;
         std::string name;
@@ -94,9 +93,9 @@ void LabelPalette::draw(App& app) {
     std::vector<Row> rows;
     for (flatbuffers::uoffset_t i = 0; i < classes->size(); ++i) {
         const v1::LabelClass* c = classes->Get(i);
-        std::string name = app.label_name(text_of(c->key()));
+        std::string name = app.label_name(text(c->key()));
         if (!matches(*c, needle, name)) continue;
-        std::string hotkey(text_of(c->hotkey()));
+        std::string hotkey(text(c->hotkey()));
         if (!any_hotkey && i < 9) hotkey = std::to_string(i + 1);
         rows.push_back({c, std::move(name), std::move(hotkey)});
     }
@@ -111,7 +110,7 @@ void LabelPalette::draw(App& app) {
         const float swatch = ImGui::GetTextLineHeight();
         for (const Row& row : rows) {
             const v1::LabelClass& c = *row.label_class;
-            const std::string_view key = text_of(c.key());
+            const std::string_view key = text(c.key());
             ImGui::PushID(&c);
             ImGui::TableNextRow();
             ImGui::TableSetColumnIndex(0);

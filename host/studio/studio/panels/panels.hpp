@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include <imgui.h>
+#include <tessera/cpp/strings.hpp>
 
 #include "core/data_api.hpp"
 #include "studio/panel.hpp"
@@ -130,9 +131,6 @@ inline const ImVec4 kErrorColor{1.00f, 0.40f, 0.40f, 1.0f};
     return found->text() != nullptr ? found->text()->string_view() : fallback;
 }
 
-/// The text of a flatbuffers string, empty when absent.
-[[nodiscard]] inline std::string_view text_of(const flatbuffers::String* s) {
-    return s != nullptr ? s->string_view() : std::string_view();
-}
+using cpp::text;
 
 }  // namespace tessera::studio

@@ -60,7 +60,7 @@ std::string local_time(std::int64_t ms) {
 std::string defect_name(const Session& session, std::string_view key) {
     if (const auto* defects = session.schema().defects())
         for (const v1::Defect* d : *defects)
-            if (text_of(d->key()) == key) return std::string(localized(d->names(), locale(), key));
+            if (text(d->key()) == key) return std::string(localized(d->names(), locale(), key));
     return std::string(key);
 }
 
@@ -73,7 +73,7 @@ bool defect_combo(const char* id, const Session& session, int& index) {
         index < 0 ? std::string(tr("review.no_defect"))
                   : std::string(localized(
                         defects->Get(static_cast<flatbuffers::uoffset_t>(index))->names(), locale(),
-                        text_of(defects->Get(static_cast<flatbuffers::uoffset_t>(index))->key())));
+                        text(defects->Get(static_cast<flatbuffers::uoffset_t>(index))->key())));
     bool changed = false;
     ImGui::BeginDisabled(count == 0);
     if (ImGui::BeginCombo(id, preview.c_str())) {
@@ -83,7 +83,7 @@ bool defect_combo(const char* id, const Session& session, int& index) {
         }
         for (int i = 0; i < count; ++i) {
             const v1::Defect* d = defects->Get(static_cast<flatbuffers::uoffset_t>(i));
-            const std::string name(localized(d->names(), locale(), text_of(d->key())));
+            const std::string name(localized(d->names(), locale(), text(d->key())));
             ImGui::PushID(i);
             if (ImGui::Selectable(name.c_str(), index == i)) {
                 changed = index != i;
@@ -105,7 +105,7 @@ bool defect_combo(const char* id, const Session& session, int& index) {
 std::string defect_key(const Session& session, int index) {
     const auto* defects = session.schema().defects();
     if (index < 0 || defects == nullptr || index >= static_cast<int>(defects->size())) return {};
-    return std::string(text_of(defects->Get(static_cast<flatbuffers::uoffset_t>(index))->key()));
+    return std::string(text(defects->Get(static_cast<flatbuffers::uoffset_t>(index))->key()));
 }
 
 class ReviewPanel final : public Panel {

@@ -17,6 +17,7 @@
 #include "../bytes.h"
 #include "../ext/qa_rules.h"
 #include "error.hpp"
+#include "strings.hpp"
 
 namespace tessera::cpp {
 
@@ -39,11 +40,6 @@ template <class Table>
                         " buffer (file identifier is not \"" + identifier + "\")");
     }
     return *flatbuffers::GetRoot<Table>(bytes.data);
-}
-
-/// The text of a FlatBuffers string; "" when the field is absent.
-[[nodiscard]] inline std::string_view text(const flatbuffers::String* s) noexcept {
-    return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
 }
 
 /// A null-safe range over a vector of tables (absent vector = empty range):

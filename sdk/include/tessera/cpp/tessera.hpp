@@ -8,4 +8,5 @@
 #include "input.hpp"
 #include "plugin.hpp"
 #include "schema_builder.hpp"
+#include "strings.hpp"
 #include "view.hpp"

@@ -12,15 +12,15 @@
 #include <string>
 #include <utility>
 
+#include <tessera/cpp/strings.hpp>
+
 #include "lua/sandbox.hpp"
 #include "lua/table_reader.hpp"
 
 namespace tessera::lua {
 namespace {
 
-std::string_view text(const flatbuffers::String* s) {
-    return s != nullptr ? std::string_view(s->c_str(), s->size()) : std::string_view();
-}
+using cpp::text;
 
 // The number at `index`, which must be finite: NaN and ±inf mean nothing as a
 // coordinate and cannot be written to JSON.
