@@ -1,6 +1,6 @@
 #pragma once
 // Read-only userdata views of an item and its annotations over the verified
-// FlatBuffers (DESIGN.md §5, plugins/lua/README.md "The item", "An annotation").
+// FlatBuffers (docs/architecture.md §5, plugins/lua/README.md "The item", "An annotation").
 // A view holds an index and a generation, never a pointer: the host keeps the
 // current buffers, and ending the item bumps the generation so that a view
 // kept past its check() call raises "annotation handle used after its item is gone".
