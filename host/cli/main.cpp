@@ -92,7 +92,7 @@ void print_usage(std::FILE* to) {
                "(the SQL statement, SQLite's codes), for a bug report\n"
                "\nexit codes: 0 ok, 1 findings or bad input, 2 usage\n"
                "FORMAT OPTIONS: `tessera formats` lists the options each format takes\n"
-               "see README.md for the reference of every command\n");
+               "see docs/cli.md for the reference of every command\n");
 }
 
 }  // namespace

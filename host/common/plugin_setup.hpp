@@ -1,7 +1,7 @@
 #pragma once
 // The plugins of a Tessera host (the CLI and the studio): the built-in
 // formats and rules, then native and Lua plugins from the search path
-// (DESIGN.md §4).
+// (docs/architecture.md §4).
 
 #include <filesystem>
 #include <functional>

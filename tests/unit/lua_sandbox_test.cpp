@@ -1,4 +1,4 @@
-// The Lua sandbox (lua/sandbox.hpp, DESIGN.md §5): what a plugin cannot
+// The Lua sandbox (lua/sandbox.hpp, docs/architecture.md §5): what a plugin cannot
 // reach, and the memory cap and instruction budget that stop a runaway one
 // without stopping the host.
 

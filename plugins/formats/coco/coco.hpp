@@ -31,7 +31,7 @@
 //      name; geometry = segmentation when present and non-empty (one polygon -> Polygon,
 //      several -> MultiPolygon, RLE with counts as a list or as pycocotools' compressed
 //      string -> Mask), else bbox [x,y,w,h] -> Box{x, y, x+w, y+h}. Coordinates are taken
-//      as is (COCO's are continuous pixels, like DESIGN.md §3). iscrowd=1 -> Bool
+//      as is (COCO's are continuous pixels, like docs/architecture.md §3). iscrowd=1 -> Bool
 //      attribute "iscrowd" (absent when 0). CVAT's "attributes" object -> typed attributes
 //      (bool, integer, other number, string; an array of strings -> MultiEnum; null is
 //      ignored). Other fields except id, image_id, category_id, bbox, segmentation, area,

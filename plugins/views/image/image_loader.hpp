@@ -1,6 +1,6 @@
 #pragma once
 // Loads the open item's image on a worker thread. stb_image is not hardened
-// against hostile files (DESIGN.md §6): the header is read first with
+// against hostile files (docs/architecture.md §6): the header is read first with
 // stbi_info and checked against size limits, and only then is the image
 // decoded. The main thread polls; a new load abandons the one in progress
 // (its reads start failing, so stb_image gives up early).

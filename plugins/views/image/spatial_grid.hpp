@@ -17,7 +17,7 @@ struct Vec2 {
     double y = 0;
 };
 
-/// An axis-aligned rectangle in item coordinates (image pixels, DESIGN.md §3),
+/// An axis-aligned rectangle in item coordinates (image pixels, docs/architecture.md §3),
 /// edges included.
 struct Rect {
     double min_x = 0;

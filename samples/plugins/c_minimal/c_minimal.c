@@ -7,7 +7,7 @@
  * C reader (flatcc is not a Debian package the SDK depends on). This rule
  * needs one number, the length of AnnotationSet.annotations, so it reads it
  * straight from the FlatBuffers wire format (read_annotation_count below,
- * ~30 lines). The host verified the buffer before the call (DESIGN.md §3);
+ * ~30 lines). The host verified the buffer before the call (docs/architecture.md §3);
  * the bounds checks cost nothing and keep the sample safe to copy. A C plugin
  * that reads more than a count should generate a C reader with flatcc from
  * the .fbs files in share/tessera/schemas/v1, or be written in C++ with the

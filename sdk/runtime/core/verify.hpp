@@ -1,6 +1,6 @@
 #pragma once
 // Every buffer read from disk, a file or a plugin passes the FlatBuffers
-// Verifier with bounded options before use (DESIGN.md §3).
+// Verifier with bounded options before use (docs/architecture.md §3).
 
 #include <cstddef>
 #include <cstdint>

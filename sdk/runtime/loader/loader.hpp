@@ -1,6 +1,6 @@
 #pragma once
 // The plugins of one host: built-in ones registered by the host, then native
-// and Lua plugins discovered on the search path (DESIGN.md §4).
+// and Lua plugins discovered on the search path (docs/architecture.md §4).
 //
 //   plugins::PluginHost plugins;
 //   plugins.add_builtin({.id = "tessera.format.coco", ..., .formats = {coco_format()}});
@@ -98,7 +98,7 @@ struct BuiltinPlugin {
     std::vector<std::vector<std::uint8_t>> schemas{};
 };
 
-/// Limits of the Lua sandbox for Lua plugins (DESIGN.md §5).
+/// Limits of the Lua sandbox for Lua plugins (docs/architecture.md §5).
 using LuaLimits = lua::Limits;
 
 /// How plugins are loaded.

@@ -1,6 +1,6 @@
 #pragma once
 // plugin.json: what the host knows of a plugin before any of its code is
-// loaded (DESIGN.md §4).
+// loaded (docs/architecture.md §4).
 //
 //   { "id": "com.example.rules", "name": "Example rules", "version": "1.2.0",
 //     "sdk_version": "1.0", "kind": "native", "file": "libexample_rules.so" }

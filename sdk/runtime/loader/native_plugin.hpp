@@ -1,7 +1,7 @@
 #pragma once
 // Loading a native plugin: dlopen the library named by plugin.json, read its
 // one exported symbol, check every callback the host will call, create the
-// instance and collect its extensions (DESIGN.md §4).
+// instance and collect its extensions (docs/architecture.md §4).
 //
 // Implemented: tessera.label-schema/1 (each buffer verified), tessera.qa-rules/1
 // (as a qa::RuleProvider), tessera.format/1 (as a formats::Format),

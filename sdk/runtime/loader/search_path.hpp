@@ -1,5 +1,5 @@
 #pragma once
-// Where plugins are looked for, in order (DESIGN.md §4). A plugin found
+// Where plugins are looked for, in order (docs/architecture.md §4). A plugin found
 // earlier wins: a later plugin with the same id is refused.
 //
 //   1. the open project's plugins/ folder;

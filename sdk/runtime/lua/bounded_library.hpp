@@ -1,5 +1,5 @@
 #pragma once
-// The sandbox's library functions, bounded in time (DESIGN.md §5). A library
+// The sandbox's library functions, bounded in time (docs/architecture.md §5). A library
 // function runs in C, inside one VM instruction, where the instruction budget
 // cannot see it: each one checks the call's deadline (Sandbox::check_time)
 // when it is called, and those that loop check it as they go.

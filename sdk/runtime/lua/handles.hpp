@@ -1,6 +1,6 @@
 #pragma once
 // Read-only userdata handles on an item and its annotations over the verified
-// FlatBuffers (DESIGN.md §5, plugins/lua/README.md "The item", "An annotation").
+// FlatBuffers (docs/architecture.md §5, plugins/lua/README.md "The item", "An annotation").
 // A handle holds an index and a generation, never a pointer: the host keeps the
 // current buffers, and ending the item bumps the generation so that a handle
 // kept past its check() call raises "annotation handle used after its item is gone".

@@ -1,5 +1,5 @@
 #pragma once
-// The limits of a Lua plugin's sandbox (DESIGN.md §5), on their own so that
+// The limits of a Lua plugin's sandbox (docs/architecture.md §5), on their own so that
 // code which sets them (the plugin loader, the project file) needs no Lua headers.
 // plugins/lua/README.md ("The sandbox") documents them for plugin authors.
 

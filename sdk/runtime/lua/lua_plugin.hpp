@@ -1,5 +1,5 @@
 #pragma once
-// Lua plugins (DESIGN.md §4-5, plugins/lua/README.md): a folder whose init.lua
+// Lua plugins (docs/architecture.md §4-5, plugins/lua/README.md): a folder whose init.lua
 // returns { api = 1, id = ..., label_schemas = {...}, qa_rules = {...}, views = {...} }.
 // Loading runs init.lua once in a sandbox to read what it declares; every QA
 // worker then gets a sandbox of its own that runs init.lua again.

@@ -1,6 +1,6 @@
 #pragma once
 // setmetatable, getmetatable and rawset of the sandbox: no finalizers and no
-// weak tables (DESIGN.md §5). A finalizer (__gc) would run whenever the
+// weak tables (docs/architecture.md §5). A finalizer (__gc) would run whenever the
 // collector gets to it, outside any budget; a weak-keyed table (an ephemeron)
 // makes the collector's atomic step quadratic in the number of such tables —
 // 40,000 of them, 7 MB, take 15 s to collect — and no hook can interrupt it.

@@ -42,7 +42,7 @@ std::int64_t coarse_now() {
 // Registry key of the table caching the results of require().
 constexpr const char* kLoadedKey = "tessera.sandbox.loaded";
 
-// The base library functions a plugin keeps (DESIGN.md §5). Everything else
+// The base library functions a plugin keeps (docs/architecture.md §5). Everything else
 // luaopen_base registers (load, dofile, loadfile, warn, ...) is removed;
 // print, collectgarbage, setmetatable and require are replaced below.
 constexpr std::array kBaseAllowed = {

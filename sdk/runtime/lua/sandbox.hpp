@@ -1,5 +1,5 @@
 #pragma once
-// A sandboxed Lua 5.4 state (DESIGN.md §5): a counting allocator with a memory
+// A sandboxed Lua 5.4 state (docs/architecture.md §5): a counting allocator with a memory
 // cap, only the allowlisted libraries, text chunks only, `require` limited to
 // host-registered tessera.* modules, and for each host-to-Lua call an
 // instruction budget and a wall-clock deadline (a call nested in another

@@ -1,6 +1,6 @@
 #pragma once
 // Image size from the file header, without decoding pixels. stb_image is not
-// hardened against hostile files (DESIGN.md §6), so sizes are read and checked
+// hardened against hostile files (docs/architecture.md §6), so sizes are read and checked
 // here before anything decodes.
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
 // Typed read access to the FlatBuffers buffers the host hands a plugin.
-// DESIGN.md §3: the host verifies every buffer before a plugin sees it, so
+// docs/architecture.md §3: the host verifies every buffer before a plugin sees it, so
 // the helpers only check that a buffer is present and has the expected file
 // identifier (a cheap guard against a swapped argument), then read in place.
 

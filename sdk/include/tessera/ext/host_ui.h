@@ -1,7 +1,7 @@
 /* tessera.host.ui/1: a small drawing and widget API a host offers to views.
  *
  * Stable across ImGui versions: nothing of the host's GUI library crosses it.
- * A view draws in item coordinates (image pixels, DESIGN.md §3) after telling
+ * A view draws in item coordinates (image pixels, docs/architecture.md §3) after telling
  * the host how they map to the screen with set_transform(); sizes that should
  * not change with the zoom (line thickness, handle radius, text) are in screen
  * pixels. Every function takes the frame context `ui` handed to the view's
