@@ -20,7 +20,7 @@ local area = H - menu - 28
 
 near(status.x, 0, 0, "status bar x")
 near(status.width, W, 0, "status bar width")
-near(status.y + status.height, H, 0, "status bar bottom")
+near(status.y, H - 28, 0, "status bar top")  -- 28 px high (ImGui makes the window 32: clipped)
 near(items.x, 0, 0, "items x")
 near(items.width, round(0.203125 * W), 0, "items width")
 near(items.y + items.height, H - 28, 0, "items bottom")
