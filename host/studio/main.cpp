@@ -1,4 +1,5 @@
-// tessera-studio [--profile FILE] [--script FILE.lua] [--locale en|zh-CN] [--author NAME] PROJECT
+// tessera-studio [--profile FILE] [--script FILE.lua] [--locale en|zh-CN] [--author NAME]
+//                [--window-size WIDTHxHEIGHT] PROJECT
 // The annotation studio on one project. Everything is in the tessera_host
 // library (studio/app.hpp); this file only reads the command line.
 
@@ -15,12 +16,13 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: tessera-studio [--profile FILE] [--script FILE.lua] [--locale en|zh-CN] [--author "
-    "NAME] PROJECT\n"
+    "NAME] [--window-size WIDTHxHEIGHT] PROJECT\n"
     "  --profile FILE      a studio profile: plugins, schema, tools, rules, locale, theme, "
     "hotkeys, layout\n"
     "  --script FILE.lua   run a scripted session (tests): inject input, assert, take screenshots\n"
     "  --locale LOCALE     UI language: en or zh-CN (default: the profile's, else en)\n"
-    "  --author NAME       who edits (default: $USER)\n";
+    "  --author NAME       who edits (default: $USER)\n"
+    "  --window-size WxH   the window's size in pixels (default: 1280x800)\n";
 
 }  // namespace
 
@@ -46,6 +48,21 @@ int main(int argc, char** argv) {
             options.locale = value();
         } else if (arg == "--author") {
             options.author = value();
+        } else if (arg == "--window-size") {
+            const std::string size = value();
+            int width = 0;
+            int height = 0;
+            char end = 0;
+            if (std::sscanf(size.c_str(), "%dx%d%c", &width, &height, &end) != 2 || width < 320 ||
+                height < 240) {
+                fmt::print(stderr,
+                           "tessera-studio: --window-size {}: expected WIDTHxHEIGHT, at least "
+                           "320x240\n",
+                           size);
+                return 2;
+            }
+            options.window.width = width;
+            options.window.height = height;
         } else if (!arg.empty() && arg[0] == '-') {
             fmt::print(stderr, "tessera-studio: unknown option {}\n{}", arg, kUsage);
             return 2;

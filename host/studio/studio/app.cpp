@@ -1,6 +1,8 @@
 #include "studio/app.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -115,14 +117,11 @@ App::App(AppOptions options) : options_(std::move(options)) {
     });
     build_rules();
 
-    panels_.push_back(make_item_browser());
-    panels_.push_back(make_label_palette());
-    panels_.push_back(make_attribute_editor());
-    panels_.push_back(make_qa_panel());
-    panels_.push_back(make_review_panel());
-    panels_.push_back(make_status_bar());
-    panels_.push_back(make_shortcut_sheet());
-    panels_.push_back(make_view_options());
+    saved_layout_ = SavedLayout(SavedLayout::file_for(options_.profile));
+#define TESSERA_ADD_PANEL(make, placement, x, y, width, height) \
+    add_panel(make(), {x, y, width, height}, placement);
+    TESSERA_STUDIO_PANELS(TESSERA_ADD_PANEL)
+#undef TESSERA_ADD_PANEL
 
     if (!session_->items().empty()) open_item(session_->items().front().id);
     if (session_->read_only())
@@ -177,8 +176,34 @@ ProjectQa& App::project_qa() {
     return *project_qa_;
 }
 
-void App::add_panel(std::unique_ptr<Panel> panel) {
-    panels_.push_back(std::move(panel));
+void App::add_panel(std::unique_ptr<Panel> panel, LayoutRect place, Placement placement) {
+    PanelSlot& slot = panels_.emplace_back();
+    slot.id = panel->id();
+    slot.panel = std::move(panel);
+    slot.place = place;
+    slot.placement = placement;
+}
+
+void App::request(std::string_view id, Request request) {
+    requests_.push_back({std::string(id), request});
+}
+
+bool App::panel_open(std::string_view id) const {
+    for (const PanelSlot& slot : panels_)
+        if (slot.id == id) return slot.open;
+    return false;
+}
+
+std::optional<App::ScreenRect> App::panel_rect(std::string_view id) const {
+    for (const PanelSlot& slot : panels_)
+        if (slot.id == id) return slot.shown;
+    return std::nullopt;
+}
+
+void App::reset_layout() {
+    saved_layout_.clear();
+    layout_dirty_ = false;
+    for (PanelSlot& slot : panels_) slot.placed_area = ImVec4(-1.0f, -1.0f, -1.0f, -1.0f);
 }
 
 void App::quit(int code) {
@@ -204,8 +229,7 @@ void App::frame() {
     refresh_view();
     draw_main_menu(*this);
     shortcuts();
-    draw_canvas();
-    for (const auto& panel : panels_) panel->draw(*this);
+    draw_panels();
     window_->end_frame();
     if (script_) {
         // Kept only for scripts, which read and reset them (frame_stats()).
@@ -243,13 +267,6 @@ void App::step_item(int direction) {
 
 void App::set_tool(std::string_view tool) {
     if (profile_.offers_tool(tool)) tool_ = std::string(tool);
-}
-
-void App::place(std::string_view id, PanelRect fallback) const {
-    const auto found = profile_.layout.find(id);
-    const PanelRect& rect = found != profile_.layout.end() ? found->second : fallback;
-    ImGui::SetNextWindowPos({rect[0], rect[1]}, ImGuiCond_FirstUseEver);
-    ImGui::SetNextWindowSize({rect[2], rect[3]}, ImGuiCond_FirstUseEver);
 }
 
 void App::name_widget(std::string name) {
@@ -371,7 +388,7 @@ bool App::submit() {
         return false;
     }
     message(fmt::format("{} ({})", tr("status.submit_blocked"), session_->error_count()), true);
-    focus_qa = true;
+    request(kQaPanel, Request::Focus);
     return false;
 }
 
@@ -442,8 +459,8 @@ void App::shortcuts() {
     if (pressed(profile_.key_for("submit"))) submit();
     if (pressed(profile_.key_for("retry_save"))) retry_unsaved();
     if (pressed(profile_.key_for("discard_unsaved"))) discard_unsaved();
-    if (pressed(profile_.key_for("shortcuts"))) show_shortcuts = !show_shortcuts;
-    if (pressed(profile_.key_for("view_options"))) show_view_options = !show_view_options;
+    if (pressed(profile_.key_for("shortcuts"))) request(kShortcutSheet, Request::Toggle);
+    if (pressed(profile_.key_for("view_options"))) request(kViewOptions, Request::Toggle);
     if (pressed(profile_.key_for("next_item"))) step_item(+1);
     if (pressed(profile_.key_for("previous_item"))) step_item(-1);
     // Labels: each class's hotkey; a schema without any gets 1-9 by position.
@@ -464,74 +481,173 @@ void App::shortcuts() {
             if (pressed(tool_key(view_->view->tools[i]))) set_tool(view_->view->tools[i].id);
     if (review_mode_ && session_->state() == v1::ItemState::Submitted) {
         if (pressed(profile_.key_for("accept"))) accept_current(*this);
-        if (pressed(profile_.key_for("reject"))) open_reject_form();
+        if (pressed(profile_.key_for("reject"))) request(kReviewPanel, Request::Reject);
     }
 }
 
-void App::draw_canvas() {
-    const ImVec2 origin = layout_origin();
-    place("canvas", {origin.x + 260, origin.y, 740, layout_height()});
-    const std::string title = std::string(tr("window.canvas")) + "###canvas";
-    ImGui::Begin(title.c_str(), nullptr,
-                 ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    if (view_ != nullptr) {
-        // Toolbar: the view's tools, the active one highlighted.
-        for (std::uint32_t i = 0; i < view_->view->tool_count; ++i) {
-            const tessera_view_tool_t& t = view_->view->tools[i];
-            if (!profile_.offers_tool(t.id)) continue;
-            const std::string key = fmt::format("tool.{}", t.id);
-            const char* name = tr(key);
-            const bool active = tool_ == t.id;
-            if (active)
-                ImGui::PushStyleColor(ImGuiCol_Button,
-                                      ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-            if (ImGui::Button(name == key ? t.name : name)) set_tool(t.id);
-            if (active) ImGui::PopStyleColor();
-            ImGui::SameLine();
+// --- The panels' frame -----------------------------------------------------------
+
+namespace {
+
+/// The work area {x, y, width, height}: the window between the main menu bar
+/// and the status bar. Computed from the style, not from the viewport's work
+/// area, which only accounts for the menu bar from the second frame on.
+ImVec4 work_area() {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float menu = ImGui::GetFrameHeight();
+    return {viewport->Pos.x, viewport->Pos.y + menu, viewport->Size.x,
+            viewport->Size.y - menu - kStatusBarHeight};
+}
+
+bool same(const ImVec4& a, const ImVec4& b) {
+    return std::abs(a.x - b.x) < 0.5f && std::abs(a.y - b.y) < 0.5f && std::abs(a.z - b.z) < 0.5f &&
+           std::abs(a.w - b.w) < 0.5f;
+}
+
+/// Profiles give panel rectangles in pixels of a 1280 x 800 window.
+constexpr float kProfileWidth = 1280.0f;
+constexpr float kProfileHeight = 800.0f;
+
+}  // namespace
+
+ImVec4 App::place_of(const PanelSlot& slot, const ImVec4& area) const {
+    // The user's saved place first, then the profile's, then the table's.
+    const LayoutRect* saved = saved_layout_.find(slot.id);
+    const auto profiled = profile_.layout.find(slot.id);
+    if (saved == nullptr && profiled != profile_.layout.end()) {
+        const ImGuiViewport* viewport = ImGui::GetMainViewport();
+        const float sx = viewport->Size.x / kProfileWidth;
+        const float sy = viewport->Size.y / kProfileHeight;
+        const PanelRect& r = profiled->second;
+        return {viewport->Pos.x + std::round(r[0] * sx), viewport->Pos.y + std::round(r[1] * sy),
+                std::round(r[2] * sx), std::round(r[3] * sy)};
+    }
+    // Edges are rounded, not sizes: panels whose fractions meet share an edge.
+    const LayoutRect& r = saved != nullptr ? *saved : slot.place;
+    const float x0 = std::round(r.x * area.z);
+    const float y0 = std::round(r.y * area.w);
+    return {area.x + x0, area.y + y0, std::round((r.x + r.width) * area.z) - x0,
+            std::round((r.y + r.height) * area.w) - y0};
+}
+
+void App::draw_panels() {
+    const ImVec4 area = work_area();
+    for (PanelSlot& slot : panels_) draw_panel(slot, area);
+    // Requests for panels that do not exist, or arrived after theirs was
+    // drawn, wait for the next frame; those for unknown ids are dropped.
+    std::erase_if(requests_, [this](const PendingRequest& r) {
+        return std::none_of(panels_.begin(), panels_.end(),
+                            [&](const PanelSlot& slot) { return slot.id == r.panel; });
+    });
+    if (layout_dirty_ && !ImGui::IsAnyMouseDown()) {
+        layout_dirty_ = false;
+        try {
+            saved_layout_.save();
+        } catch (const Error& e) {
+            fmt::print(stderr, "tessera-studio: the layout is not saved: {}\n", e.what());
         }
-        ImGui::TextDisabled("%s %s", tr("panel.labels"),
-                            label_.empty() ? "-" : label_name(label_).c_str());
-        const tessera_view_state_t state{
-            .tool = tool_.c_str(),
-            .label = label_.c_str(),
-            .selected = session_->selected(),
-            .author = options_.author.c_str(),
-        };
-        canvas_->frame(view_->plugin, *view_->view, state);
-        draw_overlays();
-    } else {
-        ImGui::TextUnformatted(tr("status.no_view"));
+    }
+}
+
+void App::draw_panel(PanelSlot& slot, const ImVec4& area) {
+    Panel& panel = *slot.panel;
+    const PanelFlags flags = panel.flags();
+    bool focus = false;
+    for (auto it = requests_.begin(); it != requests_.end();) {
+        if (it->panel != slot.id) {
+            ++it;
+            continue;
+        }
+        const Request request = it->request;
+        it = requests_.erase(it);
+        switch (request) {
+            case Request::Show:
+                slot.open = true;
+                break;
+            case Request::Toggle:
+                slot.open = !slot.open;
+                break;
+            case Request::Focus:
+                focus = true;
+                break;
+            default:
+                focus = panel.handle(*this, request) || focus;
+                break;
+        }
+    }
+    slot.shown.reset();
+    const bool opened = flags.closable && slot.open && !slot.was_open;
+    slot.was_open = slot.open;
+    if (!panel.wanted(*this) || (flags.closable && !slot.open)) return;
+
+    int window_flags = flags.window;
+    const ImVec4 rect = place_of(slot, area);
+    // Placed when first shown, after a change of the window's size and after
+    // a reset; in between the user may move it.
+    const bool relayout = !same(slot.placed_area, area);
+    switch (slot.placement) {
+        case Placement::Free:
+            if (relayout) {
+                ImGui::SetNextWindowPos({rect.x, rect.y});
+                ImGui::SetNextWindowSize({rect.z, rect.w});
+            }
+            break;
+        case Placement::Centered:
+            ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(),
+                                    relayout ? ImGuiCond_Always : ImGuiCond_Appearing,
+                                    ImVec2(0.5f, 0.5f));
+            if (relayout) ImGui::SetNextWindowSize({rect.z, rect.w});
+            break;
+        case Placement::StatusBar: {
+            const ImGuiViewport* viewport = ImGui::GetMainViewport();
+            ImGui::SetNextWindowPos(
+                ImVec2(viewport->Pos.x, viewport->Pos.y + viewport->Size.y - kStatusBarHeight));
+            ImGui::SetNextWindowSize(ImVec2(viewport->Size.x, kStatusBarHeight));
+            window_flags |= ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                            ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                            ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav |
+                            ImGuiWindowFlags_NoScrollWithMouse;
+            ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8.0f, 4.0f));
+            ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+            break;
+        }
+    }
+    if (relayout) {
+        slot.placed_area = area;
+        slot.placed = rect;
+    }
+    if (focus) {
+        ImGui::SetNextWindowCollapsed(false);
+        ImGui::SetNextWindowFocus();
+    }
+    if (opened && flags.focus_when_opened) ImGui::SetNextWindowFocus();
+
+    const std::string title =
+        std::string(tr(panel.title_key())) + panel.title_suffix(*this) + "###" + slot.id;
+    const bool expanded =
+        ImGui::Begin(title.c_str(), flags.closable ? &slot.open : nullptr, window_flags);
+    if (slot.placement == Placement::StatusBar) ImGui::PopStyleVar(2);
+    if (expanded) {
+        slot.shown = ScreenRect{ImGui::GetWindowPos(),
+                                {ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
+                                 ImGui::GetWindowPos().y + ImGui::GetWindowSize().y}};
+        if (slot.placement == Placement::Free) track_user_layout(slot, area);
+        panel.draw(*this);
     }
     ImGui::End();
 }
 
-void App::draw_overlays() {
-    ImDrawList* draw = canvas_->draw_list();
-    if (draw == nullptr) return;
-    // Review comments pinned to the item stay visible for the annotator.
-    const auto& reviews = session_->reviews();
-    if (reviews.empty() || reviews.back()->verdict != v1::Verdict::Reject) return;
-    draw->PushClipRect(
-        canvas_->origin(),
-        {canvas_->origin().x + canvas_->size().x, canvas_->origin().y + canvas_->size().y}, true);
-    for (const auto& comment : reviews.back()->comments) {
-        ImVec2 at = comment->position
-                        ? canvas_->to_screen(static_cast<float>(comment->position->x()),
-                                             static_cast<float>(comment->position->y()))
-                        : canvas_->origin();
-        if (const v1::Annotation* a = session_->find_annotation(comment->annotation);
-            a && a->geometry_as_Box()) {
-            const v1::Box* box = a->geometry_as_Box();
-            at =
-                canvas_->to_screen(static_cast<float>(box->left()), static_cast<float>(box->top()));
-        }
-        const ImVec2 size = ImGui::CalcTextSize(comment->text.c_str());
-        draw->AddRectFilled({at.x, at.y - size.y - 6}, {at.x + size.x + 8, at.y},
-                            IM_COL32(200, 40, 40, 230), 3.0f);
-        draw->AddText({at.x + 4, at.y - size.y - 3}, IM_COL32(255, 255, 255, 255),
-                      comment->text.c_str());
-    }
-    draw->PopClipRect();
+void App::track_user_layout(PanelSlot& slot, const ImVec4& area) {
+    const ImVec2 pos = ImGui::GetWindowPos();
+    const ImVec2 size = ImGui::GetWindowSize();
+    const ImVec4 now(pos.x, pos.y, size.x, size.y);
+    if (same(now, slot.placed) || area.z <= 0.0f || area.w <= 0.0f) return;
+    // The user moved or resized it: remembered as fractions of the work area,
+    // so that it follows the window's size too.
+    slot.placed = now;
+    saved_layout_.set(slot.id, {(pos.x - area.x) / area.z, (pos.y - area.y) / area.w,
+                                size.x / area.z, size.y / area.w});
+    layout_dirty_ = true;
 }
 
 }  // namespace tessera::studio

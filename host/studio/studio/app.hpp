@@ -4,8 +4,13 @@
 // panels around it. A customized host builds an App, adds panels, and runs it:
 //
 //   tessera::studio::App app({.project = dir});
-//   app.add_panel(std::make_unique<MyPanel>());
+//   app.add_panel(std::make_unique<MyPanel>(), {0.78f, 0.8f, 0.22f, 0.2f});
 //   return app.run();
+//
+// The App owns the frame: it places every panel from one layout table
+// (panels/panels.hpp; fractions of the window, so the layout follows its
+// size), begins and ends each panel's window, and carries requests between
+// panels (request()). The user's moves are saved per user (layout.hpp).
 
 #include <cstdint>
 #include <filesystem>
@@ -20,6 +25,7 @@
 #include "loader/loader.hpp"
 #include "qa/engine.hpp"
 #include "studio/canvas.hpp"
+#include "studio/layout.hpp"
 #include "studio/panel.hpp"
 #include "studio/presence.hpp"
 #include "studio/profile.hpp"
@@ -59,8 +65,19 @@ public:
     /// Ends run() after this frame with `code`.
     void quit(int code);
 
-    /// Adds a panel, drawn every frame after the built-in ones.
-    void add_panel(std::unique_ptr<Panel> panel);
+    /// Adds a panel, drawn every frame after the built-in ones, by default
+    /// at `place` (fractions of the work area; a profile's "layout" entry for
+    /// its id and the user's saved layout come first).
+    void add_panel(std::unique_ptr<Panel> panel, LayoutRect place = {0.3f, 0.3f, 0.25f, 0.25f},
+                   Placement placement = Placement::Free);
+    /// Asks the panel `id` for something (a Request); delivered before the
+    /// panel is drawn, this frame when it has not been drawn yet, else the next.
+    void request(std::string_view id, Request request);
+    /// Whether the closable panel `id` is open (the shortcut sheet, view options).
+    [[nodiscard]] bool panel_open(std::string_view id) const;
+    /// Puts every panel back at its default place (View → Reset layout) and
+    /// forgets the user's saved layout.
+    void reset_layout();
 
     [[nodiscard]] Session& session() { return *session_; }
     [[nodiscard]] Window& window() { return *window_; }
@@ -69,10 +86,6 @@ public:
     [[nodiscard]] const AppOptions& options() const { return options_; }
     [[nodiscard]] const Profile& profile() const { return profile_; }
 
-    /// Places the next window, the panel `id`, at the profile's rectangle for
-    /// it, else at `fallback` ({x, y, width, height}); on first use only, so
-    /// the user may move it. Panels call it before ImGui::Begin().
-    void place(std::string_view id, PanelRect fallback) const;
     /// Whether `chord` went down this frame with exactly its modifiers.
     [[nodiscard]] static bool pressed(const KeyChord& chord);
     /// The key of a tool of the view: the profile's "tool.ID", else the view's own.
@@ -90,6 +103,9 @@ public:
         ImVec2 min, max;
     };
     [[nodiscard]] std::optional<ScreenRect> widget(std::string_view name) const;
+    /// Where the window of panel `id` was in the last frame (expanded and
+    /// shown), or nullopt.
+    [[nodiscard]] std::optional<ScreenRect> panel_rect(std::string_view id) const;
     // --- What the annotator works with ----------------------------------------
 
     /// Opens `item` in the session and in its view.
@@ -145,20 +161,36 @@ public:
     /// last reset, in ms, while a script runs (benchmarks).
     std::vector<double> frame_times;
 
-    /// Whether the shortcut sheet (F1) is shown.
-    bool show_shortcuts = false;
-    /// Whether the view options panel is shown (View menu, F2).
-    bool show_view_options = false;
-    /// Set when the QA panel should come to the front (a blocked submit).
-    bool focus_qa = false;
-
 private:
+    /// A panel and where it goes: one row of the layout table.
+    struct PanelSlot {
+        std::unique_ptr<Panel> panel;
+        std::string id;
+        LayoutRect place;
+        Placement placement = Placement::Free;
+        bool open = false;      // closable panels: shown while open
+        bool was_open = false;  // open in the last frame
+        /// The work area and the pixel rectangle of the last placement; the
+        /// panel is placed again when the area changes (a resized window).
+        ImVec4 placed_area{-1.0f, -1.0f, -1.0f, -1.0f};
+        ImVec4 placed{};
+        std::optional<ScreenRect> shown;  // its window in the last frame
+    };
+    struct PendingRequest {
+        std::string panel;
+        Request request;
+    };
+
     std::map<std::string, ScreenRect, std::less<>> widgets_;  // named this frame
 
     void frame();
     void shortcuts();
-    void draw_canvas();
-    void draw_overlays();
+    void draw_panels();
+    void draw_panel(PanelSlot& slot, const ImVec4& area);
+    /// The pixel rectangle {x, y, width, height} of `slot` in `area`.
+    [[nodiscard]] ImVec4 place_of(const PanelSlot& slot, const ImVec4& area) const;
+    /// Follows the user's moves of `slot`'s window (inside its Begin).
+    void track_user_layout(PanelSlot& slot, const ImVec4& area);
     void refresh_view();
     void build_rules();
 
@@ -173,7 +205,10 @@ private:
     qa::RuleSettings rule_settings_;  // what rules_ was built from
     std::vector<std::string> default_plugins_;
     std::unique_ptr<ProjectQa> project_qa_;
-    std::vector<std::unique_ptr<Panel>> panels_;
+    std::vector<PanelSlot> panels_;
+    std::vector<PendingRequest> requests_;
+    SavedLayout saved_layout_;
+    bool layout_dirty_ = false;  // the user moved a panel; saved once the mouse is up
     std::unique_ptr<Script> script_;
     const plugins::ViewRecord* view_ = nullptr;
     std::uint64_t view_revision_ = 0;

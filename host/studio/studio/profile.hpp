@@ -26,7 +26,9 @@
 // ... with optional "Ctrl+", "Shift+" and "Alt+" in front. "layout" places
 // panels by id ("items", "labels", "attributes", "qa", "review",
 // "view_options", "canvas") as [x, y, width, height] in pixels of a
-// 1280 x 800 window. Every key is
+// 1280 x 800 window, scaled to the window's size; these replace the studio's
+// defaults, and a panel the user moves is saved per user on top of them
+// (studio/layout.hpp). Every key is
 // optional except "tessera_profile"; unknown keys are refused as typos.
 
 #include <array>

@@ -205,6 +205,19 @@ int l_widget(lua_State* L) {
     return 1;
 }
 
+// The screen rectangle {x, y, width, height} of the window of panel `id` in
+// the last frame (shown and expanded), or nil.
+int l_panel(lua_State* L) {
+    const std::optional<App::ScreenRect> rect = app_of(L).panel_rect(luaL_checkstring(L, 1));
+    if (!rect) return 0;
+    lua_newtable(L);
+    set_field(L, "x", rect->min.x);
+    set_field(L, "y", rect->min.y);
+    set_field(L, "width", rect->max.x - rect->min.x);
+    set_field(L, "height", rect->max.y - rect->min.y);
+    return 1;
+}
+
 int l_open(lua_State* L) {
     app_of(L).open_item(id_arg(L, 1));
     script_of(L).wait_frames = 2;  // the view opens the item in the next frame
@@ -523,6 +536,7 @@ Script::Script(App& app, const std::filesystem::path& file) : app_(app) {
         {"wheel", l_wheel},
         {"type", l_type},
         {"widget", l_widget},
+        {"panel", l_panel},
         {"open", l_open},
         {"current", l_current},
         {"items", l_items},

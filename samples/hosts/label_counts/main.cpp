@@ -21,25 +21,23 @@ using tessera::studio::App;
 class LabelCounts final : public tessera::studio::Panel {
 public:
     std::string id() const override { return "label_counts"; }
+    const char* title_key() const override { return "Label counts"; }
 
+    // The app places the window and begins it; this draws what is inside.
     void draw(App& app) override {
-        app.place(id(), {1000, 640, 280, 130});
-        if (ImGui::Begin("Label counts###label_counts")) {
-            std::map<std::string, int> counts;
-            if (app.session().current() != 0)
-                if (const auto* annotations = app.session().annotations().annotations())
-                    for (const auto* annotation : *annotations)
-                        ++counts[annotation->label() ? annotation->label()->str() : ""];
-            for (const auto& [label, count] : counts) {
-                const std::uint32_t c = app.label_color(label);
-                ImGui::ColorButton(label.c_str(), {(c >> 24) / 255.f, ((c >> 16) & 255) / 255.f,
-                                                   ((c >> 8) & 255) / 255.f, 1.f});
-                ImGui::SameLine();
-                ImGui::Text("%s: %d", app.label_name(label).c_str(), count);
-            }
-            if (counts.empty()) ImGui::TextDisabled("no annotations");
+        std::map<std::string, int> counts;
+        if (app.session().current() != 0)
+            if (const auto* annotations = app.session().annotations().annotations())
+                for (const auto* annotation : *annotations)
+                    ++counts[annotation->label() ? annotation->label()->str() : ""];
+        for (const auto& [label, count] : counts) {
+            const std::uint32_t c = app.label_color(label);
+            ImGui::ColorButton(label.c_str(), {(c >> 24) / 255.f, ((c >> 16) & 255) / 255.f,
+                                               ((c >> 8) & 255) / 255.f, 1.f});
+            ImGui::SameLine();
+            ImGui::Text("%s: %d", app.label_name(label).c_str(), count);
         }
-        ImGui::End();
+        if (counts.empty()) ImGui::TextDisabled("no annotations");
     }
 };
 
@@ -65,7 +63,9 @@ int main(int argc, char** argv) {
     }
     try {
         App app(std::move(options));
-        app.add_panel(std::make_unique<LabelCounts>());
+        // Bottom right, over the review panel's place: fractions of the window
+        // below the menu bar (1000, 640, 280 x 130 px of a 1280 x 800 window).
+        app.add_panel(std::make_unique<LabelCounts>(), {0.78125f, 0.8238f, 0.21875f, 0.1736f});
         return app.run();
     } catch (const tessera::Error& e) {
         fmt::print(stderr, "label-counts-studio: {}\n", e.what());

@@ -169,6 +169,7 @@ struct Field {
 class AttributeEditor final : public Panel {
 public:
     [[nodiscard]] std::string id() const override { return "attributes"; }
+    [[nodiscard]] const char* title_key() const override { return "panel.attributes"; }
     void draw(App& app) override;
 
 private:
@@ -202,13 +203,6 @@ const SchemaPattern& AttributeEditor::pattern(const std::string& source) {
 }
 
 void AttributeEditor::draw(App& app) {
-    const ImVec2 origin = layout_origin();
-    app.place("attributes", {origin.x + 1000.0f, origin.y + 190.0f, 280.0f, 220.0f});
-    const std::string title = std::string(tr("panel.attributes")) + "###attributes";
-    if (!ImGui::Begin(title.c_str())) {
-        ImGui::End();
-        return;
-    }
     const Session& session = app.session();
     const v1::Annotation* annotation =
         session.current() != 0 ? session.find_annotation(session.selected()) : nullptr;
@@ -216,7 +210,6 @@ void AttributeEditor::draw(App& app) {
         shown_ = 0;
         fields_.clear();
         ImGui::TextDisabled("%s", tr("attributes.no_selection"));
-        ImGui::End();
         return;
     }
     if (annotation->id() != shown_) {
@@ -227,10 +220,7 @@ void AttributeEditor::draw(App& app) {
     draw_label(app, *annotation);
     // A committed label change reloads the annotation set: look it up again.
     annotation = session.find_annotation(shown_);
-    if (annotation == nullptr) {
-        ImGui::End();
-        return;
-    }
+    if (annotation == nullptr) return;
     const v1::LabelClass* label_class = session.find_class(text(annotation->label()));
     if (label_class == nullptr) {
         ImGui::TextColored(kErrorColor, tr("attributes.unknown_label"),
@@ -255,7 +245,6 @@ void AttributeEditor::draw(App& app) {
             ImGui::EndTable();
         }
     }
-    ImGui::End();
 }
 
 void AttributeEditor::draw_label(App& app, const v1::Annotation& annotation) {

@@ -85,6 +85,7 @@ std::string_view file_name(std::string_view uri) {
 class ItemBrowser final : public Panel {
 public:
     [[nodiscard]] std::string id() const override { return "items"; }
+    [[nodiscard]] const char* title_key() const override { return "panel.items"; }
     void draw(App& app) override;
 
 private:
@@ -137,18 +138,11 @@ private:
 };
 
 void ItemBrowser::draw(App& app) {
-    app.place("items", {layout_origin().x, layout_origin().y, 260.0f, layout_height()});
-    const std::string title = std::string(tr("panel.items")) + "###items";
-    if (!ImGui::Begin(title.c_str())) {
-        ImGui::End();
-        return;
-    }
     Session& session = app.session();
     follow_session(session);
     draw_filters(app);
     if (building_active_) rebuild_some(session);
     draw_table(app);
-    ImGui::End();
 }
 
 void ItemBrowser::follow_session(Session& session) {

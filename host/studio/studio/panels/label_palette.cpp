@@ -55,6 +55,7 @@ int depth_of(const Session& session, const v1::LabelClass& c) {
 class LabelPalette final : public Panel {
 public:
     [[nodiscard]] std::string id() const override { return "labels"; }
+    [[nodiscard]] const char* title_key() const override { return "panel.labels"; }
     void draw(App& app) override;
 
 private:
@@ -62,18 +63,10 @@ private:
 };
 
 void LabelPalette::draw(App& app) {
-    const ImVec2 origin = layout_origin();
-    app.place("labels", {origin.x + 1000.0f, origin.y, 280.0f, 190.0f});
-    const std::string title = std::string(tr("panel.labels")) + "###labels";
-    if (!ImGui::Begin(title.c_str())) {
-        ImGui::End();
-        return;
-    }
     const Session& session = app.session();
     const auto* classes = session.schema().classes();
     if (classes == nullptr || classes->size() == 0) {
         ImGui::TextDisabled("%s", tr("labels.none"));
-        ImGui::End();
         return;
     }
 
@@ -134,7 +127,6 @@ void LabelPalette::draw(App& app) {
         }
         ImGui::EndTable();
     }
-    ImGui::End();
 }
 
 }  // namespace

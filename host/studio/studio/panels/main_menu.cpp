@@ -1,6 +1,7 @@
 // The main menu bar: File (Quit), Edit (Undo, Redo, Submit), View (language,
-// shortcut sheet), Review (review mode, Accept, Reject) and Help. The menu
-// items show the keyboard shortcuts; the keys themselves are handled by the app.
+// view options, shortcut sheet, reset layout), Review (review mode, Accept,
+// Reject) and Help. The menu items show the keyboard shortcuts; the keys
+// themselves are handled by the app.
 
 #include <string>
 
@@ -46,15 +47,22 @@ void draw_main_menu(App& app) {
         ImGui::EndMenu();
     }
 
-    if (ImGui::BeginMenu(tr("menu.view"))) {
+    const bool view_menu = ImGui::BeginMenu(tr("menu.view"));
+    if (!view_menu) app.name_widget("menu.view");  // scripts open it with a click
+    if (view_menu) {
         if (ImGui::BeginMenu(tr("menu.language"))) {
             for (const Language& language : kLanguages)
                 if (ImGui::MenuItem(language.name, nullptr, locale() == language.locale))
                     set_locale(language.locale);
             ImGui::EndMenu();
         }
-        ImGui::MenuItem(tr("menu.view_options"), "F2", &app.show_view_options);
-        ImGui::MenuItem(tr("menu.shortcuts"), "F1", &app.show_shortcuts);
+        if (ImGui::MenuItem(tr("menu.view_options"), "F2", app.panel_open(kViewOptions)))
+            app.request(kViewOptions, Request::Toggle);
+        if (ImGui::MenuItem(tr("menu.shortcuts"), "F1", app.panel_open(kShortcutSheet)))
+            app.request(kShortcutSheet, Request::Toggle);
+        ImGui::Separator();
+        if (ImGui::MenuItem(tr("menu.reset_layout"))) app.reset_layout();
+        app.name_widget("menu.reset_layout");
         ImGui::EndMenu();
     }
 
@@ -65,12 +73,14 @@ void draw_main_menu(App& app) {
                                 session.state() == v1::ItemState::Submitted;
         ImGui::Separator();
         if (ImGui::MenuItem(tr("menu.accept"), "A", false, reviewable)) accept_current(app);
-        if (ImGui::MenuItem(tr("menu.reject"), "R", false, reviewable)) open_reject_form();
+        if (ImGui::MenuItem(tr("menu.reject"), "R", false, reviewable))
+            app.request(kReviewPanel, Request::Reject);
         ImGui::EndMenu();
     }
 
     if (ImGui::BeginMenu(tr("menu.help"))) {
-        ImGui::MenuItem(tr("menu.shortcuts"), "F1", &app.show_shortcuts);
+        if (ImGui::MenuItem(tr("menu.shortcuts"), "F1", app.panel_open(kShortcutSheet)))
+            app.request(kShortcutSheet, Request::Toggle);
         ImGui::Separator();
         ImGui::TextDisabled("%s", tr("menu.about"));
         ImGui::EndMenu();

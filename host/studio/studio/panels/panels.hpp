@@ -1,12 +1,22 @@
 #pragma once
-// The studio's built-in panels, one file per feature. The App registers them
-// in this order — items, labels, attributes, QA, review, status bar, shortcut
-// sheet, view options — and draws the main menu bar before them.
+// The studio's built-in panels, one file per feature, and the table of them.
 //
-// Default layout (ImGuiCond_FirstUseEver, for a 1280x800 window): the item
-// browser on the left (x 0..260), the canvas in the centre, a right column
-// (x 1000..1280) stacking labels, attributes, QA and review, and the status
-// bar along the bottom 28 px.
+// Adding a panel — one file plus one line:
+//   1. Write panels/my_panel.cpp: a class deriving from Panel (studio/panel.hpp)
+//      that declares id(), title_key() (an i18n key; add its texts to
+//      i18n.cpp) and, if needed, flags(), and draws its contents in draw() —
+//      no SetNextWindowPos, no ImGui::Begin/End: the App places the window,
+//      begins it, skips draw() while it is collapsed and ends it. End the file
+//      with its factory: std::unique_ptr<Panel> make_my_panel().
+//   2. Add one line to TESSERA_STUDIO_PANELS below: the factory, how it is
+//      placed, and its default rectangle as fractions of the work area (the
+//      window between the main menu bar and the status bar), so it follows
+//      the window's size. The line's position is the drawing order.
+// A profile's "layout" overrides the default rectangle by panel id; a panel
+// the user moves or resizes is saved per user (layout.hpp) until
+// View → Reset layout. Panels ask each other for things through
+// App::request(id, Request), never through globals or flags of their own on App.
+// A customized host adds a panel without touching this file: App::add_panel().
 
 #include <cstdint>
 #include <memory>
@@ -22,23 +32,42 @@ namespace tessera::studio {
 
 class App;
 
-/// Every item of the project in a virtualized table, filtered by state,
-/// label and QA findings; a click opens the item.
-[[nodiscard]] std::unique_ptr<Panel> make_item_browser();
-/// The schema's classes with colour, name and hotkey; a click picks the label.
-[[nodiscard]] std::unique_ptr<Panel> make_label_palette();
-/// Label and attributes of the selected annotation; every change is an edit.
-[[nodiscard]] std::unique_ptr<Panel> make_attribute_editor();
-/// The open item's QA findings; a click selects the annotation concerned.
-[[nodiscard]] std::unique_ptr<Panel> make_qa_panel();
-/// Accept / reject in review mode; otherwise the last rejection's feedback.
-[[nodiscard]] std::unique_ptr<Panel> make_review_panel();
-/// The bar along the bottom: progress, item, tool, label, errors, messages.
-[[nodiscard]] std::unique_ptr<Panel> make_status_bar();
-/// The F1 sheet of every shortcut (shown while App::show_shortcuts).
-[[nodiscard]] std::unique_ptr<Panel> make_shortcut_sheet();
-/// The open view's own settings, drawn by the view (shown while App::show_view_options).
-[[nodiscard]] std::unique_ptr<Panel> make_view_options();
+// The table of panels, in drawing order: PANEL(factory, placement, x, y,
+// width, height). The fractions reproduce the original 1280 x 800 layout
+// (749 px of work area) to the pixel: items on the left (260 px), the canvas
+// in the centre, a right column (280 px) stacking labels, attributes, QA and
+// review, the status bar along the bottom.
+// clang-format off
+#define TESSERA_STUDIO_PANELS(PANEL)                                                          \
+    /* The open item's view, its toolbar and the review comments pinned on it. */             \
+    PANEL(make_canvas_panel,      Placement::Free,      0.203125f, 0.0f,    0.578125f, 1.0f)    \
+    /* Every item of the project in a virtualized table, filtered; a click opens one. */      \
+    PANEL(make_item_browser,      Placement::Free,      0.0f,      0.0f,    0.203125f, 1.0f)    \
+    /* The schema's classes with colour, name and hotkey; a click picks the label. */         \
+    PANEL(make_label_palette,     Placement::Free,      0.78125f,  0.0f,    0.21875f,  0.2537f) \
+    /* Label and attributes of the selected annotation; every change is an edit. */           \
+    PANEL(make_attribute_editor,  Placement::Free,      0.78125f,  0.2537f, 0.21875f,  0.2937f) \
+    /* The open item's QA findings; a click selects the annotation concerned. */              \
+    PANEL(make_qa_panel,          Placement::Free,      0.78125f,  0.5474f, 0.21875f,  0.2537f) \
+    /* Accept / reject in review mode; otherwise the last rejection's feedback. */            \
+    PANEL(make_review_panel,      Placement::Free,      0.78125f,  0.8011f, 0.21875f,  0.1989f) \
+    /* Progress, item, tool, label, errors, messages. */                                      \
+    PANEL(make_status_bar,        Placement::StatusBar, 0.0f,      1.0f,    1.0f,      0.0f)    \
+    /* The F1 sheet of every shortcut. */                                                     \
+    PANEL(make_shortcut_sheet,    Placement::Centered,  0.0f,      0.0f,    0.359375f, 0.7477f) \
+    /* The open view's own settings, drawn by the view (F2). */                               \
+    PANEL(make_view_options,      Placement::Free,      0.546875f, 0.0801f, 0.21875f,  0.1869f)
+// clang-format on
+
+#define TESSERA_DECLARE_PANEL(make, ...) [[nodiscard]] std::unique_ptr<Panel> make();
+TESSERA_STUDIO_PANELS(TESSERA_DECLARE_PANEL)
+#undef TESSERA_DECLARE_PANEL
+
+/// Panel ids that the app and other panels send requests to.
+inline constexpr std::string_view kQaPanel = "qa";
+inline constexpr std::string_view kReviewPanel = "review";
+inline constexpr std::string_view kShortcutSheet = "shortcuts";
+inline constexpr std::string_view kViewOptions = "view_options";
 
 /// Draws the main menu bar (File, Edit, View, Review, Help).
 void draw_main_menu(App& app);
@@ -46,9 +75,6 @@ void draw_main_menu(App& app);
 /// Accepts the open item when in review mode and it is Submitted, then opens
 /// the next one; what the app's A key calls. Reports refusals in the status bar.
 void accept_current(App& app);
-/// Opens the review panel's rejection form for the open item (the app's R key);
-/// the rejection itself happens when the reviewer confirms the form.
-void open_reject_form();
 
 // --- Helpers shared by the panels --------------------------------------------
 
@@ -84,22 +110,6 @@ void open_reject_form();
             return {1.00f, 0.40f, 0.40f, 1.0f};
     }
     return {1.0f, 1.0f, 1.0f, 1.0f};
-}
-
-/// Top-left corner of the default layout: below the main menu bar. Computed
-/// from the style, not from the viewport's work area, which only accounts for
-/// the menu bar from the second frame on (too late for ImGuiCond_FirstUseEver).
-[[nodiscard]] inline ImVec2 layout_origin() {
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    return {viewport->Pos.x, viewport->Pos.y + ImGui::GetFrameHeight()};
-}
-
-/// Height of the status bar along the bottom, pixels.
-inline constexpr float kStatusBarHeight = 28.0f;
-
-/// Height of the default layout between the menu bar and the status bar.
-[[nodiscard]] inline float layout_height() {
-    return ImGui::GetMainViewport()->Size.y - ImGui::GetFrameHeight() - kStatusBarHeight;
 }
 
 /// Colour of error text (invalid input, failed operations).

@@ -1,8 +1,8 @@
 // The QA panel: the live findings of the open item, worst first as the
 // session orders them (by rule). Each row shows the severity (a coloured dot
 // and its name), the rule id, the message and the suggested fix; a click
-// selects the first annotation the finding is about. A blocked submit sets
-// App::focus_qa, which brings this window to the front.
+// selects the first annotation the finding is about. A blocked submit
+// requests Request::Focus, which brings this window to the front.
 
 #include <string>
 
@@ -52,39 +52,29 @@ void severity_dot(qa::Severity severity) {
 
 class QaPanel final : public Panel {
 public:
-    [[nodiscard]] std::string id() const override { return "qa"; }
+    [[nodiscard]] std::string id() const override { return std::string(kQaPanel); }
+    [[nodiscard]] const char* title_key() const override { return "panel.qa"; }
+    /// The error count, so it shows even when the window is collapsed.
+    [[nodiscard]] std::string title_suffix(App& app) override {
+        Session& session = app.session();
+        const std::size_t errors = session.current() != 0 ? session.error_count() : 0;
+        return errors > 0 ? " (" + std::to_string(errors) + ")" : std::string();
+    }
     void draw(App& app) override;
 };
 
 void QaPanel::draw(App& app) {
-    const ImVec2 origin = layout_origin();
-    app.place("qa", {origin.x + 1000.0f, origin.y + 410.0f, 280.0f, 190.0f});
-    if (app.focus_qa) {
-        ImGui::SetNextWindowCollapsed(false);
-        ImGui::SetNextWindowFocus();
-        app.focus_qa = false;
-    }
     Session& session = app.session();
-    const std::size_t errors = session.current() != 0 ? session.error_count() : 0;
-    // The error count is in the title so it shows even when the window is collapsed.
-    std::string title = tr("panel.qa");
-    if (errors > 0) title += " (" + std::to_string(errors) + ")";
-    title += "###qa";
-    if (!ImGui::Begin(title.c_str())) {
-        ImGui::End();
-        return;
-    }
     if (session.current() == 0) {
         ImGui::TextDisabled("%s", tr("qa.no_item"));
-        ImGui::End();
         return;
     }
+    const std::size_t errors = session.error_count();
     const auto& findings = session.findings();
     std::size_t warnings = 0;
     for (const qa::Finding& f : findings) warnings += f.severity == qa::Severity::Warning ? 1 : 0;
     if (findings.empty()) {
         ImGui::TextColored(ImVec4(0.40f, 0.90f, 0.45f, 1.0f), "%s", tr("qa.clean"));
-        ImGui::End();
         return;
     }
     ImGui::TextColored(errors > 0 ? kErrorColor : ImVec4(0.8f, 0.8f, 0.8f, 1.0f), tr("qa.summary"),
@@ -125,7 +115,6 @@ void QaPanel::draw(App& app) {
         ImGui::PopID();
     }
     ImGui::EndChild();
-    ImGui::End();
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 // an acceptance and opens the next item; Reject (R) opens a small form — the
 // reason (one defect of the schema, plus free text) and optional comments
 // pinned to the selected annotation — whose confirmation records the
-// rejection and opens the next item. The app's A and R keys call
-// accept_current() and open_reject_form() (declared in panels.hpp).
+// rejection and opens the next item. The app's A key calls accept_current()
+// (declared in panels.hpp); its R key and the Review menu request
+// Request::Reject from this panel.
 //
 // Reopen sends a Submitted or Accepted item back to In progress with the
 // reason typed beside it, journaled as the inspector's edit.
@@ -35,9 +36,6 @@
 
 namespace tessera::studio {
 namespace {
-
-/// Set by open_reject_form(); the panel opens its form on its next frame.
-bool g_reject_requested = false;
 
 /// printf-style formatting of a translated message.
 template <typename... Args>
@@ -110,10 +108,18 @@ std::string defect_key(const Session& session, int index) {
 
 class ReviewPanel final : public Panel {
 public:
-    [[nodiscard]] std::string id() const override { return "review"; }
+    [[nodiscard]] std::string id() const override { return std::string(kReviewPanel); }
+    [[nodiscard]] const char* title_key() const override { return "panel.review"; }
+    /// Request::Reject opens the rejection form for the open item.
+    bool handle(App& app, Request request) override;
+    /// In review mode, and when the open item's latest review is a rejection.
+    bool wanted(App& app) override;
     void draw(App& app) override;
 
 private:
+    /// The latest review of the open item when it is a rejection (a later
+    /// acceptance makes it moot), else nullptr.
+    [[nodiscard]] static const v1::ReviewRecordT* rejection(App& app);
     void draw_reopen(App& app);
     void draw_verdicts(App& app);
     void draw_reject_form(App& app);
@@ -140,50 +146,45 @@ void ReviewPanel::reset_form() {
     comment_defect_ = -1;
 }
 
-void ReviewPanel::draw(App& app) {
+const v1::ReviewRecordT* ReviewPanel::rejection(App& app) {
     Session& session = app.session();
-    // The feedback to show: the latest review, when it is a rejection (a later
-    // acceptance makes it moot).
-    const v1::ReviewRecordT* rejection = nullptr;
     if (session.current() != 0 && !session.reviews().empty() &&
         session.reviews().back()->verdict == v1::Verdict::Reject)
-        rejection = session.reviews().back().get();
+        return session.reviews().back().get();
+    return nullptr;
+}
 
-    if (g_reject_requested) {
-        g_reject_requested = false;
-        if (app.review_mode() && session.current() != 0 &&
-            session.state() == v1::ItemState::Submitted) {
-            reset_form();
-            form_open_ = true;
-            form_item_ = session.current();
-            ImGui::SetNextWindowCollapsed(false);
-            ImGui::SetNextWindowFocus();
-        } else {
-            app.message(tr("review.not_submitted"), true);
-        }
+bool ReviewPanel::handle(App& app, Request request) {
+    if (request != Request::Reject) return false;
+    Session& session = app.session();
+    if (!app.review_mode() || session.current() == 0 ||
+        session.state() != v1::ItemState::Submitted) {
+        app.message(tr("review.not_submitted"), true);
+        return false;
     }
-    if (form_open_ && (form_item_ != session.current() || !app.review_mode())) reset_form();
-    if (!app.review_mode() && rejection == nullptr) return;
+    reset_form();
+    form_open_ = true;
+    form_item_ = session.current();
+    return true;
+}
 
-    const ImVec2 origin = layout_origin();
-    app.place("review", {origin.x + 1000.0f, origin.y + 600.0f, 280.0f,
-                         std::max(120.0f, layout_height() - 600.0f)});
-    const std::string title = std::string(tr("panel.review")) + "###review";
-    if (!ImGui::Begin(title.c_str())) {
-        ImGui::End();
-        return;
-    }
+bool ReviewPanel::wanted(App& app) {
+    if (form_open_ && (form_item_ != app.session().current() || !app.review_mode())) reset_form();
+    return app.review_mode() || rejection(app) != nullptr;
+}
+
+void ReviewPanel::draw(App& app) {
+    const v1::ReviewRecordT* latest_rejection = rejection(app);
     if (app.review_mode()) {
         draw_verdicts(app);
         // The item's earlier rejection, if any, below the verdict buttons.
-        if (rejection != nullptr && !form_open_) {
+        if (latest_rejection != nullptr && !form_open_) {
             ImGui::Separator();
-            draw_feedback(app, *rejection);
+            draw_feedback(app, *latest_rejection);
         }
-    } else {
-        draw_feedback(app, *rejection);
+    } else if (latest_rejection != nullptr) {
+        draw_feedback(app, *latest_rejection);
     }
-    ImGui::End();
 }
 
 void ReviewPanel::draw_verdicts(App& app) {
@@ -211,7 +212,8 @@ void ReviewPanel::draw_verdicts(App& app) {
     ImGui::PopStyleColor();
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.65f, 0.22f, 0.22f, 1.0f));
-    if (ImGui::Button(tr("review.reject"), ImVec2(width, 0.0f))) open_reject_form();
+    if (ImGui::Button(tr("review.reject"), ImVec2(width, 0.0f)))
+        app.request(kReviewPanel, Request::Reject);
     ImGui::PopStyleColor();
     draw_reopen(app);
 }
@@ -373,10 +375,6 @@ void accept_current(App& app) {
     }
     app.message(printf_text(tr("review.accepted"), static_cast<unsigned long long>(item)));
     app.step_item(+1);
-}
-
-void open_reject_form() {
-    g_reject_requested = true;
 }
 
 std::unique_ptr<Panel> make_review_panel() {

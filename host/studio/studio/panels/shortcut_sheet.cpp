@@ -1,6 +1,7 @@
 // The shortcut sheet (F1): every shortcut of the studio with what it does, in
-// the UI language. Shown while App::show_shortcuts is set; its close button
-// clears it. The keys themselves are handled by the app and the view.
+// the UI language. A closable panel: F1 and the menus toggle it
+// (Request::Toggle), its close button closes it. The keys themselves are
+// handled by the app and the view.
 
 #include <string>
 
@@ -57,28 +58,15 @@ const Section kSections[] = {
 
 class ShortcutSheet final : public Panel {
 public:
-    [[nodiscard]] std::string id() const override { return "shortcuts"; }
+    [[nodiscard]] std::string id() const override { return std::string(kShortcutSheet); }
+    [[nodiscard]] const char* title_key() const override { return "panel.shortcuts"; }
+    [[nodiscard]] PanelFlags flags() const override {
+        return {.window = ImGuiWindowFlags_NoCollapse, .closable = true, .focus_when_opened = true};
+    }
     void draw(App& app) override;
-
-private:
-    bool shown_ = false;
 };
 
-void ShortcutSheet::draw(App& app) {
-    if (!app.show_shortcuts) {
-        shown_ = false;
-        return;
-    }
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(460.0f, 560.0f), ImGuiCond_FirstUseEver);
-    if (!shown_) ImGui::SetNextWindowFocus();  // to the front when F1 opens it
-    shown_ = true;
-    const std::string title = std::string(tr("panel.shortcuts")) + "###shortcuts";
-    if (!ImGui::Begin(title.c_str(), &app.show_shortcuts, ImGuiWindowFlags_NoCollapse)) {
-        ImGui::End();
-        return;
-    }
+void ShortcutSheet::draw(App& /*app*/) {
     constexpr ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
     for (const Section& section : kSections) {
         ImGui::Spacing();
@@ -101,7 +89,6 @@ void ShortcutSheet::draw(App& app) {
     }
     ImGui::Spacing();
     ImGui::TextDisabled("%s", tr("shortcuts.review_only"));
-    ImGui::End();
 }
 
 }  // namespace

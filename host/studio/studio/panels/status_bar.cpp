@@ -27,6 +27,8 @@ namespace {
 class StatusBar final : public Panel {
 public:
     [[nodiscard]] std::string id() const override { return "status"; }
+    /// No title: the app draws the status bar without decoration (Placement::StatusBar).
+    [[nodiscard]] const char* title_key() const override { return ""; }
     void draw(App& app) override;
 
 private:
@@ -64,23 +66,6 @@ void StatusBar::draw(App& app) {
         done_ = session.count(v1::ItemState::Submitted) + session.count(v1::ItemState::Accepted);
     }
     const std::size_t total = session.items().size();
-
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(
-        ImVec2(viewport->Pos.x, viewport->Pos.y + viewport->Size.y - kStatusBarHeight));
-    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x, kStatusBarHeight));
-    constexpr ImGuiWindowFlags flags =
-        ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-        ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus |
-        ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse;
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8.0f, 4.0f));
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
-    const bool open = ImGui::Begin("##status_bar", nullptr, flags);
-    ImGui::PopStyleVar(2);
-    if (!open) {
-        ImGui::End();
-        return;
-    }
 
     // Progress.
     char text[96];
@@ -170,7 +155,6 @@ void StatusBar::draw(App& app) {
             ImGui::TextUnformatted(app.last_message().c_str());
         }
     }
-    ImGui::End();
 }
 
 }  // namespace

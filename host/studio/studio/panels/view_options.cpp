@@ -1,7 +1,8 @@
 // The view options panel: the open view's own settings, which the view draws
 // itself (tessera.view/1 options(), through tessera.host.ui/1 or, for a
-// plugin built against the studio's ImGui, tessera.host.imgui/1). Shown from
-// the View menu or with F2; placed over the canvas's top-right corner.
+// plugin built against the studio's ImGui, tessera.host.imgui/1). A closable
+// panel, toggled from the View menu or with F2; placed over the canvas's
+// top-right corner.
 
 #include <string>
 
@@ -16,25 +17,20 @@ namespace {
 
 class ViewOptions final : public Panel {
 public:
-    [[nodiscard]] std::string id() const override { return "view_options"; }
+    [[nodiscard]] std::string id() const override { return std::string(kViewOptions); }
+    [[nodiscard]] const char* title_key() const override { return "panel.view_options"; }
+    [[nodiscard]] PanelFlags flags() const override { return {.closable = true}; }
     void draw(App& app) override;
 };
 
 void ViewOptions::draw(App& app) {
-    if (!app.show_view_options) return;
-    const ImVec2 origin = layout_origin();
-    app.place("view_options", {origin.x + 700.0f, origin.y + 60.0f, 280.0f, 140.0f});
-    const std::string title = std::string(tr("panel.view_options")) + "###view_options";
-    if (ImGui::Begin(title.c_str(), &app.show_view_options)) {
-        const plugins::ViewRecord* view = app.view();
-        if (view == nullptr)
-            ImGui::TextDisabled("%s", tr("status.no_view"));
-        else if (view->view->options == nullptr)
-            ImGui::TextDisabled("%s", tr("view_options.none"));
-        else
-            app.canvas().options(view->plugin, *view->view);
-    }
-    ImGui::End();
+    const plugins::ViewRecord* view = app.view();
+    if (view == nullptr)
+        ImGui::TextDisabled("%s", tr("status.no_view"));
+    else if (view->view->options == nullptr)
+        ImGui::TextDisabled("%s", tr("view_options.none"));
+    else
+        app.canvas().options(view->plugin, *view->view);
 }
 
 }  // namespace
