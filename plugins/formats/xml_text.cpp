@@ -23,4 +23,41 @@ void fail_at_node(const std::filesystem::path& file, std::string_view text,
     fail_at(file, text, offset < 0 ? 0 : static_cast<std::size_t>(offset), message);
 }
 
+std::string xml_escaped(std::string_view text, XmlPlace place) {
+    const bool attribute = place == XmlPlace::Attribute;
+    std::string out;
+    out.reserve(text.size());
+    for (const char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\n':
+                out += attribute ? "&#10;" : "\n";
+                break;
+            case '\r':
+                out += "&#13;";
+                break;
+            case '\t':
+                out += attribute ? "&#9;" : "\t";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20)
+                    out += "\xEF\xBF\xBD";
+                else
+                    out.push_back(c);
+        }
+    }
+    return out;
+}
+
 }  // namespace tessera::formats

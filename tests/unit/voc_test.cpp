@@ -204,6 +204,33 @@ TEST_CASE("voc: export writes other shapes by their bounds and escapes labels") 
     CHECK(box->bottom == 40);
 }
 
+TEST_CASE("voc: a carriage return in a label survives export and import") {
+    // An XML parser turns a raw CR in element text into LF: it is written as &#13;.
+    Dataset dataset;
+    tessera::formats::ImportedItem item;
+    item.name = "x.jpg";
+    item.media.width = 100;
+    item.media.height = 50;
+    auto box = std::make_unique<v1::AnnotationT>();
+    box->id = 1;
+    box->label = "two\rlines\r\nhere";
+    v1::BoxT shape;
+    shape.left = 1;
+    shape.top = 2;
+    shape.right = 3;
+    shape.bottom = 4;
+    box->geometry.Set(std::move(shape));
+    item.annotations.push_back(std::move(box));
+    dataset.items.push_back(std::move(item));
+
+    TempDir dir;
+    voc::write(tessera::test::DatasetSource(dataset), dir.path(), {});
+    const Dataset back = voc::read(dir / "x.xml", {});
+    REQUIRE(back.items.size() == 1);
+    REQUIRE(back.items[0].annotations.size() == 1);
+    CHECK(back.items[0].annotations[0]->label == "two\rlines\r\nhere");
+}
+
 TEST_CASE("voc: malformed files name the file, line and column and return nothing") {
     CHECK(error_of("<annotation>\n  <filename>a.jpg</filename>\n") ==
           "a.xml:2:29: expected well-formed XML (Start-end tags mismatch)");

@@ -14,50 +14,12 @@
 #include "cvat/cvat.hpp"
 #include "cvat/cvat_xml.hpp"
 #include "formats/files.hpp"
+#include "xml_text.hpp"
 
 namespace tessera::formats::cvat {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// `text` escaped for XML; in attribute values line breaks and tabs become
-/// references, since parsers turn them into spaces otherwise.
-std::string escaped(std::string_view text, bool attribute) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\n':
-                out += attribute ? "&#10;" : "\n";
-                break;
-            case '\r':
-                out += "&#13;";
-                break;
-            case '\t':
-                out += attribute ? "&#9;" : "\t";
-                break;
-            default:
-                // XML 1.0 cannot hold other control characters, not even as references.
-                if (static_cast<unsigned char>(c) < 0x20)
-                    out += "\xEF\xBF\xBD";
-                else
-                    out.push_back(c);
-        }
-    }
-    return out;
-}
 
 std::string str(const flatbuffers::String* text) {
     return text != nullptr ? text->str() : std::string();
@@ -95,7 +57,8 @@ public:
         out_ += name;
     }
     Tag& operator()(std::string_view name, std::string_view value) {
-        fmt::format_to(std::back_inserter(out_), " {}=\"{}\"", name, escaped(value, true));
+        fmt::format_to(std::back_inserter(out_), " {}=\"{}\"", name,
+                       xml_escaped(value, XmlPlace::Attribute));
         return *this;
     }
     Tag& operator()(std::string_view name, double value) {
@@ -142,7 +105,7 @@ private:
     static void element(std::string& out, int depth, std::string_view name,
                         std::string_view value) {
         fmt::format_to(std::back_inserter(out), "{:\t>{}}<{}>{}</{}>\n", "", depth, name,
-                       escaped(value, false), name);
+                       xml_escaped(value, XmlPlace::Text), name);
     }
 
     void meta(std::string& out, std::uint64_t size) {
@@ -399,9 +362,9 @@ private:
                 for (const v1::AttributeSpec* spec : *c->second->attributes())
                     declared = declared || str(spec->key()) == key;
             if (!declared) undeclared_[label].try_emplace(key, attribute->type());
-            fmt::format_to(std::back_inserter(images_),
-                           "\t\t\t<attribute name=\"{}\">{}</attribute>\n", escaped(key, true),
-                           escaped(value, false));
+            fmt::format_to(
+                std::back_inserter(images_), "\t\t\t<attribute name=\"{}\">{}</attribute>\n",
+                xml_escaped(key, XmlPlace::Attribute), xml_escaped(value, XmlPlace::Text));
         }
     }
 

@@ -12,40 +12,12 @@
 #include "formats/geometry.hpp"
 #include "media/image_header.hpp"
 #include "voc/voc.hpp"
+#include "xml_text.hpp"
 
 namespace tessera::formats::voc {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// `text` escaped for XML character data and attribute values.
-std::string xml_escaped(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                // XML 1.0 cannot hold other control characters, not even as references.
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
-                    out += "\xEF\xBF\xBD";
-                else
-                    out.push_back(c);
-        }
-    }
-    return out;
-}
 
 std::string string_of(const flatbuffers::String* text) {
     return text != nullptr ? text->str() : std::string();
@@ -78,7 +50,7 @@ public:
 
     void element(int depth, std::string_view name, std::string_view value) {
         fmt::format_to(std::back_inserter(out_), "{:\t>{}}<{}>{}</{}>\n", "", depth, name,
-                       xml_escaped(value), name);
+                       xml_escaped(value, XmlPlace::Text), name);
     }
     void open(int depth, std::string_view name) {
         fmt::format_to(std::back_inserter(out_), "{:\t>{}}<{}>\n", "", depth, name);
