@@ -192,10 +192,9 @@ int l_type(lua_State* L) {
     return lua_yield(L, 0);
 }
 
-// The screen rectangle {x, y, width, height} of a widget the studio named in
-// the last frame (App::name_widget), or nil.
-int l_widget(lua_State* L) {
-    const std::optional<App::ScreenRect> rect = app_of(L).widget(luaL_checkstring(L, 1));
+// Pushes `rect` as a table {x, y, width, height} and returns 1, or returns 0
+// (nil) when there is none.
+int push_rect(lua_State* L, const std::optional<App::ScreenRect>& rect) {
     if (!rect) return 0;
     lua_newtable(L);
     set_field(L, "x", rect->min.x);
@@ -205,17 +204,16 @@ int l_widget(lua_State* L) {
     return 1;
 }
 
+// The screen rectangle {x, y, width, height} of a widget the studio named in
+// the last frame (App::name_widget), or nil.
+int l_widget(lua_State* L) {
+    return push_rect(L, app_of(L).widget(luaL_checkstring(L, 1)));
+}
+
 // The screen rectangle {x, y, width, height} of the window of panel `id` in
 // the last frame (shown and expanded), or nil.
 int l_panel(lua_State* L) {
-    const std::optional<App::ScreenRect> rect = app_of(L).panel_rect(luaL_checkstring(L, 1));
-    if (!rect) return 0;
-    lua_newtable(L);
-    set_field(L, "x", rect->min.x);
-    set_field(L, "y", rect->min.y);
-    set_field(L, "width", rect->max.x - rect->min.x);
-    set_field(L, "height", rect->max.y - rect->min.y);
-    return 1;
+    return push_rect(L, app_of(L).panel_rect(luaL_checkstring(L, 1)));
 }
 
 int l_open(lua_State* L) {
